@@ -1,0 +1,64 @@
+// Bundles src/cli.tsx into dist/cli.js (the `stevedore` bin) with esbuild.
+// The entry stays small: heavy modules (ink/react, dockerode, undici) are imported lazily
+// and land in chunks beside it, so `stevedore --help` does not parse them.
+import * as esbuild from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const empty = fileURLToPath(new URL('./empty-module.cjs', import.meta.url));
+const noSchemaValidator = fileURLToPath(new URL('./no-schema-validator.mjs', import.meta.url));
+
+/** conf's schema validator (ajv) is never used by stevedore: keep it out of the bundle. */
+const dropAjv = {
+  name: 'drop-ajv',
+  setup(build) {
+    build.onResolve({ filter: /^ajv(?:-formats)?(?:\/.*)?$/ }, () => ({ path: noSchemaValidator }));
+  },
+};
+const watch = process.argv.includes('--watch');
+const analyze = process.argv.includes('--analyze');
+
+await rm(`${root}/dist`, { recursive: true, force: true });
+const options = {
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli.tsx' },
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  metafile: analyze,
+  chunkNames: 'chunks/[name]-[hash]',
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // Not needed at run time: Ink's devtools hook, and dockerode's ssh/grpc/buildkit parts
+  // (we reach ssh:// engines through the system ssh, and never build images).
+  alias: {
+    'react-devtools-core': empty,
+    ssh2: empty,
+    'cpu-features': empty,
+    '@grpc/grpc-js': empty,
+    '@grpc/proto-loader': empty,
+    protobufjs: empty,
+    'tar-fs': empty,
+    '@balena/dockerignore': empty,
+  },
+  banner: {
+    js: "import { createRequire as __stevedoreRequire } from 'node:module'; const require = __stevedoreRequire(import.meta.url);",
+  },
+  plugins: [dropAjv],
+  logLevel: 'warning',
+};
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+} else {
+  const result = await esbuild.build(options);
+  if (analyze) console.log(await esbuild.analyzeMetafile(result.metafile));
+}

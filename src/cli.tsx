@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// Composition root: reads argv and the environment, builds the stores, clients and services
+// (lazily: a command loads only what it uses), then runs one command or opens the TUI.
+// This is the only file that names concrete classes.
+import { fileURLToPath } from 'node:url';
+import type { CommandContext } from './commands/context';
+import { EXIT, type Io, Warnings } from './commands/output';
+import { buildProgram, runProgram } from './commands/program';
+import { registerConfig } from './commands/config';
+import { registerRegistry } from './commands/registry';
+import type { AppServices } from './services/index';
+
+const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
+
+export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void): AppServices {
+  const once = <T,>(make: () => Promise<T>): (() => Promise<T>) => {
+    let value: Promise<T> | undefined;
+    return () => (value ??= make());
+  };
+  const dir = once(async () => (await import('./store/paths')).configDir(env));
+  const registryStore = once(async () => new (await import('./store/registryStore')).RegistryStore(await dir(), warn));
+  const settingsStore = once(async () => new (await import('./store/settingsStore')).SettingsStore(await dir(), warn));
+
+  return {
+    settings: once(async () => new (await import('./services/settings')).SettingsService(await settingsStore())),
+    registries: once(async () => {
+      const { RegistryService } = await import('./services/registries');
+      return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY);
+    }),
+  };
+}
+
+export const assetsDir = fileURLToPath(new URL('../assets/', import.meta.url));
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
+  const warnings = new Warnings(json ? undefined : (line) => io.stderr.write(`warning: ${line}\n`));
+  const ctx: CommandContext = {
+    io,
+    json,
+    warnings,
+    services: createServices(io.env, warnings.add),
+    setExitCode: () => undefined,
+  };
+  const program = buildProgram(ctx, [registerRegistry, registerConfig]);
+  if (argv.length === 0) {
+    // The TUI needs a terminal on both ends; without one, say how to use the commands.
+    io.stderr.write(program.helpInformation());
+    return EXIT.usage;
+  }
+  return runProgram(program, ctx, argv);
+}
+
+const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+const code = await main(process.argv.slice(2), io);
+// Let stdout drain before exiting (pipes are asynchronous), then exit even if sockets linger.
+process.stdout.write('', () => process.exit(code));

@@ -1,0 +1,56 @@
+// stevedore config list | get KEY | set KEY VALUE
+import type { Command } from 'commander';
+import type { CommandContext } from './context';
+import { table } from './output';
+import { action, leaf, noun } from './program';
+
+export function registerConfig(program: Command, ctx: CommandContext): void {
+  const config = noun(program, 'config', 'show and change settings');
+
+  leaf(config, ctx, 'list', 'list settings with their values and defaults').action(
+    action(ctx, async (out) => {
+      const service = await ctx.services.settings();
+      const rows = service.list();
+      out.result(
+        Object.fromEntries(rows.map((r) => [r.key, r.value])),
+        () => [
+          ...table(
+            rows,
+            [
+              { header: 'KEY', get: (r) => r.key },
+              { header: 'VALUE', get: (r) => show(r.value) },
+              { header: 'DEFAULT', get: (r) => show(r.default) },
+              { header: 'MEANING', get: (r) => r.description, flex: true },
+            ],
+            ctx.io.stdout.columns,
+          ),
+          '',
+          `settings file: ${service.path}`,
+        ],
+      );
+    }),
+  );
+
+  leaf(config, ctx, 'get', 'print one setting')
+    .argument('<key>', 'setting name')
+    .action(
+      action(ctx, async (out, key: string) => {
+        const value = (await ctx.services.settings()).get(key);
+        out.result({ key, value }, () => String(value));
+      }),
+    );
+
+  leaf(config, ctx, 'set', 'change one setting (an empty value restores the default where allowed)')
+    .argument('<key>', 'setting name')
+    .argument('<value>', 'new value')
+    .action(
+      action(ctx, async (out, key: string, value: string) => {
+        const saved = (await ctx.services.settings()).set(key, value);
+        out.result({ key, value: saved }, () => `${key} = ${show(saved)}`);
+      }),
+    );
+}
+
+function show(value: unknown): string {
+  return value === '' ? '(default)' : String(value);
+}

@@ -1,0 +1,142 @@
+// How a one-shot command speaks (DESIGN.md "Exit codes, streams, errors"): the result on stdout
+// (a table for people, JSON with --json), warnings and errors on stderr in human mode, and in
+// --json mode errors as `{"error": {"code", "message"}}` on stdout. Remote text is sanitised.
+import stringWidth from 'string-width';
+import { AppError, isCancellation } from '../domain/errors';
+import { sanitizeLine } from '../domain/sanitize';
+
+export interface WritableLike {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ReadableLike {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+  on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeAllListeners?(event?: string): unknown;
+  pause?(): unknown;
+  resume?(): unknown;
+  setEncoding?(encoding: BufferEncoding): unknown;
+}
+
+export interface Io {
+  stdout: WritableLike;
+  stderr: WritableLike;
+  stdin: ReadableLike;
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
+
+/** Collects warnings; in human mode they are printed as they come. */
+export class Warnings {
+  readonly list: string[] = [];
+  constructor(private readonly sink?: (message: string) => void) {}
+  add = (message: string): void => {
+    const line = sanitizeLine(message);
+    if (this.list.includes(line)) return;
+    this.list.push(line);
+    this.sink?.(line);
+  };
+}
+
+export class Output {
+  constructor(
+    readonly io: Io,
+    readonly json: boolean,
+    readonly warnings: Warnings,
+  ) {}
+
+  /** Prints a JSON value; objects get the warnings collected so far (when there are any, or `withWarnings`). */
+  result(value: unknown, human: () => string | string[], options: { withWarnings?: boolean } = {}): void {
+    if (this.json) {
+      let out = value;
+      if (value !== null && typeof value === 'object' && !Array.isArray(value) && (options.withWarnings || this.warnings.list.length > 0)) {
+        out = { ...(value as Record<string, unknown>), warnings: this.warnings.list };
+      } else if (Array.isArray(value) && this.warnings.list.length > 0) {
+        // A list has no room for warnings: they go to stderr, where they do not break the JSON.
+        for (const w of this.warnings.list) this.io.stderr.write(`warning: ${w}\n`);
+      }
+      this.io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      return;
+    }
+    const text = human();
+    const lines = Array.isArray(text) ? text : [text];
+    if (lines.length > 0) this.io.stdout.write(`${lines.join('\n')}\n`);
+  }
+
+  /** One JSON line (streams such as `image pull --json`). */
+  jsonLine(value: unknown): void {
+    this.io.stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
+  info(line: string): void {
+    if (!this.json) this.io.stderr.write(`${line}\n`);
+  }
+}
+
+/** Turns an error into the output of DESIGN.md and returns the exit code. */
+export function reportError(io: Io, json: boolean, error: unknown): number {
+  if (isCancellation(error)) {
+    if (json) io.stdout.write(`${JSON.stringify({ error: { code: 499, message: 'cancelled' } })}\n`);
+    else io.stderr.write('cancelled\n');
+    return EXIT.cancelled;
+  }
+  if (error instanceof AppError) {
+    if (json) io.stdout.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
+    else io.stderr.write(`error: ${error.describe()}\n`);
+    return EXIT.error;
+  }
+  // A real bug: say so in one line; the stack only on request.
+  const message = error instanceof Error ? error.message : String(error);
+  if (json) io.stdout.write(`${JSON.stringify({ error: { code: 500, message: `unexpected error: ${sanitizeLine(message)}` } })}\n`);
+  else io.stderr.write(`error: unexpected error: ${sanitizeLine(message)} (this is a bug; STEVEDORE_DEBUG=1 shows details)\n`);
+  if (io.env.STEVEDORE_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT.error;
+}
+
+export interface Column<T> {
+  header: string;
+  get: (row: T) => string;
+  align?: 'left' | 'right';
+  /** Allowed to shrink (with …) when the terminal is narrow. */
+  flex?: boolean;
+}
+
+/** A plain text table: sanitised cells, padded by display width, flex columns cut to fit `width`. */
+export function table<T>(rows: T[], columns: Column<T>[], width?: number): string[] {
+  const cells = rows.map((row) => columns.map((c) => sanitizeLine(c.get(row))));
+  const widths = columns.map((c, i) => Math.max(stringWidth(c.header), ...cells.map((r) => stringWidth(r[i] ?? ''))));
+  if (width && width > 20) {
+    const total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
+    let excess = total - width;
+    for (let i = columns.length - 1; i >= 0 && excess > 0; i--) {
+      if (!columns[i]?.flex) continue;
+      const w = widths[i] ?? 0;
+      const cut = Math.min(excess, Math.max(0, w - 12));
+      widths[i] = w - cut;
+      excess -= cut;
+    }
+  }
+  const render = (values: string[]) =>
+    values
+      .map((v, i) => fit(v, widths[i] ?? 0, columns[i]?.align ?? 'left', i === values.length - 1))
+      .join('  ')
+      .trimEnd();
+  return [render(columns.map((c) => c.header)), ...cells.map(render)];
+}
+
+function fit(text: string, width: number, align: 'left' | 'right', last: boolean): string {
+  let t = text;
+  if (stringWidth(t) > width) {
+    while (t.length > 0 && stringWidth(t) > width - 1) t = t.slice(0, -1);
+    t += '…';
+  }
+  const pad = ' '.repeat(Math.max(0, width - stringWidth(t)));
+  if (align === 'right') return pad + t;
+  return last ? t : t + pad;
+}

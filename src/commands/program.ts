@@ -1,0 +1,109 @@
+// The CLI grammar of DESIGN.md on commander: nouns, verbs, --help everywhere, --json on every
+// command, --version on the program; usage errors exit 2, operation errors exit 1.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { version } from '../../package.json';
+import { InvalidInput } from '../domain/errors';
+import { sanitizeLine } from '../domain/sanitize';
+import type { CommandContext } from './context';
+import { EXIT, Output, reportError } from './output';
+
+export type Register = (program: Command, ctx: CommandContext) => void;
+
+export const PROGRAM_DESCRIPTION =
+  'Manage container images on this host from the terminal: browse depots, search, download with live progress, inspect, delete.\nRun without arguments on a terminal to open the full-screen app.';
+
+export function buildProgram(ctx: CommandContext, nouns: Register[]): Command {
+  const { io, json } = ctx;
+  const program = new Command('stevedore')
+    .description(PROGRAM_DESCRIPTION)
+    .version(version, '--version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand(false)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => {
+        if (!json) io.stderr.write(s);
+      },
+      outputError: (s) => {
+        const message = sanitizeLine(s.replace(/^error:\s*/, ''));
+        if (json) io.stdout.write(`${JSON.stringify({ error: { code: 400, message } })}\n`);
+        else io.stderr.write(`error: ${message}\n`);
+      },
+      getOutHelpWidth: () => io.stdout.columns ?? 80,
+      getErrHelpWidth: () => io.stderr.columns ?? 80,
+    });
+  for (const register of nouns) register(program, ctx);
+  return program;
+}
+
+/** Parses argv and runs the command. Returns the exit code. */
+export async function runProgram(program: Command, ctx: CommandContext, argv: string[]): Promise<number> {
+  let exit: number = EXIT.ok;
+  ctx.setExitCode = (code) => {
+    exit = code;
+  };
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+        // A noun without a verb: its help went to stderr.
+        return EXIT.usage;
+      }
+      return EXIT.usage;
+    }
+    return reportError(ctx.io, ctx.json, error);
+  }
+}
+
+/** A leaf command with --json, whose action gets an Output and errors reported the DESIGN.md way. */
+export function leaf(parent: Command, ctx: CommandContext, spec: string, description: string): Command {
+  return parent
+    .command(spec)
+    .description(description)
+    .addOption(new Option('--json', 'print machine-readable JSON'))
+    .helpOption('-h, --help', 'show help');
+}
+
+/** Wraps an action: builds the Output, turns errors into the exit code and the error shape. */
+export function action<A extends unknown[]>(ctx: CommandContext, run: (out: Output, ...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    const out = new Output(ctx.io, ctx.json, ctx.warnings);
+    try {
+      await run(out, ...args);
+    } catch (error) {
+      ctx.setExitCode(reportError(ctx.io, ctx.json, error));
+    }
+  };
+}
+
+/** A noun (`image`, `registry`…) that only holds verbs: alone, it shows its help on stderr and exits 2. */
+export function noun(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .helpOption('-h, --help', 'show help')
+    .helpCommand(false)
+    .addOption(new Option('--json', 'print machine-readable JSON').hideHelp());
+}
+
+export function parsePositiveInt(name: string, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}`);
+    return n;
+  };
+}
+
+export function choice<T extends string>(name: string, values: readonly T[]): (value: string) => T {
+  return (value: string) => {
+    if ((values as readonly string[]).includes(value)) return value as T;
+    throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}`);
+  };
+}
+
+export { InvalidInput };

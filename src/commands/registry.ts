@@ -1,0 +1,112 @@
+// stevedore registry list | ping | add | edit | rm
+import type { Command } from 'commander';
+import type { ApiVersion, Registry } from '../domain/registry';
+import { registryToJson } from '../domain/registry';
+import type { CommandContext } from './context';
+import { table } from './output';
+import { action, choice, leaf, noun } from './program';
+import { passwordFor } from './prompt';
+
+const API = choice<ApiVersion>('--api', ['v1', 'v2']);
+
+interface RegistryOptions {
+  url?: string;
+  api?: ApiVersion;
+  trustCert?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  name?: string;
+}
+
+export function registerRegistry(program: Command, ctx: CommandContext): void {
+  const registry = noun(program, 'registry', 'manage registries (Docker Hub is built in)');
+
+  leaf(registry, ctx, 'list', 'list registries (passwords masked)').action(
+    action(ctx, async (out) => {
+      const list = (await ctx.services.registries()).list();
+      out.result(list.map(registryToJson), () => registryTable(list, ctx.io.stdout.columns));
+    }),
+  );
+
+  leaf(registry, ctx, 'ping', 'check that a URL is a registry and find its API version')
+    .argument('<url>', 'registry URL, e.g. https://registry.example.com:5000')
+    .option('--trust-cert', "accept the registry's self-signed certificate")
+    .action(
+      action(ctx, async (out, url: string, opts: { trustCert?: boolean }) => {
+        const version = await (await ctx.services.registries()).ping(url, opts.trustCert ?? false);
+        out.result({ version }, () => `${url}: registry API ${version}`);
+      }),
+    );
+
+  leaf(registry, ctx, 'add', 'add a registry')
+    .argument('<name>', 'a name for the registry')
+    .requiredOption('--url <url>', 'registry URL (http or https, no credentials)')
+    .option('--api <version>', 'API version v1|v2 (default: detected by ping)', API)
+    .option('--trust-cert', "trust the registry's self-signed certificate (pinned now)")
+    .option('--username <user>', 'user name')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(
+      action(ctx, async (out, name: string, opts: RegistryOptions) => {
+        const password = await passwordFor(ctx.io, opts, opts.url ?? name);
+        const service = await ctx.services.registries();
+        const added = await service.add({
+          name,
+          url: opts.url ?? '',
+          ...(opts.api ? { version: opts.api } : {}),
+          trustCert: opts.trustCert ?? false,
+          ...(opts.username !== undefined ? { username: opts.username } : {}),
+          ...(password !== undefined ? { password } : {}),
+        });
+        out.result(registryToJson(added), () => `added registry "${added.name}" (${added.url}, API ${added.version})`);
+      }),
+    );
+
+  leaf(registry, ctx, 'edit', 'change a registry')
+    .argument('<name>', 'the registry to change')
+    .option('--name <new>', 'rename it')
+    .option('--url <url>', 'new URL')
+    .option('--api <version>', 'API version v1|v2', API)
+    .option('--trust-cert', "trust the registry's self-signed certificate (pinned again now)")
+    .option('--no-trust-cert', 'stop trusting it')
+    .option('--username <user>', 'user name')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(
+      action(ctx, async (out, name: string, opts: RegistryOptions) => {
+        const password = await passwordFor(ctx.io, opts, opts.url ?? name);
+        const service = await ctx.services.registries();
+        const edited = await service.edit(name, {
+          ...(opts.name !== undefined ? { name: opts.name } : {}),
+          ...(opts.url !== undefined ? { url: opts.url } : {}),
+          ...(opts.api ? { version: opts.api } : {}),
+          ...(opts.trustCert !== undefined ? { trustCert: opts.trustCert } : {}),
+          ...(opts.username !== undefined ? { username: opts.username } : {}),
+          ...(password !== undefined ? { password } : {}),
+        });
+        out.result(registryToJson(edited), () => `updated registry "${edited.name}"`);
+      }),
+    );
+
+  leaf(registry, ctx, 'rm', 'remove a registry')
+    .argument('<name>', 'the registry to remove')
+    .action(
+      action(ctx, async (out, name: string) => {
+        const removed = (await ctx.services.registries()).remove(name);
+        out.result(registryToJson(removed), () => `removed registry "${removed.name}"`);
+      }),
+    );
+}
+
+function registryTable(list: Registry[], width?: number): string[] {
+  return table(
+    list,
+    [
+      { header: 'NAME', get: (r) => r.name },
+      { header: 'URL', get: (r) => r.url, flex: true },
+      { header: 'API', get: (r) => r.version },
+      { header: 'TRUST CERT', get: (r) => (r.trustCert ? 'yes' : 'no') },
+      { header: 'USERNAME', get: (r) => r.username || '-' },
+      { header: 'PASSWORD', get: (r) => (r.password ? '********' : '-') },
+    ],
+    width,
+  );
+}

@@ -1,0 +1,136 @@
+// Typed errors. Every failure a user can cause or meet becomes one of these, with a one-line
+// message that says what happened and, where there is one, a hint that says what to do next.
+import { sanitizeLine } from './sanitize';
+
+// Codes follow DESIGN.md "Exit codes, streams, errors" (HTTP-like numbers).
+
+export type ErrorCode = 400 | 401 | 403 | 404 | 409 | 429 | 495 | 499 | 501 | 502 | 503 | 504;
+
+export interface AppErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(oneLine(message), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint === undefined ? undefined : oneLine(options.hint);
+  }
+
+  /** The message and the hint, as one line. */
+  describe(): string {
+    return this.hint ? `${this.message} (${this.hint})` : this.message;
+  }
+
+  toJSON(): { code: ErrorCode; message: string } {
+    return { code: this.code, message: this.describe() };
+  }
+}
+
+export class InvalidInput extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(400, message, options);
+  }
+}
+
+/** A string that is not an image reference. `reason` is the upstream Go error name (ErrNameContainsUppercase…). */
+export class InvalidReference extends InvalidInput {
+  readonly reason: string;
+  readonly input: string;
+  constructor(input: string, reason: string, detail: string) {
+    super(`invalid reference "${input}": ${detail}`);
+    this.reason = reason;
+    this.input = input;
+  }
+}
+
+export class Unauthorized extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(401, message, options);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(403, message, options);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(404, message, options);
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(409, message, options);
+  }
+}
+
+export class RateLimited extends AppError {
+  /** Seconds until a retry may succeed, when the server said. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(message: string, retryAfterSeconds?: number, options?: AppErrorOptions) {
+    super(429, message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export class UntrustedCertificate extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(495, message, options);
+  }
+}
+
+/** The user (or a signal) stopped the operation. Exit 130 on the CLI. */
+export class Cancelled extends AppError {
+  constructor(message = 'cancelled', options?: AppErrorOptions) {
+    super(499, message, options);
+  }
+}
+
+export class NotSupported extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(501, message, options);
+  }
+}
+
+/** The registry or engine answered something unusable: HTML, truncated JSON, a 5xx. */
+export class BadResponse extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(502, message, options);
+  }
+}
+
+export class Unreachable extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(503, message, options);
+  }
+}
+
+export class TimedOut extends AppError {
+  constructor(message: string, options?: AppErrorOptions) {
+    super(504, message, options);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
+
+/** True for an AbortError / Cancelled, however it was raised. */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof Cancelled) return true;
+  return error instanceof Error && (error.name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR');
+}
+
+/** Collapses a message to one line (errors are printed as `error: …`) and strips terminal controls. */
+function oneLine(text: string): string {
+  return sanitizeLine(text);
+}

@@ -1,0 +1,37 @@
+// Remote text (descriptions, names, labels, registry errors, catalog entries) must not be able to
+// drive the user's terminal: escape sequences and control characters are removed before display.
+
+const CSI = /\u001b\[[0-?]*[ -/]*[@-~]/g; // ESC [ … final byte
+const OSC = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g; // ESC ] … BEL or ST (or cut off)
+const DCS_PM_APC = /\u001b[P^_X][^\u001b]*(?:\u001b\\)?/g; // ESC P/^/_/X … ST
+const ESC_OTHER = /\u001b[ -/]*[0-~]?/g; // any other escape, with its intermediates
+const C1_CSI = /\u009b[0-?]*[ -/]*[@-~]/g; // 8-bit CSI
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text safe to print: no escape sequences, no control characters except newline and tab. */
+export function stripControl(text: string): string {
+  return text
+    .replace(OSC, '')
+    .replace(DCS_PM_APC, '')
+    .replace(CSI, '')
+    .replace(C1_CSI, '')
+    .replace(ESC_OTHER, '')
+    .replace(CONTROLS, '');
+}
+
+/** Like stripControl, and folds newlines and tabs into single spaces: for table cells and one-line messages. */
+export function sanitizeLine(text: string): string {
+  return stripControl(text).replace(/[\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+}
+
+/** Sanitises every string inside a JSON-like value (keys too), leaving other values alone. */
+export function sanitizeDeep<T>(value: T): T {
+  if (typeof value === 'string') return stripControl(value) as T;
+  if (Array.isArray(value)) return value.map((v) => sanitizeDeep(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[stripControl(k)] = sanitizeDeep(v);
+    return out as T;
+  }
+  return value;
+}

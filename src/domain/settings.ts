@@ -1,0 +1,117 @@
+// The user's settings (DESIGN.md "Settings and environment"): one table with each key's type,
+// default, validation and description. `stevedore config list|get|set` and the store read it.
+import { InvalidInput } from './errors';
+import { sanitizeLine } from './sanitize';
+
+export interface Settings {
+  /** File path or https URL of the selected catalog; empty = the shipped assets/catalog.json. */
+  catalog: string;
+  'downloads.concurrency': number;
+  /** Seconds to wait for a registry's answer. */
+  'http.timeout': number;
+  /** Default platform (os/arch[/variant]); empty = the engine's. */
+  platform: string;
+}
+
+export type SettingKey = keyof Settings;
+
+interface SettingSpec<K extends SettingKey> {
+  key: K;
+  description: string;
+  default: Settings[K];
+  /** Turns user text into a valid value, or throws InvalidInput. */
+  parse(text: string): Settings[K];
+}
+
+function integer(key: string, min: number, max: number): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidInput(`${key} must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+const PLATFORM = /^[a-z0-9_-]+\/[a-z0-9_-]+(?:\/[a-z0-9_.-]+)?$/;
+
+export function parsePlatform(text: string): string {
+  const t = text.trim().toLowerCase();
+  if (!PLATFORM.test(t)) throw new InvalidInput(`invalid platform "${sanitizeLine(text)}": use os/arch[/variant], e.g. linux/arm64`);
+  return t;
+}
+
+export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
+  catalog: {
+    key: 'catalog',
+    description: 'file path or https URL of the selected catalog (empty: the shipped catalog)',
+    default: '',
+    parse(text) {
+      const t = text.trim();
+      if (t === '') return '';
+      if (/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('/')) {
+        let url: URL;
+        try {
+          url = new URL(t);
+        } catch {
+          throw new InvalidInput(`invalid catalog URL "${sanitizeLine(t)}"`);
+        }
+        if (url.protocol !== 'https:') throw new InvalidInput('catalog must be a file path or an https:// URL');
+        if (url.username || url.password) throw new InvalidInput('catalog URL must not carry credentials');
+        return url.toString();
+      }
+      return t;
+    },
+  },
+  'downloads.concurrency': {
+    key: 'downloads.concurrency',
+    description: 'downloads running at once',
+    default: 2,
+    parse: integer('downloads.concurrency', 1, 16),
+  },
+  'http.timeout': {
+    key: 'http.timeout',
+    description: "seconds to wait for a registry's answer",
+    default: 15,
+    parse: integer('http.timeout', 1, 300),
+  },
+  platform: {
+    key: 'platform',
+    description: "default platform for remote inspect and pull (empty: the engine's)",
+    default: '',
+    parse: (text) => (text.trim() === '' ? '' : parsePlatform(text)),
+  },
+};
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.prototype.hasOwnProperty.call(SETTINGS, key);
+}
+
+export function defaultSettings(): Settings {
+  return {
+    catalog: SETTINGS.catalog.default,
+    'downloads.concurrency': SETTINGS['downloads.concurrency'].default,
+    'http.timeout': SETTINGS['http.timeout'].default,
+    platform: SETTINGS.platform.default,
+  };
+}
+
+export function parseSetting<K extends SettingKey>(key: K, text: string): Settings[K] {
+  return SETTINGS[key].parse(text);
+}
+
+/**
+ * Checks a stored value (from a file a person may have edited). Returns the value when valid,
+ * undefined when not (the caller restores the default).
+ */
+export function checkStoredSetting<K extends SettingKey>(key: K, value: unknown): Settings[K] | undefined {
+  const spec = SETTINGS[key];
+  if (typeof value !== typeof spec.default) return undefined;
+  try {
+    return spec.parse(String(value));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,11 @@
+// The service layer as the CLI commands and the TUI see it. The composition root (src/cli.tsx)
+// builds the concrete services lazily, so a command pays only for what it uses.
+import type { RegistryService } from './registries';
+import type { SettingsService } from './settings';
+
+export interface AppServices {
+  settings(): Promise<SettingsService>;
+  registries(): Promise<RegistryService>;
+}
+
+export type { RegistryService, SettingsService };

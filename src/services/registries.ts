@@ -1,0 +1,210 @@
+// The registries the user configured, with the rules of the seed and DESIGN.md:
+// "Docker Hub" is always present and first and cannot be edited or removed (403); names are unique
+// (409); a URL is http(s) with no credentials (400); a registry that saved repositories use cannot
+// be removed (409), and renaming or moving it carries them along.
+import { Conflict, Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import {
+  type ApiVersion,
+  DOCKER_HUB_NAME,
+  type Registry,
+  normalizeRegistryUrl,
+  registryHost,
+  validateApiVersion,
+  validateRegistryName,
+} from '../domain/registry';
+import type { RegistryData } from '../store/registryStore';
+
+export interface RegistryDataStore {
+  read(): RegistryData;
+  update(change: (current: RegistryData) => RegistryData): RegistryData;
+}
+
+/** What the registry clients offer this service (ping and certificate pinning). */
+export interface RegistryProbe {
+  /** Detects the API version (v2 `/v2/`, else v1 `/v1/_ping`); throws a typed error when neither answers. */
+  ping(url: string, options: { trustCert: boolean; pinnedCertSha256?: string }): Promise<ApiVersion>;
+  /** SHA-256 fingerprint of the certificate the server presents (for `enable_trust_cert`). */
+  certificateFingerprint(url: string): Promise<string>;
+}
+
+export interface RegistryInput {
+  name: string;
+  url: string;
+  version?: ApiVersion;
+  trustCert?: boolean;
+  username?: string;
+  password?: string;
+}
+
+export interface RegistryChanges {
+  name?: string;
+  url?: string;
+  version?: ApiVersion;
+  trustCert?: boolean;
+  username?: string;
+  password?: string;
+}
+
+export class RegistryService {
+  constructor(
+    private readonly store: RegistryDataStore,
+    private readonly hubRegistryUrl: string,
+    private readonly probe?: RegistryProbe,
+  ) {}
+
+  /** Docker Hub first, then the user's registries in the order they were added. */
+  list(): Registry[] {
+    return [this.dockerHub(), ...this.store.read().registries];
+  }
+
+  get(name: string): Registry {
+    const found = this.list().find((r) => sameName(r.name, name));
+    if (!found) throw new NotFound(`Registry not found: ${name}`, { hint: 'see `stevedore registry list`' });
+    return found;
+  }
+
+  /** The configured registry serving this `host[:port]`, if any (Docker Hub for docker.io). */
+  byHost(host: string): Registry | undefined {
+    const h = host.toLowerCase();
+    return this.list().find((r) => (r.builtin ? h === 'docker.io' : registryHost(r.url).toLowerCase() === h));
+  }
+
+  async add(input: RegistryInput): Promise<Registry> {
+    const name = validateRegistryName(input.name);
+    const url = normalizeRegistryUrl(input.url);
+    const username = validateUsername(input.username ?? '');
+    const trustCert = input.trustCert ?? false;
+    this.assertNameFree(name);
+    this.assertHostFree(url);
+    const pinned = trustCert ? await this.pin(url) : undefined;
+    const version = input.version ?? (await this.detectVersion(url, trustCert, pinned));
+    const registry: Registry = {
+      name,
+      url,
+      trustCert,
+      username,
+      password: input.password ?? '',
+      version,
+      ...(pinned ? { pinnedCertSha256: pinned } : {}),
+    };
+    this.store.update((data) => {
+      // Checked again inside the update: another process may have added the same name meanwhile.
+      if (data.registries.some((r) => sameName(r.name, name))) throw duplicate(name);
+      return { ...data, registries: [...data.registries, registry] };
+    });
+    return registry;
+  }
+
+  async edit(name: string, changes: RegistryChanges): Promise<Registry> {
+    if (sameName(name, DOCKER_HUB_NAME)) throw hubLocked('edited');
+    const current = this.get(name);
+    const newName = changes.name === undefined ? current.name : validateRegistryName(changes.name);
+    if (!sameName(newName, current.name)) this.assertNameFree(newName);
+    const url = changes.url === undefined ? current.url : normalizeRegistryUrl(changes.url);
+    if (registryHost(url) !== registryHost(current.url)) this.assertHostFree(url, current.name);
+    const trustCert = changes.trustCert ?? current.trustCert;
+    const version = changes.version ?? current.version;
+    const username = changes.username === undefined ? current.username : validateUsername(changes.username);
+    const password = changes.password ?? (changes.username !== undefined && changes.username !== current.username ? '' : current.password);
+    // The pin is taken again whenever trust is (re)asked for or the address changes.
+    const repin = trustCert && (changes.trustCert === true || url !== current.url || !current.pinnedCertSha256);
+    const pinned = !trustCert ? undefined : repin ? await this.pin(url) : current.pinnedCertSha256;
+    const updated: Registry = {
+      name: newName,
+      url,
+      trustCert,
+      username,
+      password,
+      version: changes.version === undefined && changes.url !== undefined ? await this.detectVersion(url, trustCert, pinned, version) : version,
+      ...(pinned ? { pinnedCertSha256: pinned } : {}),
+    };
+    const oldHost = registryHost(current.url);
+    const newHost = registryHost(url);
+    this.store.update((data) => {
+      const index = data.registries.findIndex((r) => sameName(r.name, current.name));
+      if (index < 0) throw new NotFound(`Registry not found: ${name}`);
+      const registries = data.registries.slice();
+      registries[index] = updated;
+      const repositories =
+        oldHost === newHost
+          ? data.repositories
+          : data.repositories.map((r) => (hostOf(r.name) === oldHost.toLowerCase() ? { ...r, name: `${newHost}${r.name.slice(oldHost.length)}` } : r));
+      return { registries, repositories };
+    });
+    return updated;
+  }
+
+  remove(name: string): Registry {
+    if (sameName(name, DOCKER_HUB_NAME)) throw hubLocked('removed');
+    const current = this.get(name);
+    const host = registryHost(current.url).toLowerCase();
+    this.store.update((data) => {
+      const users = data.repositories.filter((r) => hostOf(r.name) === host).map((r) => r.name);
+      if (users.length > 0) {
+        throw new Conflict(`registry "${current.name}" is used by saved repositories: ${users.join(', ')}`, {
+          hint: 'remove them first with `stevedore repo rm NAME`',
+        });
+      }
+      return { ...data, registries: data.registries.filter((r) => !sameName(r.name, current.name)) };
+    });
+    return current;
+  }
+
+  /** Pings a URL that need not be configured (`stevedore registry ping URL`). */
+  async ping(urlText: string, trustCert = false): Promise<ApiVersion> {
+    const url = normalizeRegistryUrl(urlText);
+    if (!this.probe) throw new InvalidInput('registry ping is not available in this build');
+    const configured = this.list().find((r) => !r.builtin && r.url === url);
+    const pinned = trustCert ? (configured?.pinnedCertSha256 ?? (await this.probe.certificateFingerprint(url))) : undefined;
+    return this.probe.ping(url, { trustCert, ...(pinned ? { pinnedCertSha256: pinned } : {}) });
+  }
+
+  private dockerHub(): Registry {
+    return { name: DOCKER_HUB_NAME, url: this.hubRegistryUrl, trustCert: false, username: '', password: '', version: 'v2', builtin: true };
+  }
+
+  private assertNameFree(name: string): void {
+    if (this.list().some((r) => sameName(r.name, name))) throw duplicate(name);
+  }
+
+  private assertHostFree(url: string, except?: string): void {
+    const host = registryHost(url).toLowerCase();
+    const other = this.store.read().registries.find((r) => registryHost(r.url).toLowerCase() === host && (!except || !sameName(r.name, except)));
+    if (other) throw new Conflict(`registry "${other.name}" already uses ${host}`, { hint: 'edit that one instead' });
+  }
+
+  private async pin(url: string): Promise<string | undefined> {
+    if (!url.startsWith('https:')) return undefined; // nothing to pin on plain http
+    if (!this.probe) throw new InvalidInput('--trust-cert needs to read the certificate, which this build cannot do');
+    return this.probe.certificateFingerprint(url);
+  }
+
+  private async detectVersion(url: string, trustCert: boolean, pinned: string | undefined, fallback: ApiVersion = 'v2'): Promise<ApiVersion> {
+    if (!this.probe) return fallback;
+    return this.probe.ping(url, { trustCert, ...(pinned ? { pinnedCertSha256: pinned } : {}) });
+  }
+}
+
+export { validateApiVersion };
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+function hostOf(repositoryName: string): string {
+  return repositoryName.split('/')[0]?.toLowerCase() ?? '';
+}
+
+function duplicate(name: string): Conflict {
+  return new Conflict(`a registry named "${name}" already exists`);
+}
+
+function hubLocked(what: string): Forbidden {
+  return new Forbidden(`"${DOCKER_HUB_NAME}" cannot be ${what}`, { hint: 'Docker Hub credentials come from `docker login`' });
+}
+
+function validateUsername(username: string): string {
+  const u = username.trim();
+  if (/[:\s\u0000-\u001f\u007f]/.test(u)) throw new InvalidInput('username must not contain ":", spaces or control characters');
+  return u;
+}
