@@ -73,9 +73,11 @@ export class JsonStore<T extends Record<string, unknown>> {
     try {
       return open();
     } catch (error) {
-      // conf reads the file in its constructor: a broken file is moved aside before we retry.
+      // conf reads the file in its constructor: a broken file is moved aside, and defaults written.
       this.moveAside(error);
-      return open();
+      const conf = open();
+      conf.store = this.options.defaults();
+      return conf;
     }
   }
 

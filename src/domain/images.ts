@@ -1,0 +1,151 @@
+// The image model shared by both sides (engine and registries), the services and the screens.
+// JSON shapes of DESIGN.md are produced from these by the commands (field names of the seed).
+
+/** One local image under one tag (a repository's row in the Local depot). */
+export interface LocalImage {
+  /** The tag, or `<none>` for a dangling image. */
+  tag: string;
+  /** Full image ID (`sha256:…`). */
+  id: string;
+  /** Bytes on disk as the engine reports (shared layers counted in each image). */
+  size: number;
+  /** ISO 8601. */
+  created: string;
+  /** Used by any container, running or stopped. */
+  inUse: boolean;
+  /** Registry digests the engine knows for it (`repo@sha256:…`). */
+  digests: string[];
+}
+
+/** A repository on the engine with every tag (the Local depot groups images this way). */
+export interface LocalRepository {
+  /** Familiar repository name (`redis`, `team/app`, `registry:5000/team/app`); `<none>` for dangling images. */
+  name: string;
+  /** Full name (`docker.io/library/redis`), empty for `<none>`. */
+  fullName: string;
+  images: LocalImage[];
+  /** Tags that point at the same image as `latest`. */
+  isLatest: string[];
+  inUse: boolean;
+}
+
+/** Where a remote result comes from (the `repository` field of DESIGN.md). */
+export type RemoteSource = 'selected' | 'dockerhub' | { registry: string };
+
+/** One result of a remote depot (selected, official, dockerhub, private). */
+export interface RemoteImage {
+  /** Familiar name (`redis`, `team/app`, `registry:5000/team/app`). */
+  name: string;
+  /** Full repository name (`docker.io/library/redis`), the key for installed/downloading marks. */
+  fullName: string;
+  description: string;
+  /** URL a person can open. */
+  location: string;
+  source: RemoteSource;
+  title?: string;
+  /** Suggested tag (selected: the catalog's; official: latest). */
+  version?: string;
+  arch?: string[];
+  group?: string;
+  starCount?: number;
+  pullCount?: number;
+  isOfficial?: boolean;
+  isTrusted?: boolean;
+  /** Some tag of it is on the engine; null when the engine cannot be reached. */
+  installed: boolean | null;
+  /** A download of it is running in any session. */
+  downloading: boolean;
+}
+
+export type Category = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';
+export const CATEGORIES: readonly Category[] = ['local', 'selected', 'official', 'dockerhub', 'private'];
+
+/** A tag with what the registry tells about it (Docker Hub tells size, date and platforms). */
+export interface TagDetail {
+  name: string;
+  /** Compressed bytes, when known. */
+  size: number | null;
+  /** ISO 8601, when known. */
+  lastUpdated: string | null;
+  digest: string | null;
+  /** `os/arch[/variant]`, attestation entries hidden. */
+  platforms: string[];
+}
+
+export interface TagList {
+  /** Familiar repository name. */
+  name: string;
+  fullName: string;
+  /** Tags present on the engine. */
+  installed: string[];
+  /** Ordered: latest, then versions highest first, then the rest newest first or by name. */
+  tags: string[];
+  details: TagDetail[];
+}
+
+/** Remote inspect (without pulling): DESIGN.md "image inspect --remote". */
+export interface RemoteInspect {
+  name: string;
+  tag: string;
+  /** What the reference resolves to (the index digest for a multi-platform image). */
+  digest: string;
+  /** The chosen platform's manifest digest. */
+  manifestDigest: string;
+  platform: string;
+  platforms: string[];
+  mediaType: string;
+  created: string | null;
+  architecture: string;
+  os: string;
+  variant: string | null;
+  config: {
+    cmd: string[] | null;
+    entrypoint: string[] | null;
+    env: string[] | null;
+    exposedPorts: string[] | null;
+    labels: Record<string, string> | null;
+    workingDir: string | null;
+    user: string | null;
+  };
+  layers: { digest: string; size: number; mediaType: string }[];
+  /** Compressed bytes: config + layers. */
+  size: number;
+}
+
+export type DownloadStatus = 'waiting' | 'downloading' | 'extracting' | 'complete' | 'failed' | 'cancelled';
+
+export interface LayerProgress {
+  /** Short layer id as the engine names it. */
+  id: string;
+  /** The engine's own status text (`Downloading`, `Pull complete`…). */
+  status: string;
+  current: number | null;
+  total: number | null;
+}
+
+/** A download as every session sees it (from the background worker). */
+export interface DownloadSnapshot {
+  id: string;
+  /** Familiar reference with its tag (`redis:7`). */
+  name: string;
+  /** Full reference sent to the engine (`docker.io/library/redis:7`). */
+  ref: string;
+  platform: string | null;
+  status: DownloadStatus;
+  /** Integer 0–100 that never goes down, or null while totals are unknown. */
+  percent: number | null;
+  /** The engine's last status text. */
+  detail: string;
+  current: number | null;
+  total: number | null;
+  /** Bytes per second (smoothed), when known. */
+  speed: number | null;
+  /** Seconds left, when known. */
+  eta: number | null;
+  /** Layers in the order first seen. */
+  layers: LayerProgress[];
+  error: string | null;
+  digest: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+}
