@@ -2,6 +2,7 @@
 // cli -> app -> ui -> services -> clients; domain is imported by all and imports nothing of ours.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns }],
@@ -38,6 +39,11 @@ export default tseslint.config(
   { files: ['src/services/**'], rules: restrict([noUiLibs, noRawProtocols, noUi, noCommands]) },
   { files: ['src/ui/**', 'src/app/**'], rules: restrict([noClients, noRawProtocols, noStore, noCommands]) },
   { files: ['src/commands/**'], rules: restrict([noClients, noRawProtocols, noStore, noUi]) },
+  {
+    files: ['src/ui/**', 'src/app/**', 'test/ui/**'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
   {
     files: ['test/**', 'bench/**', 'scripts/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

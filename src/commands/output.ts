@@ -1,9 +1,9 @@
 // How a one-shot command speaks (DESIGN.md "Exit codes, streams, errors"): the result on stdout
 // (a table for people, JSON with --json), warnings and errors on stderr in human mode, and in
 // --json mode errors as `{"error": {"code", "message"}}` on stdout. Remote text is sanitised.
-import stringWidth from 'string-width';
 import { AppError, isCancellation } from '../domain/errors';
 import { sanitizeLine } from '../domain/sanitize';
+import { displayWidth as stringWidth, fit as fitText } from '../domain/text';
 
 export interface WritableLike {
   write(chunk: string): unknown;
@@ -131,12 +131,6 @@ export function table<T>(rows: T[], columns: Column<T>[], width?: number): strin
 }
 
 function fit(text: string, width: number, align: 'left' | 'right', last: boolean): string {
-  let t = text;
-  if (stringWidth(t) > width) {
-    while (t.length > 0 && stringWidth(t) > width - 1) t = t.slice(0, -1);
-    t += '…';
-  }
-  const pad = ' '.repeat(Math.max(0, width - stringWidth(t)));
-  if (align === 'right') return pad + t;
-  return last ? t : t + pad;
+  const cell = fitText(text, width, align);
+  return last ? cell.trimEnd() : cell;
 }

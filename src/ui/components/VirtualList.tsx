@@ -1,0 +1,61 @@
+// The app's own list (DESIGN.md: lists are virtualised): renders only the `height` rows of the
+// window, so 2,000+ rows cost the same as 20. Rows are single lines, laid out by the caller.
+import { Box, Text } from 'ink';
+import React from 'react';
+import { fit } from '../../domain/text';
+import type { Theme } from '../theme/theme';
+
+export interface VirtualListProps {
+  count: number;
+  selected: number;
+  offset: number;
+  height: number;
+  width: number;
+  theme: Theme;
+  /** The row's text (already fitted to `width - 2`). */
+  row: (index: number) => string;
+  /** Optional per-row colour (e.g. muted for dangling images). */
+  rowColor?: (index: number) => string | undefined;
+  header?: string;
+  empty?: string;
+  focused?: boolean;
+}
+
+export function VirtualList(props: VirtualListProps): React.JSX.Element {
+  const { count, selected, offset, height, width, theme, row, rowColor, header, empty, focused = true } = props;
+  const lines: React.ReactNode[] = [];
+  const end = Math.min(count, offset + height);
+  for (let i = offset; i < end; i++) {
+    const isSel = i === selected;
+    const text = `${isSel ? theme.glyph.pointer : ' '} ${row(i)}`;
+    lines.push(
+      <Text
+        key={i}
+        wrap="truncate-end"
+        color={isSel && focused ? theme.selection.foreground : rowColor?.(i)}
+        backgroundColor={isSel && focused ? theme.selection.background : undefined}
+        inverse={isSel && focused && theme.selection.inverse}
+        bold={isSel}
+      >
+        {fit(text, width, 'left', theme.glyph.ellipsis)}
+      </Text>,
+    );
+  }
+  return (
+    <Box flexDirection="column" width={width}>
+      {header !== undefined && (
+        <Text color={theme.text.muted} wrap="truncate-end">
+          {`  ${header}`}
+        </Text>
+      )}
+      {count === 0 ? (
+        <Text color={theme.text.muted}>{`  ${empty ?? 'nothing here'}`}</Text>
+      ) : (
+        lines
+      )}
+      {count > height && (
+        <Text color={theme.text.muted}>{`  ${offset > 0 ? theme.glyph.arrowUp : ' '} ${selected + 1}/${count} ${end < count ? theme.glyph.arrowDown : ' '}`}</Text>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,178 @@
+// The key table: every binding of the TUI, as data (DESIGN.md "TUI keys"). Screens handle command
+// ids, never key literals; the help overlay and the README table are generated from this table;
+// a test rejects a key bound twice in one scope.
+
+export type Scope =
+  | 'global'
+  | 'depots'
+  | 'list'
+  | 'local'
+  | 'tags'
+  | 'inspect'
+  | 'downloads'
+  | 'registries'
+  | 'repositories'
+  | 'filter'
+  | 'form'
+  | 'confirm'
+  | 'help';
+
+/** Canonical key names: single characters (case matters), or one of these names. */
+export type KeyName =
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'pageup'
+  | 'pagedown'
+  | 'home'
+  | 'end'
+  | 'enter'
+  | 'escape'
+  | 'tab'
+  | 'shift+tab'
+  | 'backspace'
+  | 'ctrl+c'
+  | 'space'
+  | (string & {});
+
+export interface Binding {
+  /** `scope.action`, what screens handle. */
+  id: string;
+  scope: Scope;
+  keys: KeyName[];
+  /** Short label for the footer hints (omit to keep it out of the footer). */
+  label?: string;
+  description: string;
+}
+
+export const SCOPE_TITLES: Record<Scope, string> = {
+  global: 'Anywhere',
+  depots: 'Depots',
+  list: 'Lists',
+  local: 'Local images',
+  tags: 'Tags',
+  inspect: 'Inspect',
+  downloads: 'Downloads',
+  registries: 'Registries',
+  repositories: 'Saved repositories',
+  filter: 'Filter field',
+  form: 'Forms',
+  confirm: 'Dialogs',
+  help: 'Help',
+};
+
+export const BINDINGS: readonly Binding[] = [
+  // anywhere
+  { id: 'global.downloads', scope: 'global', keys: ['D'], label: 'downloads', description: 'downloads screen' },
+  { id: 'global.registries', scope: 'global', keys: ['R'], label: 'registries', description: 'registries screen' },
+  { id: 'global.repositories', scope: 'global', keys: ['E'], label: 'repos', description: 'saved (external) repositories screen' },
+  { id: 'global.help', scope: 'global', keys: ['?'], label: 'help', description: 'show this help' },
+  { id: 'global.back', scope: 'global', keys: ['escape'], label: 'back', description: 'back / close the field or dialog' },
+  { id: 'global.quit', scope: 'global', keys: ['q', 'ctrl+c'], label: 'quit', description: 'quit (downloads go on in the background)' },
+
+  // depots
+  { id: 'depots.next', scope: 'depots', keys: ['tab'], label: 'depot', description: 'next depot' },
+  { id: 'depots.previous', scope: 'depots', keys: ['shift+tab'], description: 'previous depot' },
+  { id: 'depots.pick', scope: 'depots', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], description: 'depot by number (Local, Selected, Official, Docker Hub, then private registries)' },
+
+  // every list
+  { id: 'list.up', scope: 'list', keys: ['up', 'k'], description: 'move up' },
+  { id: 'list.down', scope: 'list', keys: ['down', 'j'], description: 'move down' },
+  { id: 'list.pageUp', scope: 'list', keys: ['pageup'], description: 'page up' },
+  { id: 'list.pageDown', scope: 'list', keys: ['pagedown'], description: 'page down' },
+  { id: 'list.first', scope: 'list', keys: ['home', 'g'], description: 'first row' },
+  { id: 'list.last', scope: 'list', keys: ['end', 'G'], description: 'last row' },
+  { id: 'list.filter', scope: 'list', keys: ['/'], label: 'filter', description: 'filter (local) or search (Docker Hub, private registries)' },
+  { id: 'list.open', scope: 'list', keys: ['enter'], label: 'open', description: 'open: tags of a remote image, details of a local one' },
+  { id: 'list.inspect', scope: 'list', keys: ['i'], label: 'inspect', description: 'inspect (remote images without pulling)' },
+  { id: 'list.pull', scope: 'list', keys: ['p'], label: 'pull', description: 'download (pull) the selected image' },
+  { id: 'list.refresh', scope: 'list', keys: ['r'], label: 'refresh', description: 'refresh' },
+
+  // local list
+  { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; f in the dialog forces)' },
+
+  // tags
+  { id: 'tags.pull', scope: 'tags', keys: ['p'], label: 'pull', description: 'download the selected tag' },
+  { id: 'tags.inspect', scope: 'tags', keys: ['i', 'enter'], label: 'inspect', description: "the selected tag's details" },
+  { id: 'tags.platform', scope: 'tags', keys: ['P'], label: 'platform', description: 'choose the platform for inspect and pull' },
+
+  // inspect
+  { id: 'inspect.up', scope: 'inspect', keys: ['up', 'k'], description: 'scroll up' },
+  { id: 'inspect.down', scope: 'inspect', keys: ['down', 'j'], description: 'scroll down' },
+  { id: 'inspect.pageUp', scope: 'inspect', keys: ['pageup'], description: 'page up' },
+  { id: 'inspect.pageDown', scope: 'inspect', keys: ['pagedown', 'space'], description: 'page down' },
+  { id: 'inspect.top', scope: 'inspect', keys: ['home', 'g'], description: 'top' },
+  { id: 'inspect.bottom', scope: 'inspect', keys: ['end', 'G'], description: 'bottom' },
+  { id: 'inspect.pull', scope: 'inspect', keys: ['p'], label: 'pull', description: 'download this image' },
+
+  // downloads
+  { id: 'downloads.cancel', scope: 'downloads', keys: ['x'], label: 'cancel', description: 'cancel the selected download' },
+  { id: 'downloads.retry', scope: 'downloads', keys: ['r'], label: 'retry', description: 'retry a failed or cancelled download' },
+
+  // registries
+  { id: 'registries.add', scope: 'registries', keys: ['a'], label: 'add', description: 'add a registry' },
+  { id: 'registries.edit', scope: 'registries', keys: ['e', 'enter'], label: 'edit', description: 'edit the selected registry' },
+  { id: 'registries.delete', scope: 'registries', keys: ['d'], label: 'delete', description: 'delete the selected registry (asks)' },
+  { id: 'registries.test', scope: 'registries', keys: ['t'], label: 'test', description: 'test (ping) the selected registry' },
+
+  // saved repositories
+  { id: 'repositories.add', scope: 'repositories', keys: ['a'], label: 'add', description: 'add a saved repository' },
+  { id: 'repositories.edit', scope: 'repositories', keys: ['e', 'enter'], label: 'credentials', description: 'update its credentials' },
+  { id: 'repositories.delete', scope: 'repositories', keys: ['d'], label: 'remove', description: 'remove it (asks)' },
+
+  // text fields and forms (letter keys type text here)
+  { id: 'filter.submit', scope: 'filter', keys: ['enter'], label: 'done', description: 'keep the filter and go back to the list' },
+  { id: 'filter.cancel', scope: 'filter', keys: ['escape'], label: 'clear', description: 'clear the filter and close the field' },
+  { id: 'form.next', scope: 'form', keys: ['tab', 'down'], label: 'next field', description: 'next field' },
+  { id: 'form.previous', scope: 'form', keys: ['shift+tab', 'up'], description: 'previous field' },
+  { id: 'form.submit', scope: 'form', keys: ['enter'], label: 'save', description: 'save (tests the registry first)' },
+  { id: 'form.toggle', scope: 'form', keys: ['space'], label: 'toggle', description: 'toggle a switch / change a choice' },
+  { id: 'form.cancel', scope: 'form', keys: ['escape'], label: 'cancel', description: 'cancel' },
+
+  // dialogs
+  { id: 'confirm.yes', scope: 'confirm', keys: ['y', 'enter'], label: 'yes', description: 'confirm' },
+  { id: 'confirm.no', scope: 'confirm', keys: ['n', 'escape'], label: 'no', description: 'cancel' },
+  { id: 'confirm.force', scope: 'confirm', keys: ['f'], label: 'force', description: 'force (where offered, e.g. delete an image in use)' },
+
+  // help overlay
+  { id: 'help.close', scope: 'help', keys: ['escape', '?', 'q'], label: 'close', description: 'close help' },
+  { id: 'help.down', scope: 'help', keys: ['down', 'j'], description: 'scroll down' },
+  { id: 'help.up', scope: 'help', keys: ['up', 'k'], description: 'scroll up' },
+];
+
+export function bindingsOf(scope: Scope): Binding[] {
+  return BINDINGS.filter((b) => b.scope === scope);
+}
+
+export function bindingById(id: string): Binding | undefined {
+  return BINDINGS.find((b) => b.id === id);
+}
+
+/** Keys shown to people: `shift+tab` → `S-Tab`, `pagedown` → `PgDn`. */
+export function displayKey(key: KeyName): string {
+  const names: Record<string, string> = {
+    up: '↑',
+    down: '↓',
+    left: '←',
+    right: '→',
+    pageup: 'PgUp',
+    pagedown: 'PgDn',
+    home: 'Home',
+    end: 'End',
+    enter: 'Enter',
+    escape: 'Esc',
+    tab: 'Tab',
+    'shift+tab': 'S-Tab',
+    backspace: 'Bksp',
+    'ctrl+c': 'Ctrl-C',
+    space: 'Space',
+  };
+  return names[key] ?? key;
+}
+
+/** Like displayKey, in plain ASCII (for terminals that are not UTF-8). */
+export function displayKeyAscii(key: KeyName): string {
+  const ascii: Record<string, string> = { up: 'Up', down: 'Down', left: 'Left', right: 'Right' };
+  return ascii[key] ?? displayKey(key);
+}
