@@ -1,0 +1,107 @@
+// Child processes of the world: started detached (own process group, so a Ctrl-C meant for vitest does not
+// kill them half-way; stop() or the reaper ends them in order), logging to files under the world root.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+
+export interface Started {
+  pid: number;
+  logFile: string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  exited: Promise<string>;
+}
+
+export function startProcess(cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env, cwd?: string): Started {
+  const fd = fs.openSync(logFile, 'a');
+  try {
+    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd });
+    // Listen before anything can throw: an unhandled 'error' (ENOENT) would crash the whole process.
+    const exited = new Promise<string>((resolve) => {
+      child.once('exit', (code, signal) => resolve(signal ?? String(code)));
+      child.once('error', (err) => resolve(`error: ${err.message}`));
+    });
+    if (child.pid === undefined) throw new Error(`could not start ${cmd} (is it installed and on PATH?)`);
+    child.unref();
+    return { pid: child.pid, logFile, exited };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run a command to completion, capturing output (never throws on a non-zero exit). */
+export function run(cmd: string, args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+    child.stdin.on('error', () => undefined); // the command may exit before reading its input
+    child.stdin.end(opts.input);
+  });
+}
+
+export async function runOk(cmd: string, args: string[], opts: Parameters<typeof run>[2] = {}): Promise<string> {
+  const r = await run(cmd, args, opts);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The command line of a live process, or null; used to make sure a pid still is the process we started. */
+export function cmdline(pid: number): string | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return null;
+  }
+}
+
+export function logTail(file: string, lines = 30): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** A port that was free a moment ago, for servers (docker-registry) that need it in their config file. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The machine's non-loopback IPv4 (eth0 preferred): dockerd treats 127.0.0.0/8 as insecure, this one not. */
+export function detectEth0(): string {
+  const ifaces = os.networkInterfaces();
+  const candidates = [...(ifaces.eth0 ?? []), ...Object.values(ifaces).flatMap((list) => list ?? [])];
+  const hit = candidates.find((a) => a.family === 'IPv4' && !a.internal);
+  if (!hit) throw new Error('no non-loopback IPv4 address found (needed for the TLS registry)');
+  return hit.address;
+}
