@@ -1,0 +1,64 @@
+// Remote lookups that are cancellable and race-free (STYLE.md): each new key aborts the previous
+// request, answers for an old key are dropped, "loading" shows only after `loadingDelayMs`, and a
+// search can be debounced while the user types.
+import { useCallback, useEffect, useRef, useState } from 'react';
+
+export interface QueryState<T> {
+  data: T | undefined;
+  /** True once a request has been running for longer than the loading delay. */
+  loading: boolean;
+  error: unknown;
+  /** Runs the current query again (refresh). */
+  reload(): void;
+}
+
+export interface QueryOptions {
+  /** Wait this long after the key changes before asking (typing). */
+  debounceMs?: number;
+  loadingDelayMs?: number;
+  /** When false, nothing is requested and the state stays as it is. */
+  enabled?: boolean;
+  /** Keep showing the previous data while the next answer is on its way. */
+  keepPrevious?: boolean;
+}
+
+export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T>, options: QueryOptions = {}): QueryState<T> {
+  const { debounceMs = 0, loadingDelayMs = 100, enabled = true, keepPrevious = true } = options;
+  const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown }>({ data: undefined, loading: false, error: undefined });
+  const [generation, setGeneration] = useState(0);
+  const runRef = useRef(run);
+  runRef.current = run;
+
+  useEffect(() => {
+    if (!enabled) return undefined;
+    const controller = new AbortController();
+    let done = false;
+    setState((s) => (keepPrevious ? (s.error === undefined && !s.loading ? s : { ...s, loading: false, error: undefined }) : { data: undefined, loading: false, error: undefined }));
+    const loadingTimer = setTimeout(() => {
+      if (!done) setState((s) => ({ ...s, loading: true }));
+    }, debounceMs + loadingDelayMs);
+    const start = setTimeout(() => {
+      runRef.current(controller.signal).then(
+        (data) => {
+          if (controller.signal.aborted) return; // a newer key owns the state now
+          done = true;
+          setState({ data, loading: false, error: undefined });
+        },
+        (error: unknown) => {
+          if (controller.signal.aborted) return;
+          done = true;
+          setState((s) => ({ data: keepPrevious ? s.data : undefined, loading: false, error }));
+        },
+      );
+    }, debounceMs);
+    return () => {
+      done = true;
+      controller.abort();
+      clearTimeout(start);
+      clearTimeout(loadingTimer);
+    };
+  }, [key, generation, enabled, debounceMs, loadingDelayMs, keepPrevious]);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { ...state, reload };
+}

@@ -1,0 +1,108 @@
+// Layout of the Depots screen: tabs with counts, the filter line, the list, and the delete dialog.
+import { Box, Text } from 'ink';
+import React from 'react';
+import type { Registry } from '../../../domain/registry';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { Tabs } from '../../components/Tabs';
+import { TextField } from '../../components/TextField';
+import { VirtualList } from '../../components/VirtualList';
+import type { UiServices } from '../../services';
+import type { Theme } from '../../theme/theme';
+import { headerLine, localCells, remoteCells, rowText } from './presentation';
+import { type DepotsActions, useDepotsScreen } from './useDepotsScreen';
+
+export interface DepotsScreenProps {
+  services: UiServices;
+  theme: Theme;
+  width: number;
+  height: number;
+  registries: Registry[];
+  /** Full repository names with a download running (for the ↓ mark on local rows). */
+  downloading: ReadonlySet<string>;
+  active: boolean;
+  actions: DepotsActions;
+}
+
+export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
+  const { theme, width, height, active, downloading } = props;
+  // tabs (1) + filter line (1) + header (1) + position line (1)
+  const listHeight = Math.max(1, height - 4);
+  const vm = useDepotsScreen({ services: props.services, registries: props.registries, listHeight, active, actions: props.actions });
+  const rowWidth = width - 2;
+  const now = Date.now();
+  const visible = vm.visible;
+
+  const row = (i: number): string => {
+    if (!visible) return '';
+    if (visible.kind === 'local') {
+      const repo = visible.items[i];
+      return repo ? rowText('local', localCells(repo, downloading.has(repo.fullName), theme, now), rowWidth, theme) : '';
+    }
+    const image = visible.items[i];
+    return image ? rowText(visible.kind, remoteCells(visible.kind, image, theme), rowWidth, theme) : '';
+  };
+  const rowColor = (i: number): string | undefined => {
+    if (visible?.kind === 'local' && visible.items[i]?.name === '<none>') return theme.text.muted;
+    return undefined;
+  };
+
+  let empty = 'nothing here';
+  if (vm.error) empty = vm.error;
+  else if (vm.needsSearch) empty = 'press / and type to search Docker Hub';
+  else if (!visible) empty = vm.loading ? 'loading…' : '';
+  else if (vm.filter) empty = `nothing matches "${vm.filter}"`;
+  else if (vm.tab.kind === 'local') empty = 'no images on this engine yet: pick one in another depot and press p';
+
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Tabs tabs={vm.tabs.map((t, i) => ({ label: t.label, badge: vm.badges[i] }))} active={vm.tabIndex} theme={theme} width={width} />
+      <Box height={1}>
+        {vm.editing ? (
+          <TextField
+            label={vm.tab.kind === 'dockerhub' || vm.tab.kind === 'private' ? 'search' : 'filter'}
+            value={vm.filter}
+            onChange={vm.setFilter}
+            focused
+            theme={theme}
+            placeholder={vm.tab.kind === 'dockerhub' ? 'name or words' : 'text'}
+          />
+        ) : (
+          <Text color={theme.text.muted} wrap="truncate-end">
+            {vm.filter ? `  filter: ${vm.filter}  (${vm.visible?.items.length ?? 0} of ${vm.total})` : ' '}
+            {vm.loading ? `  loading${theme.glyph.ellipsis}` : ''}
+          </Text>
+        )}
+        {vm.editing && vm.loading ? <Text color={theme.text.muted}>{`  searching${theme.glyph.ellipsis}`}</Text> : null}
+      </Box>
+      {vm.confirmDelete ? (
+        <ConfirmDialog
+          title={`Delete ${vm.confirmDelete.name}?`}
+          lines={[
+            vm.confirmDelete.name === '<none>'
+              ? `${vm.confirmDelete.images.length} dangling image(s)`
+              : `tags: ${vm.confirmDelete.images.map((i) => i.tag).join(', ')}`,
+            vm.confirmDelete.inUse ? 'in use by a container: f forces (the container keeps running on the untagged image)' : 'untags each tag; the image goes when its last tag does',
+          ]}
+          force
+          theme={theme}
+          width={width}
+          onAnswer={vm.answerDelete}
+        />
+      ) : (
+        <VirtualList
+          count={visible?.items.length ?? 0}
+          selected={vm.cursor.selected}
+          offset={vm.cursor.offset}
+          height={listHeight}
+          width={width}
+          theme={theme}
+          header={headerLine(vm.tab.kind, rowWidth)}
+          row={row}
+          rowColor={rowColor}
+          empty={empty}
+          focused={active && !vm.editing}
+        />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,120 @@
+// Pure presentation of depot rows: columns per category, cells from domain objects, and the
+// client-side filter of lists that filter as you type. Tested without rendering.
+import type { LocalRepository, RemoteImage } from '../../../domain/images';
+import { formatAge, formatBytes } from '../../../domain/format';
+import { sanitizeLine } from '../../../domain/sanitize';
+import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import type { Theme } from '../../theme/theme';
+
+export type DepotKind = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';
+
+export interface Columns {
+  specs: ColumnSpec[];
+  headers: string[];
+}
+
+export function columnsFor(kind: DepotKind): Columns {
+  switch (kind) {
+    case 'local':
+      return {
+        headers: ['', 'NAME', 'TAGS', 'SIZE', 'CREATED', 'IN USE'],
+        specs: [{ width: 1 }, { width: 16, grow: 3 }, { width: 10, grow: 2 }, { width: 8, align: 'right' }, { width: 13 }, { width: 6 }],
+      };
+    case 'selected':
+      return {
+        headers: ['', 'NAME', 'TITLE', 'GROUP', 'TAG', 'DESCRIPTION'],
+        specs: [{ width: 1 }, { width: 14, grow: 2 }, { width: 12, grow: 1 }, { width: 10 }, { width: 7 }, { width: 10, grow: 4 }],
+      };
+    case 'official':
+      return { headers: ['', 'NAME', 'STARS', 'DESCRIPTION'], specs: [{ width: 1 }, { width: 16, grow: 1 }, { width: 6, align: 'right' }, { width: 16, grow: 4 }] };
+    case 'dockerhub':
+      return {
+        headers: ['', 'NAME', 'OFFICIAL', 'STARS', 'DESCRIPTION'],
+        specs: [{ width: 1 }, { width: 18, grow: 2 }, { width: 8 }, { width: 6, align: 'right' }, { width: 16, grow: 4 }],
+      };
+    case 'private':
+      return { headers: ['', 'NAME', 'LOCATION'], specs: [{ width: 1 }, { width: 20, grow: 2 }, { width: 16, grow: 3 }] };
+  }
+}
+
+export function widthsFor(kind: DepotKind, width: number): number[] {
+  return layoutColumns(columnsFor(kind).specs, width);
+}
+
+export function headerLine(kind: DepotKind, width: number): string {
+  const c = columnsFor(kind);
+  return renderColumns(c.headers, widthsFor(kind, width), c.specs).trimEnd();
+}
+
+export function localCells(repo: LocalRepository, downloading: boolean, theme: Theme, now: number): string[] {
+  const sizes = repo.images.map((i) => i.size);
+  const newest = repo.images.reduce<string>((acc, i) => (i.created > acc ? i.created : acc), '');
+  const tags = repo.images.map((i) => i.tag).filter((t, i, all) => all.indexOf(t) === i);
+  return [
+    downloading ? theme.glyph.downloading : '',
+    repo.name,
+    repo.name === '<none>' ? `${repo.images.length} dangling` : tags.join(', '),
+    sizes.length ? formatBytes(Math.max(...sizes)) : '-',
+    newest ? formatAge(newest, now) : '-',
+    repo.inUse ? 'yes' : '',
+  ];
+}
+
+function mark(image: RemoteImage, theme: Theme): string {
+  if (image.downloading) return theme.glyph.downloading;
+  if (image.installed) return theme.glyph.installed;
+  return '';
+}
+
+export function remoteCells(kind: Exclude<DepotKind, 'local'>, image: RemoteImage, theme: Theme): string[] {
+  const d = sanitizeLine(image.description);
+  const stars = image.starCount === undefined ? '' : String(image.starCount);
+  switch (kind) {
+    case 'selected':
+      return [mark(image, theme), image.name, image.title ?? '', image.group ?? '', image.version ?? '', d];
+    case 'official':
+      return [mark(image, theme), image.name, stars, d];
+    case 'dockerhub':
+      return [mark(image, theme), image.name, image.isOfficial ? theme.glyph.official : '', stars, d];
+    case 'private':
+      return [mark(image, theme), image.name, image.location];
+  }
+}
+
+export function rowText(kind: DepotKind, cells: string[], width: number, theme: Theme): string {
+  const c = columnsFor(kind);
+  return renderColumns(cells.map(sanitizeLine), widthsFor(kind, width), c.specs, 1, theme.glyph.ellipsis);
+}
+
+/** Case-insensitive match of every word of `filter` against the row's searchable text. */
+export function matches(filter: string, haystack: string[]): boolean {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const text = haystack.join(' ').toLowerCase();
+  return words.every((w) => text.includes(w));
+}
+
+export function filterLocal(repos: LocalRepository[], filter: string): LocalRepository[] {
+  return filter ? repos.filter((r) => matches(filter, [r.name, ...r.images.map((i) => i.tag), ...r.images.map((i) => i.id.slice(7, 19))])) : repos;
+}
+
+export function filterRemote(images: RemoteImage[], filter: string): RemoteImage[] {
+  return filter ? images.filter((i) => matches(filter, [i.name, i.title ?? '', i.description, i.group ?? ''])) : images;
+}
+
+/** The reference a pull or inspect of a depot row uses. */
+export function localRef(repo: LocalRepository): string | null {
+  if (repo.name === '<none>') return repo.images[0]?.id ?? null;
+  const tag = repo.images.find((i) => i.tag !== '<none>')?.tag;
+  return tag ? `${repo.name}:${tag}` : (repo.images[0]?.id ?? null);
+}
+
+export function remoteRef(image: RemoteImage): string {
+  return `${image.name}:${image.version || 'latest'}`;
+}
+
+export function sizeSummary(repos: LocalRepository[]): string {
+  const ids = new Map<string, number>();
+  for (const r of repos) for (const i of r.images) ids.set(i.id, i.size);
+  return formatBytes([...ids.values()].reduce((a, b) => a + b, 0));
+}

@@ -1,0 +1,236 @@
+// View model of the Depots screen: the tabs (Local, Selected, Official, Docker Hub, then one per
+// private registry), each with its list, filter and counts; the local list refreshes from engine
+// events; Docker Hub and private registries search as you type (debounced, cancellable).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { LocalRepository, RemoteImage } from '../../../domain/images';
+import type { Registry } from '../../../domain/registry';
+import type { BannerMessage } from '../../components/ErrorBanner';
+import { useCommands } from '../../hooks/inputRouter';
+import { useListCursor } from '../../hooks/useListCursor';
+import { useQuery } from '../../hooks/useQuery';
+import type { Scope } from '../../keys/bindings';
+import { type RemoteListResult, type UiServices, errorText } from '../../services';
+import type { InspectTarget } from '../inspect/target';
+import { type DepotKind, filterLocal, filterRemote, localRef, remoteRef } from './presentation';
+
+export interface DepotTab {
+  key: string;
+  kind: DepotKind;
+  label: string;
+  /** For private tabs: the registry's name. */
+  registry?: string;
+}
+
+export interface DepotsActions {
+  openTags(image: RemoteImage, registry: string | undefined): void;
+  inspect(target: InspectTarget): void;
+  pull(ref: string, registry: string | undefined): void;
+  banner(message: BannerMessage | null): void;
+}
+
+export type DepotRows = { kind: 'local'; items: LocalRepository[] } | { kind: Exclude<DepotKind, 'local'>; items: RemoteImage[] };
+
+export function depotTabs(registries: Registry[]): DepotTab[] {
+  return [
+    { key: 'local', kind: 'local', label: 'Local' },
+    { key: 'selected', kind: 'selected', label: 'Selected' },
+    { key: 'official', kind: 'official', label: 'Official' },
+    { key: 'dockerhub', kind: 'dockerhub', label: 'Docker Hub' },
+    ...registries.filter((r) => !r.builtin).map((r): DepotTab => ({ key: `private:${r.name}`, kind: 'private', label: r.name, registry: r.name })),
+  ];
+}
+
+const SEARCH_DEBOUNCE_MS = 250;
+
+export function useDepotsScreen(props: { services: UiServices; registries: Registry[]; listHeight: number; active: boolean; actions: DepotsActions }) {
+  const { services, registries, listHeight, active, actions } = props;
+  const tabs = useMemo(() => depotTabs(registries), [registries]);
+  const [tabIndex, setTabIndex] = useState(0);
+  const tab: DepotTab = tabs[Math.min(tabIndex, tabs.length - 1)] ?? { key: 'local', kind: 'local', label: 'Local' };
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const [editing, setEditing] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState<LocalRepository | null>(null);
+  const filter = filters[tab.key] ?? '';
+  const setFilter = useCallback((value: string) => setFilters((f) => ({ ...f, [tab.key]: value })), [tab.key]);
+
+  // Lists that filter as you type are fetched once; Docker Hub and private registries are searched.
+  const serverFilter = tab.kind === 'dockerhub' || tab.kind === 'private' ? filter.trim() : '';
+  const queryKey = `${tab.key}|${serverFilter}`;
+  const cache = useRef(new Map<string, DepotRows>());
+
+  const query = useQuery<DepotRows>(
+    queryKey,
+    async (signal) => {
+      let rows: DepotRows;
+      if (tab.kind === 'local') {
+        rows = { kind: 'local', items: await services.local.list(signal) };
+      } else {
+        const result: RemoteListResult = await services.remote.list(
+          { category: tab.kind, filter: serverFilter, ...(tab.registry ? { registry: tab.registry } : {}) },
+          signal,
+        );
+        if (result.warnings.length > 0) actions.banner({ kind: 'warning', text: result.warnings.join('; ') });
+        rows = { kind: tab.kind, items: result.results };
+      }
+      cache.current.set(queryKey, rows);
+      return rows;
+    },
+    { debounceMs: serverFilter ? SEARCH_DEBOUNCE_MS : 0, enabled: active && !(tab.kind === 'dockerhub' && serverFilter === ''), keepPrevious: false },
+  );
+
+  // The local list follows the engine (events, debounced by the service), not a timer.
+  const { reload } = query;
+  const tabKind = tab.kind;
+  useEffect(() => {
+    if (!active || tabKind !== 'local') return undefined;
+    return services.local.watch(() => reload());
+  }, [services, active, tabKind, reload]);
+
+  const rows: DepotRows | undefined = query.data ?? cache.current.get(queryKey);
+  const visible: DepotRows | undefined = useMemo(() => {
+    if (!rows) return undefined;
+    if (rows.kind === 'local') return { kind: 'local', items: filterLocal(rows.items, filter) };
+    if (rows.kind === 'dockerhub' || rows.kind === 'private') return rows;
+    return { kind: rows.kind, items: filterRemote(rows.items, filter) };
+  }, [rows, filter]);
+  const count = visible?.items.length ?? 0;
+  const cursor = useListCursor(count, listHeight);
+
+  const switchTab = (index: number) => {
+    if (index < 0 || index >= tabs.length) return;
+    setTabIndex(index);
+    cursor.first();
+    actions.banner(null);
+  };
+
+  const selectedLocal = visible?.kind === 'local' ? visible.items[cursor.selected] : undefined;
+  const selectedRemote = visible && visible.kind !== 'local' ? visible.items[cursor.selected] : undefined;
+
+  const open = (inspectOnly: boolean) => {
+    if (selectedLocal) {
+      const ref = localRef(selectedLocal);
+      if (ref) actions.inspect({ kind: 'local', ref, title: ref });
+    } else if (selectedRemote) {
+      if (inspectOnly) actions.inspect({ kind: 'remote', ref: remoteRef(selectedRemote), registry: tab.registry, title: remoteRef(selectedRemote) });
+      else actions.openTags(selectedRemote, tab.registry);
+    }
+  };
+
+  const pull = () => {
+    if (selectedLocal) {
+      const ref = localRef(selectedLocal);
+      if (!ref || selectedLocal.name === '<none>') actions.banner({ kind: 'info', text: 'dangling images have no name to pull' });
+      else actions.pull(ref, undefined);
+    } else if (selectedRemote) {
+      actions.pull(remoteRef(selectedRemote), tab.registry);
+    }
+  };
+
+  const deleteSelected = async (force: boolean) => {
+    const repo = confirmDelete;
+    setConfirmDelete(null);
+    if (!repo) return;
+    const refs = repo.name === '<none>' ? repo.images.map((i) => i.id) : repo.images.map((i) => `${repo.name}:${i.tag}`);
+    const done: string[] = [];
+    try {
+      for (const ref of refs) {
+        await services.local.remove(ref, { force });
+        done.push(ref);
+      }
+      actions.banner({ kind: 'success', text: `deleted ${done.join(', ')}` });
+    } catch (error) {
+      actions.banner({ kind: 'error', text: done.length ? `deleted ${done.join(', ')}; then: ${errorText(error)}` : errorText(error) });
+    } finally {
+      reload();
+    }
+  };
+
+  const scopes: Scope[] = tab.kind === 'local' ? ['local', 'depots', 'list'] : ['depots', 'list'];
+  useCommands(
+    scopes,
+    (command, key) => {
+      if (cursor.command(command)) return true;
+      switch (command) {
+        case 'depots.next':
+          switchTab((tabIndex + 1) % tabs.length);
+          return true;
+        case 'depots.previous':
+          switchTab((tabIndex - 1 + tabs.length) % tabs.length);
+          return true;
+        case 'depots.pick':
+          switchTab(Number(key) - 1);
+          return true;
+        case 'list.filter':
+          setEditing(true);
+          return true;
+        case 'list.open':
+          open(false);
+          return true;
+        case 'list.inspect':
+          open(true);
+          return true;
+        case 'list.pull':
+          pull();
+          return true;
+        case 'list.refresh':
+          cache.current.delete(queryKey);
+          reload();
+          return true;
+        case 'local.delete':
+          if (selectedLocal) setConfirmDelete(selectedLocal);
+          return true;
+        default:
+          return false;
+      }
+    },
+    { active: active && !editing && !confirmDelete },
+  );
+
+  // The filter field: typing filters (or searches); Enter keeps it, Esc clears it.
+  useCommands(
+    ['filter'],
+    (command) => {
+      if (command === 'filter.submit') setEditing(false);
+      else if (command === 'filter.cancel') {
+        setFilter('');
+        setEditing(false);
+      } else return false;
+      cursor.first();
+      return true;
+    },
+    { active: active && editing, typing: true, modal: true },
+  );
+
+  const badges = tabs.map((t) => {
+    if (t.kind === 'dockerhub') {
+      const last = t.key === tab.key ? rows : undefined;
+      return last ? String(last.items.length) : undefined;
+    }
+    const cached = cache.current.get(`${t.key}|`);
+    return cached ? String(cached.items.length) : undefined;
+  });
+
+  return {
+    tabs,
+    tab,
+    tabIndex,
+    badges,
+    filter,
+    setFilter: (value: string) => {
+      setFilter(value);
+      cursor.first();
+    },
+    editing,
+    visible,
+    total: rows?.items.length ?? 0,
+    loading: query.loading,
+    error: query.error === undefined ? null : errorText(query.error),
+    cursor,
+    confirmDelete,
+    answerDelete: (answer: 'yes' | 'no' | 'force') => {
+      if (answer === 'no') setConfirmDelete(null);
+      else void deleteSelected(answer === 'force');
+    },
+    needsSearch: tab.kind === 'dockerhub' && filter.trim() === '',
+  };
+}

@@ -1,0 +1,118 @@
+// The Downloads screen: every download of every session (from the background worker) with an
+// overall bar, speed and ETA; the selected one's layers with their own bars; x cancels, r retries.
+import { Box, Text } from 'ink';
+import React, { useMemo } from 'react';
+import type { DownloadSnapshot } from '../../../domain/images';
+import { fit } from '../../../domain/text';
+import type { BannerMessage } from '../../components/ErrorBanner';
+import { ProgressBar } from '../../components/ProgressBar';
+import { useCommands } from '../../hooks/inputRouter';
+import { useListCursor } from '../../hooks/useListCursor';
+import { type DownloadsView, type UiServices, errorText } from '../../services';
+import type { Theme } from '../../theme/theme';
+import { bytesText, etaText, isActive, layerFraction, orderDownloads, percentText, speedText, statusText } from './presentation';
+
+export interface DownloadsScreenProps {
+  services: UiServices;
+  view: DownloadsView;
+  theme: Theme;
+  width: number;
+  height: number;
+  active: boolean;
+  actions: { banner(message: BannerMessage | null): void };
+}
+
+function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapshot; selected: boolean; width: number; theme: Theme; focused: boolean }) {
+  const nameW = Math.max(12, Math.floor(width * 0.3));
+  const barW = Math.max(8, width - nameW - 12 - 5 - 11 - 7 - 6);
+  const color = d.status === 'failed' ? theme.status.error : d.status === 'complete' ? theme.status.success : d.status === 'cancelled' ? theme.text.muted : theme.status.running;
+  const sel = selected && focused;
+  return (
+    <Text wrap="truncate-end">
+      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(d.name, nameW, 'left', theme.glyph.ellipsis)} `}</Text>
+      {isActive(d) ? (
+        <>
+          <Text color={color}>{fit(d.status, 12)}</Text>
+          <ProgressBar fraction={d.percent === null ? null : d.percent / 100} width={barW} theme={theme} />
+          <Text>{` ${percentText(d)} `}</Text>
+          <Text color={theme.text.muted}>{`${fit(speedText(d), 11, 'right')} ${fit(etaText(d), 6, 'right')}`}</Text>
+        </>
+      ) : (
+        <Text color={color}>{statusText(d)}</Text>
+      )}
+    </Text>
+  );
+}
+
+export function DownloadsScreen({ services, view, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
+  const { active: running, history } = useMemo(() => orderDownloads(view.downloads), [view.downloads]);
+  const rows = useMemo(() => [...running, ...history], [running, history]);
+  // The list takes what the selected download's layers leave.
+  const layersShown = Math.min(8, Math.max(3, Math.floor((height - 6) / 2)));
+  const listHeight = Math.max(3, height - 5 - layersShown);
+  const cursor = useListCursor(rows.length, listHeight);
+  const selected = rows[cursor.selected];
+
+  const act = (what: 'cancel' | 'retry') => {
+    if (!selected) return;
+    const run = what === 'cancel' ? services.downloads.cancel(selected.id) : services.downloads.retry(selected.id);
+    run.then(
+      () => actions.banner({ kind: 'info', text: `${what === 'cancel' ? 'cancelled' : 'retrying'} ${selected.name}` }),
+      (error: unknown) => actions.banner({ kind: 'error', text: errorText(error) }),
+    );
+  };
+  useCommands(
+    ['downloads', 'list'],
+    (command) => {
+      if (cursor.command(command)) return true;
+      if (command === 'downloads.cancel') {
+        if (selected && isActive(selected)) act('cancel');
+        else if (selected) actions.banner({ kind: 'info', text: `${selected.name} is not running` });
+        return true;
+      }
+      if (command === 'downloads.retry') {
+        if (selected && (selected.status === 'failed' || selected.status === 'cancelled')) act('retry');
+        else if (selected) actions.banner({ kind: 'info', text: 'only a failed or cancelled download can be retried' });
+        return true;
+      }
+      return false;
+    },
+    { active },
+  );
+
+  const windowRows = rows.slice(cursor.offset, cursor.offset + listHeight);
+  const layers = selected?.layers ?? [];
+  const layerBar = Math.max(6, Math.floor(width * 0.35));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold color={theme.text.title}>
+        {`Downloads`}
+        <Text color={theme.text.muted} bold={false}>{`  ${running.length} running, ${history.length} finished  (they go on when you quit)`}</Text>
+      </Text>
+      {view.error ? <Text color={theme.status.warning}>{view.error}</Text> : null}
+      {rows.length === 0 ? (
+        <Text color={theme.text.muted}>  no downloads yet: press p on an image or a tag</Text>
+      ) : (
+        windowRows.map((d, i) => (
+          <DownloadRow key={d.id} d={d} selected={cursor.offset + i === cursor.selected} width={width} theme={theme} focused={active} />
+        ))
+      )}
+      {rows.length > listHeight ? <Text color={theme.text.muted}>{`  ${cursor.selected + 1}/${rows.length}`}</Text> : null}
+      {selected ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text color={theme.text.muted} wrap="truncate-end">
+            {`  ${selected.name}: ${selected.detail ? selected.detail : selected.status}${selected.total ? `  ${bytesText(selected.current, selected.total)}` : ''}${selected.digest ? `  ${selected.digest}` : ''}`}
+          </Text>
+          {layers.slice(0, layersShown).map((l) => (
+            <Text key={l.id} wrap="truncate-end">
+              <Text color={theme.text.muted}>{`    ${fit(l.id, 12)} ${fit(l.status, 18, 'left', theme.glyph.ellipsis)} `}</Text>
+              <ProgressBar fraction={layerFraction(l)} width={layerBar} theme={theme} />
+              <Text color={theme.text.muted}>{` ${bytesText(l.current, l.total)}`}</Text>
+            </Text>
+          ))}
+          {layers.length > layersShown ? <Text color={theme.text.muted}>{`    … ${layers.length - layersShown} more layers`}</Text> : null}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,51 @@
+// The `?` overlay: every binding, generated from the key table, scrollable; it takes keys first.
+import { Box, Text } from 'ink';
+import React, { useMemo, useState } from 'react';
+import { useCommands } from '../../hooks/inputRouter';
+import { helpSections } from '../../keys/help';
+import type { Theme } from '../../theme/theme';
+
+export function HelpOverlay({ theme, width, height, onClose }: { theme: Theme; width: number; height: number; onClose: () => void }): React.JSX.Element {
+  const lines = useMemo(() => {
+    const out: { text: string; keys?: string; title?: boolean }[] = [];
+    for (const s of helpSections({ ascii: theme.ascii })) {
+      out.push({ text: s.title, title: true });
+      for (const r of s.rows) out.push({ keys: r.keys, text: r.description });
+      out.push({ text: '' });
+    }
+    return out;
+  }, [theme.ascii]);
+  const body = Math.max(3, height - 4);
+  const [top, setTop] = useState(0);
+  const maxTop = Math.max(0, lines.length - body);
+  useCommands(
+    ['help'],
+    (command) => {
+      if (command === 'help.close') onClose();
+      else if (command === 'help.down') setTop((t) => Math.min(maxTop, t + 1));
+      else if (command === 'help.up') setTop((t) => Math.max(0, t - 1));
+      return true;
+    },
+    { modal: true },
+  );
+  const keyWidth = 22;
+  return (
+    <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.text.accent} paddingX={1} width={Math.min(width, 100)} height={Math.min(height, body + 3)}>
+      <Text bold color={theme.text.title}>
+        Keys <Text color={theme.text.muted} bold={false}>{`  (${top + 1}-${Math.min(lines.length, top + body)} of ${lines.length}; ↑↓ scroll, Esc closes)`}</Text>
+      </Text>
+      {lines.slice(top, top + body).map((l, i) =>
+        l.title ? (
+          <Text key={i} bold color={theme.text.accent}>
+            {l.text}
+          </Text>
+        ) : (
+          <Text key={i} wrap="truncate-end">
+            <Text color={theme.text.accent}>{`  ${(l.keys ?? '').padEnd(keyWidth)}`}</Text>
+            <Text>{l.text}</Text>
+          </Text>
+        ),
+      )}
+    </Box>
+  );
+}

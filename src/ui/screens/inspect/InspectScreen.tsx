@@ -1,0 +1,93 @@
+// The Inspect screen: summary, config and layers of a local image (engine JSON) or a remote one
+// (without pulling), scrollable.
+import { Box, Text } from 'ink';
+import React, { useMemo, useState } from 'react';
+import type { BannerMessage } from '../../components/ErrorBanner';
+import { useCommands } from '../../hooks/inputRouter';
+import { useQuery } from '../../hooks/useQuery';
+import { type UiServices, errorText } from '../../services';
+import type { Theme } from '../../theme/theme';
+import { type Line, localInspectLines, remoteInspectLines } from './presentation';
+import type { InspectTarget } from './target';
+
+export interface InspectScreenProps {
+  services: UiServices;
+  theme: Theme;
+  width: number;
+  height: number;
+  target: InspectTarget;
+  active: boolean;
+  actions: { pull(ref: string, registry: string | undefined, platform: string | undefined): void; banner(message: BannerMessage | null): void };
+}
+
+export function InspectScreen({ services, theme, width, height, target, active, actions }: InspectScreenProps): React.JSX.Element {
+  const key = target.kind === 'local' ? `local|${target.ref}` : `remote|${target.registry ?? ''}|${target.ref}|${target.platform ?? ''}`;
+  const query = useQuery<Line[]>(key, async (signal) =>
+    target.kind === 'local'
+      ? localInspectLines(await services.local.inspect(target.ref, signal))
+      : remoteInspectLines(
+          await services.remote.inspect(target.ref, { ...(target.registry ? { registry: target.registry } : {}), ...(target.platform ? { platform: target.platform } : {}) }, signal),
+        ),
+  );
+  const lines = useMemo(() => query.data ?? [], [query.data]);
+  const [top, setTop] = useState(0);
+  const bodyHeight = Math.max(1, height - 2);
+  const maxTop = Math.max(0, lines.length - bodyHeight);
+  const scroll = (to: number) => setTop(Math.max(0, Math.min(maxTop, to)));
+
+  useCommands(
+    ['inspect'],
+    (command) => {
+      const moves: Record<string, number> = {
+        'inspect.up': top - 1,
+        'inspect.down': top + 1,
+        'inspect.pageUp': top - bodyHeight + 1,
+        'inspect.pageDown': top + bodyHeight - 1,
+        'inspect.top': 0,
+        'inspect.bottom': maxTop,
+      };
+      const to = moves[command];
+      if (to !== undefined) {
+        scroll(to);
+        return true;
+      }
+      if (command === 'inspect.pull') {
+        if (target.kind === 'remote') actions.pull(target.ref, target.registry, target.platform);
+        else actions.pull(target.ref, undefined, undefined);
+        return true;
+      }
+      return false;
+    },
+    { active },
+  );
+
+  const keyWidth = 12;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate-end">
+        <Text bold color={theme.text.title}>
+          {target.title}
+        </Text>
+        <Text color={theme.text.muted}>{target.kind === 'remote' ? '  remote, not pulled' : '  local'}</Text>
+        {target.kind === 'remote' && target.platform ? <Text color={theme.text.muted}>{`  ${target.platform}`}</Text> : null}
+      </Text>
+      {query.error !== undefined ? (
+        <Text color={theme.status.error} wrap="truncate-end">
+          {errorText(query.error)}
+        </Text>
+      ) : !query.data ? (
+        <Text color={theme.text.muted}>{query.loading ? `loading${theme.glyph.ellipsis}` : ' '}</Text>
+      ) : (
+        lines.slice(top, top + bodyHeight).map((line, i) => (
+          <Text key={top + i} wrap="truncate-end" bold={line.tone === 'title'} color={line.tone === 'title' ? theme.text.accent : undefined}>
+            {line.key !== undefined ? <Text color={theme.text.muted}>{`  ${line.key.padEnd(keyWidth)}`}</Text> : null}
+            {line.text}
+          </Text>
+        ))
+      )}
+      {lines.length > bodyHeight ? (
+        <Text color={theme.text.muted}>{`  ${top + 1}-${Math.min(lines.length, top + bodyHeight)} of ${lines.length} lines`}</Text>
+      ) : null}
+    </Box>
+  );
+}

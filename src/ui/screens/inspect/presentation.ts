@@ -1,0 +1,100 @@
+// Inspect output as lines: summary, config and layers, from a remote inspect or the engine's
+// inspect JSON. Every remote string is sanitised. Pure, so it is tested without rendering.
+import { formatBytes } from '../../../domain/format';
+import type { RemoteInspect } from '../../../domain/images';
+import { sanitizeLine } from '../../../domain/sanitize';
+
+export interface Line {
+  text: string;
+  tone?: 'title' | 'key' | 'muted';
+  /** Key column for key/value lines. */
+  key?: string;
+}
+
+const title = (text: string): Line => ({ text, tone: 'title' });
+const kv = (key: string, value: string): Line => ({ key, text: sanitizeLine(value) });
+const blank: Line = { text: '' };
+
+function list(values: readonly string[] | null | undefined): string {
+  return values && values.length ? values.map((v) => sanitizeLine(v)).join(' ') : '-';
+}
+
+function configLines(c: {
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  env: string[] | null;
+  exposedPorts: string[] | null;
+  labels: Record<string, string> | null;
+  workingDir: string | null;
+  user: string | null;
+}): Line[] {
+  const lines: Line[] = [title('Config'), kv('Entrypoint', list(c.entrypoint)), kv('Cmd', list(c.cmd)), kv('WorkingDir', c.workingDir || '-'), kv('User', c.user || '-')];
+  lines.push(kv('Ports', c.exposedPorts && c.exposedPorts.length ? c.exposedPorts.join(', ') : '-'));
+  lines.push({ key: 'Env', text: c.env && c.env.length ? '' : '-' });
+  for (const e of c.env ?? []) lines.push({ key: '', text: `  ${sanitizeLine(e)}` });
+  const labels = Object.entries(c.labels ?? {});
+  lines.push({ key: 'Labels', text: labels.length ? '' : '-' });
+  for (const [k, v] of labels) lines.push({ key: '', text: `  ${sanitizeLine(k)}=${sanitizeLine(v)}` });
+  return lines;
+}
+
+export function remoteInspectLines(r: RemoteInspect): Line[] {
+  return [
+    title('Summary'),
+    kv('Name', `${r.name}:${r.tag}`),
+    kv('Digest', r.digest),
+    ...(r.manifestDigest !== r.digest ? [kv('Manifest', r.manifestDigest)] : []),
+    kv('Created', r.created ?? '-'),
+    kv('Platform', r.platform),
+    ...(r.platforms.length > 1 ? [kv('Platforms', r.platforms.join(', '))] : []),
+    kv('Media type', r.mediaType),
+    kv('Size', `${formatBytes(r.size)} compressed (${r.layers.length} layers)`),
+    blank,
+    ...configLines(r.config),
+    blank,
+    title('Layers'),
+    ...r.layers.map((l, i) => ({ key: String(i + 1), text: `${formatBytes(l.size).padStart(9)}  ${l.digest}` })),
+  ];
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+function strings(v: unknown): string[] | null {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : null;
+}
+function record(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** The engine's inspect JSON (docker image inspect) as lines. */
+export function localInspectLines(json: Record<string, unknown>): Line[] {
+  const config = record(json.Config);
+  const labels = record(config.Labels);
+  const rootfs = record(json.RootFS);
+  const size = typeof json.Size === 'number' ? json.Size : null;
+  const platform = [str(json.Os), str(json.Architecture), str(json.Variant)].filter(Boolean).join('/');
+  const layers = strings(rootfs.Layers) ?? [];
+  return [
+    title('Summary'),
+    kv('Id', str(json.Id)),
+    kv('Tags', list(strings(json.RepoTags))),
+    kv('Digests', list(strings(json.RepoDigests))),
+    kv('Created', str(json.Created) || '-'),
+    kv('Platform', platform || '-'),
+    kv('Size', size === null ? '-' : formatBytes(size)),
+    blank,
+    ...configLines({
+      cmd: strings(config.Cmd),
+      entrypoint: strings(config.Entrypoint),
+      env: strings(config.Env),
+      exposedPorts: Object.keys(record(config.ExposedPorts)),
+      labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, String(v)])),
+      workingDir: str(config.WorkingDir) || null,
+      user: str(config.User) || null,
+    }),
+    blank,
+    title(`Layers (${layers.length})`),
+    ...layers.map((l, i) => ({ key: String(i + 1), text: l })),
+  ];
+}

@@ -1,0 +1,64 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import type { Registry } from '../../../domain/registry';
+import { SelectField, ToggleField } from '../../components/FormFields';
+import { TextField } from '../../components/TextField';
+import type { UiServices } from '../../services';
+import type { Theme } from '../../theme/theme';
+import { type VersionChoice, useRegistryForm } from './useRegistryForm';
+
+const VERSIONS: { label: string; value: VersionChoice }[] = [
+  { label: 'detect (ping)', value: 'auto' },
+  { label: 'v2 (Docker Registry HTTP API v2 / OCI)', value: 'v2' },
+  { label: 'v1 (legacy index)', value: 'v1' },
+];
+
+export function RegistryForm({ services, original, theme, width, onDone }: { services: UiServices; original: Registry | null; theme: Theme; width: number; onDone: (saved: Registry | null) => void }): React.JSX.Element {
+  const f = useRegistryForm({ services, original, onDone });
+  const lw = 12;
+  return (
+    <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.border.color} paddingX={1} width={Math.min(width, 90)}>
+      <Text bold color={theme.text.title}>
+        {f.editing ? `Edit registry ${original?.name ?? ''}` : 'Add a registry'}
+      </Text>
+      <TextField label="Name" value={f.values.name} onChange={(v) => f.set('name', v)} focused={f.focus === 'name'} theme={theme} labelWidth={lw} error={f.errors.name} placeholder="e.g. lab" />
+      <TextField label="URL" value={f.values.url} onChange={(v) => f.set('url', v)} focused={f.focus === 'url'} theme={theme} labelWidth={lw} error={f.errors.url} placeholder="https://registry.example.com:5000" />
+      <SelectField
+        label="API"
+        value={f.values.version}
+        choices={VERSIONS}
+        focused={f.focus === 'version'}
+        open={f.selectOpen}
+        theme={theme}
+        labelWidth={lw}
+        onPick={f.pickVersion}
+        onClose={f.closeSelect}
+      />
+      <ToggleField label="Trust cert" value={f.values.trustCert} focused={f.focus === 'trustCert'} theme={theme} labelWidth={lw} hint="accept (and pin) its self-signed certificate" />
+      {f.errors.trustCert ? <Text color={theme.status.error}>{`  ${' '.repeat(lw)} ${f.errors.trustCert}`}</Text> : null}
+      <TextField label="Username" value={f.values.username} onChange={(v) => f.set('username', v)} focused={f.focus === 'username'} theme={theme} labelWidth={lw} error={f.errors.username} placeholder="(none)" />
+      <TextField
+        label="Password"
+        value={f.values.password}
+        onChange={(v) => f.set('password', v)}
+        focused={f.focus === 'password'}
+        theme={theme}
+        labelWidth={lw}
+        mask="*"
+        error={f.errors.password}
+        placeholder={f.editing && original?.password ? '(unchanged)' : '(none)'}
+      />
+      <Box marginTop={1}>
+        {f.busy ? (
+          <Text color={theme.status.info}>{`${f.busy}${theme.glyph.ellipsis}`}</Text>
+        ) : f.formError ? (
+          <Text color={theme.status.error} wrap="truncate-end">
+            {f.formError}
+          </Text>
+        ) : (
+          <Text color={theme.text.muted}>Enter tests and saves · Tab next field · Space toggles · Esc cancels</Text>
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,118 @@
+// The Tags screen: every tag of the chosen image with size, date and platforms where the registry
+// tells them, installed marks, a filter, a platform choice for inspect and pull, and `p` to pull.
+import { Box, Text } from 'ink';
+import React, { useMemo, useState } from 'react';
+import type { RemoteImage } from '../../../domain/images';
+import type { BannerMessage } from '../../components/ErrorBanner';
+import { TextField } from '../../components/TextField';
+import { VirtualList } from '../../components/VirtualList';
+import { useCommands } from '../../hooks/inputRouter';
+import { useListCursor } from '../../hooks/useListCursor';
+import { useQuery } from '../../hooks/useQuery';
+import { type UiServices, errorText } from '../../services';
+import type { Theme } from '../../theme/theme';
+import type { InspectTarget } from '../inspect/target';
+import { filterTags, platformsOf, tagHeader, tagRowText, tagRows } from './presentation';
+
+export interface TagsScreenProps {
+  services: UiServices;
+  theme: Theme;
+  width: number;
+  height: number;
+  image: Pick<RemoteImage, 'name' | 'fullName'>;
+  registry: string | undefined;
+  active: boolean;
+  actions: {
+    inspect(target: InspectTarget): void;
+    pull(ref: string, registry: string | undefined, platform: string | undefined): void;
+    banner(message: BannerMessage | null): void;
+  };
+}
+
+export function TagsScreen({ services, theme, width, height, image, registry, active, actions }: TagsScreenProps): React.JSX.Element {
+  const query = useQuery(`${registry ?? ''}|${image.name}`, (signal) => services.remote.tags(image.name, registry, signal));
+  const [filter, setFilter] = useState('');
+  const [editing, setEditing] = useState(false);
+  const [platformIndex, setPlatformIndex] = useState(-1); // -1: the default (engine's / setting)
+  const all = useMemo(() => (query.data ? tagRows(query.data) : []), [query.data]);
+  const rows = useMemo(() => filterTags(all, filter), [all, filter]);
+  const platforms = useMemo(() => (query.data ? platformsOf(query.data) : []), [query.data]);
+  const platform = platformIndex >= 0 ? platforms[platformIndex] : undefined;
+  const listHeight = Math.max(1, height - 4);
+  const cursor = useListCursor(rows.length, listHeight);
+  const selected = rows[cursor.selected];
+  const ref = selected ? `${image.name}:${selected.name}` : undefined;
+
+  useCommands(
+    ['tags', 'list'],
+    (command) => {
+      if (cursor.command(command)) return true;
+      switch (command) {
+        case 'tags.pull':
+          if (ref) actions.pull(ref, registry, platform);
+          return true;
+        case 'tags.inspect':
+          if (ref) actions.inspect({ kind: 'remote', ref, registry, platform, title: ref });
+          return true;
+        case 'tags.platform':
+          if (platforms.length === 0) actions.banner({ kind: 'info', text: 'this registry does not list platforms per tag: the engine default is used' });
+          else setPlatformIndex((i) => (i + 1 >= platforms.length ? -1 : i + 1));
+          return true;
+        case 'list.filter':
+          setEditing(true);
+          return true;
+        case 'list.refresh':
+          query.reload();
+          return true;
+        default:
+          return false;
+      }
+    },
+    { active: active && !editing },
+  );
+  useCommands(
+    ['filter'],
+    (command) => {
+      if (command === 'filter.cancel') setFilter('');
+      else if (command !== 'filter.submit') return false;
+      setEditing(false);
+      cursor.first();
+      return true;
+    },
+    { active: active && editing, typing: true, modal: true },
+  );
+
+  const installedCount = query.data?.installed.length ?? 0;
+  const summary = query.data
+    ? `${rows.length === all.length ? all.length : `${rows.length} of ${all.length}`} tags${installedCount ? `, ${installedCount} installed` : ''}`
+    : '';
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate-end">
+        <Text bold color={theme.text.title}>{`${image.name}`}</Text>
+        <Text color={theme.text.muted}>{`  ${summary}`}</Text>
+        <Text color={theme.text.muted}>{'   platform: '}</Text>
+        <Text color={theme.text.accent}>{platform ?? 'default'}</Text>
+      </Text>
+      <Box height={1}>
+        {editing ? (
+          <TextField label="filter" value={filter} onChange={(v) => (setFilter(v), cursor.first())} focused theme={theme} />
+        ) : (
+          <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
+        )}
+      </Box>
+      <VirtualList
+        count={rows.length}
+        selected={cursor.selected}
+        offset={cursor.offset}
+        height={listHeight}
+        width={width}
+        theme={theme}
+        header={tagHeader(width - 2)}
+        row={(i) => (rows[i] ? tagRowText(rows[i], width - 2, theme, Date.now()) : '')}
+        empty={query.error !== undefined ? errorText(query.error) : query.data ? (filter ? `no tag matches "${filter}"` : 'this repository has no tags') : ''}
+        focused={active && !editing}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,97 @@
+// What the screens need from the service layer, as one narrow port. The app adapts the real
+// services to it (src/app/uiServices.ts); screen tests pass fakes. Every remote call takes an
+// AbortSignal so a screen can drop a search the user has moved past.
+import type { AppError } from '../domain/errors';
+import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../domain/images';
+import type { ApiVersion, Registry } from '../domain/registry';
+import type { ExternalStore } from './hooks/useStore';
+
+export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
+
+export interface RemoteListResult {
+  results: RemoteImage[];
+  warnings: string[];
+}
+
+export interface EngineStatus {
+  /** `unix:///var/run/docker.sock`, `ssh://nas`… */
+  host: string;
+  reachable: boolean;
+  /** Why it cannot be reached (one line with its hint). */
+  error: string | null;
+  platform: string | null;
+  /** Bytes used by images, when known. */
+  imagesSize: number | null;
+}
+
+export interface RateLimitView {
+  limit: number;
+  remaining: number;
+  resetAt: string | null;
+}
+
+export interface DownloadsView {
+  downloads: DownloadSnapshot[];
+  /** Set when the worker cannot be reached. */
+  error: string | null;
+}
+
+export interface SavedRepositoryRow {
+  name: string;
+  registry: string | null;
+  inUse: boolean;
+  username?: string;
+}
+
+export interface RegistryFormInput {
+  name: string;
+  url: string;
+  version?: ApiVersion;
+  trustCert: boolean;
+  username: string;
+  /** undefined keeps the stored password (edit). */
+  password?: string;
+}
+
+export interface UiServices {
+  local: {
+    list(signal?: AbortSignal): Promise<LocalRepository[]>;
+    inspect(ref: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+    remove(ref: string, options: { force: boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
+    /** Calls `onChange` when images or containers change on the engine (debounced); returns a stop function. */
+    watch(onChange: () => void): () => void;
+  };
+  remote: {
+    list(query: { category: RemoteCategory; filter: string; registry?: string }, signal?: AbortSignal): Promise<RemoteListResult>;
+    tags(name: string, registry: string | undefined, signal?: AbortSignal): Promise<TagList>;
+    inspect(ref: string, options: { registry?: string; platform?: string }, signal?: AbortSignal): Promise<RemoteInspect>;
+  };
+  downloads: {
+    store: ExternalStore<DownloadsView>;
+    start(ref: string, options: { registry?: string; platform?: string }): Promise<void>;
+    cancel(id: string): Promise<void>;
+    retry(id: string): Promise<void>;
+  };
+  registries: {
+    list(): Registry[];
+    save(original: string | null, input: RegistryFormInput): Promise<Registry>;
+    remove(name: string): Promise<void>;
+    ping(input: { url: string; trustCert: boolean }): Promise<ApiVersion>;
+  };
+  repositories: {
+    list(): Promise<SavedRepositoryRow[]>;
+    add(name: string, credentials: { username: string; password: string }): Promise<void>;
+    update(name: string, credentials: { username: string; password: string }): Promise<void>;
+    remove(name: string): Promise<void>;
+  };
+  status: {
+    engine(signal?: AbortSignal): Promise<EngineStatus>;
+    hubRateLimit(): RateLimitView | null;
+  };
+}
+
+/** A thrown value as one line for the error banner. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') return (error as AppError).describe();
+  return error instanceof Error ? error.message : String(error);
+}
