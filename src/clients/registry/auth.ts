@@ -1,0 +1,253 @@
+// Registry authentication (distribution's token spec, as docker and containerd do it):
+// - the challenge of a registry (from `/v2/` or any 401) is remembered per registry origin;
+// - Basic: the credentials go with each request;
+// - Bearer: a token from the realm (anonymous, or with Basic credentials and `account=`, or an identity
+//   token through the OAuth2 refresh-token grant), cached per realm/service/scopes/credential for its
+//   `expires_in` (at least 60 s); `insufficient_scope` asks again with the scope the registry names;
+// - the realm is validated before anything is sent to it: https only (http only for a plain-http registry),
+//   and no loopback / private / link-local IP literal unless it is the registry's own host (SSRF guard).
+import { isIP } from 'node:net';
+import { BadResponse, Unauthorized } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
+import { parseChallenges, type Challenge } from './headers';
+import { isRecord, num, str } from './json';
+import { errorDetail, isSuccess, readJson, statusError } from './responses';
+import { headerValue, headerValues, sha256Hex, type HttpResponse, type Transport } from './transport';
+
+/** Credentials for one registry (the shape of src/store/credentials.ts Credential). */
+export type RegistryCredential =
+  | { kind: 'basic'; username: string; password: string; source: string }
+  | { kind: 'identitytoken'; username: string; token: string; source: string };
+
+const TOKEN_BODY_LIMIT = 64 * 1024;
+const MIN_TOKEN_SECONDS = 60;
+const CLOCK_SKEW_MS = 5_000;
+
+interface CachedToken {
+  token: string;
+  expiresAt: number;
+}
+
+export interface AuthenticatorOptions {
+  now?: () => number;
+  /** Client id sent with the OAuth2 grant. */
+  clientId?: string;
+}
+
+export class Authenticator {
+  private readonly challenges = new Map<string, Challenge>();
+  private readonly tokens = new Map<string, CachedToken>();
+  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: AuthenticatorOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Remembers the scheme a registry asked for (from `/v2/` or a 401). */
+  remember(origin: string, res: HttpResponse): Challenge | undefined {
+    const challenge = pickChallenge(headerValues(res.headers, 'www-authenticate').flatMap(parseChallenges));
+    if (challenge) this.challenges.set(origin, challenge);
+    return challenge;
+  }
+
+  known(origin: string): Challenge | undefined {
+    return this.challenges.get(origin);
+  }
+
+  /**
+   * The Authorization value to send up front, from the remembered challenge (undefined when none is known
+   * or nothing can be sent). `force` skips the token cache.
+   */
+  async authorization(origin: string, scopes: string[], credential: RegistryCredential | undefined, signal?: AbortSignal, force = false): Promise<string | undefined> {
+    const challenge = this.challenges.get(origin);
+    if (!challenge) return undefined;
+    if (challenge.scheme === 'basic') return basicHeader(credential);
+    if (challenge.scheme === 'bearer') {
+      const realm = challenge.params.realm;
+      if (!realm) throw new BadResponse(`${new URL(origin).host} asks for a token without saying where to get it (no realm)`);
+      const wanted = mergeScopes(scopes, challenge.params.scope);
+      return `Bearer ${await this.token(origin, realm, challenge.params.service, wanted, credential, signal, force)}`;
+    }
+    return undefined;
+  }
+
+  /**
+   * After a 401: learns the challenge and returns the Authorization to retry with (a fresh token, with the
+   * scope the registry named on `insufficient_scope`), or undefined when there is nothing else to try.
+   */
+  async answer(origin: string, res: HttpResponse, scopes: string[], credential: RegistryCredential | undefined, sent: string | undefined, signal?: AbortSignal): Promise<string | undefined> {
+    const challenge = this.remember(origin, res);
+    if (!challenge) return undefined;
+    if (challenge.scheme === 'basic') {
+      const header = basicHeader(credential);
+      return header && header !== sent ? header : undefined;
+    }
+    if (challenge.scheme !== 'bearer') return undefined;
+    const realm = challenge.params.realm;
+    if (!realm) throw new BadResponse(`${new URL(origin).host} asks for a token without saying where to get it (no realm)`);
+    const wanted = mergeScopes(scopes, challenge.params.scope);
+    const header = `Bearer ${await this.token(origin, realm, challenge.params.service, wanted, credential, signal, sent !== undefined)}`;
+    return header !== sent ? header : undefined;
+  }
+
+  /** A token for these scopes, from the cache or the realm. */
+  private async token(origin: string, realm: string, service: string | undefined, scopes: string[], credential: RegistryCredential | undefined, signal: AbortSignal | undefined, force: boolean): Promise<string> {
+    const realmUrl = validateRealm(realm, origin);
+    const key = [realmUrl.toString(), service ?? '', [...scopes].sort().join(' '), identity(credential)].join('|');
+    if (!force) {
+      const cached = this.tokens.get(key);
+      if (cached && cached.expiresAt > this.now()) return cached.token;
+      const pending = this.inflight.get(key);
+      if (pending) return pending;
+    }
+    const promise = this.fetchToken(origin, realmUrl, service, scopes, credential, signal).then(
+      ({ token, expiresAt }) => {
+        this.tokens.set(key, { token, expiresAt });
+        this.inflight.delete(key);
+        return token;
+      },
+      (error: unknown) => {
+        this.inflight.delete(key);
+        throw error;
+      },
+    );
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  private async fetchToken(origin: string, realm: URL, service: string | undefined, scopes: string[], credential: RegistryCredential | undefined, signal?: AbortSignal): Promise<CachedToken> {
+    const registryHost = new URL(origin).host;
+    let res: HttpResponse;
+    if (credential?.kind === 'identitytoken') {
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.token, client_id: this.options.clientId ?? 'stevedore' });
+      if (service) form.set('service', service);
+      if (scopes.length) form.set('scope', scopes.join(' '));
+      res = await this.sendToRealm(origin, realm, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, signal });
+    } else {
+      const url = new URL(realm);
+      if (service) url.searchParams.set('service', service);
+      for (const s of scopes) url.searchParams.append('scope', s);
+      if (credential?.kind === 'basic' && credential.username) url.searchParams.set('account', credential.username);
+      res = await this.sendToRealm(origin, url, { method: 'GET', authorization: basicHeader(credential), signal });
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw refusedCredentials(registryHost, credential);
+    }
+    if (!isSuccess(res)) throw statusError(res, { what: 'an access token' });
+    const body = readJson(res, 'an access token');
+    if (!isRecord(body)) throw new BadResponse(`the token server of ${registryHost} sent an unexpected answer`);
+    const token = str(body.access_token) || str(body.token);
+    if (!token) throw new BadResponse(`the token server of ${registryHost} sent no token`);
+    const expiresIn = Math.max(MIN_TOKEN_SECONDS, num(body.expires_in) ?? MIN_TOKEN_SECONDS);
+    const issued = Date.parse(str(body.issued_at) ?? '');
+    const issuedAt = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
+    return { token, expiresAt: issuedAt + expiresIn * 1000 - CLOCK_SKEW_MS };
+  }
+
+  /** Sends to the realm, following redirects only to realms that pass the same checks. */
+  private async sendToRealm(origin: string, url: URL, req: { method: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; authorization?: string | undefined; signal?: AbortSignal | undefined }): Promise<HttpResponse> {
+    let target = url;
+    for (let hop = 0; hop < 4; hop++) {
+      const res = await this.transport.send({
+        url: target,
+        method: req.method,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        ...(req.headers ? { headers: req.headers } : {}),
+        ...(req.authorization && target.origin === url.origin ? { authorization: req.authorization } : {}),
+        signal: req.signal,
+        maxBytes: TOKEN_BODY_LIMIT,
+        followRedirects: false,
+        retry: req.method === 'GET',
+      });
+      const location = headerValue(res.headers, 'location');
+      if (![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
+      target = validateRealm(new URL(location, target).toString(), origin);
+    }
+    throw new BadResponse(`the token server of ${new URL(origin).host} redirected too many times`);
+  }
+}
+
+/** The challenge to answer: bearer or basic first (as ggcr picks), else the first. */
+export function pickChallenge(list: Challenge[]): Challenge | undefined {
+  return list.find((c) => c.scheme === 'bearer') ?? list.find((c) => c.scheme === 'basic') ?? list[0];
+}
+
+function basicHeader(credential: RegistryCredential | undefined): string | undefined {
+  if (credential?.kind !== 'basic') return undefined;
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+}
+
+/** Identifies a credential in cache keys without keeping its secret. */
+function identity(credential: RegistryCredential | undefined): string {
+  if (!credential) return 'anonymous';
+  const secret = credential.kind === 'basic' ? credential.password : credential.token;
+  return `${credential.kind}:${credential.username}:${sha256Hex(secret).slice(0, 16)}`;
+}
+
+/** Our scopes plus the one the registry named (its scope may be wider, e.g. on insufficient_scope). */
+export function mergeScopes(ours: string[], theirs: string | undefined): string[] {
+  const all = [...ours, ...(theirs ? theirs.split(' ') : [])].filter(Boolean);
+  return [...new Set(all)];
+}
+
+/**
+ * A realm we may send credentials to: https (http only when the registry itself is plain http), and not a
+ * loopback / private / link-local address literal unless that is the registry's own host.
+ */
+export function validateRealm(realm: string, registryOrigin: string): URL {
+  const registry = new URL(registryOrigin);
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    throw new BadResponse(`${registry.host} named an invalid token server address "${sanitizeLine(realm).slice(0, 100)}"`);
+  }
+  if (url.username || url.password) throw new BadResponse(`${registry.host} named a token server address with credentials in it; refusing`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && registry.protocol === 'http:')) {
+    throw new BadResponse(`${registry.host} named a token server that is not https (${url.host}); refusing to send credentials there`);
+  }
+  const realmHost = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const registryHostname = registry.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (isIP(realmHost) && realmHost !== registryHostname && isInternalAddress(realmHost)) {
+    throw new BadResponse(`${registry.host} named a token server on an internal address (${url.host}); refusing`);
+  }
+  return url;
+}
+
+/** Loopback, private, link-local, unspecified, unique-local (IPv4 and IPv6 literals). */
+export function isInternalAddress(ip: string): boolean {
+  if (isIP(ip) === 4) {
+    const [a = 0, b = 0] = ip.split('.').map(Number);
+    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  const v6 = ip.toLowerCase();
+  if (v6 === '::1' || v6 === '::') return true;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
+  if (mapped?.[1]) return isInternalAddress(mapped[1]);
+  return /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6);
+}
+
+/** 401 for credentials a registry or its token server refused, naming the user and where they came from. */
+export function refusedCredentials(host: string, credential: RegistryCredential | undefined, what?: string): Unauthorized {
+  if (!credential) {
+    return new Unauthorized(`${host} needs credentials${what ? ` for ${what}` : ''} and none were found`, {
+      hint: 'save them with `stevedore repo add HOST/REPO --username U --password-stdin`, on the registry with `stevedore registry edit NAME --username U --password-stdin`, or with `docker login`',
+    });
+  }
+  const user = credential.username ? `user "${sanitizeLine(credential.username)}"` : 'the saved token';
+  return new Unauthorized(`${host} refused the credentials of ${user} (from ${sanitizeLine(credential.source)})`, {
+    hint: 'check the user name and password',
+  });
+}
+
+/** 401 when the credentials were accepted but give no access to the repository. */
+export function noAccess(host: string, credential: RegistryCredential | undefined, what: string, res?: HttpResponse): Unauthorized {
+  if (!credential) return refusedCredentials(host, credential, what);
+  const detail = res ? errorDetail(res) : undefined;
+  const user = credential.username ? `user "${sanitizeLine(credential.username)}"` : 'the saved token';
+  return new Unauthorized(`${host} gives ${user} (from ${sanitizeLine(credential.source)}) no access to ${what}${detail?.message ? `: ${detail.message}` : ''}`);
+}

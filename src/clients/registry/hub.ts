@@ -1,0 +1,161 @@
+// Docker Hub's web API (hub.docker.com): repositories of a namespace (the official images are `library`)
+// and a repository's tags with size, last update and platforms. Pages are followed through `next`, which
+// is re-based on the configured base URL (STEVEDORE_HUB_API) so nothing is ever sent to another origin.
+// The X-RateLimit-* headers of every answer are passed on for the UI.
+import { BadResponse, NotFound } from '../../domain/errors';
+import { parseRateLimit, type RateLimit } from './headers';
+import { num, records, str } from './json';
+import { isSuccess, readObject, statusError } from './responses';
+import { headerValue, type HttpResponse, type Transport } from './transport';
+
+export interface HubRepository {
+  namespace: string;
+  name: string;
+  description: string;
+  starCount: number;
+  pullCount: number | null;
+  lastUpdated: string | null;
+}
+
+export interface HubTag {
+  name: string;
+  /** Compressed bytes (`full_size`). */
+  size: number | null;
+  lastUpdated: string | null;
+  digest: string | null;
+  /** `os/arch[/variant]`, attestation (`unknown/unknown`) entries left out. */
+  platforms: string[];
+}
+
+export interface HubClientOptions {
+  /** Base of the web API (`https://hub.docker.com`, or the stand-in of STEVEDORE_HUB_API). */
+  baseUrl: string;
+  transport: Transport;
+  onRateLimit?: (limit: RateLimit) => void;
+  /** page_size (at most 100). */
+  pageSize?: number;
+}
+
+const PAGE_LIMIT = 8 * 1024 * 1024;
+const MAX_PAGES = 1_000;
+
+export class DockerHubClient {
+  readonly base: URL;
+  private readonly pageSize: number;
+
+  constructor(private readonly options: HubClientOptions) {
+    this.base = new URL(options.baseUrl);
+    this.pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
+  }
+
+  /** Repositories of a namespace (`library` = official images), every page unless `max` stops earlier. */
+  async repositories(namespace: string, opts: { signal?: AbortSignal | undefined; max?: number } = {}): Promise<HubRepository[]> {
+    const start = this.url(`/v2/repositories/${encodeURIComponent(namespace)}/`);
+    start.searchParams.set('page_size', String(this.pageSize));
+    const out: HubRepository[] = [];
+    await this.pages(start, `the repositories of ${namespace} on Docker Hub`, () => new NotFound(`Docker Hub has no namespace ${namespace}`), opts.signal, (results) => {
+      for (const r of results) {
+        const name = str(r.name);
+        if (!name) continue;
+        out.push({
+          namespace: str(r.namespace) ?? namespace,
+          name,
+          description: str(r.description) ?? '',
+          starCount: num(r.star_count) ?? 0,
+          pullCount: num(r.pull_count) ?? null,
+          lastUpdated: str(r.last_updated) ?? null,
+        });
+      }
+      return opts.max === undefined || out.length < opts.max;
+    });
+    return opts.max === undefined ? out : out.slice(0, opts.max);
+  }
+
+  /** Every tag of `namespace/name` with its details. `display` names the image in messages. */
+  async tags(namespace: string, name: string, opts: { signal?: AbortSignal | undefined; display?: string } = {}): Promise<HubTag[]> {
+    const display = opts.display ?? `${namespace}/${name}`;
+    const start = this.url(`/v2/repositories/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/tags`);
+    start.searchParams.set('page_size', String(this.pageSize));
+    const out: HubTag[] = [];
+    await this.pages(start, `the tags of ${display} on Docker Hub`, () => new NotFound(`Image not found: ${display}`), opts.signal, (results) => {
+      for (const t of results) {
+        const tag = hubTag(t);
+        if (tag) out.push(tag);
+      }
+      return true;
+    });
+    return out;
+  }
+
+  /** A `next` link as Hub sends it (absolute https://hub.docker.com/… or relative), on our base origin. */
+  rebase(next: string, current: URL): URL {
+    let target: URL;
+    try {
+      target = new URL(next, current);
+    } catch {
+      throw new BadResponse(`Docker Hub sent an invalid next-page link`);
+    }
+    if (target.origin === this.base.origin) return target;
+    // An absolute link to the real Hub (or anywhere else): same path and query, on our base.
+    const prefix = this.base.pathname.replace(/\/+$/, '');
+    const path = prefix && !target.pathname.startsWith(`${prefix}/`) ? `${prefix}${target.pathname}` : target.pathname;
+    return new URL(`${path}${target.search}`, this.base.origin);
+  }
+
+  private url(path: string): URL {
+    const prefix = this.base.pathname.replace(/\/+$/, '');
+    return new URL(`${prefix}${path}`, this.base.origin);
+  }
+
+  private async pages(
+    start: URL,
+    what: string,
+    notFound: () => NotFound,
+    signal: AbortSignal | undefined,
+    take: (results: Record<string, unknown>[]) => boolean,
+  ): Promise<void> {
+    let url: URL | undefined = start;
+    const visited = new Set<string>();
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      visited.add(url.toString());
+      const res = await this.options.transport.send({ url, signal, maxBytes: PAGE_LIMIT, headers: { accept: 'application/json' } });
+      this.noteRateLimit(res);
+      if (!isSuccess(res)) throw statusError(res, { what, notFound });
+      const body = readObject(res, what);
+      if (!Array.isArray(body.results)) throw new BadResponse(`Docker Hub sent ${what} in an unexpected shape`);
+      if (!take(records(body.results))) return;
+      const next = str(body.next);
+      url = next ? this.rebase(next, url) : undefined;
+      if (url && visited.has(url.toString())) return;
+    }
+  }
+
+  private noteRateLimit(res: HttpResponse): void {
+    if (!this.options.onRateLimit) return;
+    const limit = parseRateLimit((name) => headerValue(res.headers, name));
+    if (limit) this.options.onRateLimit(limit);
+  }
+}
+
+/** One tag object of the Hub tags API, checked. */
+export function hubTag(t: Record<string, unknown>): HubTag | undefined {
+  const name = str(t.name);
+  if (!name) return undefined;
+  const platforms: string[] = [];
+  for (const image of records(t.images)) {
+    const os = str(image.os);
+    const arch = str(image.architecture);
+    if (!os || !arch || os === 'unknown' || arch === 'unknown') continue;
+    const variant = str(image.variant);
+    const p = `${os}/${arch}${variant ? `/${variant}` : ''}`;
+    if (!platforms.includes(p)) platforms.push(p);
+  }
+  const digest = str(t.digest);
+  return {
+    name,
+    size: num(t.full_size) ?? null,
+    lastUpdated: str(t.last_updated) ?? null,
+    digest: digest ?? null,
+    platforms,
+  };
+}

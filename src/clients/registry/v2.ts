@@ -1,0 +1,222 @@
+// Registry HTTP API v2 / OCI distribution: ping, _catalog and tags/list with full pagination (the Link
+// header first, resolved relative to the request; `n`/`last` when a registry sends no Link; `tags: null`
+// accepted), manifests with the full Accept list, and JSON blobs (image configs) checked against their digest.
+import { BadResponse, NotFound } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
+import { Authenticator, noAccess, refusedCredentials, type RegistryCredential } from './auth';
+import { nextLink, parseRateLimit, type Challenge, type RateLimit } from './headers';
+import { strings } from './json';
+import { MANIFEST_ACCEPT, parseManifest, type Manifest } from './manifest';
+import { isSuccess, readJson, readObject, statusError, type StatusContext } from './responses';
+import { headerValue, headerValues, sha256Hex, type HttpResponse, type Transport } from './transport';
+
+export interface V2ClientOptions {
+  /** `scheme://host[:port]` of the registry. */
+  baseUrl: string;
+  transport: Transport;
+  auth: Authenticator;
+  /** Credentials for a repository (or for the registry as a whole when none is given). */
+  credential: (repository?: string) => Promise<RegistryCredential | undefined>;
+  /** Docker Hub's pull rate-limit headers, as seen on manifest answers. */
+  onRateLimit?: (limit: RateLimit) => void;
+  /** `n` for _catalog and tags/list pages. Default 1000. */
+  pageSize?: number;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal | undefined;
+}
+
+export interface FetchedManifest {
+  manifest: Manifest;
+  /** What the reference resolves to (Docker-Content-Digest, or sha256 of the bytes). */
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface PingResult {
+  status: number;
+  /** `registry/2.0` when the registry says so. */
+  apiVersion: string | undefined;
+  challenge: Challenge | undefined;
+}
+
+const MAX_PAGES = 10_000;
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
+const LIST_PAGE_LIMIT = 32 * 1024 * 1024;
+const CONFIG_LIMIT = 8 * 1024 * 1024;
+
+export class RegistryV2Client {
+  readonly origin: string;
+  readonly host: string;
+  private readonly pageSize: number;
+
+  constructor(private readonly options: V2ClientOptions) {
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.host = base.host;
+    this.pageSize = options.pageSize ?? 1000;
+  }
+
+  /** `GET /v2/` without credentials; remembers the challenge. */
+  async ping(opts: RequestOptions = {}): Promise<PingResult> {
+    const res = await this.options.transport.send({ url: `${this.origin}/v2/`, signal: opts.signal, maxBytes: 64 * 1024 });
+    const challenge = res.status === 401 ? this.options.auth.remember(this.origin, res) : undefined;
+    return { status: res.status, apiVersion: headerValue(res.headers, 'docker-distribution-api-version'), challenge };
+  }
+
+  /** Every repository the catalog lists (stops after `max` names when given). */
+  async catalog(opts: RequestOptions & { max?: number; pageSize?: number } = {}): Promise<string[]> {
+    return this.paged(`${this.origin}/v2/_catalog`, 'repositories', {
+      what: `the repository list of ${this.host}`,
+      scopes: ['registry:catalog:*'],
+      signal: opts.signal,
+      pageSize: opts.pageSize ?? this.pageSize,
+      ...(opts.max !== undefined ? { max: opts.max } : {}),
+      notFound: () => new NotFound(`${this.host} does not offer a repository list (_catalog)`),
+    });
+  }
+
+  /** Every tag of a repository (registry order: lexical). `display` names it in messages. */
+  async tags(repository: string, opts: RequestOptions & { display?: string; pageSize?: number } = {}): Promise<string[]> {
+    const display = opts.display ?? `${this.host}/${repository}`;
+    return this.paged(`${this.origin}/v2/${repository}/tags/list`, 'tags', {
+      what: `the tags of ${display}`,
+      scopes: [`repository:${repository}:pull`],
+      repository,
+      signal: opts.signal,
+      pageSize: opts.pageSize ?? this.pageSize,
+      notFound: () => new NotFound(`Image not found: ${display}`),
+    });
+  }
+
+  /** A manifest or index by tag or digest. When fetched by digest, the bytes are checked against it. */
+  async manifest(repository: string, reference: string, opts: RequestOptions & { display?: string } = {}): Promise<FetchedManifest> {
+    const display = opts.display ?? `${this.host}/${repository}`;
+    const byDigest = reference.includes(':');
+    const shown = byDigest ? `${display}@${reference}` : `${display}:${reference}`;
+    const res = await this.request(new URL(`${this.origin}/v2/${repository}/manifests/${reference}`), {
+      what: shown,
+      scopes: [`repository:${repository}:pull`],
+      repository,
+      signal: opts.signal,
+      accept: MANIFEST_ACCEPT,
+      maxBytes: MANIFEST_LIMIT,
+      notFound: (detail) =>
+        detail?.code === 'NAME_UNKNOWN' ? new NotFound(`Image not found: ${display}`) : new NotFound(byDigest ? `Image not found: ${shown}` : `Tag not found: ${shown}`),
+    });
+    const computed = `sha256:${sha256Hex(res.body)}`;
+    if (byDigest && reference.startsWith('sha256:') && reference !== computed) {
+      throw new BadResponse(`${this.host} sent a manifest for ${shown} whose content does not match its digest`);
+    }
+    const header = headerValue(res.headers, 'docker-content-digest');
+    const digest = byDigest ? reference : header && /^sha256:[a-f0-9]{64}$/.test(header) ? header : computed;
+    const contentType = headerValue(res.headers, 'content-type') ?? '';
+    const manifest = parseManifest(readJson(res, `the manifest of ${shown}`), contentType, `${this.host}: ${shown}`);
+    return { manifest, digest, mediaType: manifest.mediaType, size: res.body.length };
+  }
+
+  /** A JSON blob (an image config), checked against its digest. Redirects to other hosts get no credentials. */
+  async blobJson(repository: string, digest: string, opts: RequestOptions & { display?: string; maxBytes?: number } = {}): Promise<unknown> {
+    const display = opts.display ?? `${this.host}/${repository}`;
+    const res = await this.request(new URL(`${this.origin}/v2/${repository}/blobs/${digest}`), {
+      what: `the config of ${display}`,
+      scopes: [`repository:${repository}:pull`],
+      repository,
+      signal: opts.signal,
+      maxBytes: opts.maxBytes ?? CONFIG_LIMIT,
+      notFound: () => new NotFound(`Image not found: ${display}@${digest} (its config blob is missing)`),
+    });
+    if (digest.startsWith('sha256:') && `sha256:${sha256Hex(res.body)}` !== digest) {
+      throw new BadResponse(`${this.host} sent a blob for ${display} whose content does not match its digest ${digest.slice(0, 19)}…`);
+    }
+    return readJson(res, `the config of ${display}`);
+  }
+
+  /** Pages through a list endpoint (`repositories` or `tags`) until the end. */
+  private async paged(
+    start: string,
+    field: 'repositories' | 'tags',
+    o: StatusContext & { scopes: string[]; repository?: string; signal?: AbortSignal | undefined; pageSize: number; max?: number },
+  ): Promise<string[]> {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    const visited = new Set<string>();
+    const first = new URL(start);
+    if (o.pageSize > 0) first.searchParams.set('n', String(o.pageSize));
+    let url: URL | undefined = first;
+    let linked = false;
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      visited.add(url.toString());
+      const res = await this.request(url, { ...o, maxBytes: LIST_PAGE_LIMIT });
+      const body = readObject(res, o.what);
+      const raw = body[field];
+      if (raw !== null && raw !== undefined && !Array.isArray(raw)) throw new BadResponse(`${this.host} sent ${o.what} in an unexpected shape`);
+      const items = strings(raw) ?? []; // `tags: null` means none
+      let added = 0;
+      for (const item of items) {
+        if (seen.has(item)) continue;
+        seen.add(item);
+        out.push(item);
+        added++;
+      }
+      if (o.max !== undefined && out.length >= o.max) return out.slice(0, o.max);
+      let next = nextLink(headerValues(res.headers, 'link'), res.url);
+      linked ||= next !== undefined;
+      if (!next && !linked && o.pageSize > 0 && items.length === o.pageSize && added > 0) {
+        // A full page and no Link from this registry at all: ask for what comes after the last item.
+        next = new URL(start);
+        next.searchParams.set('n', String(o.pageSize));
+        next.searchParams.set('last', items[items.length - 1] ?? '');
+      }
+      if (next && next.origin !== this.origin) {
+        throw new BadResponse(`${this.host} sent a next-page link to another host (${sanitizeLine(next.host)}); stopping`);
+      }
+      if (next && visited.has(next.toString())) break;
+      if (next && added === 0 && page > 0) break; // no progress: the registry ignores paging parameters
+      url = next;
+    }
+    return out;
+  }
+
+  /** A request with the registry's auth: the known challenge answered up front, a 401 answered once. */
+  private async request(
+    url: URL,
+    o: StatusContext & { scopes: string[]; repository?: string; signal?: AbortSignal | undefined; accept?: string; maxBytes?: number },
+  ): Promise<HttpResponse> {
+    const { transport, auth } = this.options;
+    const credential = await this.options.credential(o.repository);
+    let authorization = await auth.authorization(this.origin, o.scopes, credential, o.signal);
+    const send = () =>
+      transport.send({
+        url,
+        ...(o.accept ? { headers: { accept: o.accept } } : {}),
+        authorization,
+        signal: o.signal,
+        ...(o.maxBytes ? { maxBytes: o.maxBytes } : {}),
+      });
+    let res = await send();
+    if (res.status === 401) {
+      const retry = await auth.answer(this.origin, res, o.scopes, credential, authorization, o.signal);
+      if (retry) {
+        authorization = retry;
+        res = await send();
+      }
+      if (res.status === 401) {
+        const scheme = auth.known(this.origin)?.scheme;
+        const subject = o.repository ?? o.what;
+        throw scheme === 'bearer' && authorization ? noAccess(this.host, credential, subject, res) : refusedCredentials(this.host, authorization ? credential : undefined, subject);
+      }
+    }
+    this.noteRateLimit(res);
+    if (!isSuccess(res)) throw statusError(res, o);
+    return res;
+  }
+
+  private noteRateLimit(res: HttpResponse): void {
+    if (!this.options.onRateLimit) return;
+    const limit = parseRateLimit((name) => headerValue(res.headers, name));
+    if (limit) this.options.onRateLimit(limit);
+  }
+}

@@ -1,0 +1,217 @@
+// The remote depots of DESIGN.md: selected (the catalog), official (Docker Hub's library namespace),
+// dockerhub (search over HTTP, as `docker search` does, not through the engine) and private (a registry's
+// _catalog or v1 search, plus its saved repositories). Results carry installed/downloading marks; when the
+// engine cannot be reached they still come, with a warning.
+import { AppError, InvalidInput } from '../../domain/errors';
+import type { RemoteImage } from '../../domain/images';
+import { DOCKER_HUB_DOMAIN, familiarName, fullName, normalizeReference, type RepositoryRef } from '../../domain/reference';
+import { registryHost } from '../../domain/registry';
+import { sanitizeLine } from '../../domain/sanitize';
+import type { CatalogSource } from './catalog';
+import type { Connections } from './connections';
+import type { RemoteDeps } from './index';
+import { loadMarks, type Marks } from './marks';
+
+export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
+
+export interface DepotQuery {
+  category: RemoteCategory;
+  filter?: string;
+  /** Registry name (private depot). */
+  registry?: string;
+  limit?: number;
+  signal?: AbortSignal;
+}
+
+export interface DepotResult {
+  results: RemoteImage[];
+  warnings: string[];
+}
+
+const DEFAULT_SEARCH_LIMIT = 25;
+
+/** A URL a person can open for an image: Docker Hub's page, or the registry URL plus the path. */
+export function locationOf(ref: RepositoryRef, registryUrl?: string): string {
+  if (ref.domain === DOCKER_HUB_DOMAIN) {
+    return ref.path.startsWith('library/') && !ref.path.slice(8).includes('/')
+      ? `https://hub.docker.com/_/${ref.path.slice(8)}`
+      : `https://hub.docker.com/r/${ref.path}`;
+  }
+  return `${registryUrl ?? `https://${ref.domain}`}/${ref.path}`;
+}
+
+function matches(filter: string, ...fields: (string | undefined)[]): boolean {
+  if (!filter) return true;
+  const needle = filter.toLowerCase();
+  return fields.some((f) => f !== undefined && f.toLowerCase().includes(needle));
+}
+
+function clean(text: string | undefined): string {
+  return text ? sanitizeLine(text) : '';
+}
+
+export class Depots {
+  constructor(
+    private readonly deps: RemoteDeps,
+    private readonly connections: Connections,
+    private readonly catalog: CatalogSource,
+  ) {}
+
+  async list(query: DepotQuery): Promise<DepotResult> {
+    const limit = query.limit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new InvalidInput('--limit must be a whole number of at least 1');
+    const filter = (query.filter ?? '').trim();
+    // The engine is asked in parallel with the remote side.
+    const marksPromise = loadMarks(this.deps.installed, this.deps.downloading);
+    let fetched: { images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[] };
+    try {
+      fetched = await this.fetch(query.category, filter, query);
+    } catch (error) {
+      void marksPromise.catch(() => undefined);
+      throw error;
+    }
+    const marks: Marks = await marksPromise;
+    const images = limit !== undefined ? fetched.images.slice(0, limit) : fetched.images;
+    return {
+      results: images.map((image) => ({ ...image, installed: marks.installed(image.fullName), downloading: marks.downloading(image.fullName) })),
+      warnings: [...fetched.warnings, ...marks.warnings],
+    };
+  }
+
+  private async fetch(category: RemoteCategory, filter: string, query: DepotQuery): Promise<{ images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[] }> {
+    switch (category) {
+      case 'selected':
+        return this.selected(filter, query.signal);
+      case 'official':
+        return { images: await this.official(filter, query.signal), warnings: [] };
+      case 'dockerhub':
+        return { images: await this.dockerhub(filter, query.limit ?? DEFAULT_SEARCH_LIMIT, query.signal), warnings: [] };
+      case 'private':
+        return this.private(filter, query);
+      default:
+        throw new InvalidInput(`unknown remote category "${sanitizeLine(String(category))}"`);
+    }
+  }
+
+  private async selected(filter: string, signal?: AbortSignal) {
+    const catalog = await this.catalog.load(this.deps.settings().catalog, signal);
+    const images = catalog.entries
+      .filter((e) => matches(filter, e.name, e.title, e.description, e.group))
+      .map((e) => {
+        const ref = normalizeReference(e.name);
+        return {
+          name: familiarName(ref),
+          fullName: fullName(ref),
+          description: e.description,
+          location: locationOf(ref),
+          source: 'selected' as const,
+          title: e.title,
+          version: e.version,
+          arch: e.arch,
+          group: e.group,
+        };
+      });
+    return { images, warnings: catalog.problems };
+  }
+
+  private async official(filter: string, signal?: AbortSignal) {
+    const repos = await this.connections.hub().repositories('library', { signal });
+    return repos
+      .map((r) => ({ ...r, name: clean(r.name), description: clean(r.description) }))
+      .filter((r) => matches(filter, r.name, r.description))
+      .flatMap((r) => {
+        const ref = safeRef(`library/${r.name}`);
+        if (!ref) return [];
+        return [
+          {
+            name: familiarName(ref),
+            fullName: fullName(ref),
+            description: r.description,
+            location: locationOf(ref),
+            source: 'dockerhub' as const,
+            title: familiarName(ref),
+            version: 'latest',
+            starCount: r.starCount,
+            ...(r.pullCount !== null ? { pullCount: r.pullCount } : {}),
+            isOfficial: true,
+          },
+        ];
+      });
+  }
+
+  private async dockerhub(filter: string, limit: number, signal?: AbortSignal) {
+    if (!filter) throw new InvalidInput('searching Docker Hub needs a text to search for (--filter TEXT)');
+    const found = await this.connections.hubIndex().search(filter, { limit: Math.min(100, limit), signal });
+    return found.flatMap((r) => {
+      const ref = safeRef(clean(r.name));
+      if (!ref || ref.domain !== DOCKER_HUB_DOMAIN) return [];
+      return [
+        {
+          name: familiarName(ref),
+          fullName: fullName(ref),
+          description: clean(r.description),
+          location: locationOf(ref),
+          source: 'dockerhub' as const,
+          starCount: r.starCount,
+          ...(r.pullCount !== null ? { pullCount: r.pullCount } : {}),
+          isOfficial: r.isOfficial,
+          isTrusted: r.isTrusted,
+        },
+      ];
+    });
+  }
+
+  private async private(filter: string, query: DepotQuery) {
+    if (!query.registry) throw new InvalidInput('the private depot needs a registry (--registry NAME)', { hint: 'see `stevedore registry list`' });
+    const registry = this.deps.registries.get(query.registry);
+    const host = registry.builtin ? DOCKER_HUB_DOMAIN : registryHost(registry.url);
+    const warnings: string[] = [];
+    let paths: string[] = [];
+    if (registry.builtin) {
+      warnings.push('Docker Hub does not list its repositories: showing saved repositories only (search it with --category dockerhub)');
+    } else if (registry.version === 'v1') {
+      const found = await this.connections.v1(registry).search(filter || '*', { limit: 100, ...(query.signal ? { signal: query.signal } : {}) });
+      paths = found.map((r) => r.name);
+    } else {
+      try {
+        paths = await this.connections.v2(host).catalog({ signal: query.signal });
+      } catch (error) {
+        if (!(error instanceof AppError) || ![401, 403, 404].includes(error.code)) throw error;
+        warnings.push(`${registry.name} does not list its repositories (${error.message}): showing saved repositories only`);
+      }
+    }
+    const prefix = `${host.toLowerCase()}/`;
+    const saved = this.deps.registryStore
+      .read()
+      .repositories.filter((r) => r.name.toLowerCase().startsWith(prefix))
+      .map((r) => r.name.slice(prefix.length));
+    const seen = new Set<string>();
+    const images: Omit<RemoteImage, 'installed' | 'downloading'>[] = [];
+    for (const path of [...paths, ...saved]) {
+      const ref = safeRef(`${registry.builtin ? '' : `${host}/`}${clean(path)}`);
+      if (!ref || seen.has(fullName(ref))) continue;
+      seen.add(fullName(ref));
+      const name = familiarName(ref);
+      if (!matches(filter, name, ref.path)) continue;
+      images.push({
+        name,
+        fullName: fullName(ref),
+        description: '',
+        location: locationOf(ref, registry.builtin ? undefined : registry.url),
+        source: { registry: registry.name },
+      });
+    }
+    images.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { images, warnings };
+  }
+}
+
+/** A normalised repository name, or undefined when a remote name is not one. */
+function safeRef(name: string): RepositoryRef | undefined {
+  try {
+    const ref = normalizeReference(name);
+    return ref.tag || ref.digest ? undefined : { domain: ref.domain, path: ref.path };
+  } catch {
+    return undefined;
+  }
+}

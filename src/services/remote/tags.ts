@@ -1,0 +1,63 @@
+// `image tags NAME`: every tag of a repository, in the order of src/domain/tags.ts, with the tags present on
+// the engine. Docker Hub names use the Hub tags API (size, last update, platforms); a private Hub repository
+// the web API will not show falls back to the registry's tags/list. Other registries: tags/list, every page.
+import { AppError } from '../../domain/errors';
+import type { TagDetail, TagList } from '../../domain/images';
+import { familiarName, fullName } from '../../domain/reference';
+import { sanitizeLine } from '../../domain/sanitize';
+import { orderTags } from '../../domain/tags';
+import type { Connections } from './connections';
+import type { RemoteDeps } from './index';
+import { loadMarks } from './marks';
+import { repositoryOnly, resolveRef } from './refs';
+
+export interface TagsOptions {
+  registry?: string;
+  signal?: AbortSignal;
+}
+
+export class Tags {
+  constructor(
+    private readonly deps: RemoteDeps,
+    private readonly connections: Connections,
+  ) {}
+
+  async list(name: string, options: TagsOptions = {}): Promise<TagList> {
+    const ref = repositoryOnly(resolveRef(name, this.deps.registries, options.registry), 'image tags');
+    const display = familiarName(ref);
+    const full = fullName(ref);
+    const marksPromise = loadMarks(this.deps.installed, this.deps.downloading);
+    let details: TagDetail[];
+    try {
+      details = await this.fetch(ref.domain, ref.path, display, options.signal);
+    } catch (error) {
+      void marksPromise.catch(() => undefined);
+      throw error;
+    }
+    const marks = await marksPromise;
+    for (const w of marks.warnings) this.deps.warn(w);
+    const ordered = orderTags(details);
+    return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered };
+  }
+
+  private async fetch(host: string, path: string, display: string, signal?: AbortSignal): Promise<TagDetail[]> {
+    if (this.connections.isHub(host)) {
+      const slash = path.indexOf('/');
+      try {
+        const tags = await this.connections.hub().tags(path.slice(0, slash), path.slice(slash + 1), { display, ...(signal ? { signal } : {}) });
+        return tags.map((t) => ({
+          name: sanitizeLine(t.name),
+          size: t.size,
+          lastUpdated: t.lastUpdated,
+          digest: t.digest,
+          platforms: t.platforms.map((p) => sanitizeLine(p)),
+        }));
+      } catch (error) {
+        // A private repository is hidden from the anonymous web API; the registry may still show it.
+        if (!(error instanceof AppError) || (error.code !== 401 && error.code !== 403)) throw error;
+      }
+    }
+    const tags = await this.connections.v2(host).tags(path, { display, signal });
+    return tags.map((name) => ({ name: sanitizeLine(name), size: null, lastUpdated: null, digest: null, platforms: [] }));
+  }
+}
