@@ -1,34 +1,45 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import React from 'react';
 import type { Theme } from '../theme/theme';
 
 export interface TextFieldProps {
   label: string;
   value: string;
-  onChange: (value: string) => void;
+  /** Cursor position (from useTextInput); shown when focused. */
+  cursor?: number;
   focused: boolean;
   theme: Theme;
   placeholder?: string;
-  /** Shows the value as this character (passwords). */
+  /** Shows each character as this one (passwords). */
   mask?: string;
   labelWidth?: number;
   error?: string | undefined;
 }
 
-/** A labelled one-line input (ink-text-input). Enter/Esc/Tab are handled by the owner's key layer. */
-export function TextField({ label, value, onChange, focused, theme, placeholder, mask, labelWidth = 0, error }: TextFieldProps): React.JSX.Element {
+/** A labelled one-line field. Its keys come from the owner's typing layer (useTextInput). */
+export function TextField({ label, value, cursor = value.length, focused, theme, placeholder, mask, labelWidth = 0, error }: TextFieldProps): React.JSX.Element {
+  const shown = mask ? mask.repeat(value.length) : value;
+  const at = Math.max(0, Math.min(cursor, shown.length));
   return (
     <Box flexDirection="column">
       <Box>
         <Text color={focused ? theme.text.accent : theme.text.muted} bold={focused}>
           {`${focused ? theme.glyph.pointer : ' '} ${label.padEnd(labelWidth)} `}
         </Text>
-        <TextInput value={value} onChange={onChange} focus={focused} placeholder={placeholder ?? ''} {...(mask ? { mask } : {})} showCursor />
+        {shown.length === 0 && !focused ? (
+          <Text color={theme.text.muted}>{placeholder ?? ''}</Text>
+        ) : focused ? (
+          <Text>
+            {shown.slice(0, at)}
+            <Text inverse>{shown[at] ?? ' '}</Text>
+            {shown.slice(at + 1)}
+            {shown.length === 0 && placeholder ? <Text color={theme.text.muted}>{` ${placeholder}`}</Text> : null}
+          </Text>
+        ) : (
+          <Text>{shown}</Text>
+        )}
       </Box>
-      {error ? (
-        <Text color={theme.status.error}>{`  ${' '.repeat(labelWidth)} ${error}`}</Text>
-      ) : null}
+      {error ? <Text color={theme.status.error}>{`  ${' '.repeat(labelWidth)} ${error}`}</Text> : null}
     </Box>
   );
 }

@@ -2,8 +2,8 @@
 // each key press into a key name, then offers it to the registered layers from the top down. A
 // layer resolves the key in its own scopes; a modal layer (dialog, form) stops keys from reaching
 // the screens below; a typing layer (text field with focus) keeps printable keys for the field.
-import { useInput } from 'ink';
-import React, { createContext, useContext, useEffect, useMemo, useRef } from 'react';
+import { type Key, useInput } from 'ink';
+import React, { createContext, useContext, useLayoutEffect, useMemo, useRef } from 'react';
 import type { Binding, KeyName, Scope } from '../keys/bindings';
 import { keyName, resolve } from '../keys/match';
 
@@ -12,6 +12,8 @@ export interface LayerOptions {
   modal?: boolean;
   /** A text field has focus: printable keys belong to it, not to any binding. */
   typing?: boolean;
+  /** Receives the text keys (characters, backspace, left/right/home/end) while typing. */
+  onText?: (input: string, key: Key) => void;
   /** Inactive layers are skipped. */
   active?: boolean;
 }
@@ -28,21 +30,55 @@ interface Layer {
 
 interface Router {
   register(layer: Layer): () => void;
-  update(id: number, scopes: readonly Scope[], options: LayerOptions): void;
 }
 
 const RouterContext = createContext<Router | null>(null);
 
-function isPrintable(name: KeyName): boolean {
-  return name.length === 1 || name === 'space' || name === 'backspace' || name === 'left' || name === 'right';
+const TEXT_KEYS = new Set(['space', 'backspace', 'left', 'right', 'home', 'end']);
+
+/** Keys that edit text while a field has focus (a paste arrives as one multi-character input). */
+function isTextKey(name: KeyName | undefined, input: string): boolean {
+  if (name === undefined) return input.length > 1 && !input.startsWith('\u001b');
+  return name.length === 1 || TEXT_KEYS.has(name);
 }
 
-/** Picks the layer and binding for a key. Exported for tests. */
-export function dispatch(layers: readonly Layer[], name: KeyName, bindings?: readonly Binding[]): boolean {
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/**
+ * Picks the layer and binding for a key. Exported for tests. `input`/`key` are Ink's, for text
+ * fields; a test may give just the key name.
+ */
+export function dispatch(layers: readonly Layer[], name: KeyName | undefined, bindings?: readonly Binding[], input: string = name ?? '', key: Key = NO_KEY): boolean {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i];
     if (!layer || layer.options.active === false) continue;
-    if (layer.options.typing && isPrintable(name)) return false; // the text field takes it
+    if (layer.options.typing && isTextKey(name, input)) {
+      // The text field takes it; nothing below sees letters while typing.
+      layer.options.onText?.(input, key);
+      return Boolean(layer.options.onText);
+    }
+    if (name === undefined) return false;
     const binding = resolve(name, layer.scopes, bindings);
     if (binding && layer.handler.current(binding.id, name) !== false) return true;
     if (layer.options.modal && name !== 'ctrl+c') return false;
@@ -60,20 +96,12 @@ export function InputRouter({ children, isActive = true }: { children: React.Rea
           layers.current = layers.current.filter((l) => l.id !== layer.id);
         };
       },
-      update(id, scopes, options) {
-        const l = layers.current.find((x) => x.id === id);
-        if (l) {
-          l.scopes = scopes;
-          l.options = options;
-        }
-      },
     }),
     [],
   );
   useInput(
     (input, key) => {
-      const name = keyName(input, key);
-      if (name) dispatch(layers.current, name);
+      dispatch(layers.current, keyName(input, key), undefined, input, key);
     },
     { isActive },
   );
@@ -82,22 +110,24 @@ export function InputRouter({ children, isActive = true }: { children: React.Rea
 
 let nextId = 1;
 
-/** Registers a key layer for the lifetime of the component. */
+/**
+ * Registers a key layer for the lifetime of the component. Layers stack in the order components
+ * first render (parents before children, a dialog opened later above its screen), not in the
+ * order effects run (children first). Scopes and options are read from the latest render, so a
+ * key typed right after `/` already goes to the new field.
+ */
 export function useCommands(scopes: readonly Scope[], handler: CommandHandler, options: LayerOptions = {}): void {
   const router = useContext(RouterContext);
   const handlerRef = useRef(handler);
   handlerRef.current = handler;
-  const idRef = useRef(0);
-  if (idRef.current === 0) idRef.current = nextId++;
-  useEffect(() => {
-    if (!router) return undefined;
-    return router.register({ id: idRef.current, scopes, options, handler: handlerRef });
-    // Registered once per mount; scopes and options are kept current below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [router]);
-  const key = `${scopes.join(',')}|${options.modal ? 1 : 0}|${options.typing ? 1 : 0}|${options.active === false ? 0 : 1}`;
-  useEffect(() => {
-    router?.update(idRef.current, scopes, options);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [router, key]);
+  const layerRef = useRef<{ layer: Layer; unregister: () => void } | null>(null);
+  if (layerRef.current === null) {
+    const layer: Layer = { id: nextId++, scopes, options, handler: handlerRef };
+    layerRef.current = { layer, unregister: router ? router.register(layer) : () => undefined };
+  }
+  layerRef.current.layer.scopes = scopes;
+  layerRef.current.layer.options = options;
+  // A layout effect: its cleanup runs in the commit that removes the component, so a closed
+  // dialog stops taking keys at once (a passive effect's cleanup could run after the next key).
+  useLayoutEffect(() => () => layerRef.current?.unregister(), []);
 }

@@ -32,13 +32,15 @@ export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T
   useEffect(() => {
     if (!enabled) return undefined;
     const controller = new AbortController();
+    // The function of THIS key: a timer that fires after a newer render must not run the newer one.
+    const runForKey = runRef.current;
     let done = false;
     setState((s) => (keepPrevious ? (s.error === undefined && !s.loading ? s : { ...s, loading: false, error: undefined }) : { data: undefined, loading: false, error: undefined }));
     const loadingTimer = setTimeout(() => {
       if (!done) setState((s) => ({ ...s, loading: true }));
     }, debounceMs + loadingDelayMs);
     const start = setTimeout(() => {
-      runRef.current(controller.signal).then(
+      runForKey(controller.signal).then(
         (data) => {
           if (controller.signal.aborted) return; // a newer key owns the state now
           done = true;

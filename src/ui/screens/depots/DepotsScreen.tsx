@@ -61,7 +61,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
           <TextField
             label={vm.tab.kind === 'dockerhub' || vm.tab.kind === 'private' ? 'search' : 'filter'}
             value={vm.filter}
-            onChange={vm.setFilter}
+            cursor={vm.filterCursor}
             focused
             theme={theme}
             placeholder={vm.tab.kind === 'dockerhub' ? 'name or words' : 'text'}

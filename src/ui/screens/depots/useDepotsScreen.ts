@@ -8,6 +8,7 @@ import type { BannerMessage } from '../../components/ErrorBanner';
 import { useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
+import { useTextInput } from '../../hooks/useTextInput';
 import type { Scope } from '../../keys/bindings';
 import { type RemoteListResult, type UiServices, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
@@ -52,6 +53,11 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   const [confirmDelete, setConfirmDelete] = useState<LocalRepository | null>(null);
   const filter = filters[tab.key] ?? '';
   const setFilter = useCallback((value: string) => setFilters((f) => ({ ...f, [tab.key]: value })), [tab.key]);
+  const tabKey = tab.key;
+  const filterInput = useTextInput(
+    filter,
+    useCallback((update: (previous: string) => string) => setFilters((f) => ({ ...f, [tabKey]: update(f[tabKey] ?? '') })), [tabKey]),
+  );
 
   // Lists that filter as you type are fetched once; Docker Hub and private registries are searched.
   const serverFilter = tab.kind === 'dockerhub' || tab.kind === 'private' ? filter.trim() : '';
@@ -198,7 +204,15 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
       cursor.first();
       return true;
     },
-    { active: active && editing, typing: true, modal: true },
+    {
+      active: active && editing,
+      typing: true,
+      modal: true,
+      onText: (input, key) => {
+        filterInput.onText(input, key);
+        cursor.first();
+      },
+    },
   );
 
   const badges = tabs.map((t) => {
@@ -216,10 +230,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     tabIndex,
     badges,
     filter,
-    setFilter: (value: string) => {
-      setFilter(value);
-      cursor.first();
-    },
+    filterCursor: filterInput.cursor,
     editing,
     visible,
     total: rows?.items.length ?? 0,

@@ -21,8 +21,8 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
       <Text bold color={theme.text.title}>
         {f.editing ? `Edit registry ${original?.name ?? ''}` : 'Add a registry'}
       </Text>
-      <TextField label="Name" value={f.values.name} onChange={(v) => f.set('name', v)} focused={f.focus === 'name'} theme={theme} labelWidth={lw} error={f.errors.name} placeholder="e.g. lab" />
-      <TextField label="URL" value={f.values.url} onChange={(v) => f.set('url', v)} focused={f.focus === 'url'} theme={theme} labelWidth={lw} error={f.errors.url} placeholder="https://registry.example.com:5000" />
+      <TextField label="Name" value={f.values.name} cursor={f.cursors.name} focused={f.focus === 'name'} theme={theme} labelWidth={lw} error={f.errors.name} placeholder="e.g. lab" />
+      <TextField label="URL" value={f.values.url} cursor={f.cursors.url} focused={f.focus === 'url'} theme={theme} labelWidth={lw} error={f.errors.url} placeholder="https://registry.example.com:5000" />
       <SelectField
         label="API"
         value={f.values.version}
@@ -36,11 +36,11 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
       />
       <ToggleField label="Trust cert" value={f.values.trustCert} focused={f.focus === 'trustCert'} theme={theme} labelWidth={lw} hint="accept (and pin) its self-signed certificate" />
       {f.errors.trustCert ? <Text color={theme.status.error}>{`  ${' '.repeat(lw)} ${f.errors.trustCert}`}</Text> : null}
-      <TextField label="Username" value={f.values.username} onChange={(v) => f.set('username', v)} focused={f.focus === 'username'} theme={theme} labelWidth={lw} error={f.errors.username} placeholder="(none)" />
+      <TextField label="Username" value={f.values.username} cursor={f.cursors.username} focused={f.focus === 'username'} theme={theme} labelWidth={lw} error={f.errors.username} placeholder="(none)" />
       <TextField
         label="Password"
         value={f.values.password}
-        onChange={(v) => f.set('password', v)}
+        cursor={f.cursors.password}
         focused={f.focus === 'password'}
         theme={theme}
         labelWidth={lw}

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import type { AppError } from '../../../domain/errors';
 import { type ApiVersion, type Registry, normalizeRegistryUrl, validateRegistryName } from '../../../domain/registry';
 import { useCommands } from '../../hooks/inputRouter';
+import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 
 export type FieldId = 'name' | 'url' | 'version' | 'trustCert' | 'username' | 'password';
@@ -55,6 +56,17 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
     setValues((v) => ({ ...v, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
     setFormError(null);
+  };
+  const edit = (key: 'name' | 'url' | 'username' | 'password') => (update: (previous: string) => string) => {
+    setValues((v) => ({ ...v, [key]: update(v[key]) }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+    setFormError(null);
+  };
+  const inputs = {
+    name: useTextInput(values.name, edit('name')),
+    url: useTextInput(values.url, edit('url')),
+    username: useTextInput(values.username, edit('username')),
+    password: useTextInput(values.password, edit('password')),
   };
   const move = (delta: number) => setFocus((f) => FIELDS[(FIELDS.indexOf(f) + delta + FIELDS.length) % FIELDS.length] ?? 'name');
 
@@ -121,11 +133,12 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
           return true;
       }
     },
-    { modal: true, typing: textField, active: !selectOpen },
+    { modal: true, typing: textField, active: !selectOpen, ...(textField ? { onText: inputs[focus].onText } : {}) },
   );
 
   return {
     values,
+    cursors: { name: inputs.name.cursor, url: inputs.url.cursor, username: inputs.username.cursor, password: inputs.password.cursor },
     set,
     focus,
     errors,

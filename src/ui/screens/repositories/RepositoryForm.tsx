@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import React, { useState } from 'react';
 import { TextField } from '../../components/TextField';
 import { useCommands } from '../../hooks/inputRouter';
+import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 
@@ -43,12 +44,13 @@ export function RepositoryForm({ services, editing, theme, width, onDone }: { se
       else if (command === 'form.cancel') onDone(null);
       return true;
     },
-    { modal: true, typing: true },
+    { modal: true, typing: true, onText: (input, key) => inputs[focus].onText(input, key) },
   );
-  const set = (k: Field) => (v: string) => {
-    setValues((s) => ({ ...s, [k]: v }));
+  const edit = (k: Field) => (update: (previous: string) => string) => {
+    setValues((s) => ({ ...s, [k]: update(s[k]) }));
     setError(null);
   };
+  const inputs = { name: useTextInput(values.name, edit('name')), username: useTextInput(values.username, edit('username')), password: useTextInput(values.password, edit('password')) };
   const fieldError = (k: Field) => (error?.field === k ? error.text : undefined);
   const lw = 9;
   return (
@@ -56,9 +58,9 @@ export function RepositoryForm({ services, editing, theme, width, onDone }: { se
       <Text bold color={theme.text.title}>
         {editing ? `Credentials for ${editing}` : 'Add a saved repository'}
       </Text>
-      {!editing ? <TextField label="Name" value={values.name} onChange={set('name')} focused={focus === 'name'} theme={theme} labelWidth={lw} error={fieldError('name')} placeholder="registry.example.com:5000/team/app" /> : null}
-      <TextField label="Username" value={values.username} onChange={set('username')} focused={focus === 'username'} theme={theme} labelWidth={lw} error={fieldError('username')} placeholder="(none)" />
-      <TextField label="Password" value={values.password} onChange={set('password')} focused={focus === 'password'} theme={theme} labelWidth={lw} mask="*" error={fieldError('password')} placeholder="(none)" />
+      {!editing ? <TextField label="Name" value={values.name} cursor={inputs.name.cursor} focused={focus === 'name'} theme={theme} labelWidth={lw} error={fieldError('name')} placeholder="registry.example.com:5000/team/app" /> : null}
+      <TextField label="Username" value={values.username} cursor={inputs.username.cursor} focused={focus === 'username'} theme={theme} labelWidth={lw} error={fieldError('username')} placeholder="(none)" />
+      <TextField label="Password" value={values.password} cursor={inputs.password.cursor} focused={focus === 'password'} theme={theme} labelWidth={lw} mask="*" error={fieldError('password')} placeholder="(none)" />
       <Box marginTop={1}>
         {busy ? (
           <Text color={theme.status.info}>{`checking access${theme.glyph.ellipsis}`}</Text>

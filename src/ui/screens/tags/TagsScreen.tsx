@@ -9,6 +9,7 @@ import { VirtualList } from '../../components/VirtualList';
 import { useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
+import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import type { InspectTarget } from '../inspect/target';
@@ -33,6 +34,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
   const query = useQuery(`${registry ?? ''}|${image.name}`, (signal) => services.remote.tags(image.name, registry, signal));
   const [filter, setFilter] = useState('');
   const [editing, setEditing] = useState(false);
+  const filterInput = useTextInput(filter, setFilter);
   const [platformIndex, setPlatformIndex] = useState(-1); // -1: the default (engine's / setting)
   const all = useMemo(() => (query.data ? tagRows(query.data) : []), [query.data]);
   const rows = useMemo(() => filterTags(all, filter), [all, filter]);
@@ -79,7 +81,15 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
       cursor.first();
       return true;
     },
-    { active: active && editing, typing: true, modal: true },
+    {
+      active: active && editing,
+      typing: true,
+      modal: true,
+      onText: (input, key) => {
+        filterInput.onText(input, key);
+        cursor.first();
+      },
+    },
   );
 
   const installedCount = query.data?.installed.length ?? 0;
@@ -96,7 +106,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
       </Text>
       <Box height={1}>
         {editing ? (
-          <TextField label="filter" value={filter} onChange={(v) => (setFilter(v), cursor.first())} focused theme={theme} />
+          <TextField label="filter" value={filter} cursor={filterInput.cursor} focused theme={theme} />
         ) : (
           <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
         )}

@@ -1,0 +1,192 @@
+// Fake services for screen tests: in-memory data with the rules that matter to the screens (the
+// registry rules come from the real RegistryService over an in-memory store).
+import { Unauthorized, Unreachable } from '../../src/domain/errors';
+import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../../src/domain/images';
+import type { Registry } from '../../src/domain/registry';
+import { RegistryService } from '../../src/services/registries';
+import type { RegistryData } from '../../src/store/registryStore';
+import type { DownloadsView, RemoteCategory, SavedRepositoryRow, UiServices } from '../../src/ui/services';
+
+export function localRepo(name: string, tags: string[], opts: { inUse?: boolean; size?: number; id?: string } = {}): LocalRepository {
+  const id = opts.id ?? `sha256:${Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64)}`;
+  return {
+    name,
+    fullName: name === '<none>' ? '' : name.includes('/') && name.split('/')[0]!.includes('.') ? name : `docker.io/${name.includes('/') ? name : `library/${name}`}`,
+    images: tags.map((tag) => ({ tag, id, size: opts.size ?? 7_340_032, created: '2026-11-20T10:00:00Z', inUse: opts.inUse ?? false, digests: [] })),
+    isLatest: tags.includes('latest') ? ['latest'] : [],
+    inUse: opts.inUse ?? false,
+  };
+}
+
+export function remoteImage(name: string, extra: Partial<RemoteImage> = {}): RemoteImage {
+  return {
+    name,
+    fullName: `docker.io/${name.includes('/') ? name : `library/${name}`}`,
+    description: `${name} description`,
+    location: `https://hub.docker.com/_/${name}`,
+    source: 'dockerhub',
+    installed: false,
+    downloading: false,
+    ...extra,
+  };
+}
+
+export class FakeDownloads {
+  private view: DownloadsView = { downloads: [], error: null };
+  private listeners = new Set<() => void>();
+  publishes = 0;
+  started: { ref: string; options: { registry?: string; platform?: string } }[] = [];
+  cancelled: string[] = [];
+  retried: string[] = [];
+  store = {
+    getSnapshot: () => this.view,
+    subscribe: (listener: () => void) => {
+      this.listeners.add(listener);
+      return () => this.listeners.delete(listener);
+    },
+  };
+  set(downloads: DownloadSnapshot[], error: string | null = null): void {
+    this.view = { downloads, error };
+    this.publishes++;
+    for (const l of this.listeners) l();
+  }
+}
+
+export function download(name: string, extra: Partial<DownloadSnapshot> = {}): DownloadSnapshot {
+  return {
+    id: name.replace(/\W/g, ''),
+    name,
+    ref: `docker.io/library/${name}`,
+    platform: null,
+    status: 'downloading',
+    percent: 40,
+    detail: 'Downloading',
+    current: 4_000_000,
+    total: 10_000_000,
+    speed: 2_000_000,
+    eta: 3,
+    layers: [
+      { id: 'aaaaaaaaaaaa', status: 'Pull complete', current: null, total: null },
+      { id: 'bbbbbbbbbbbb', status: 'Downloading', current: 1_000_000, total: 4_000_000 },
+    ],
+    error: null,
+    digest: null,
+    startedAt: '2026-11-23T10:00:00.000Z',
+    finishedAt: null,
+    ...extra,
+  };
+}
+
+export interface FakeOptions {
+  local?: LocalRepository[] | Error;
+  remote?: Partial<Record<RemoteCategory, RemoteImage[]>>;
+  search?: (filter: string) => RemoteImage[] | Promise<RemoteImage[]>;
+  tags?: TagList;
+  inspect?: RemoteInspect;
+  registries?: Registry[];
+  repositories?: SavedRepositoryRow[];
+}
+
+export function fakeServices(options: FakeOptions = {}) {
+  const calls = {
+    remoteList: [] as { category: string; filter: string; registry?: string }[],
+    aborted: [] as string[],
+    removed: [] as { ref: string; force: boolean }[],
+    pings: [] as { url: string; trustCert: boolean }[],
+    repoAdds: [] as string[],
+  };
+  const downloads = new FakeDownloads();
+  let data: RegistryData = { registries: options.registries ?? [], repositories: [] };
+  const registryService = new RegistryService(
+    { read: () => data, update: (change) => (data = change(data)) },
+    'https://registry-1.docker.io',
+    {
+      ping: async (url) => {
+        if (url.includes('down')) throw new Unreachable(`cannot reach the registry at ${url}`);
+        return 'v2';
+      },
+      certificateFingerprint: async () => 'ab:cd',
+    },
+  );
+  let repositories = [...(options.repositories ?? [])];
+  const watchers = new Set<() => void>();
+  let local = options.local ?? [];
+
+  const services: UiServices = {
+    local: {
+      list: async () => {
+        if (local instanceof Error) throw local;
+        return local;
+      },
+      inspect: async (ref) => ({ Id: `sha256:${'1'.repeat(64)}`, RepoTags: [ref], Created: '2026-11-20T10:00:00Z', Os: 'linux', Architecture: 'amd64', Size: 1234567, Config: { Cmd: ['/bin/app'], Env: ['A=1'] }, RootFS: { Layers: ['sha256:aa'] } }),
+      remove: async (ref, { force }) => {
+        calls.removed.push({ ref, force });
+        if (!(local instanceof Error)) local = local.filter((r) => !ref.startsWith(`${r.name}:`));
+        return { untagged: [ref], deleted: [] };
+      },
+      watch: (onChange) => {
+        watchers.add(onChange);
+        return () => watchers.delete(onChange);
+      },
+    },
+    remote: {
+      list: async (query, signal) => {
+        calls.remoteList.push(query);
+        signal?.addEventListener('abort', () => calls.aborted.push(query.filter));
+        if (query.category === 'dockerhub') return { results: (await options.search?.(query.filter)) ?? [], warnings: [] };
+        return { results: options.remote?.[query.category] ?? [], warnings: [] };
+      },
+      tags: async (name) => options.tags ?? { name, fullName: name, installed: [], tags: [], details: [] },
+      inspect: async () => {
+        if (!options.inspect) throw new Error('no inspect fixture');
+        return options.inspect;
+      },
+    },
+    downloads: {
+      store: downloads.store,
+      start: async (ref, opts) => {
+        downloads.started.push({ ref, options: opts });
+      },
+      cancel: async (id) => {
+        downloads.cancelled.push(id);
+      },
+      retry: async (id) => {
+        downloads.retried.push(id);
+      },
+    },
+    registries: {
+      list: () => registryService.list(),
+      save: async (original, input) =>
+        original
+          ? registryService.edit(original, { name: input.name, url: input.url, trustCert: input.trustCert, username: input.username, ...(input.version ? { version: input.version } : {}), ...(input.password !== undefined ? { password: input.password } : {}) })
+          : registryService.add({ name: input.name, url: input.url, trustCert: input.trustCert, username: input.username, ...(input.version ? { version: input.version } : {}), ...(input.password !== undefined ? { password: input.password } : {}) }),
+      remove: async (name) => {
+        registryService.remove(name);
+      },
+      ping: async (input) => {
+        calls.pings.push(input);
+        return registryService.ping(input.url, input.trustCert);
+      },
+    },
+    repositories: {
+      list: async () => repositories,
+      add: async (name, creds) => {
+        calls.repoAdds.push(name);
+        if (creds.password === 'wrong') throw new Unauthorized(`registry ${name.split('/')[0]} refused the credentials of user "${creds.username}"`);
+        repositories = [...repositories, { name, registry: null, inUse: false }];
+      },
+      update: async () => undefined,
+      remove: async (name) => {
+        repositories = repositories.filter((r) => r.name !== name);
+      },
+    },
+    status: {
+      engine: async () =>
+        local instanceof Error
+          ? { host: 'unix:///var/run/docker.sock', reachable: false, error: local.message, platform: null, imagesSize: null }
+          : { host: 'unix:///var/run/docker.sock', reachable: true, error: null, platform: 'linux/amd64', imagesSize: 123_000_000 },
+      hubRateLimit: () => ({ limit: 100, remaining: 87, resetAt: null }),
+    },
+  };
+  return { services, calls, downloads, engineChanged: () => watchers.forEach((w) => w()), registryData: () => data };
+}

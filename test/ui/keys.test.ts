@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { BINDINGS, type Binding } from '../../src/ui/keys/bindings';
+import { helpSections, markdownKeyTable } from '../../src/ui/keys/help';
+import { duplicateKeys, resolve } from '../../src/ui/keys/match';
+import { dispatch } from '../../src/ui/hooks/inputRouter';
+import { clampWindow } from '../../src/ui/hooks/useListCursor';
+import { barText } from '../../src/ui/components/ProgressBar';
+import { createTheme } from '../../src/ui/theme/theme';
+
+describe('key table', () => {
+  it('binds no key twice in one scope', () => {
+    expect(duplicateKeys()).toEqual([]);
+    const broken: Binding[] = [
+      { id: 'a.one', scope: 'list', keys: ['x'], description: '' },
+      { id: 'a.two', scope: 'list', keys: ['x'], description: '' },
+    ];
+    expect(duplicateKeys(broken)).toEqual(['list:x bound to a.one and a.two']);
+  });
+
+  it('has unique ids in scope.action form', () => {
+    const ids = BINDINGS.map((b) => b.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const b of BINDINGS) expect(b.id.startsWith(`${b.scope}.`)).toBe(true);
+  });
+
+  it('covers the defaults of DESIGN.md', () => {
+    const k = (scope: Binding['scope'], key: string) => resolve(key, [scope])?.id;
+    expect(k('depots', 'tab')).toBe('depots.next');
+    expect(k('depots', '4')).toBe('depots.pick');
+    expect(k('list', 'G')).toBe('list.last');
+    expect(k('list', '/')).toBe('list.filter');
+    expect(k('local', 'd')).toBe('local.delete');
+    expect(k('global', 'D')).toBe('global.downloads');
+    expect(k('global', 'ctrl+c')).toBe('global.quit');
+    expect(k('downloads', 'x')).toBe('downloads.cancel');
+    expect(k('registries', 't')).toBe('registries.test');
+    expect(k('confirm', 'f')).toBe('confirm.force');
+  });
+
+  it('generates the help overlay and the README table from the table', () => {
+    const sections = helpSections();
+    expect(sections[0]?.title).toBe('Anywhere');
+    expect(sections.flatMap((s) => s.rows).length).toBeGreaterThan(40);
+    expect(helpSections({ ascii: true }).flatMap((s) => s.rows.map((r) => r.keys)).join('')).not.toMatch(/[^\x20-\x7e]/);
+    expect(markdownKeyTable()).toContain('| `D` | Anywhere | downloads screen |');
+  });
+});
+
+describe('key layers', () => {
+  const layer = (id: number, scopes: Binding['scope'][], options = {}) => {
+    const seen: string[] = [];
+    return { seen, layer: { id, scopes, options, handler: { current: (c: string) => void seen.push(c) } } };
+  };
+
+  it('a modal dialog shadows the screen; ctrl+c still reaches the app', () => {
+    const app = layer(1, ['global']);
+    const screen = layer(2, ['local', 'list']);
+    const dialog = layer(3, ['confirm'], { modal: true });
+    const layers = [app.layer, screen.layer, dialog.layer];
+    dispatch(layers, 'd');
+    dispatch(layers, 'y');
+    dispatch(layers, 'q');
+    dispatch(layers, 'ctrl+c');
+    expect(dialog.seen).toEqual(['confirm.yes']);
+    expect(screen.seen).toEqual([]);
+    expect(app.seen).toEqual(['global.quit']);
+  });
+
+  it('letter keys do nothing while a text field has focus, Esc and Enter still work', () => {
+    const app = layer(1, ['global']);
+    const screen = layer(2, ['local', 'list']);
+    const filter = layer(3, ['filter'], { typing: true });
+    const layers = [app.layer, screen.layer, filter.layer];
+    for (const k of ['q', 'd', 'D', 'j', '/', 'space']) expect(dispatch(layers, k)).toBe(false);
+    dispatch(layers, 'enter');
+    dispatch(layers, 'escape');
+    expect(filter.seen).toEqual(['filter.submit', 'filter.cancel']);
+    expect(app.seen).toEqual([]);
+    expect(screen.seen).toEqual([]);
+  });
+
+  it('the screen scope wins over the generic list scope', () => {
+    const screen = layer(2, ['downloads', 'list']);
+    dispatch([screen.layer], 'r');
+    expect(screen.seen).toEqual(['downloads.retry']);
+  });
+});
+
+describe('presentation helpers', () => {
+  it('keeps the selection inside the window', () => {
+    expect(clampWindow(0, 0, 0, 10)).toEqual({ selected: 0, offset: 0 });
+    expect(clampWindow(25, 0, 100, 10)).toEqual({ selected: 25, offset: 16 });
+    expect(clampWindow(5, 16, 100, 10)).toEqual({ selected: 5, offset: 5 });
+    expect(clampWindow(150, 95, 100, 10)).toEqual({ selected: 99, offset: 90 });
+  });
+
+  it('draws bars that never show more than is done, in UTF-8 and ASCII', () => {
+    const utf = createTheme({ LANG: 'en_US.UTF-8' }).glyph;
+    const ascii = createTheme({ LANG: 'C' }).glyph;
+    expect(barText(0.5, 10, utf)).toBe('█████░░░░░');
+    expect(barText(0.55, 10, utf)).toBe('█████▌░░░░');
+    expect(barText(1, 4, ascii)).toBe('####');
+    expect(barText(0.99, 4, ascii)).toBe('###-');
+    expect(barText(null, 4, ascii)).toBe('----');
+    expect(barText(0.5, 10, utf)).toHaveLength(10);
+  });
+
+  it('NO_COLOR and non-UTF-8 locales give the plain theme', () => {
+    const plain = createTheme({ NO_COLOR: '1', LANG: 'C' });
+    expect(plain.color).toBe(false);
+    expect(plain.ascii).toBe(true);
+    expect(plain.status.error).toBeUndefined();
+    expect(plain.border.style).toBe('classic');
+    expect(createTheme({ LC_ALL: 'C.UTF-8' }).ascii).toBe(false);
+  });
+});
