@@ -53,7 +53,7 @@ export function useTextInput(value: string, update: TextUpdate): TextInputState 
       update(() => next);
     },
     // `update` is a state setter or built on one; refs carry the rest.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+     
     [update],
   );
 

@@ -13,7 +13,7 @@ import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { RegistryForm } from './RegistryForm';
 
-const SPECS: ColumnSpec[] = [{ width: 12, grow: 1 }, { width: 20, grow: 3 }, { width: 3 }, { width: 5 }, { width: 10, grow: 1 }, { width: 8 }];
+const SPECS: ColumnSpec[] = [{ width: 21, grow: 1 }, { width: 20, grow: 3 }, { width: 3 }, { width: 5 }, { width: 10, grow: 1 }, { width: 8 }];
 const HEADERS = ['NAME', 'URL', 'API', 'TRUST', 'USERNAME', 'PASSWORD'];
 
 export function registryCells(r: Registry): string[] {
