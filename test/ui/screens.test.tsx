@@ -1,6 +1,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RemoteInspect } from '../../src/domain/images';
+import type { PullEvent } from '../../src/domain/progress';
 import { DownloadManager } from '../../src/services/downloads/manager';
 import type { Clock } from '../../src/services/downloads/throttle';
 import { download, fakeServices, remoteImage } from './fakes';
@@ -123,11 +124,11 @@ describe('Downloads screen', () => {
     let now = 0;
     const timers: { at: number; run: () => void }[] = [];
     const clock: Clock = { now: () => now, setTimeout: (run, ms) => timers.push({ at: now + ms, run }), clearTimeout: () => undefined };
-    const events: ((e: Record<string, unknown>) => void)[] = [];
+    const events: ((e: PullEvent) => void)[] = [];
     let finish: () => void = () => undefined;
     const manager = new DownloadManager({
       run: (_job, onEvent) => {
-        events.push(onEvent as (e: Record<string, unknown>) => void);
+        events.push(onEvent);
         return new Promise<void>((resolve) => (finish = resolve));
       },
       classify: (e) => e as never,
@@ -146,7 +147,7 @@ describe('Downloads screen', () => {
     // 1,000 engine events over one simulated second.
     for (let i = 0; i < 1000; i++) {
       now += 1;
-      events[0]?.({ status: 'Downloading', id: 'layer1', progressDetail: { current: i * 1000, total: 1_000_000 } });
+      events[0]?.({ status: 'Downloading', id: 'layer1', current: i * 1000, total: 1_000_000, hidecounts: false, units: null, error: null });
       for (const t of timers.splice(0)) if (t.at <= now) t.run(); else timers.push(t);
     }
     now += 200;
