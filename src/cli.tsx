@@ -7,6 +7,7 @@ import type { CommandContext } from './commands/context';
 import { EXIT, type Io, Warnings } from './commands/output';
 import { buildProgram, runProgram } from './commands/program';
 import { registerConfig } from './commands/config';
+import { registerImage } from './commands/image';
 import { registerRegistry } from './commands/registry';
 import type { AppServices } from './services/index';
 
@@ -21,13 +22,29 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
   const registryStore = once(async () => new (await import('./store/registryStore')).RegistryStore(await dir(), warn));
   const settingsStore = once(async () => new (await import('./store/settingsStore')).SettingsStore(await dir(), warn));
 
-  return {
+  const services: AppServices = {
     settings: once(async () => new (await import('./services/settings')).SettingsService(await settingsStore())),
     registries: once(async () => {
       const { RegistryService } = await import('./services/registries');
       return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY);
     }),
+    // --- engine wiring (issue 4): dockerode loads only when the engine is used; stores only when asked ---
+    engine: once(async () => {
+      const [{ createEngineServices }, configDir] = await Promise.all([import('./services/engine/index'), dir()]);
+      const credentials = once(async () => new (await import('./store/credentials')).CredentialResolver(await registryStore(), { env, warn }));
+      return createEngineServices({
+        env,
+        configDir,
+        settings: async () => (await services.settings()).all(),
+        credentials: { resolve: async (query) => (await credentials()).resolve(query) },
+        registries: () => services.registries(),
+        warn,
+        workerCommand: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? '', '__worker'] },
+      });
+    }),
+    // --- end engine wiring ---
   };
+  return services;
 }
 
 export const assetsDir = fileURLToPath(new URL('../assets/', import.meta.url));
@@ -42,7 +59,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     services: createServices(io.env, warnings.add),
     setExitCode: () => undefined,
   };
-  const program = buildProgram(ctx, [registerRegistry, registerConfig]);
+  // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
+  if (argv[0] === '__worker') return (await ctx.services.engine()).runWorker();
+  // --- end hidden download worker ---
+  const program = buildProgram(ctx, [registerRegistry, registerConfig, (p, c) => registerImage(p, c)]);
   if (argv.length === 0) {
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());

@@ -1,11 +1,14 @@
 // The service layer as the CLI commands and the TUI see it. The composition root (src/cli.tsx)
 // builds the concrete services lazily, so a command pays only for what it uses.
+import type { EngineServices } from './engine/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
 
 export interface AppServices {
   settings(): Promise<SettingsService>;
   registries(): Promise<RegistryService>;
+  /** The engine: local images, downloads (background worker), engine info. */
+  engine(): Promise<EngineServices>;
 }
 
-export type { RegistryService, SettingsService };
+export type { EngineServices, RegistryService, SettingsService };

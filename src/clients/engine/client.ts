@@ -1,0 +1,353 @@
+// The Docker Engine API over dockerode (loaded lazily, so commands that do not touch the engine never
+// parse it). Protocol only: engine JSON is narrowed into small typed records here; the engine services
+// give them meaning. Connection failures become one clear Unreachable (503) line; HTTP failures become
+// EngineRequestError with the engine's own message, for the services to turn into typed errors.
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { BadResponse, TimedOut, Unreachable } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
+import type { Endpoint } from './endpoint';
+import { SshAgent } from './ssh';
+import { jsonLines } from './stream';
+
+/** An image as GET /images/json lists it. */
+export interface EngineImage {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  /** Unix seconds. */
+  created: number;
+  size: number;
+}
+
+/** A container as GET /containers/json?all=1 lists it. */
+export interface EngineContainer {
+  id: string;
+  /** Without the leading slash. */
+  names: string[];
+  /** The image as the container was created with it (a name or an id). */
+  image: string;
+  imageId: string;
+  state: string;
+}
+
+export interface EngineVersion {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+}
+
+export interface PullRequest {
+  /** Repository (`docker.io/library/redis`). */
+  fromImage: string;
+  /** A tag or a digest: always sent, or the engine pulls every tag. */
+  tag: string;
+  platform?: string;
+  /** Ready X-Registry-Auth value (padded base64url). */
+  registryAuth?: string;
+}
+
+/** The engine answered with an HTTP error; `message` is the engine's own text (sanitised). */
+export class EngineRequestError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
+
+/** The part of dockerode this client uses (results are validated, so `unknown`). */
+interface DockerodeApi {
+  df(): Promise<unknown>;
+  getImage(name: string): { inspect(): Promise<unknown>; remove(opts: { force?: boolean }): Promise<unknown> };
+  pruneImages(opts: { filters: Record<string, string[]> }): Promise<unknown>;
+  createImage(auth: { base64: string } | undefined, opts: Record<string, unknown>): Promise<unknown>;
+}
+
+const PING_TIMEOUT_MS = 15_000;
+const DOCKER_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
+
+interface Transport {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  tls: boolean;
+  agent?: http.Agent;
+}
+
+export class EngineClient {
+  private api: Promise<DockerodeApi> | undefined;
+  private pinged: Promise<void> | undefined;
+  private transportCache: Transport | undefined;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** `unix:///var/run/docker.sock`, `ssh://nas`, `tcp://host:2376`. */
+  get description(): string {
+    return this.endpoint.description;
+  }
+
+  /** GET /_ping once per client: the first failure says "cannot reach the engine at …". */
+  ping(): Promise<void> {
+    this.pinged ??= (async () => {
+      const timer = AbortSignal.timeout(PING_TIMEOUT_MS);
+      try {
+        await this.get('/_ping', timer);
+      } catch (error) {
+        if (timer.aborted) throw new TimedOut(`the engine at ${this.description} did not answer within ${PING_TIMEOUT_MS / 1000} s`);
+        throw error;
+      }
+    })();
+    this.pinged.catch(() => (this.pinged = undefined));
+    return this.pinged;
+  }
+
+  async version(): Promise<EngineVersion> {
+    const raw = record(await this.get('/version'), 'version');
+    return { version: str(raw.Version), apiVersion: str(raw.ApiVersion), os: str(raw.Os), arch: str(raw.Arch) };
+  }
+
+  async listImages(signal?: AbortSignal): Promise<EngineImage[]> {
+    const raw = await this.get('/images/json', signal);
+    return list(raw, 'images').map((item) => {
+      const r = record(item, 'image');
+      return {
+        id: str(r.Id),
+        repoTags: strings(r.RepoTags).filter((t) => t !== '<none>:<none>'),
+        repoDigests: strings(r.RepoDigests).filter((d) => d !== '<none>@<none>'),
+        created: num(r.Created),
+        size: num(r.Size ?? r.VirtualSize),
+      };
+    });
+  }
+
+  async listContainers(signal?: AbortSignal): Promise<EngineContainer[]> {
+    const raw = await this.get('/containers/json?all=1', signal);
+    return list(raw, 'containers').map((item) => {
+      const r = record(item, 'container');
+      return {
+        id: str(r.Id),
+        names: strings(r.Names).map((n) => n.replace(/^\//, '')),
+        image: str(r.Image),
+        imageId: str(r.ImageID),
+        state: str(r.State),
+      };
+    });
+  }
+
+  /** GET /images/{name}/json: the engine's inspect JSON as it is. */
+  async inspectImage(name: string): Promise<Record<string, unknown>> {
+    return record(await this.call((api) => api.getImage(name).inspect()), 'image inspect');
+  }
+
+  /** DELETE /images/{name}: what was untagged and what was deleted. */
+  async removeImage(name: string, force: boolean): Promise<{ untagged: string[]; deleted: string[] }> {
+    const raw = await this.call((api) => api.getImage(name).remove({ force }));
+    return splitDeleteResponse(Array.isArray(raw) ? raw : []);
+  }
+
+  /** POST /images/prune: dangling images, or every unused image with `all`. */
+  async pruneImages(all: boolean): Promise<{ untagged: string[]; deleted: string[]; spaceReclaimed: number }> {
+    const raw = record(await this.call((api) => api.pruneImages({ filters: { dangling: [all ? 'false' : 'true'] } })), 'prune');
+    return { ...splitDeleteResponse(Array.isArray(raw.ImagesDeleted) ? raw.ImagesDeleted : []), spaceReclaimed: num(raw.SpaceReclaimed) };
+  }
+
+  /** GET /system/df: bytes of image layers on disk and the number of images. */
+  async diskUsage(): Promise<{ layersSize: number; images: number }> {
+    const raw = record(await this.call((api) => api.df()), 'system df');
+    return { layersSize: num(raw.LayersSize), images: Array.isArray(raw.Images) ? raw.Images.length : 0 };
+  }
+
+  /**
+   * POST /images/create: the progress stream as decoded JSON lines. Aborting `signal` ends the request
+   * (the engine then stops the pull, though it may finish extracting layers it already has).
+   */
+  async pull(request: PullRequest, signal: AbortSignal): Promise<AsyncIterable<unknown>> {
+    const options: Record<string, unknown> = {
+      fromImage: request.fromImage,
+      tag: request.tag,
+      ...(request.platform ? { platform: request.platform } : {}),
+      abortSignal: signal,
+    };
+    const auth = request.registryAuth ? { base64: request.registryAuth } : undefined;
+    const stream = (await this.call((api) => api.createImage(auth, options))) as Readable;
+    if (!stream || typeof (stream as Partial<Readable>).on !== 'function') throw new BadResponse('the engine answered the pull without a stream');
+    const onAbort = (): void => void stream.destroy(Object.assign(new Error('pull cancelled'), { name: 'AbortError' }));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return jsonLines(stream);
+  }
+
+  /**
+   * A plain GET returning the decoded JSON (the text for /_ping). The listings go this way rather than through
+   * dockerode: they are the hot path of `image list` and the TUI, and a connection failure gives the same
+   * one-line Unreachable as the ping would.
+   */
+  private get(path: string, signal?: AbortSignal): Promise<unknown> {
+    const t = this.transport();
+    return new Promise((resolve, reject) => {
+      const options: http.RequestOptions & { servername?: string } = {
+        // No TLS name to work out for a plain-http engine (Node would parse the Host header with its IPv6 regex).
+        ...(t.tls ? {} : { servername: '' }),
+        method: 'GET',
+        path,
+        headers: { accept: 'application/json', host: t.socketPath ? 'docker' : `${t.host ?? 'docker'}:${t.port ?? 80}` },
+        ...(t.socketPath ? { socketPath: t.socketPath } : { host: t.host, port: t.port }),
+        ...(t.agent ? { agent: t.agent } : {}),
+        ...(signal ? { signal } : {}),
+      };
+      const req = (t.tls ? https : http).request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', (error) => reject(this.translate(error)));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status > 299) return reject(new EngineRequestError(status, messageOf(text)));
+          if (path === '/_ping') return resolve(text);
+          try {
+            resolve(JSON.parse(text));
+          } catch {
+            reject(new BadResponse(`the engine answered GET ${path.split('?')[0]} with something that is not JSON`));
+          }
+        });
+      });
+      req.on('error', (error) => reject(this.translate(error)));
+      req.end();
+    });
+  }
+
+  /** How to reach the engine: a socket path, or host and port with an agent (TLS, or ssh's dial-stdio). */
+  private transport(): Transport {
+    if (this.transportCache) return this.transportCache;
+    const e = this.endpoint;
+    switch (e.kind) {
+      case 'unix':
+        this.transportCache = { socketPath: e.socketPath, tls: false };
+        break;
+      case 'tcp':
+        this.transportCache = e.tls
+          ? { host: e.host, port: e.port, tls: true, agent: new https.Agent({ keepAlive: true, ca: e.tls.ca, cert: e.tls.cert, key: e.tls.key, rejectUnauthorized: e.tls.verify }) }
+          : { host: e.host, port: e.port, tls: false, agent: new http.Agent({ keepAlive: true }) };
+        break;
+      case 'ssh':
+        // The host name is a placeholder, as docker's own "http://docker.example.com": the agent dials ssh.
+        this.transportCache = { host: 'docker', port: 80, tls: false, agent: new SshAgent(e, this.env) };
+        break;
+    }
+    return this.transportCache;
+  }
+
+  private async call<T>(run: (api: DockerodeApi) => Promise<T>): Promise<T> {
+    await this.ping();
+    const api = await this.dockerode();
+    try {
+      return await run(api);
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  private dockerode(): Promise<DockerodeApi> {
+    this.api ??= (async () => {
+      const { default: Docker } = await import('dockerode');
+      const options = this.modemOptions();
+      // docker-modem reads DOCKER_HOST & co. from process.env in its constructor; the endpoint was resolved
+      // already (from this client's env and the docker context), so keep its own guess out of the way.
+      const saved = DOCKER_ENV.map((k) => [k, process.env[k]] as const);
+      for (const [k] of saved) delete process.env[k];
+      try {
+        return new Docker(options) as unknown as DockerodeApi;
+      } finally {
+        for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
+      }
+    })();
+    return this.api;
+  }
+
+  private modemOptions(): Record<string, unknown> {
+    const t = this.transport();
+    const none = { host: undefined, port: undefined, ca: undefined, cert: undefined, key: undefined, socketPath: undefined, protocol: 'http' };
+    if (t.socketPath) return { ...none, socketPath: t.socketPath };
+    return { ...none, host: t.host, port: t.port, protocol: t.tls ? 'https' : 'http', ...(t.agent ? { agent: t.agent } : {}) };
+  }
+
+  /** Any failure from dockerode as a typed error (cancellation is passed through). */
+  translate(error: unknown): unknown {
+    if (!(error instanceof Error)) return error;
+    if (error.name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR') return error;
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number') return new EngineRequestError(status, engineMessage(error));
+    const code = String((error as { code?: unknown }).code ?? '');
+    return new Unreachable(`cannot reach the engine at ${this.description}`, { hint: this.unreachableHint(code, error.message), cause: error });
+  }
+
+  private unreachableHint(code: string, message: string): string {
+    const e = this.endpoint;
+    if (code === 'EACCES') return `permission denied on ${e.kind === 'unix' ? e.socketPath : 'the engine socket'}: is your user in the docker group?`;
+    if (code === 'ESSH' || e.kind === 'ssh') return sanitizeLine(message);
+    const where = e.source === 'default' ? 'the default socket, as DOCKER_HOST is not set' : `from ${e.source}`;
+    return `is dockerd running? The address is ${where}; set DOCKER_HOST or use \`docker context use\` for another engine`;
+  }
+}
+
+/** The engine's `{"message": …}` error body, else the text itself. */
+function messageOf(text: string): string {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') return sanitizeLine((body as { message: string }).message);
+  } catch {
+    // not JSON
+  }
+  return sanitizeLine(text.slice(0, 500)) || 'no message';
+}
+
+/** The engine's text from a docker-modem error (`{"message": …}` body, else its composed message). */
+function engineMessage(error: Error): string {
+  const json = (error as { json?: unknown }).json;
+  if (json && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string') return sanitizeLine((json as { message: string }).message);
+  if (typeof json === 'string' && json.trim()) return sanitizeLine(json);
+  if (Buffer.isBuffer(json) && json.length > 0) return sanitizeLine(json.toString('utf8').slice(0, 500));
+  return sanitizeLine(error.message.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, ''));
+}
+
+function splitDeleteResponse(items: unknown[]): { untagged: string[]; deleted: string[] } {
+  const untagged: string[] = [];
+  const deleted: string[] = [];
+  for (const item of items) {
+    if (!item || typeof item !== 'object') continue;
+    const r = item as Record<string, unknown>;
+    if (typeof r.Untagged === 'string') untagged.push(sanitizeLine(r.Untagged));
+    if (typeof r.Deleted === 'string') deleted.push(sanitizeLine(r.Deleted));
+  }
+  return { untagged, deleted };
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadResponse(`the engine's ${what} answer is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new BadResponse(`the engine's ${what} answer is not a JSON list`);
+  return value;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

@@ -1,0 +1,151 @@
+// Where the engine is, found the way the docker CLI finds it (docker/cli command/cli.go resolveContextName,
+// opts/hosts.go): DOCKER_HOST wins; else DOCKER_CONTEXT; else config.json `currentContext`; else the default
+// socket. A context is read from $DOCKER_CONFIG/contexts/meta/<sha256 of its name>/meta.json (Endpoints.docker.Host,
+// SkipTLSVerify) with its TLS files in contexts/tls/<sha256>/docker/. tcp:// uses TLS when DOCKER_TLS_VERIFY
+// (verified) or DOCKER_TLS is set, with ca.pem/cert.pem/key.pem from DOCKER_CERT_PATH (default ~/.docker).
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidInput } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
+
+export const DEFAULT_SOCKET = '/var/run/docker.sock';
+
+export interface TlsFiles {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  /** Verify the engine's certificate (DOCKER_TLS_VERIFY / a context without SkipTLSVerify). */
+  verify: boolean;
+}
+
+export type Endpoint =
+  | { kind: 'unix'; socketPath: string; description: string; source: string }
+  | { kind: 'tcp'; host: string; port: number; tls: TlsFiles | null; description: string; source: string }
+  | {
+      kind: 'ssh';
+      host: string;
+      user: string | null;
+      port: number | null;
+      /** Socket path on the remote side (`ssh://host/run/docker.sock`), else the remote default. */
+      remoteSocket: string | null;
+      description: string;
+      source: string;
+    };
+
+export interface EndpointOptions {
+  home?: string;
+}
+
+/** The engine the docker CLI would talk to with this environment. */
+export function resolveEndpoint(env: NodeJS.ProcessEnv, options: EndpointOptions = {}): Endpoint {
+  const home = options.home ?? (env.HOME || homedir());
+  const host = env.DOCKER_HOST?.trim();
+  if (host) return parseHost(host, 'DOCKER_HOST', tlsFromEnv(env, home));
+  const configDir = env.DOCKER_CONFIG || join(home, '.docker');
+  const context = env.DOCKER_CONTEXT?.trim() || currentContext(configDir);
+  if (context && context !== 'default') return fromContext(configDir, context, env.DOCKER_CONTEXT ? 'DOCKER_CONTEXT' : 'current docker context');
+  return { kind: 'unix', socketPath: DEFAULT_SOCKET, description: `unix://${DEFAULT_SOCKET}`, source: 'default' };
+}
+
+/** A short stable key for the endpoint (one download worker per user and engine). */
+export function endpointKey(endpoint: Endpoint): string {
+  return createHash('sha256').update(endpoint.description).digest('hex').slice(0, 12);
+}
+
+/** Parses a DOCKER_HOST value (`unix:///path`, `tcp://host:port`, `host:port`, `ssh://[user@]host[:port][/socket]`). */
+export function parseHost(value: string, source: string, tls: TlsFiles | null): Endpoint {
+  const text = value.includes('://') ? value : `tcp://${value}`;
+  const scheme = text.slice(0, text.indexOf('://')).toLowerCase();
+  if (scheme === 'unix') {
+    const socketPath = text.slice('unix://'.length) || DEFAULT_SOCKET;
+    return { kind: 'unix', socketPath, description: `unix://${socketPath}`, source };
+  }
+  let url: URL;
+  try {
+    url = new URL(text.replace(/^[a-z]+:/i, 'http:'));
+  } catch {
+    throw new InvalidInput(`invalid ${source} "${sanitizeLine(value)}"`, { hint: 'use unix:///path, tcp://host:port or ssh://[user@]host' });
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!host) throw new InvalidInput(`invalid ${source} "${sanitizeLine(value)}": no host`);
+  if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
+    const useTls = tls !== null || scheme === 'https';
+    const port = url.port ? Number(url.port) : useTls ? 2376 : 2375;
+    const effective = useTls ? (tls ?? { verify: true }) : null;
+    return { kind: 'tcp', host, port, tls: effective, description: `tcp://${url.hostname}:${port}`, source };
+  }
+  if (scheme === 'ssh') {
+    const user = url.username ? decodeURIComponent(url.username) : null;
+    if (url.password) throw new InvalidInput(`${source} must not carry a password; use ssh keys or ~/.ssh/config`);
+    const port = url.port ? Number(url.port) : null;
+    const remoteSocket = url.pathname && url.pathname !== '/' ? decodeURIComponent(url.pathname) : null;
+    const who = `${user ? `${user}@` : ''}${url.hostname}${port ? `:${port}` : ''}`;
+    return { kind: 'ssh', host, user, port, remoteSocket, description: `ssh://${who}${remoteSocket ?? ''}`, source };
+  }
+  throw new InvalidInput(`unsupported ${source} "${sanitizeLine(value)}"`, { hint: 'use unix://, tcp:// or ssh://' });
+}
+
+function tlsFromEnv(env: NodeJS.ProcessEnv, home: string): TlsFiles | null {
+  const verify = Boolean(env.DOCKER_TLS_VERIFY);
+  if (!verify && !env.DOCKER_TLS) return null;
+  const dir = env.DOCKER_CERT_PATH || join(home, '.docker');
+  return { ...readTlsFiles(dir, verify), verify };
+}
+
+function readTlsFiles(dir: string, required: boolean): Omit<TlsFiles, 'verify'> {
+  const read = (name: string): Buffer | undefined => {
+    try {
+      return readFileSync(join(dir, name));
+    } catch {
+      return undefined;
+    }
+  };
+  const files = { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+  if (required && !files.ca) {
+    throw new InvalidInput(`DOCKER_TLS_VERIFY is set but ${join(dir, 'ca.pem')} cannot be read`, { hint: 'set DOCKER_CERT_PATH to the directory with ca.pem, cert.pem and key.pem' });
+  }
+  return Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined));
+}
+
+function currentContext(configDir: string): string | null {
+  try {
+    const raw: unknown = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'));
+    if (raw && typeof raw === 'object' && 'currentContext' in raw) {
+      const name = (raw as { currentContext: unknown }).currentContext;
+      return typeof name === 'string' && name ? name : null;
+    }
+  } catch {
+    // no config.json, or not JSON: docker then uses the default context
+  }
+  return null;
+}
+
+function fromContext(configDir: string, name: string, source: string): Endpoint {
+  const id = createHash('sha256').update(name).digest('hex');
+  const metaFile = join(configDir, 'contexts', 'meta', id, 'meta.json');
+  let meta: unknown;
+  try {
+    meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+  } catch {
+    throw new InvalidInput(`docker context "${sanitizeLine(name)}" (${source}) does not exist`, { hint: 'see `docker context ls`' });
+  }
+  const docker = dig(meta, ['Endpoints', 'docker']);
+  const host = dig(docker, ['Host']);
+  if (typeof host !== 'string' || !host) throw new InvalidInput(`docker context "${sanitizeLine(name)}" has no docker endpoint`);
+  const skipVerify = dig(docker, ['SkipTLSVerify']) === true;
+  const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
+  const files = readTlsFiles(tlsDir, false);
+  const tls = Object.keys(files).length > 0 ? { ...files, verify: !skipVerify } : null;
+  return parseHost(host, `docker context "${sanitizeLine(name)}" (${source})`, tls);
+}
+
+function dig(value: unknown, path: string[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}

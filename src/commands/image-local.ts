@@ -1,0 +1,158 @@
+// Presentation of the engine side for `image list` (local), `image inspect`, `image rm`, `image prune`,
+// `image pull` and `image downloads`: pure functions from service results to DESIGN.md's `--json` objects,
+// human tables and progress lines. No commander code and no I/O here.
+import { formatAge, formatBytes, formatDuration, formatRate } from '../domain/format';
+import type { LocalRepository } from '../domain/images';
+import { sanitizeLine, stripControl } from '../domain/sanitize';
+import type { DownloadRecord, PruneResult, RemoveResult } from '../services/engine/index';
+import { table } from './output';
+
+export interface LocalListQuery {
+  filterText: string;
+  type: string;
+}
+
+/** `image list --json` for the local category. */
+export function localListJson(query: LocalListQuery, repos: LocalRepository[], downloading: Set<string>, warnings: string[]): Record<string, unknown> {
+  const results = repos.map((repo) => ({
+    name: repo.name,
+    installed: true,
+    downloading: repo.fullName !== '' && downloading.has(repo.fullName),
+    repository: 'local',
+    type: 'docker',
+    tags: repo.images.map((i) => i.tag),
+    size: repo.images.map((i) => i.size),
+    is_latest: repo.isLatest,
+    in_use: repo.inUse,
+    images: repo.images.map((i) => ({ tag: i.tag, id: i.id, size: i.size, created: i.created, in_use: i.inUse })),
+  }));
+  return { category: 'local', filter_text: query.filterText, type: query.type, results, total_count: results.length, warnings };
+}
+
+/** One row per tag, like `docker images`. */
+export function localListTable(repos: LocalRepository[], width: number | undefined, now = Date.now()): string[] {
+  const rows = repos.flatMap((repo) => repo.images.map((image) => ({ repo, image })));
+  if (rows.length === 0) return ['no local images'];
+  return table(
+    rows,
+    [
+      { header: 'REPOSITORY', get: (r) => r.repo.name, flex: true },
+      { header: 'TAG', get: (r) => r.image.tag, flex: true },
+      { header: 'IMAGE ID', get: (r) => shortId(r.image.id) },
+      { header: 'CREATED', get: (r) => formatAge(r.image.created, now) },
+      { header: 'SIZE', get: (r) => formatBytes(r.image.size), align: 'right' },
+      { header: 'IN USE', get: (r) => (r.image.inUse ? 'yes' : '-') },
+    ],
+    width,
+  );
+}
+
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export function removeLines(result: RemoveResult): string[] {
+  const lines = [...result.untagged.map((u) => `untagged: ${u}`), ...result.deleted.map((d) => `deleted: ${d}`)];
+  return lines.length > 0 ? lines.map(sanitizeLine) : [`nothing removed for ${sanitizeLine(result.name)}`];
+}
+
+export function pruneJson(result: PruneResult): { deleted: string[]; space_reclaimed: number } {
+  return { deleted: result.deleted, space_reclaimed: result.spaceReclaimed };
+}
+
+export function pruneLines(result: PruneResult): string[] {
+  return [
+    ...result.untagged.map((u) => `untagged: ${sanitizeLine(u)}`),
+    ...result.deleted.map((d) => `deleted: ${sanitizeLine(d)}`),
+    `Total reclaimed space: ${formatBytes(result.spaceReclaimed)}`,
+  ];
+}
+
+/** `image downloads --json`: DESIGN.md's shape. */
+export function downloadsJson(records: DownloadRecord[]): Array<{ name: string; percent: number | null; status: string; error: string | null }> {
+  return records.map((r) => ({ name: r.name, percent: r.percent, status: r.status, error: r.error }));
+}
+
+export function downloadsTable(records: DownloadRecord[], width: number | undefined, now = Date.now()): string[] {
+  if (records.length === 0) return ['no downloads'];
+  return table(
+    records,
+    [
+      { header: 'ID', get: (r) => r.id },
+      { header: 'NAME', get: (r) => r.name, flex: true },
+      { header: 'STATUS', get: (r) => r.status },
+      { header: '%', get: (r) => (r.percent === null ? '-' : String(r.percent)), align: 'right' },
+      { header: 'STARTED', get: (r) => formatAge(r.startedAt, now) },
+      { header: 'DETAIL', get: (r) => r.error ?? (r.status === 'complete' ? (r.digest ?? '') : rateText(r)), flex: true },
+    ],
+    width,
+  );
+}
+
+/** One `image pull --json` progress line. */
+export function pullProgressJson(r: DownloadRecord): Record<string, unknown> {
+  return {
+    event: 'progress',
+    name: r.name,
+    percent: r.percent,
+    status: r.status,
+    detail: r.detail,
+    current: r.current,
+    total: r.total,
+    layers: r.layers.map((l) => ({ id: l.id, status: l.status, current: l.current, total: l.total })),
+  };
+}
+
+function rateText(r: DownloadRecord): string {
+  const parts: string[] = [];
+  if (r.current !== null && r.total !== null) parts.push(`${formatBytes(r.current)}/${formatBytes(r.total)}`);
+  if (r.speed !== null && r.speed > 0) parts.push(formatRate(r.speed));
+  if (r.eta !== null) parts.push(`ETA ${formatDuration(r.eta)}`);
+  return parts.join('  ') || (r.detail === r.status ? '' : sanitizeLine(r.detail));
+}
+
+/** The one-line summary a non-terminal gets every few seconds. */
+export function progressLine(r: DownloadRecord): string {
+  const percent = r.percent === null ? '' : ` ${r.percent}%`;
+  return sanitizeLine(`${r.name}: ${r.status}${percent}  ${rateText(r)}`).trim();
+}
+
+export interface BarStyle {
+  full: string;
+  empty: string;
+}
+
+export const UNICODE_BAR: BarStyle = { full: '█', empty: '░' };
+export const ASCII_BAR: BarStyle = { full: '#', empty: '-' };
+
+export function bar(fraction: number | null, width: number, style: BarStyle): string {
+  if (width <= 0) return '';
+  if (fraction === null) return style.empty.repeat(width);
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return style.full.repeat(filled) + style.empty.repeat(width - filled);
+}
+
+const MAX_LAYER_LINES = 12;
+
+/** The block a terminal shows and redraws in place: one line per layer (the busiest ones), then the overall line. */
+export function progressBlock(r: DownloadRecord, columns: number, style: BarStyle): string[] {
+  const width = Math.max(40, columns - 1);
+  const barWidth = Math.max(10, Math.min(30, width - 60));
+  const active = r.layers.filter((l) => l.current !== null && l.total !== null);
+  const shown = (active.length > 0 ? active : r.layers).slice(0, MAX_LAYER_LINES);
+  const hidden = r.layers.length - shown.length;
+  const lines = shown.map((l) => {
+    const counts = l.current !== null && l.total ? `${formatBytes(l.current)}/${formatBytes(l.total)}` : '';
+    const fraction = l.current !== null && l.total ? l.current / l.total : /complete|exists/i.test(l.status) ? 1 : null;
+    return `${l.id.padEnd(12)}  ${l.status.padEnd(18).slice(0, 18)}  ${bar(fraction, barWidth, style)}  ${counts}`;
+  });
+  if (hidden > 0) lines.push(`… ${hidden} more layer${hidden === 1 ? '' : 's'}`);
+  const percent = r.percent === null ? '  ?%' : `${String(r.percent).padStart(3)}%`;
+  const overallBar = Math.max(10, Math.min(30, width - r.name.length - 60));
+  lines.push(`${r.name}  ${r.status}  ${percent}  ${bar(r.percent === null ? null : r.percent / 100, overallBar, style)}  ${rateText(r)}`);
+  return lines.map((line) => cut(stripControl(line).replace(/[\n\t]/g, ' '), width));
+}
+
+function cut(line: string, width: number): string {
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}

@@ -1,0 +1,297 @@
+// stevedore image list | inspect | tags | pull | downloads | rm | prune
+// The local behaviour is here; the remote categories, `inspect --remote` and `tags` come from the
+// registry side through `RemoteImageHandlers` (without them those answer 501).
+import { type Command, Option } from 'commander';
+import { AppError, InvalidInput, NotSupported, isCancellation } from '../domain/errors';
+import { registryHost } from '../domain/registry';
+import { parsePlatform } from '../domain/settings';
+import type { DownloadRecord, EngineServices } from '../services/engine/index';
+import type { CommandContext } from './context';
+import {
+  ASCII_BAR,
+  UNICODE_BAR,
+  downloadsJson,
+  downloadsTable,
+  localListJson,
+  localListTable,
+  progressBlock,
+  progressLine,
+  pruneJson,
+  pruneLines,
+  pullProgressJson,
+  removeLines,
+} from './image-local';
+import { EXIT, type Io, type Output } from './output';
+import { action, choice, leaf, noun, parsePositiveInt } from './program';
+
+export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
+
+export interface RemoteListQuery {
+  category: RemoteCategory;
+  filter: string;
+  registry?: string;
+  limit?: number;
+  /** `--type` as given (`docker` or empty). */
+  type: string;
+}
+
+/** What the registry side supplies; each handler prints its own result through `out`. */
+export interface RemoteImageHandlers {
+  list?(out: Output, query: RemoteListQuery): Promise<void>;
+  inspect?(out: Output, ref: string, options: { registry?: string; platform?: string }): Promise<void>;
+  tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
+}
+
+const CATEGORY = choice('--category', ['local', 'selected', 'qnap', 'official', 'dockerhub', 'private'] as const);
+const TYPE = choice('--type', ['docker', 'lxc'] as const);
+const NON_TTY_INTERVAL_MS = 5000;
+
+const isActive = (status: DownloadRecord['status']): boolean => status === 'waiting' || status === 'downloading' || status === 'extracting';
+
+const needsRegistryClient = (what: string): NotSupported => new NotSupported(`${what} needs the registry client, which this build does not have`);
+
+export function registerImage(program: Command, ctx: CommandContext, remote: RemoteImageHandlers = {}): void {
+  const image = noun(program, 'image', 'list, inspect, download and remove images');
+  const engine = (): Promise<EngineServices> => ctx.services.engine();
+
+  leaf(image, ctx, 'list', 'list images: local ones (default) or a depot')
+    .addOption(new Option('--category <c>', 'local, selected (qnap), official, dockerhub or private').argParser(CATEGORY).default('local'))
+    .option('--filter <text>', 'only names (and tags) containing this text; the search text for dockerhub')
+    .option('--registry <name>', 'a configured registry (private depot; local: only its images)')
+    .option('--limit <n>', 'at most this many results', parsePositiveInt('--limit', 10_000))
+    .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
+    .action(
+      action(ctx, async (out, opts: { category: string; filter?: string; registry?: string; limit?: number; type?: string }) => {
+        if (opts.type === 'lxc') throw new NotSupported('LXC images are not supported on this host yet');
+        const type = opts.type ?? '';
+        const category = opts.category === 'qnap' ? 'selected' : opts.category;
+        if (category !== 'local') {
+          if (!remote.list) throw needsRegistryClient(`--category ${category}`);
+          await remote.list(out, {
+            category: category as RemoteCategory,
+            filter: opts.filter ?? '',
+            type,
+            ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
+            ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+          });
+          return;
+        }
+        const services = await engine();
+        const [all, downloading, host] = await Promise.all([
+          services.images.listLocal(opts.filter ? { filter: opts.filter } : {}),
+          services.downloadingIndex(),
+          opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
+        ]);
+        let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
+        if (opts.limit !== undefined) repos = repos.slice(0, opts.limit);
+        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list), () =>
+          localListTable(repos, ctx.io.stdout.columns),
+        );
+      }),
+    );
+
+  leaf(image, ctx, 'inspect', "show an image's details: the engine's JSON, or the registry's with --remote")
+    .argument('<ref>', 'REF (redis:7, team/app@sha256:…) or a full or short image ID')
+    .option('--remote', 'ask the registry (without pulling)')
+    .option('--registry <name>', 'resolve a short name against this registry (implies --remote)')
+    .option('--platform <os/arch[/variant]>', 'platform to describe (implies --remote)')
+    .action(
+      action(ctx, async (out, ref: string, opts: { remote?: boolean; registry?: string; platform?: string }) => {
+        if (opts.remote || opts.registry !== undefined || opts.platform !== undefined) {
+          if (!remote.inspect) throw needsRegistryClient('image inspect --remote');
+          await remote.inspect(out, ref, {
+            ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
+            ...(opts.platform !== undefined ? { platform: parsePlatform(opts.platform) } : {}),
+          });
+          return;
+        }
+        const result = await (await engine()).images.inspect(ref);
+        out.result(result, () => JSON.stringify(result, null, 2));
+      }),
+    );
+
+  leaf(image, ctx, 'tags', "list a repository's tags")
+    .argument('<name>', 'repository (redis, team/app)')
+    .option('--registry <name>', 'a configured registry')
+    .action(
+      action(ctx, async (out, name: string, opts: { registry?: string }) => {
+        if (!remote.tags) throw needsRegistryClient('image tags');
+        await remote.tags(out, name, opts.registry !== undefined ? { registry: opts.registry } : {});
+      }),
+    );
+
+  leaf(image, ctx, 'pull', 'download an image (in the background worker; Ctrl-C cancels)')
+    .argument('<ref>', 'REF, e.g. redis:7 or registry.example.com:5000/team/app:1.0')
+    .option('--registry <name>', 'resolve a short name against this registry (app → HOST/app)')
+    .option('--platform <os/arch[/variant]>', "platform to pull (default: the platform setting, else the engine's)")
+    .option('--detach', 'return as soon as the download is queued')
+    .action(
+      action(ctx, async (out, ref: string, opts: { registry?: string; platform?: string; detach?: boolean }) => {
+        const services = await engine();
+        const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
+        const started = await services.downloads.start(ref, {
+          ...(platform ? { platform } : {}),
+          ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
+        });
+        if (opts.detach) {
+          out.result({ id: started.id, name: started.name, percent: started.percent, status: started.status, error: started.error }, () =>
+            `${started.name}: ${started.status} in the background (id ${started.id}; see \`stevedore image downloads\`)`,
+          );
+          return;
+        }
+        ctx.setExitCode(await followPull(ctx.io, out, services, started));
+      }),
+    );
+
+  leaf(image, ctx, 'downloads', 'list the downloads of every session').action(
+    action(ctx, async (out) => {
+      const records = await (await engine()).downloads.list();
+      out.result(downloadsJson(records), () => downloadsTable(records, ctx.io.stdout.columns));
+    }),
+  );
+
+  leaf(image, ctx, 'rm', 'remove an image: untag a REF, or delete by ID')
+    .argument('<ref>', 'REF or image ID')
+    .option('-f, --force', 'remove it even when stopped containers use it or other tags point at it')
+    .action(
+      action(ctx, async (out, ref: string, opts: { force?: boolean }) => {
+        const result = await (await engine()).images.remove(ref, { force: opts.force ?? false });
+        out.result({ name: result.name, untagged: result.untagged, deleted: result.deleted }, () => removeLines(result));
+      }),
+    );
+
+  leaf(image, ctx, 'prune', 'remove dangling images (with --all: every image no container uses)')
+    .option('-a, --all', 'every unused image, not only dangling ones')
+    .option('-y, --yes', 'do not ask')
+    .action(
+      action(ctx, async (out, opts: { all?: boolean; yes?: boolean }) => {
+        if (!opts.yes) {
+          const what = opts.all ? 'all images without at least one container' : 'all dangling images';
+          if (!ctx.io.stdin.isTTY) throw new InvalidInput('image prune removes images: confirm with --yes (standard input is not a terminal)');
+          if (!(await confirm(ctx.io, `This will remove ${what}. Are you sure? [y/N] `))) {
+            // As docker does: a "no" removes nothing and is not an error.
+            out.result({ deleted: [], space_reclaimed: 0 }, () => 'nothing removed');
+            return;
+          }
+        }
+        const result = await (await engine()).images.prune({ all: opts.all ?? false });
+        out.result(pruneJson(result), () => pruneLines(result));
+      }),
+    );
+}
+
+async function registryHostOf(ctx: CommandContext, name: string): Promise<string> {
+  const reg = (await ctx.services.registries()).get(name);
+  return reg.builtin ? 'docker.io' : registryHost(reg.url);
+}
+
+/** Asks a yes/no question on the terminal; only `y`/`yes` is a yes. */
+function confirm(io: Io, question: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    io.stderr.write(question);
+    let text = '';
+    io.stdin.setEncoding?.('utf8');
+    const done = (answer: boolean): void => {
+      io.stdin.removeAllListeners?.('data');
+      io.stdin.removeAllListeners?.('end');
+      io.stdin.pause?.();
+      resolve(answer);
+    };
+    io.stdin.on('data', (chunk) => {
+      text += chunk.toString();
+      if (text.includes('\n') || text.includes('\r')) done(/^\s*y(es)?\s*$/i.test(text.split(/[\r\n]/)[0] ?? ''));
+    });
+    io.stdin.on('end', () => done(false));
+    io.stdin.resume?.();
+  });
+}
+
+/**
+ * Follows a download until it ends, printing progress the way the output allows; Ctrl-C cancels it.
+ * Returns the exit code.
+ */
+async function followPull(io: Io, out: Output, services: EngineServices, started: DownloadRecord): Promise<number> {
+  const render = progressRenderer(io, out);
+  const controller = new AbortController();
+  let firstInterrupt = 0;
+  const onSignal = (): void => {
+    // A second Ctrl-C leaves at once. (conf's exit hook re-sends the first SIGINT to this process, so a
+    // repeat within a moment is that echo, not the user.)
+    if (firstInterrupt > 0) {
+      if (Date.now() - firstInterrupt > 500) process.exit(EXIT.cancelled);
+      return;
+    }
+    firstInterrupt = Date.now();
+    // (On a terminal the progress block shows it; a line on stderr would break the redraw.)
+    if (!out.json && !io.stdout.isTTY) io.stderr.write('cancelling… (Ctrl-C again to leave at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  try {
+    let final: DownloadRecord;
+    try {
+      final = await services.downloads.follow(started.id, render.update, controller.signal);
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      await services.downloads.cancel(started.id);
+      // Wait (briefly) for the engine request to be torn down, so the history says cancelled.
+      const stop = AbortSignal.timeout(10_000);
+      final = await services.downloads.follow(started.id, () => undefined, stop).catch(() => ({ ...started, status: 'cancelled' as const }));
+    }
+    render.end(final);
+    if (final.status === 'complete') {
+      if (out.json) out.jsonLine({ event: 'done', name: final.name, digest: final.digest });
+      else io.stdout.write(`${final.name}: downloaded${final.digest ? ` (${final.digest})` : ''}\n`);
+      return EXIT.ok;
+    }
+    if (final.status === 'cancelled') {
+      if (out.json) out.jsonLine({ event: 'cancelled', name: final.name });
+      else io.stderr.write(`${final.name}: cancelled\n`);
+      return EXIT.cancelled;
+    }
+    throw new AppError(final.errorCode ?? 502, final.error ?? 'the download failed');
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+interface Renderer {
+  update: (record: DownloadRecord) => void;
+  end: (record: DownloadRecord) => void;
+}
+
+function progressRenderer(io: Io, out: Output): Renderer {
+  if (out.json) {
+    // Progress lines while it runs; the end is the `done` / `cancelled` event or the error object.
+    return { update: (r) => void (isActive(r.status) && out.jsonLine(pullProgressJson(r))), end: () => undefined };
+  }
+  if (io.stdout.isTTY) {
+    const utf8 = /utf-?8/i.test(io.env.LC_ALL || io.env.LC_CTYPE || io.env.LANG || '');
+    const style = utf8 ? UNICODE_BAR : ASCII_BAR;
+    let drawn = 0;
+    const draw = (r: DownloadRecord): void => {
+      const lines = progressBlock(r, io.stdout.columns ?? 80, style);
+      let text = drawn > 0 ? `\u001b[${drawn}F` : '';
+      for (const line of lines) text += `\u001b[2K${line}\n`;
+      // A block that got shorter leaves lines below: clear them.
+      for (let i = lines.length; i < drawn; i++) text += '\u001b[2K\n';
+      const extra = Math.max(0, drawn - lines.length);
+      if (extra > 0) text += `\u001b[${extra}F`;
+      io.stdout.write(text);
+      drawn = lines.length;
+    };
+    return { update: draw, end: draw };
+  }
+  let last = 0;
+  return {
+    update: (r) => {
+      const now = Date.now();
+      if (now - last < NON_TTY_INTERVAL_MS) return;
+      last = now;
+      io.stdout.write(`${progressLine(r)}\n`);
+    },
+    end: (r) => {
+      if (r.status !== 'complete') io.stdout.write(`${progressLine(r)}\n`);
+    },
+  };
+}

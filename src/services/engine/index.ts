@@ -1,0 +1,340 @@
+// The engine side of the service layer: local images (list, inspect, delete, prune), downloads through the
+// background worker, engine info, and the ports the remote side needs (installed, downloading, platform,
+// local usage). Built by the composition root; nothing here loads dockerode until the engine is used.
+import { spawn } from 'node:child_process';
+import { appendFileSync, closeSync, existsSync, openSync, statSync, truncateSync } from 'node:fs';
+import { InvalidInput, isAppError } from '../../domain/errors';
+import type { LocalRepository } from '../../domain/images';
+import { type ImageRef, dockerRef, fullName, normalizeReference, refString } from '../../domain/reference';
+import { registryHost, type Registry } from '../../domain/registry';
+import { sanitizeLine } from '../../domain/sanitize';
+import { parsePlatform, type Settings } from '../../domain/settings';
+import { EngineClient, type Endpoint, endpointKey, resolveEndpoint } from '../../clients/engine/index';
+import type { DownloadsClient, DownloadsListener } from '../downloads/client';
+import { workerPaths, type WorkerPaths } from '../downloads/paths';
+import { isActive, type DownloadRecord } from '../downloads/protocol';
+import type { DownloadingIndex, EnginePlatform, InstalledIndex, LocalUsage } from '../ports';
+import { NONE, groupLocalImages } from './depot';
+import { engineFailure, pullError } from './errors';
+import { LocalImageService, type PruneResult, type RemoveResult } from './images';
+import type { CredentialSource } from './pull';
+
+export type { DownloadRecord, PruneResult, RemoveResult, CredentialSource };
+
+export interface RegistryLookup {
+  get(name: string): Registry;
+}
+
+export interface EngineDeps {
+  env: NodeJS.ProcessEnv;
+  configDir: string;
+  /** Current settings (read when needed: downloads.concurrency, platform). */
+  settings: () => Settings | Promise<Settings>;
+  /** Credentials for pulls (used inside the worker only). */
+  credentials: CredentialSource;
+  /** The configured registries, for `--registry NAME`. */
+  registries: () => RegistryLookup | Promise<RegistryLookup>;
+  warn: (message: string) => void;
+  /** How to start the worker: `process.execPath` and `[…execArgv, process.argv[1], '__worker']`. */
+  workerCommand: { execPath: string; args: string[] };
+}
+
+export interface EngineInfo {
+  /** `unix:///var/run/docker.sock`, `ssh://nas`… (or what could not be resolved). */
+  host: string;
+  reachable: boolean;
+  error: { code: number; message: string } | null;
+  version: string | null;
+  /** `linux/amd64`, `linux/arm64/v8`. */
+  platform: string | null;
+  /** With `diskUsage`: number of images and bytes of their layers on disk. */
+  images: number | null;
+  imagesSize: number | null;
+}
+
+export interface StartOptions {
+  /** `os/arch[/variant]`; default the `platform` setting, else the engine's own. */
+  platform?: string | null;
+  /** Resolve a short name against this configured registry (`app` → `HOST/app`). */
+  registry?: string;
+}
+
+export interface EngineServices {
+  /** The engine endpoint as docker would name it. */
+  host(): string;
+  images: {
+    listLocal(options?: { filter?: string; signal?: AbortSignal }): Promise<LocalRepository[]>;
+    inspect(refOrId: string): Promise<Record<string, unknown>>;
+    remove(refOrId: string, options?: { force?: boolean }): Promise<RemoveResult>;
+    prune(options?: { all?: boolean }): Promise<PruneResult>;
+  };
+  downloads: {
+    /** Queues a pull in the background worker (started on demand) and returns its first snapshot. */
+    start(ref: string, options?: StartOptions): Promise<DownloadRecord>;
+    list(): Promise<DownloadRecord[]>;
+    cancel(id: string): Promise<DownloadRecord>;
+    retry(id: string): Promise<DownloadRecord>;
+    /** Every download, live (at most 10 updates a second); returns the unsubscribe function. */
+    subscribe(listener: DownloadsListener): () => void;
+    /** Follows one download until it ends; rejects with AbortError when `signal` aborts (the download goes on). */
+    follow(id: string, onSnapshot: (record: DownloadRecord) => void, signal?: AbortSignal): Promise<DownloadRecord>;
+    /** The reference a pull of `ref` with these options would send (validation and --registry resolution). */
+    resolve(ref: string, registry?: string): Promise<ImageRef>;
+    close(): void;
+  };
+  info(options?: { diskUsage?: boolean }): Promise<EngineInfo>;
+  installedIndex: InstalledIndex;
+  downloadingIndex: DownloadingIndex;
+  enginePlatform: EnginePlatform;
+  localUsage: LocalUsage;
+  /** `stevedore __worker`: serve downloads until idle; resolves with the exit code. */
+  runWorker(): Promise<number>;
+}
+
+const DEFAULT_IDLE_MS = 30_000;
+
+export function createEngineServices(deps: EngineDeps): EngineServices {
+  let endpoint: Endpoint | undefined;
+  const getEndpoint = (): Endpoint => (endpoint ??= resolveEndpoint(deps.env));
+  let client: EngineClient | undefined;
+  const getClient = async (): Promise<EngineClient> => (client ??= new EngineClient(getEndpoint(), deps.env));
+  let paths: WorkerPaths | undefined;
+  const getPaths = (): WorkerPaths => (paths ??= workerPaths(deps.configDir, endpointKey(getEndpoint())));
+  // The downloads client and the worker are chunks of their own: `image list` needs neither.
+  let downloads: Promise<DownloadsClient> | undefined;
+  let openedDownloads: DownloadsClient | undefined;
+  const getDownloads = (): Promise<DownloadsClient> =>
+    (downloads ??= import('../downloads/client').then(
+      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths()) })),
+    ));
+  const images = new LocalImageService(getClient);
+  let platform: Promise<string | null> | undefined;
+
+  const enginePlatform: EnginePlatform = () => {
+    platform ??= getClient()
+      .then((c) => c.version())
+      .then((v) => platformOf(v.os, v.arch))
+      .catch(() => {
+        platform = undefined;
+        return null;
+      });
+    return platform;
+  };
+
+  const resolve = async (ref: string, registry?: string): Promise<ImageRef> => {
+    if (!registry) return dockerRef(ref);
+    const reg = (await deps.registries()).get(registry);
+    return dockerRef(onRegistry(ref, reg.builtin ? 'docker.io' : registryHost(reg.url)));
+  };
+
+  const host = (): string => {
+    try {
+      return getEndpoint().description;
+    } catch (error) {
+      return isAppError(error) ? error.message : String(error);
+    }
+  };
+
+  return {
+    host,
+    images: {
+      listLocal: (options) => images.listLocal(options),
+      inspect: (refOrId) => images.inspect(refOrId),
+      remove: (refOrId, options) => images.remove(refOrId, options),
+      prune: (options) => images.prune(options),
+    },
+    downloads: {
+      async start(ref, options = {}) {
+        const target = await resolve(ref, options.registry);
+        const platformText = options.platform ?? ((await deps.settings()).platform || null);
+        const chosen = platformText ? parsePlatform(platformText) : null;
+        // One clear line when the engine is not there, before a worker is started for nothing.
+        await (await getClient()).ping();
+        return (await getDownloads()).start(refString(target), chosen);
+      },
+      list: async () => (await getDownloads()).list(),
+      cancel: async (id) => (await getDownloads()).cancel(id),
+      retry: async (id) => (await getDownloads()).retry(id),
+      subscribe: (listener) => {
+        let off: (() => void) | null = null;
+        let stopped = false;
+        void getDownloads().then((client) => {
+          if (!stopped) off = client.subscribe(listener);
+        });
+        return () => {
+          stopped = true;
+          off?.();
+        };
+      },
+      follow: async (id, onSnapshot, signal) => (await getDownloads()).follow(id, onSnapshot, signal),
+      resolve,
+      close: () => openedDownloads?.close(),
+    },
+    async info(options = {}) {
+      const info: EngineInfo = { host: '', reachable: false, error: null, version: null, platform: null, images: null, imagesSize: null };
+      try {
+        const c = await getClient();
+        info.host = c.description;
+        const v = await c.version();
+        info.reachable = true;
+        info.version = v.version || null;
+        info.platform = platformOf(v.os, v.arch);
+        if (options.diskUsage) {
+          const du = await c.diskUsage();
+          info.images = du.images;
+          info.imagesSize = du.layersSize;
+        }
+      } catch (caught) {
+        if (!info.host) info.host = host();
+        const error = engineFailure(caught);
+        info.error = isAppError(error) ? error.toJSON() : { code: 502, message: sanitizeLine(error instanceof Error ? error.message : String(error)) };
+      }
+      return info;
+    },
+    installedIndex: async () => {
+      try {
+        const index = new Map<string, Set<string>>();
+        for (const repo of groupLocalImages(await (await getClient()).listImages(), [])) {
+          if (!repo.fullName) continue;
+          index.set(repo.fullName, new Set(repo.images.map((i) => i.tag).filter((t) => t !== NONE)));
+        }
+        return index;
+      } catch {
+        return null;
+      }
+    },
+    downloadingIndex: async () => {
+      // No worker socket: nothing is downloading (and the downloads client need not load).
+      if (!existsSync(getPaths().socket)) return new Set();
+      const active = (await (await getDownloads()).list().catch(() => [])).filter((r) => isActive(r.status));
+      return new Set(active.map((r) => repositoryOf(r.ref)).filter((n): n is string => n !== null));
+    },
+    enginePlatform,
+    localUsage: async () => {
+      try {
+        const c = await getClient();
+        const [list, containers] = await Promise.all([c.listImages(), c.listContainers()]);
+        const reposById = new Map<string, string[]>();
+        const imagesSet = new Set<string>();
+        for (const img of list) {
+          const names = [...img.repoTags, ...img.repoDigests].map((r) => repositoryOf(r)).filter((n): n is string => n !== null);
+          reposById.set(img.id, names);
+          for (const n of names) imagesSet.add(n);
+        }
+        const containersSet = new Set<string>();
+        for (const c2 of containers) {
+          for (const n of reposById.get(c2.imageId) ?? []) containersSet.add(n);
+          const named = c2.image.startsWith('sha256:') ? null : repositoryOf(c2.image);
+          if (named) containersSet.add(named);
+        }
+        return { images: imagesSet, containers: containersSet };
+      } catch {
+        return null;
+      }
+    },
+    async runWorker() {
+      const workerEndpoint = getEndpoint();
+      const p = getPaths();
+      const log = workerLog(p.log);
+      if (deps.env.STEVEDORE_WORKER_KEY && deps.env.STEVEDORE_WORKER_KEY !== p.key) {
+        log(`asked to serve ${deps.env.STEVEDORE_WORKER_KEY} but this environment names ${workerEndpoint.description} (${p.key}); exiting`);
+        return 1;
+      }
+      const idle = Number(deps.env.STEVEDORE_WORKER_IDLE_MS);
+      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }] = await Promise.all([
+        import('../downloads/worker'),
+        import('../downloads/manager'),
+        import('./pull'),
+      ]);
+      return serveWorker({
+        paths: p,
+        endpoint: workerEndpoint.description,
+        idleMs: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_MS,
+        log,
+        createManager: (history, persist) =>
+          new DownloadManager({
+            run: enginePullRunner(getClient, deps.credentials),
+            classify: (error, job) => pullError(error, job.ref.domain),
+            concurrency: async () => (await deps.settings())['downloads.concurrency'],
+            history,
+            persist,
+          }),
+      });
+    },
+  };
+}
+
+/**
+ * `--registry NAME` for a pull: a short name goes to that registry (`app` → `HOST/app`; `library/` only on
+ * docker.io); a reference that names another host is a 400.
+ */
+export function onRegistry(ref: string, host: string): string {
+  const text = ref.trim();
+  const first = text.split('/')[0] ?? '';
+  const namesHost = text.includes('/') && (first === 'localhost' || /[.:]/.test(first) || first !== first.toLowerCase());
+  if (host === 'docker.io') {
+    if (namesHost && normalizeReference(text).domain !== 'docker.io') throw otherHost(text, host);
+    return text;
+  }
+  if (!namesHost) return `${host}/${text}`;
+  if (first.toLowerCase() !== host.toLowerCase()) throw otherHost(text, host);
+  return text;
+}
+
+function otherHost(ref: string, host: string): InvalidInput {
+  return new InvalidInput(`${sanitizeLine(ref)} names another registry than ${host}`, { hint: 'drop --registry, or the host from the reference' });
+}
+
+/** `linux/amd64`; arm64 and arm carry their usual variants (v8, v7) as docker's platform matcher assumes. */
+export function platformOf(os: string, arch: string): string | null {
+  if (!os || !arch) return null;
+  if (arch === 'arm64') return `${os}/arm64/v8`;
+  if (arch === 'arm') return `${os}/arm/v7`;
+  return `${os}/${arch}`;
+}
+
+/** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
+function repositoryOf(ref: string): string | null {
+  try {
+    return fullName(normalizeReference(ref));
+  } catch {
+    return null;
+  }
+}
+
+function spawnWorker(deps: EngineDeps, paths: WorkerPaths): ReturnType<typeof spawn> | undefined {
+  let fd: number | null = null;
+  try {
+    fd = openSync(paths.log, 'a', 0o600);
+  } catch {
+    fd = null;
+  }
+  try {
+    const child = spawn(deps.workerCommand.execPath, deps.workerCommand.args, {
+      detached: true,
+      stdio: ['ignore', 'ignore', fd ?? 'ignore'],
+      env: { ...deps.env, STEVEDORE_CONFIG_DIR: deps.configDir, STEVEDORE_WORKER_KEY: paths.key },
+      cwd: '/',
+    });
+    child.on('error', (error) => deps.warn(`could not start the download worker: ${error.message}`));
+    child.unref();
+    return child;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+function workerLog(path: string): (line: string) => void {
+  try {
+    if (statSync(path).size > 1 << 20) truncateSync(path, 0);
+  } catch {
+    // no log yet
+  }
+  return (line) => {
+    try {
+      appendFileSync(path, `${new Date().toISOString()} ${sanitizeLine(line)}\n`, { mode: 0o600 });
+    } catch {
+      // nowhere to log
+    }
+  };
+}

@@ -1,0 +1,144 @@
+// Running the BUILT bin (dist/cli.js) against the test world, as a user would: `npm run build` first.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { WorldInfo } from '../../world/index.js';
+
+export const BIN = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
+
+export function assertBuilt(): void {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` before the integration tests`);
+}
+
+export interface Session {
+  configDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A user's settings dir and environment pointed at the world's engine. */
+export function session(world: WorldInfo, extra: Record<string, string> = {}): Session {
+  const configDir = mkdtempSync(join(tmpdir(), 'sd-it-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LANG: 'C.UTF-8',
+    ...world.env,
+    STEVEDORE_CONFIG_DIR: configDir,
+    STEVEDORE_WORKER_IDLE_MS: '1500',
+    ...extra,
+  };
+  return { configDir, env };
+}
+
+export interface Result {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function run(s: Session, args: string[], input?: string): Promise<Result> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: s.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+export async function json<T = unknown>(s: Session, args: string[]): Promise<T> {
+  const r = await run(s, [...args, '--json']);
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch {
+    throw new Error(`stevedore ${args.join(' ')} --json printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/** A long-running CLI (pull) in its own process group, with its stdout lines as they come. */
+export interface Running {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<Result>;
+  waitForLine(match: (line: string) => boolean, ms?: number): Promise<string>;
+}
+
+export function start(s: Session, args: string[]): Running {
+  const child = spawn(process.execPath, [BIN, ...args], { env: s.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const lines: string[] = [];
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  const waiters: Array<() => void> = [];
+  child.stdout?.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    partial += c.toString();
+    const parts = partial.split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts.filter(Boolean));
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<Result>((r) => child.on('close', (code, signal) => r({ code, signal, stdout, stderr })));
+  return {
+    child,
+    lines,
+    exited,
+    async waitForLine(match, ms = 30_000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const hit = lines.find(match);
+        if (hit !== undefined) return hit;
+        if (Date.now() > deadline) throw new Error(`no matching line in ${ms} ms; got:\n${lines.join('\n')}\nstderr: ${stderr}`);
+        await Promise.race([new Promise<void>((r) => waiters.push(r)), exited, new Promise((r) => setTimeout(r, 200))]);
+      }
+    },
+  };
+}
+
+export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    last = await probe();
+    if (ok(last)) return last;
+    if (Date.now() > deadline) throw new Error(`${what} not met in ${ms} ms; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
+
+/** The pid in the worker's lock file of this session, if any. */
+export function workerPid(s: Session): number | null {
+  const lock = readdirSync(s.configDir).find((f) => /^worker-.*\.lock$/.test(f));
+  if (!lock) return null;
+  const pid = Number(readFileSync(join(s.configDir, lock), 'utf8'));
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for this session's worker to go (it exits when idle); SIGTERM after `ms`. */
+export async function workerGone(s: Session, ms = 20_000): Promise<void> {
+  const pid = workerPid(s);
+  if (pid === null) return;
+  const deadline = Date.now() + ms;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGTERM');
+}
+
+export function jsonLines(lines: string[]): Array<Record<string, unknown>> {
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+}

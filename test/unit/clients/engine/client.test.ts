@@ -1,0 +1,159 @@
+// EngineClient against a small fake engine on a unix socket (the real engine is in the integration tests),
+// directly and through the ssh connection helper (a fake `ssh` on PATH that bridges to the socket).
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TimedOut, Unreachable } from '../../../../src/domain/errors';
+import { EngineClient, EngineRequestError } from '../../../../src/clients/engine/client';
+import { parseHost } from '../../../../src/clients/engine/endpoint';
+import { sshArgs } from '../../../../src/clients/engine/ssh';
+
+let dir: string;
+let socket: string;
+let server: http.Server;
+const seen: Array<{ method: string; url: string; auth: string | undefined }> = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sd-client-'));
+  socket = join(dir, 'engine.sock');
+  server = http.createServer((req, res) => {
+    seen.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers['x-registry-auth'] as string | undefined });
+    const url = new URL(req.url ?? '/', 'http://x');
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/_ping') return void res.end('OK');
+    if (url.pathname === '/images/json')
+      return json(200, [
+        { Id: 'sha256:aa', RepoTags: ['redis:7', 'redis:latest'], RepoDigests: ['redis@sha256:bb'], Created: 1700000000, Size: 1234 },
+        { Id: 'sha256:cc', RepoTags: null, RepoDigests: null, Created: 1600000000, Size: 5 },
+        { Id: 'sha256:dd', RepoTags: ['<none>:<none>'], RepoDigests: ['<none>@<none>'], Created: 1, VirtualSize: 7 },
+      ]);
+    if (url.pathname === '/containers/json') return json(200, [{ Id: 'c1', Names: ['/web'], Image: 'redis:7', ImageID: 'sha256:aa', State: 'exited' }]);
+    if (url.pathname === '/images/missing/json') return json(404, { message: 'No such image: missing' });
+    if (url.pathname === '/images/redis:7' && req.method === 'DELETE')
+      return json(409, { message: 'conflict: unable to remove repository reference "redis:7" (must force) - container c1 is using its referenced image aa' });
+    if (url.pathname === '/images/prune') return json(200, { ImagesDeleted: [{ Untagged: 'a:1' }, { Deleted: 'sha256:ee' }], SpaceReclaimed: 99 });
+    if (url.pathname === '/images/create') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"status":"Pulling from library/redis","id":"7"}\r\n');
+      if (url.searchParams.get('tag') === 'slow') return; // never ends: for abort
+      res.end('{"errorDetail":{"message":"boom after 200"},"error":"boom after 200"}\r\n');
+      return;
+    }
+    json(500, { message: 'unexpected' });
+  });
+  await new Promise<void>((r) => server.listen(socket, r));
+  // A fake ssh: records its arguments, then bridges stdin/stdout to the engine socket.
+  writeFileSync(
+    join(dir, 'ssh'),
+    `#!/bin/sh\necho "$@" >> "${dir}/ssh-args"\nexec "${process.execPath}" -e "const s=require('net').connect(process.env.FAKE_ENGINE);process.stdin.pipe(s);s.pipe(process.stdout);s.on('end',()=>process.exit(0))"\n`,
+  );
+  chmodSync(join(dir, 'ssh'), 0o755);
+});
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const unix = () => new EngineClient(parseHost(`unix://${socket}`, 'DOCKER_HOST', null));
+
+describe('EngineClient', () => {
+  it('narrows the image and container lists', async () => {
+    const c = unix();
+    expect(await c.listImages()).toEqual([
+      { id: 'sha256:aa', repoTags: ['redis:7', 'redis:latest'], repoDigests: ['redis@sha256:bb'], created: 1700000000, size: 1234 },
+      { id: 'sha256:cc', repoTags: [], repoDigests: [], created: 1600000000, size: 5 },
+      { id: 'sha256:dd', repoTags: [], repoDigests: [], created: 1, size: 7 },
+    ]);
+    expect(await c.listContainers()).toEqual([{ id: 'c1', names: ['web'], image: 'redis:7', imageId: 'sha256:aa', state: 'exited' }]);
+    expect(seen.some((s) => s.url === '/containers/json?all=1')).toBe(true);
+  });
+
+  it('says "cannot reach the engine at …" in one line when nothing listens', async () => {
+    const c = new EngineClient(parseHost(`unix://${join(dir, 'nothing.sock')}`, 'DOCKER_HOST', null));
+    const error = await c.listImages().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Unreachable);
+    expect((error as Unreachable).message).toBe(`cannot reach the engine at unix://${join(dir, 'nothing.sock')}`);
+    expect((error as Unreachable).hint).toMatch(/is dockerd running\?/);
+    expect((error as Unreachable).code).toBe(503);
+  });
+
+  it('passes HTTP errors on with the engine message and status', async () => {
+    const c = unix();
+    const e404 = await c.inspectImage('missing').catch((e: unknown) => e);
+    expect(e404).toBeInstanceOf(EngineRequestError);
+    expect(e404).toMatchObject({ statusCode: 404, message: 'No such image: missing' });
+    const e409 = await c.removeImage('redis:7', false).catch((e: unknown) => e);
+    expect(e409).toMatchObject({ statusCode: 409 });
+    expect((e409 as Error).message).toMatch(/container c1 is using/);
+    expect(await c.pruneImages(true)).toEqual({ untagged: ['a:1'], deleted: ['sha256:ee'], spaceReclaimed: 99 });
+    expect(seen.find((s) => s.url.startsWith('/images/prune'))?.url).toContain(encodeURIComponent('{"dangling":["false"]}'));
+  });
+
+  it('pulls with a tag, the platform and the auth header, and yields errors that come after the 200', async () => {
+    const c = unix();
+    const lines = await c.pull({ fromImage: 'redis', tag: '7', platform: 'linux/arm64', registryAuth: 'e30=' }, new AbortController().signal);
+    const got: unknown[] = [];
+    for await (const l of lines) got.push(l);
+    expect(got).toEqual([{ status: 'Pulling from library/redis', id: '7' }, { errorDetail: { message: 'boom after 200' }, error: 'boom after 200' }]);
+    const req = seen.find((s) => s.url.startsWith('/images/create'));
+    expect(req?.url).toBe('/images/create?fromImage=redis&tag=7&platform=linux%2Farm64');
+    expect(req?.auth).toBe('e30=');
+  });
+
+  it('ends a pull stream when its signal aborts', async () => {
+    const c = unix();
+    const ctl = new AbortController();
+    const lines = await c.pull({ fromImage: 'redis', tag: 'slow' }, ctl.signal);
+    const reading = (async () => {
+      for await (const l of lines) {
+        void l;
+        ctl.abort();
+      }
+    })();
+    await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('reaches an ssh:// engine through the system ssh running docker system dial-stdio', async () => {
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_ENGINE: socket };
+    const c = new EngineClient(parseHost('ssh://admin@nas:2222', 'DOCKER_HOST', null), env);
+    expect((await c.listImages()).length).toBe(3);
+    expect(readFileSync(join(dir, 'ssh-args'), 'utf8')).toContain('-o ConnectTimeout=30 -T -l admin -p 2222 -- nas docker system dial-stdio');
+  });
+
+  it('reports what ssh said when it cannot connect', async () => {
+    const bin = join(dir, 'bad');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'ssh'), '#!/bin/sh\necho "ssh: Could not resolve hostname nas: Name or service not known" >&2\nexit 255\n');
+    chmodSync(join(bin, 'ssh'), 0o755);
+    const c = new EngineClient(parseHost('ssh://nas', 'DOCKER_HOST', null), { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}` });
+    const error = await c.ping().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Unreachable);
+    expect((error as Unreachable).describe()).toMatch(/^cannot reach the engine at ssh:\/\/nas \(.*Could not resolve hostname nas/);
+  });
+
+  it('builds the ssh command docker builds (with a remote socket)', () => {
+    expect(sshArgs({ host: 'nas', user: null, port: null, remoteSocket: '/run/docker.sock' })).toEqual([
+      '-o',
+      'ConnectTimeout=30',
+      '-T',
+      '--',
+      'nas',
+      'docker',
+      '--host',
+      'unix:///run/docker.sock',
+      'system',
+      'dial-stdio',
+    ]);
+  });
+
+  it('exports TimedOut for a ping that never answers', () => {
+    expect(new TimedOut('x').code).toBe(504);
+  });
+});

@@ -1,0 +1,129 @@
+// The engine services over a scripted EngineClient: error mapping (404 in the seed's words, 409 naming the
+// containers, pull failures with hints), --registry resolution, and the engine platform.
+import { describe, expect, it } from 'vitest';
+import { Conflict, InvalidInput, InvalidReference, NotFound } from '../../../../src/domain/errors';
+import { type EngineClient, EngineRequestError } from '../../../../src/clients/engine/index';
+import { pullError } from '../../../../src/services/engine/errors';
+import { LocalImageService, engineName } from '../../../../src/services/engine/images';
+import { onRegistry, platformOf } from '../../../../src/services/engine/index';
+import { authFor } from '../../../../src/services/engine/pull';
+
+function fakeClient(overrides: Partial<Record<keyof EngineClient, unknown>>): () => Promise<EngineClient> {
+  return async () => overrides as unknown as EngineClient;
+}
+
+describe('LocalImageService', () => {
+  it('answers 404 in the seed words, with the name as typed', async () => {
+    const s = new LocalImageService(
+      fakeClient({
+        inspectImage: async () => {
+          throw new EngineRequestError(404, 'No such image: lgsd/diamond:latest');
+        },
+        removeImage: async () => {
+          throw new EngineRequestError(404, 'No such image: lgsd/diamond:latest');
+        },
+      }),
+    );
+    await expect(s.inspect('lgsd/diamond')).rejects.toThrow(new NotFound('Image not found: lgsd/diamond'));
+    const e = await s.remove('lgsd/diamond').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(NotFound);
+    expect((e as NotFound).toJSON()).toEqual({ code: 404, message: 'Image not found: lgsd/diamond' });
+  });
+
+  it('names the containers that hold an image on a 409', async () => {
+    const s = new LocalImageService(
+      fakeClient({
+        removeImage: async () => {
+          throw new EngineRequestError(409, 'conflict: unable to remove repository reference "redis:7" (must force) - container 0123456789ab is using its referenced image aaaa');
+        },
+        inspectImage: async () => ({ Id: 'sha256:aaaa' }),
+        listContainers: async () => [
+          { id: '0123456789abcdef', names: ['web'], image: 'redis:7', imageId: 'sha256:aaaa', state: 'exited' },
+          { id: 'ffffffffffff0000', names: ['other'], image: 'x', imageId: 'sha256:bbbb', state: 'running' },
+        ],
+      }),
+    );
+    const e = await s.remove('redis:7').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Conflict);
+    expect((e as Conflict).message).toBe('image redis:7 is in use by container: web (0123456789ab, exited)');
+    expect((e as Conflict).hint).toMatch(/--force/);
+  });
+
+  it('keeps the engine words for a 409 that is not about containers', async () => {
+    const s = new LocalImageService(
+      fakeClient({
+        removeImage: async () => {
+          throw new EngineRequestError(409, 'conflict: unable to delete aaaa (must be forced) - image is referenced in multiple repositories');
+        },
+        inspectImage: async () => ({ Id: 'sha256:aaaa' }),
+        listContainers: async () => [],
+      }),
+    );
+    const e = (await s.remove('aaaaaaaaaaaa').catch((x: unknown) => x)) as Conflict;
+    expect(e.message).toMatch(/^cannot remove aaaaaaaaaaaa: conflict: .*multiple repositories/);
+    expect(e.hint).toBe('use --force to remove it from every repository');
+  });
+
+  it('cleans terminal controls out of inspect JSON', async () => {
+    const s = new LocalImageService(fakeClient({ inspectImage: async () => ({ Config: { Labels: { x: 'a\u001b]0;pwned\u0007b' } } }) }));
+    expect(await s.inspect('x')).toEqual({ Config: { Labels: { x: 'ab' } } });
+  });
+});
+
+describe('engineName', () => {
+  it('takes image IDs as they are and normalises references; rejects what is neither', () => {
+    expect(engineName('0123456789ab')).toBe('0123456789ab');
+    expect(engineName(`sha256:${'a'.repeat(64)}`)).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(engineName('docker.io/library/redis:7')).toBe('redis:7');
+    expect(engineName(' redis ')).toBe('redis');
+    expect(() => engineName('Bad/Name')).toThrow(InvalidReference);
+    expect(() => engineName('a b')).toThrow(InvalidInput);
+  });
+});
+
+describe('pullError', () => {
+  it('keeps the engine message and adds the certs.d hint for an untrusted certificate', () => {
+    const e = pullError(new Error('Get "https://192.0.2.2:5000/v2/": x509: certificate signed by unknown authority'), '192.0.2.2:5000');
+    expect(e.code).toBe(495);
+    expect(e.message).toBe('Get "https://192.0.2.2:5000/v2/": x509: certificate signed by unknown authority');
+    expect(e.hint).toContain('/etc/docker/certs.d/192.0.2.2:5000/ca.crt');
+  });
+
+  it('adds the insecure-registries hint for an http registry', () => {
+    const e = pullError(new EngineRequestError(500, 'Get "https://10.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client'), '10.0.0.1:5000');
+    expect(e.hint).toContain('"insecure-registries"');
+    expect(e.hint).toContain('10.0.0.1:5000');
+  });
+
+  it('classifies not found, credentials, rate limits and unreachable registries', () => {
+    expect(pullError(new EngineRequestError(404, 'manifest for 127.0.0.1:5000/team/alpha:nope not found: manifest unknown: manifest unknown'), 'h').code).toBe(404);
+    expect(pullError(new Error('unauthorized: authentication required'), 'h').code).toBe(401);
+    expect(pullError(new Error('toomanyrequests: You have reached your pull rate limit'), 'h').code).toBe(429);
+    expect(pullError(new Error('Get "https://h/v2/": dial tcp 1.2.3.4:443: connect: connection refused'), 'h').code).toBe(503);
+    expect(pullError(new Error('something else'), 'h').code).toBe(502);
+  });
+});
+
+describe('onRegistry (--registry for pulls)', () => {
+  it('puts short names on that registry, keeps library/ for docker.io only, and refuses another host', () => {
+    expect(onRegistry('app', 'registry.example.com:5000')).toBe('registry.example.com:5000/app');
+    expect(onRegistry('team/app:1.0', 'registry.example.com:5000')).toBe('registry.example.com:5000/team/app:1.0');
+    expect(onRegistry('registry.example.com:5000/team/app', 'registry.example.com:5000')).toBe('registry.example.com:5000/team/app');
+    expect(() => onRegistry('other.example.com/team/app', 'registry.example.com:5000')).toThrow(InvalidInput);
+    expect(onRegistry('redis', 'docker.io')).toBe('redis');
+    expect(() => onRegistry('quay.io/x/y', 'docker.io')).toThrow(/names another registry/);
+  });
+});
+
+describe('platformOf and authFor', () => {
+  it('gives the usual arm variants', () => {
+    expect(platformOf('linux', 'amd64')).toBe('linux/amd64');
+    expect(platformOf('linux', 'arm64')).toBe('linux/arm64/v8');
+    expect(platformOf('', 'x')).toBeNull();
+  });
+
+  it('uses docker.io\'s credential key for the Hub and the host elsewhere', () => {
+    expect(authFor({ kind: 'basic', username: 'u', password: 'p', source: 's' }, 'docker.io')).toEqual({ username: 'u', password: 'p', serveraddress: 'https://index.docker.io/v1/' });
+    expect(authFor({ kind: 'identitytoken', username: '', token: 't', source: 's' }, 'r:5000')).toEqual({ identitytoken: 't', serveraddress: 'r:5000' });
+  });
+});
