@@ -8,10 +8,14 @@ import { EXIT, type Io, Warnings } from './commands/output';
 import { buildProgram, runProgram } from './commands/program';
 import { registerConfig } from './commands/config';
 import { registerImage } from './commands/image';
+import { remoteImageHandlers } from './commands/image-remote';
 import { registerRegistry } from './commands/registry';
+import { registerRepo } from './commands/repo';
 import type { AppServices } from './services/index';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
+/** The shipped catalog and other assets, beside dist/ (or src/ when run from source). */
+const assetsDir = fileURLToPath(new URL('../assets/', import.meta.url));
 
 export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void): AppServices {
   const once = <T,>(make: () => Promise<T>): (() => Promise<T>) => {
@@ -21,17 +25,43 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
   const dir = once(async () => (await import('./store/paths')).configDir(env));
   const registryStore = once(async () => new (await import('./store/registryStore')).RegistryStore(await dir(), warn));
   const settingsStore = once(async () => new (await import('./store/settingsStore')).SettingsStore(await dir(), warn));
+  const credentials = once(async () => new (await import('./store/credentials')).CredentialResolver(await registryStore(), { env, warn }));
 
   const services: AppServices = {
     settings: once(async () => new (await import('./services/settings')).SettingsService(await settingsStore())),
     registries: once(async () => {
       const { RegistryService } = await import('./services/registries');
-      return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY);
+      // Ping and certificate pinning come from the registry clients, loaded only when asked for.
+      const probe = {
+        ping: async (url: string, options: { trustCert: boolean; pinnedCertSha256?: string }) => (await services.remote()).probe.ping(url, options),
+        certificateFingerprint: async (url: string) => (await services.remote()).probe.certificateFingerprint(url),
+      };
+      return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY, probe);
+    }),
+    remote: once(async () => {
+      const [{ createRemoteServices }, store, registries, settings] = await Promise.all([
+        import('./services/remote/index'),
+        registryStore(),
+        services.registries(),
+        services.settings(),
+      ]);
+      return createRemoteServices({
+        env,
+        settings: () => settings.all(),
+        registries,
+        registryStore: store,
+        credentials: { resolve: async (query) => (await credentials()).resolve(query) },
+        installed: async () => (await services.engine()).installedIndex(),
+        downloading: async () => (await services.engine()).downloadingIndex(),
+        enginePlatform: async () => (await services.engine()).enginePlatform(),
+        localUsage: async () => (await services.engine()).localUsage(),
+        assetsDir,
+        warn,
+      });
     }),
     // --- engine wiring (issue 4): dockerode loads only when the engine is used; stores only when asked ---
     engine: once(async () => {
       const [{ createEngineServices }, configDir] = await Promise.all([import('./services/engine/index'), dir()]);
-      const credentials = once(async () => new (await import('./store/credentials')).CredentialResolver(await registryStore(), { env, warn }));
       return createEngineServices({
         env,
         configDir,
@@ -47,7 +77,6 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
   return services;
 }
 
-export const assetsDir = fileURLToPath(new URL('../assets/', import.meta.url));
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
@@ -62,8 +91,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
   if (argv[0] === '__worker') return (await ctx.services.engine()).runWorker();
   // --- end hidden download worker ---
-  const program = buildProgram(ctx, [registerRegistry, registerConfig, (p, c) => registerImage(p, c)]);
+  const program = buildProgram(ctx, [
+    (p, c) => registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns)),
+    registerRegistry,
+    registerRepo,
+    registerConfig,
+  ]);
   if (argv.length === 0) {
+    const stdin = process.stdin;
+    const stdout = process.stdout;
+    if (io.stdin === stdin && io.stdout === stdout && stdin.isTTY && stdout.isTTY) {
+      const { runTui } = await import('./app/tui');
+      return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env });
+    }
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());
     return EXIT.usage;

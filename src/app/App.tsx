@@ -71,6 +71,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const [banner, setBanner] = useState<BannerMessage | null>(null);
   const [help, setHelp] = useState(false);
   const [quitting, setQuitting] = useState(false);
+  const [depotKind, setDepotKind] = useState<string>('local');
   const [registries, setRegistries] = useState(() => services.registries.list());
   const downloads = useStore(services.downloads.store);
   const running = downloads.downloads.filter(isActive);
@@ -130,7 +131,6 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   // One line less than the terminal: Ink redraws everything when the frame reaches its height.
   const height = Math.max(8, rows - 1);
   const bodyHeight = height - 4; // header, banner, hints, status
-  const localTab = true;
   const overlay = help || quitting;
 
   const renderScreen = (s: Screen, index: number): React.ReactNode => {
@@ -148,6 +148,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
               inspect: (target) => dispatch({ type: 'push', screen: { kind: 'inspect', target } }),
               pull: (ref, registry) => pull(ref, registry),
               banner: setBanner,
+              tabChanged: setDepotKind,
             }}
           />
         );
@@ -207,7 +208,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
         <ErrorBanner message={banner} theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <KeyHints scopes={hintScopes(screen, localTab)} theme={theme} width={width} />
+        <KeyHints scopes={hintScopes(screen, depotKind === 'local')} theme={theme} width={width} />
       </Box>
       <Box height={1}>
         <StatusBar engine={engine.data} rate={services.status.hubRateLimit()} downloads={summary(downloads.downloads, theme.glyph.downloading)} theme={theme} width={width} />

@@ -1,6 +1,7 @@
 // The service layer as the CLI commands and the TUI see it. The composition root (src/cli.tsx)
 // builds the concrete services lazily, so a command pays only for what it uses.
 import type { EngineServices } from './engine/index';
+import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
 
@@ -9,6 +10,8 @@ export interface AppServices {
   registries(): Promise<RegistryService>;
   /** The engine: local images, downloads (background worker), engine info. */
   engine(): Promise<EngineServices>;
+  /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */
+  remote(): Promise<RemoteServices>;
 }
 
-export type { EngineServices, RegistryService, SettingsService };
+export type { EngineServices, RegistryService, RemoteServices, SettingsService };

@@ -186,6 +186,56 @@ export class EngineClient {
   }
 
   /**
+   * GET /events for images and containers, streamed: `onEvent` gets each event's type and action.
+   * Resolves when the engine ends the stream; rejects (typed) when it cannot be reached.
+   */
+  events(onEvent: (event: { type: string; action: string }) => void, signal: AbortSignal): Promise<void> {
+    const t = this.transport();
+    const filters = encodeURIComponent(JSON.stringify({ type: ['image', 'container'] }));
+    return new Promise((resolve, reject) => {
+      const req = (t.tls ? https : http).request(
+        {
+          ...(t.tls ? {} : { servername: '' }),
+          method: 'GET',
+          path: `/events?filters=${filters}`,
+          headers: { accept: 'application/json', host: t.socketPath ? 'docker' : `${t.host ?? 'docker'}:${t.port ?? 80}` },
+          ...(t.socketPath ? { socketPath: t.socketPath } : { host: t.host, port: t.port }),
+          ...(t.agent ? { agent: t.agent } : {}),
+          signal,
+        },
+        (res) => {
+          if ((res.statusCode ?? 0) !== 200) {
+            res.resume();
+            return reject(new EngineRequestError(res.statusCode ?? 0, `GET /events answered ${res.statusCode ?? '?'}`));
+          }
+          let buffer = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            let nl: number;
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+              const line = buffer.slice(0, nl).trim();
+              buffer = buffer.slice(nl + 1);
+              if (!line) continue;
+              try {
+                const r = record(JSON.parse(line), 'event');
+                onEvent({ type: str(r.Type), action: str(r.Action ?? r.status) });
+              } catch {
+                // not an event: ignore it
+              }
+            }
+            if (buffer.length > 1 << 20) buffer = '';
+          });
+          res.on('end', () => resolve());
+          res.on('error', (error) => reject(this.translate(error)));
+        },
+      );
+      req.on('error', (error) => reject(this.translate(error)));
+      req.end();
+    });
+  }
+
+  /**
    * A plain GET returning the decoded JSON (the text for /_ping). The listings go this way rather than through
    * dockerode: they are the hot path of `image list` and the TUI, and a connection failure gives the same
    * one-line Unreachable as the ping would.

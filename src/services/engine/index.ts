@@ -16,6 +16,7 @@ import { isActive, type DownloadRecord } from '../downloads/protocol';
 import type { DownloadingIndex, EnginePlatform, InstalledIndex, LocalUsage } from '../ports';
 import { NONE, groupLocalImages } from './depot';
 import { engineFailure, pullError } from './errors';
+import { watchEngine } from './watch';
 import { LocalImageService, type PruneResult, type RemoveResult } from './images';
 import type { CredentialSource } from './pull';
 
@@ -67,6 +68,8 @@ export interface EngineServices {
     inspect(refOrId: string): Promise<Record<string, unknown>>;
     remove(refOrId: string, options?: { force?: boolean }): Promise<RemoveResult>;
     prune(options?: { all?: boolean }): Promise<PruneResult>;
+    /** Calls `onChange` (debounced) when images or containers change on the engine; returns the stop function. */
+    watch(onChange: () => void): () => void;
   };
   downloads: {
     /** Queues a pull in the background worker (started on demand) and returns its first snapshot. */
@@ -142,6 +145,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       inspect: (refOrId) => images.inspect(refOrId),
       remove: (refOrId, options) => images.remove(refOrId, options),
       prune: (options) => images.prune(options),
+      watch: (onChange) => watchEngine(getClient, onChange),
     },
     downloads: {
       async start(ref, options = {}) {

@@ -23,6 +23,8 @@ export interface DepotTab {
 }
 
 export interface DepotsActions {
+  /** The kind of the tab on show (the footer's key hints depend on it). */
+  tabChanged?(kind: DepotKind): void;
   openTags(image: RemoteImage, registry: string | undefined): void;
   inspect(target: InspectTarget): void;
   pull(ref: string, registry: string | undefined): void;
@@ -84,6 +86,9 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     { debounceMs: serverFilter ? SEARCH_DEBOUNCE_MS : 0, enabled: active && !(tab.kind === 'dockerhub' && serverFilter === ''), keepPrevious: false },
   );
 
+  const { tabChanged } = actions;
+  useEffect(() => tabChanged?.(tab.kind), [tab.kind, tabChanged]);
+
   // The local list follows the engine (events, debounced by the service), not a timer.
   const { reload } = query;
   const tabKind = tab.kind;
@@ -128,7 +133,12 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
       if (!ref || selectedLocal.name === '<none>') actions.banner({ kind: 'info', text: 'dangling images have no name to pull' });
       else actions.pull(ref, undefined);
     } else if (selectedRemote) {
-      actions.pull(remoteRef(selectedRemote), tab.registry);
+      if (selectedRemote.version) actions.pull(remoteRef(selectedRemote), tab.registry);
+      else {
+        // No suggested tag (search results, private repositories): guessing `latest` fails too often.
+        actions.openTags(selectedRemote, tab.registry);
+        actions.banner({ kind: 'info', text: `pick a tag of ${selectedRemote.name} and press p` });
+      }
     }
   };
 

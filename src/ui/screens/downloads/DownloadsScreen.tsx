@@ -100,8 +100,8 @@ export function DownloadsScreen({ services, view, theme, width, height, active, 
       {rows.length > listHeight ? <Text color={theme.text.muted}>{`  ${cursor.selected + 1}/${rows.length}`}</Text> : null}
       {selected ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text color={theme.text.muted} wrap="truncate-end">
-            {`  ${selected.name}: ${selected.detail ? selected.detail : selected.status}${selected.total ? `  ${bytesText(selected.current, selected.total)}` : ''}${selected.digest ? `  ${selected.digest}` : ''}`}
+          <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="wrap">
+            {`  ${selected.name}: ${selected.status === 'failed' ? statusText(selected) : selected.detail || selected.status}${selected.total ? `  ${bytesText(selected.current, selected.total)}` : ''}${selected.digest ? `  ${selected.digest}` : ''}`}
           </Text>
           {layers.slice(0, layersShown).map((l) => (
             <Text key={l.id} wrap="truncate-end">

@@ -94,7 +94,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
 
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
-    ? `${rows.length === all.length ? all.length : `${rows.length} of ${all.length}`} tags${installedCount ? `, ${installedCount} installed` : ''}`
+    ? `${rows.length === all.length ? all.length : `${rows.length} of ${all.length}`} tag${all.length === 1 ? '' : 's'}${installedCount ? `, ${installedCount} installed` : ''}`
     : '';
   return (
     <Box flexDirection="column" width={width} height={height}>

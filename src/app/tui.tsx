@@ -1,0 +1,77 @@
+// Runs the full-screen app: the alternate screen, Ink with incremental redraws, and a terminal that is
+// restored on every way out (quit, crash, SIGTERM, SIGHUP). Downloads outlive it (background worker).
+import { render } from 'ink';
+import React from 'react';
+import type { AppServices } from '../services/index';
+import { createTheme } from '../ui/theme/theme';
+import { App } from './App';
+import { createUiServices } from './uiServices';
+
+const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
+const LEAVE_ALT_SCREEN = '\u001b[?1049l';
+const SHOW_CURSOR = '\u001b[?25h';
+
+export interface TuiIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function runTui(app: AppServices, io: TuiIo): Promise<number> {
+  const services = await createUiServices(app);
+  const theme = createTheme(io.env);
+  let restored = false;
+  let instance: ReturnType<typeof render> | undefined;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    try {
+      instance?.unmount();
+    } catch {
+      // already gone
+    }
+    io.stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    if (io.stdin.isTTY) io.stdin.setRawMode(false);
+  };
+
+  return new Promise<number>((resolve) => {
+    const finish = (code: number, message?: string) => {
+      restore();
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
+      if (message) io.stderr.write(`${message}\n`);
+      void services.close().catch(() => undefined);
+      resolve(code);
+    };
+    const onSignal = (signal: NodeJS.Signals) => finish(signal === 'SIGHUP' ? 129 : signal === 'SIGINT' ? 130 : 143);
+    const handlers: [NodeJS.Signals, () => void][] = (['SIGTERM', 'SIGHUP', 'SIGINT'] as const).map((s) => [s, () => onSignal(s)]);
+    for (const [signal, handler] of handlers) process.on(signal, handler);
+    const onCrash = (error: unknown) => {
+      const text = error instanceof Error ? error.message : String(error);
+      finish(1, `error: unexpected error: ${text} (this is a bug; STEVEDORE_DEBUG=1 shows details)${io.env.STEVEDORE_DEBUG && error instanceof Error ? `\n${error.stack ?? ''}` : ''}`);
+    };
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+
+    io.stdout.write(ENTER_ALT_SCREEN);
+    instance = render(
+      <App
+        services={services}
+        theme={theme}
+        onQuit={(running) =>
+          finish(
+            0,
+            running > 0 ? `${running} download${running === 1 ? '' : 's'} go${running === 1 ? 'es' : ''} on in the background: \`stevedore image downloads\` shows them.` : undefined,
+          )
+        }
+      />,
+      { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 },
+    );
+    instance.waitUntilExit().then(
+      () => finish(0),
+      (error: unknown) => onCrash(error),
+    );
+  });
+}

@@ -1,0 +1,133 @@
+// Adapts the service layer to the narrow port the screens use (src/ui/services.ts). Remote and
+// engine services are reached lazily, so the first frame does not wait for undici or dockerode.
+import type { DownloadSnapshot } from '../domain/images';
+import type { AppServices } from '../services/index';
+import type { DownloadsView, EngineStatus, RateLimitView, UiServices } from '../ui/services';
+
+/** A snapshot store over `subscribe`: started with the first screen that reads it, identical lists dropped. */
+function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void) => () => void) {
+  let view: DownloadsView = { downloads: [], error: null };
+  let last = '';
+  const listeners = new Set<() => void>();
+  let stop: (() => void) | null = null;
+  return {
+    getSnapshot: () => view,
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      stop ??= subscribe((all) => {
+        const text = JSON.stringify(all);
+        if (text === last) return;
+        last = text;
+        view = { downloads: all, error: null };
+        for (const l of listeners) l();
+      });
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          stop?.();
+          stop = null;
+        }
+      };
+    },
+  };
+}
+
+export async function createUiServices(app: AppServices): Promise<UiServices & { close(): Promise<void> }> {
+  const registries = await app.registries();
+  let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
+  const remote = async () => (remoteLoaded ??= await app.remote());
+  const engine = () => app.engine();
+  let unsubscribeDownloads: (() => void) | null = null;
+  const store = downloadsStore((listener) => {
+    let stopped = false;
+    void engine().then((e) => {
+      if (!stopped) unsubscribeDownloads = e.downloads.subscribe(listener);
+    });
+    return () => {
+      stopped = true;
+      unsubscribeDownloads?.();
+      unsubscribeDownloads = null;
+    };
+  });
+
+  return {
+    local: {
+      list: async (signal) => (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }),
+      inspect: async (ref) => (await engine()).images.inspect(ref),
+      remove: async (ref, { force }) => {
+        const r = await (await engine()).images.remove(ref, { force });
+        return { untagged: r.untagged, deleted: r.deleted };
+      },
+      watch: (onChange) => {
+        let stop: (() => void) | null = null;
+        let stopped = false;
+        void engine().then((e) => {
+          if (!stopped) stop = e.images.watch(onChange);
+        });
+        return () => {
+          stopped = true;
+          stop?.();
+        };
+      },
+    },
+    remote: {
+      list: async (query, signal) =>
+        (await remote()).depots.list({ category: query.category, filter: query.filter, ...(query.registry ? { registry: query.registry } : {}), ...(signal ? { signal } : {}) }),
+      tags: async (name, registry, signal) => (await remote()).tags.list(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) }),
+      inspect: async (ref, options, signal) => (await remote()).inspect.remote(ref, { ...options, ...(signal ? { signal } : {}) }),
+    },
+    downloads: {
+      store,
+      start: async (ref, options) => {
+        await (await engine()).downloads.start(ref, options);
+      },
+      cancel: async (id) => {
+        await (await engine()).downloads.cancel(id);
+      },
+      retry: async (id) => {
+        await (await engine()).downloads.retry(id);
+      },
+    },
+    registries: {
+      list: () => registries.list(),
+      save: async (original, input) => {
+        const common = {
+          url: input.url,
+          trustCert: input.trustCert,
+          username: input.username,
+          ...(input.version ? { version: input.version } : {}),
+          ...(input.password !== undefined ? { password: input.password } : {}),
+        };
+        return original ? registries.edit(original, { name: input.name, ...common }) : registries.add({ name: input.name, ...common });
+      },
+      remove: async (name) => {
+        registries.remove(name);
+      },
+      ping: (input) => registries.ping(input.url, input.trustCert),
+    },
+    repositories: {
+      list: async () => (await remote()).repositories.list(),
+      add: async (name, credentials) => {
+        await (await remote()).repositories.add(name, credentials);
+      },
+      update: async (name, credentials) => {
+        await (await remote()).repositories.update(name, credentials);
+      },
+      remove: async (name) => {
+        await (await remote()).repositories.remove(name);
+      },
+    },
+    status: {
+      engine: async (): Promise<EngineStatus> => {
+        const info = await (await engine()).info({ diskUsage: true });
+        return { host: info.host, reachable: info.reachable, error: info.error?.message ?? null, platform: info.platform, imagesSize: info.imagesSize };
+      },
+      hubRateLimit: (): RateLimitView | null => remoteLoaded?.hubRateLimit() ?? null,
+    },
+    async close() {
+      unsubscribeDownloads?.();
+      (await engine()).downloads.close();
+      await remoteLoaded?.close();
+    },
+  };
+}
