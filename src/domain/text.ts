@@ -69,3 +69,67 @@ export function layoutColumns(columns: ColumnSpec[], total: number, gap = 1): nu
 export function renderColumns(cells: string[], widths: number[], columns: ColumnSpec[], gap = 1, ellipsis = '…'): string {
   return cells.map((cell, i) => fit(cell, widths[i] ?? 0, columns[i]?.align ?? 'left', ellipsis)).join(' '.repeat(gap));
 }
+
+/**
+ * Column widths from the content: every column gets what its widest cell needs (at least its spec
+ * width, at most `max`); spare room goes to the growing columns, and when room is short the growing
+ * columns give it back first, down to their spec width, then `layoutColumns` decides.
+ */
+export function layoutToContent(columns: (ColumnSpec & { max?: number })[], headers: string[], rows: string[][], total: number, gap = 1): number[] {
+  const natural = columns.map((c, i) => {
+    let w = Math.max(c.width, stringWidth(headers[i] ?? ''));
+    for (const row of rows) w = Math.max(w, stringWidth(row[i] ?? ''));
+    return Math.min(w, c.max ?? Number.POSITIVE_INFINITY);
+  });
+  const gaps = gap * Math.max(0, columns.length - 1);
+  const need = natural.reduce((a, b) => a + b, 0) + gaps;
+  if (need <= total) {
+    // Everything fits: the last growing column takes the rest (it is usually free text).
+    const widths = natural.slice();
+    const last = columns.map((c, i) => (c.grow ? i : -1)).filter((i) => i >= 0).pop();
+    if (last !== undefined) widths[last] = (widths[last] ?? 0) + (total - need);
+    return widths;
+  }
+  // Short of room: fixed columns keep their natural width; growing columns share what is left in
+  // proportion to how much more than their minimum they would like.
+  const widths = natural.slice();
+  const growers = columns.map((c, i) => (c.grow ? i : -1)).filter((i) => i >= 0);
+  const fixed = columns.reduce((a, c, i) => a + (c.grow ? 0 : (natural[i] ?? 0)), 0) + gaps;
+  const mins = growers.map((i) => columns[i]?.width ?? 0);
+  let room = total - fixed - mins.reduce((a, b) => a + b, 0);
+  if (room < 0) return layoutColumns(columns.map((c, i) => ({ ...c, width: natural[i] ?? c.width })), total, gap);
+  const wants = growers.map((i, n) => Math.max(0, (natural[i] ?? 0) - (mins[n] ?? 0)));
+  const wantSum = wants.reduce((a, b) => a + b, 0);
+  growers.forEach((i, n) => {
+    const share = wantSum === 0 ? 0 : Math.min(wants[n] ?? 0, Math.floor((room * (wants[n] ?? 0)) / wantSum));
+    widths[i] = (mins[n] ?? 0) + share;
+  });
+  room -= growers.reduce((a, i, n) => a + ((widths[i] ?? 0) - (mins[n] ?? 0)), 0);
+  for (const i of growers) {
+    if (room <= 0) break;
+    const extra = Math.min(room, (natural[i] ?? 0) - (widths[i] ?? 0));
+    if (extra > 0) {
+      widths[i] = (widths[i] ?? 0) + extra;
+      room -= extra;
+    }
+  }
+  return widths;
+}
+
+/** Cuts the middle out of `text` to fit `width` cells, keeping its start and its end (`registry…/app:1.0`). */
+export function truncateMiddle(text: string, width: number, ellipsis = '…'): string {
+  if (stringWidth(text) <= width) return text;
+  const chars = [...text];
+  const room = width - stringWidth(ellipsis);
+  if (room <= 1) return truncate(text, width, ellipsis);
+  const tail = Math.ceil(room * 0.6);
+  let end = '';
+  let endWidth = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const w = stringWidth(chars[i] ?? '');
+    if (endWidth + w > tail) break;
+    end = (chars[i] ?? '') + end;
+    endWidth += w;
+  }
+  return truncate(text, room - endWidth, '') + ellipsis + end;
+}

@@ -6,16 +6,17 @@ import type { Theme } from '../theme/theme';
 /** Footer hints for the bindings of `scopes` that have a label (first scope first). */
 export function hintItems(scopes: readonly Scope[], ascii: boolean, hidden: readonly string[] = []): { key: string; label: string }[] {
   const show = ascii ? displayKeyAscii : displayKey;
-  const seen = new Set<string>();
+  // A key bound in an earlier (more specific) scope shadows the same key further down.
+  const bound = new Set<string>();
   const items: { key: string; label: string }[] = [];
   for (const scope of scopes) {
-    for (const b of BINDINGS) {
-      if (b.scope !== scope || !b.label || hidden.includes(b.id)) continue;
+    const here = BINDINGS.filter((b) => b.scope === scope);
+    for (const b of here) {
       const first = b.keys[0];
-      if (first === undefined || seen.has(first)) continue;
-      seen.add(first);
+      if (!b.label || first === undefined || hidden.includes(b.id) || bound.has(first)) continue;
       items.push({ key: show(first), label: b.label });
     }
+    for (const b of here) for (const k of b.keys) bound.add(k);
   }
   return items;
 }

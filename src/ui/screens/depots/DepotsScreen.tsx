@@ -1,6 +1,6 @@
 // Layout of the Depots screen: tabs with counts, the filter line, the list, and the delete dialog.
 import { Box, Text } from 'ink';
-import React from 'react';
+import React, { useMemo } from 'react';
 import type { Registry } from '../../../domain/registry';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Tabs } from '../../components/Tabs';
@@ -8,7 +8,7 @@ import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
-import { headerLine, localCells, remoteCells, rowText } from './presentation';
+import { headerLine, localCells, remoteCells, rowText, widthsFor } from './presentation';
 import { type DepotsActions, useDepotsScreen } from './useDepotsScreen';
 
 export interface DepotsScreenProps {
@@ -29,17 +29,19 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   const listHeight = Math.max(1, height - 4);
   const vm = useDepotsScreen({ services: props.services, registries: props.registries, listHeight, active, actions: props.actions });
   const rowWidth = width - 2;
-  const now = Date.now();
   const visible = vm.visible;
-
+  // Cells and column widths once per list (not per frame): 2,000 rows scroll without re-measuring.
+  const cells = useMemo(() => {
+    if (!visible) return [];
+    const now = Date.now();
+    return visible.kind === 'local'
+      ? visible.items.map((repo) => localCells(repo, downloading.has(repo.fullName), theme, now))
+      : visible.items.map((image) => remoteCells(visible.kind as Exclude<typeof visible.kind, 'local'>, image, theme));
+  }, [visible, downloading, theme]);
+  const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells), [vm.tab.kind, rowWidth, cells]);
   const row = (i: number): string => {
-    if (!visible) return '';
-    if (visible.kind === 'local') {
-      const repo = visible.items[i];
-      return repo ? rowText('local', localCells(repo, downloading.has(repo.fullName), theme, now), rowWidth, theme) : '';
-    }
-    const image = visible.items[i];
-    return image ? rowText(visible.kind, remoteCells(visible.kind, image, theme), rowWidth, theme) : '';
+    const c = cells[i];
+    return c ? rowText(vm.tab.kind, c, widths, theme) : '';
   };
   const rowColor = (i: number): string | undefined => {
     if (visible?.kind === 'local' && visible.items[i]?.name === '<none>') return theme.text.muted;
@@ -96,7 +98,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
           height={listHeight}
           width={width}
           theme={theme}
-          header={headerLine(vm.tab.kind, rowWidth)}
+          header={headerLine(vm.tab.kind, widths)}
           row={row}
           rowColor={rowColor}
           empty={empty}

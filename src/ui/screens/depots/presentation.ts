@@ -3,13 +3,13 @@
 import type { LocalRepository, RemoteImage } from '../../../domain/images';
 import { formatAge, formatBytes } from '../../../domain/format';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import { type ColumnSpec, layoutToContent, renderColumns } from '../../../domain/text';
 import type { Theme } from '../../theme/theme';
 
 export type DepotKind = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';
 
 export interface Columns {
-  specs: ColumnSpec[];
+  specs: (ColumnSpec & { max?: number })[];
   headers: string[];
 }
 
@@ -18,32 +18,34 @@ export function columnsFor(kind: DepotKind): Columns {
     case 'local':
       return {
         headers: ['', 'NAME', 'TAGS', 'SIZE', 'CREATED', 'IN USE'],
-        specs: [{ width: 1 }, { width: 16, grow: 3 }, { width: 10, grow: 2 }, { width: 8, align: 'right' }, { width: 13 }, { width: 6 }],
+        specs: [{ width: 1 }, { width: 12, grow: 3, max: 64 }, { width: 6, grow: 2, max: 48 }, { width: 7, align: 'right' }, { width: 7, max: 15 }, { width: 6 }],
       };
     case 'selected':
       return {
         headers: ['', 'NAME', 'TITLE', 'GROUP', 'TAG', 'DESCRIPTION'],
-        specs: [{ width: 1 }, { width: 14, grow: 2 }, { width: 12, grow: 1 }, { width: 10 }, { width: 7 }, { width: 10, grow: 4 }],
+        specs: [{ width: 1 }, { width: 14, grow: 2, max: 40 }, { width: 10, grow: 1, max: 24 }, { width: 5, max: 10 }, { width: 3, max: 10 }, { width: 10, grow: 4 }],
       };
     case 'official':
-      return { headers: ['', 'NAME', 'STARS', 'DESCRIPTION'], specs: [{ width: 1 }, { width: 16, grow: 1 }, { width: 6, align: 'right' }, { width: 16, grow: 4 }] };
+      return { headers: ['', 'NAME', 'STARS', 'DESCRIPTION'], specs: [{ width: 1 }, { width: 12, grow: 1, max: 40 }, { width: 5, align: 'right' }, { width: 16, grow: 4 }] };
     case 'dockerhub':
       return {
         headers: ['', 'NAME', 'OFFICIAL', 'STARS', 'DESCRIPTION'],
-        specs: [{ width: 1 }, { width: 18, grow: 2 }, { width: 8 }, { width: 6, align: 'right' }, { width: 16, grow: 4 }],
+        specs: [{ width: 1 }, { width: 14, grow: 2, max: 48 }, { width: 8 }, { width: 5, align: 'right' }, { width: 16, grow: 4 }],
       };
     case 'private':
-      return { headers: ['', 'NAME', 'LOCATION'], specs: [{ width: 1 }, { width: 20, grow: 2 }, { width: 16, grow: 3 }] };
+      return { headers: ['', 'NAME', 'LOCATION'], specs: [{ width: 1 }, { width: 20, grow: 2, max: 64 }, { width: 16, grow: 3 }] };
   }
 }
 
-export function widthsFor(kind: DepotKind, width: number): number[] {
-  return layoutColumns(columnsFor(kind).specs, width);
+/** Widths that fit the content of every row (computed once per list, so scrolling keeps them). */
+export function widthsFor(kind: DepotKind, width: number, cells: string[][]): number[] {
+  const c = columnsFor(kind);
+  return layoutToContent(c.specs, c.headers, cells, width);
 }
 
-export function headerLine(kind: DepotKind, width: number): string {
+export function headerLine(kind: DepotKind, widths: number[]): string {
   const c = columnsFor(kind);
-  return renderColumns(c.headers, widthsFor(kind, width), c.specs).trimEnd();
+  return renderColumns(c.headers, widths, c.specs).trimEnd();
 }
 
 export function localCells(repo: LocalRepository, downloading: boolean, theme: Theme, now: number): string[] {
@@ -52,7 +54,7 @@ export function localCells(repo: LocalRepository, downloading: boolean, theme: T
   const tags = repo.images.map((i) => i.tag).filter((t, i, all) => all.indexOf(t) === i);
   return [
     downloading ? theme.glyph.downloading : '',
-    repo.name,
+    sanitizeLine(repo.name),
     repo.name === '<none>' ? `${repo.images.length} dangling` : tags.join(', '),
     sizes.length ? formatBytes(Math.max(...sizes)) : '-',
     newest ? formatAge(newest, now) : '-',
@@ -71,19 +73,18 @@ export function remoteCells(kind: Exclude<DepotKind, 'local'>, image: RemoteImag
   const stars = image.starCount === undefined ? '' : String(image.starCount);
   switch (kind) {
     case 'selected':
-      return [mark(image, theme), image.name, image.title ?? '', image.group ?? '', image.version ?? '', d];
+      return [mark(image, theme), sanitizeLine(image.name), sanitizeLine(image.title ?? ''), sanitizeLine(image.group ?? ''), sanitizeLine(image.version ?? ''), d];
     case 'official':
-      return [mark(image, theme), image.name, stars, d];
+      return [mark(image, theme), sanitizeLine(image.name), stars, d];
     case 'dockerhub':
-      return [mark(image, theme), image.name, image.isOfficial ? theme.glyph.official : '', stars, d];
+      return [mark(image, theme), sanitizeLine(image.name), image.isOfficial ? theme.glyph.official : '', stars, d];
     case 'private':
-      return [mark(image, theme), image.name, image.location];
+      return [mark(image, theme), sanitizeLine(image.name), sanitizeLine(image.location)];
   }
 }
 
-export function rowText(kind: DepotKind, cells: string[], width: number, theme: Theme): string {
-  const c = columnsFor(kind);
-  return renderColumns(cells.map(sanitizeLine), widthsFor(kind, width), c.specs, 1, theme.glyph.ellipsis);
+export function rowText(kind: DepotKind, cells: string[], widths: number[], theme: Theme): string {
+  return renderColumns(cells, widths, columnsFor(kind).specs, 1, theme.glyph.ellipsis);
 }
 
 /** Case-insensitive match of every word of `filter` against the row's searchable text. */

@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import React, { useMemo } from 'react';
 import type { DownloadSnapshot } from '../../../domain/images';
-import { fit } from '../../../domain/text';
+import { fit, truncateMiddle } from '../../../domain/text';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useCommands } from '../../hooks/inputRouter';
@@ -29,7 +29,7 @@ function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapsh
   const sel = selected && focused;
   return (
     <Text wrap="truncate-end">
-      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(d.name, nameW, 'left', theme.glyph.ellipsis)} `}</Text>
+      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(truncateMiddle(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
       {isActive(d) ? (
         <>
           <Text color={color}>{fit(d.status, 12)}</Text>
@@ -100,9 +100,17 @@ export function DownloadsScreen({ services, view, theme, width, height, active, 
       {rows.length > listHeight ? <Text color={theme.text.muted}>{`  ${cursor.selected + 1}/${rows.length}`}</Text> : null}
       {selected ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="wrap">
-            {`  ${selected.name}: ${selected.status === 'failed' ? statusText(selected) : selected.detail || selected.status}${selected.total ? `  ${bytesText(selected.current, selected.total)}` : ''}${selected.digest ? `  ${selected.digest}` : ''}`}
+          <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
+            {`  ${selected.name}${selected.platform ? ` (${selected.platform})` : ''}${selected.total ? `  ${bytesText(selected.current, selected.total)}` : ''}`}
           </Text>
+          <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
+            {`  ${selected.status === 'failed' ? statusText(selected) : selected.detail || selected.status}`}
+          </Text>
+          {selected.digest ? (
+            <Text color={theme.text.muted} wrap="truncate-end">
+              {`  ${selected.digest}`}
+            </Text>
+          ) : null}
           {layers.slice(0, layersShown).map((l) => (
             <Text key={l.id} wrap="truncate-end">
               <Text color={theme.text.muted}>{`    ${fit(l.id, 12)} ${fit(l.status, 18, 'left', theme.glyph.ellipsis)} `}</Text>

@@ -13,7 +13,7 @@ import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import type { InspectTarget } from '../inspect/target';
-import { filterTags, platformsOf, tagHeader, tagRowText, tagRows } from './presentation';
+import { filterTags, platformsOf, tagCells, tagHeader, tagRowText, tagRows, tagWidths } from './presentation';
 
 export interface TagsScreenProps {
   services: UiServices;
@@ -40,6 +40,11 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
   const rows = useMemo(() => filterTags(all, filter), [all, filter]);
   const platforms = useMemo(() => (query.data ? platformsOf(query.data) : []), [query.data]);
   const platform = platformIndex >= 0 ? platforms[platformIndex] : undefined;
+  const cells = useMemo(() => {
+    const now = Date.now();
+    return rows.map((r) => tagCells(r, theme, now));
+  }, [rows, theme]);
+  const widths = useMemo(() => tagWidths(cells, width - 2), [cells, width]);
   const listHeight = Math.max(1, height - 4);
   const cursor = useListCursor(rows.length, listHeight);
   const selected = rows[cursor.selected];
@@ -118,8 +123,8 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
         height={listHeight}
         width={width}
         theme={theme}
-        header={tagHeader(width - 2)}
-        row={(i) => (rows[i] ? tagRowText(rows[i], width - 2, theme, Date.now()) : '')}
+        header={tagHeader(widths)}
+        row={(i) => (cells[i] ? tagRowText(cells[i], widths, theme) : '')}
         empty={query.error !== undefined ? errorText(query.error) : query.data ? (filter ? `no tag matches "${filter}"` : 'this repository has no tags') : ''}
         focused={active && !editing}
       />

@@ -1,6 +1,7 @@
 import { formatAge, formatBytes } from '../../../domain/format';
 import type { TagDetail, TagList } from '../../../domain/images';
-import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import { type ColumnSpec, layoutToContent, renderColumns } from '../../../domain/text';
+import { sanitizeLine } from '../../../domain/sanitize';
 import type { Theme } from '../../theme/theme';
 
 export interface TagRow {
@@ -9,7 +10,7 @@ export interface TagRow {
   detail: TagDetail | undefined;
 }
 
-const SPECS: ColumnSpec[] = [{ width: 1 }, { width: 14, grow: 2 }, { width: 8, align: 'right' }, { width: 14 }, { width: 12, grow: 3 }];
+const SPECS: (ColumnSpec & { max?: number })[] = [{ width: 1 }, { width: 8, grow: 2, max: 60 }, { width: 7, align: 'right' }, { width: 7, max: 15 }, { width: 12, grow: 3 }];
 const HEADERS = ['', 'TAG', 'SIZE', 'UPDATED', 'PLATFORMS'];
 
 export function tagRows(list: TagList): TagRow[] {
@@ -30,18 +31,25 @@ export function platformsOf(list: TagList): string[] {
   return [...seen].sort();
 }
 
-export function tagHeader(width: number): string {
-  return renderColumns(HEADERS, layoutColumns(SPECS, width), SPECS).trimEnd();
-}
-
-export function tagRowText(row: TagRow, width: number, theme: Theme, now: number): string {
+export function tagCells(row: TagRow, theme: Theme, now: number): string[] {
   const d = row.detail;
-  const cells = [
+  return [
     row.installed ? theme.glyph.installed : '',
-    row.name,
+    sanitizeLine(row.name),
     d?.size != null ? formatBytes(d.size) : '',
     d?.lastUpdated ? formatAge(d.lastUpdated, now) : '',
-    d ? d.platforms.join(', ') : '',
+    d ? d.platforms.map(sanitizeLine).join(', ') : '',
   ];
-  return renderColumns(cells, layoutColumns(SPECS, width), SPECS, 1, theme.glyph.ellipsis);
+}
+
+export function tagWidths(cells: string[][], width: number): number[] {
+  return layoutToContent(SPECS, HEADERS, cells, width);
+}
+
+export function tagHeader(widths: number[]): string {
+  return renderColumns(HEADERS, widths, SPECS).trimEnd();
+}
+
+export function tagRowText(cells: string[], widths: number[], theme: Theme): string {
+  return renderColumns(cells, widths, SPECS, 1, theme.glyph.ellipsis);
 }
