@@ -63,7 +63,7 @@ export async function runTui(app: AppServices, io: TuiIo): Promise<number> {
         onQuit={(running) =>
           finish(
             0,
-            running > 0 ? `${running} download${running === 1 ? '' : 's'} go${running === 1 ? 'es' : ''} on in the background: \`stevedore image downloads\` shows them.` : undefined,
+            running > 0 ? `${running === 1 ? '1 download goes' : `${running} downloads go`} on in the background: \`stevedore image downloads\` shows ${running === 1 ? 'it' : 'them'}.` : undefined,
           )
         }
       />,

@@ -26,7 +26,7 @@ export function ConfirmDialog({ title, lines = [], force = false, theme, width, 
     },
     { modal: true },
   );
-  const w = Math.min(width, Math.max(40, title.length + 6));
+  const w = Math.min(width, Math.max(40, title.length + 6, ...lines.map((l) => l.length + 4)));
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.status.warning} paddingX={1} width={w}>
       <Text bold wrap="truncate-end">

@@ -1,0 +1,93 @@
+// The real, built TUI in a real pseudo-terminal (tmux) against the test world, driven with keys as a
+// person would: search a private registry, open its tags, download one, watch the progress, find the
+// image in Local, delete it.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWorld } from '../../world/harness.js';
+import { DEFAULT_THROTTLE, docker, setThrottle } from '../../world/index.js';
+import { BIN, assertBuilt, run, session } from '../engine/helpers.js';
+
+const SESSION = `stevedore-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-p', '-t', SESSION);
+}
+
+function keys(...k: string[]): void {
+  for (const key of k) tmux('send-keys', '-t', SESSION, key);
+}
+
+async function until(what: string, check: (s: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  const start = Date.now();
+  let last = '';
+  while (Date.now() - start < timeoutMs) {
+    last = screen();
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+}
+
+describeWorld('the TUI in a terminal', (world) => {
+  const s = session(world);
+  const slow = world.throttlingProxy.host;
+
+  beforeAll(async () => {
+    assertBuilt();
+    if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed for the end-to-end TUI test (apt-get install tmux)');
+    // A registry reached through the throttling proxy, so a download has a middle to watch.
+    const added = await run(s, ['registry', 'add', 'slow', '--url', `http://${slow}`, '--api', 'v2']);
+    expect(added.code, added.stderr).toBe(0);
+    await setThrottle(world, 200 * 1024);
+    const env = Object.entries(s.env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
+    tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', ...env, `${process.execPath} ${BIN}; echo EXITED=$?; sleep 600`);
+  });
+
+  afterAll(async () => {
+    spawnSync('tmux', ['kill-session', '-t', SESSION]);
+    await setThrottle(world, DEFAULT_THROTTLE);
+    await docker(world, ['rmi', '-f', `${slow}/team/multi:1.0`]);
+    rmSync(s.configDir, { recursive: true, force: true });
+  });
+
+  it('searches a private registry, downloads a tag with live progress, then deletes the image from Local', async () => {
+    await until('the depots', (t) => t.includes('1 Local') && t.includes('5 slow'));
+    keys('5');
+    await until('the registry catalog', (t) => t.includes(`${slow}/team/multi`));
+    keys('/');
+    await until('the search field', (t) => /search/.test(t));
+    for (const ch of 'multi') keys(ch);
+    await until('search results', (t) => t.includes(`${slow}/team/multi`) && !t.includes(`${slow}/team/alpha`));
+    keys('Enter', 'Down');
+    // `multi` matches team/multi and team/multiarch: the first is team/multi.
+    keys('Up', 'Enter');
+    await until('the tags screen', (t) => t.includes(`Tags of ${slow}/team/multi`) && /›\s+1\.0/.test(t));
+    keys('p');
+    await until('the download to start', (t) => t.includes(`downloading ${slow}/team/multi:1.0`));
+    keys('D');
+    const progress = await until('progress bars', (t) => /team\/multi:1\.0\s+(downloading|extracting)\s+[█▏▎▍▌▋▊▉]*░+\s+\d+%/.test(t) && /Downloading|Extracting/.test(t));
+    expect(progress).toMatch(/↓ 1 downloading \d+%/);
+    await until('the download to complete', (t) => /team\/multi:1\.0\s+complete/.test(t), 60_000);
+    keys('Escape', 'Escape', 'Escape', '1');
+    await until('the image in Local', (t) => t.includes(`${slow}/team/multi`) && /1\.0\s+1\.\d+ MB/.test(t));
+    // Select it and delete it.
+    const lines = screen().split('\n');
+    const row = lines.findIndex((l) => l.includes(`${slow}/team/multi `));
+    const first = lines.findIndex((l) => l.includes('›'));
+    for (let i = first; i < row; i++) keys('Down');
+    await until('the row selected', (t) => t.split('\n').some((l) => l.includes('›') && l.includes(`${slow}/team/multi `)));
+    keys('d');
+    await until('the delete question', (t) => t.includes(`Delete ${slow}/team/multi?`));
+    keys('y');
+    await until('the image gone', (t) => t.includes(`deleted ${slow}/team/multi:1.0`) && !t.split('\n').some((l) => l.includes(`${slow}/team/multi `)));
+    const local = await run(s, ['image', 'list', '--json']);
+    expect(local.stdout).not.toContain(`${slow}/team/multi"`);
+    keys('q');
+    await until('the app to end', (t) => t.includes('EXITED=0'));
+  });
+});
