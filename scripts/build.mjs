@@ -4,7 +4,7 @@
 import * as esbuild from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { inkIncrementalFix } from './ink-incremental-fix.mjs';
+import { bundlePatches } from './bundle-patches.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const empty = fileURLToPath(new URL('./empty-module.cjs', import.meta.url));
@@ -83,7 +83,7 @@ const options = {
   banner: {
     js: "import { createRequire as __stevedoreRequire } from 'node:module'; const require = __stevedoreRequire(import.meta.url);",
   },
-  plugins: [dropAjv, lazyBuiltins, inkIncrementalFix],
+  plugins: [dropAjv, lazyBuiltins, bundlePatches],
   logLevel: 'warning',
 };
 
