@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { EnvHttpProxyAgent, Pool, buildConnector, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, Pool, buildConnector, request } from './undici';
 import { AppError, BadResponse, Cancelled, TimedOut, Unreachable, UntrustedCertificate } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 
