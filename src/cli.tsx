@@ -2,6 +2,9 @@
 // Composition root: reads argv and the environment, builds the stores, clients and services
 // (lazily: a command loads only what it uses), then runs one command or opens the TUI.
 // This is the only file that names concrete classes.
+import nodeModule from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
 import { EXIT, type Io, Warnings } from './commands/output';
@@ -109,6 +112,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   return runProgram(program, ctx, argv);
+}
+
+// Node 22.1+ keeps the compiled code of the chunks on disk, so later starts skip most of the compile
+// (Node 20 has no such cache: a no-op there).
+const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+try {
+  enableCompileCache?.(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'stevedore', 'v8'));
+} catch {
+  // a read-only home: run without the cache
 }
 
 const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };

@@ -83,6 +83,17 @@ export interface TagList {
   details: TagDetail[];
 }
 
+/** What an image runs and how (the part of its config a person looks at). */
+export interface ImageRunConfig {
+  cmd: string[] | null;
+  entrypoint: string[] | null;
+  env: string[] | null;
+  exposedPorts: string[] | null;
+  labels: Record<string, string> | null;
+  workingDir: string | null;
+  user: string | null;
+}
+
 /** Remote inspect (without pulling): DESIGN.md "image inspect --remote". */
 export interface RemoteInspect {
   name: string;
@@ -98,15 +109,7 @@ export interface RemoteInspect {
   architecture: string;
   os: string;
   variant: string | null;
-  config: {
-    cmd: string[] | null;
-    entrypoint: string[] | null;
-    env: string[] | null;
-    exposedPorts: string[] | null;
-    labels: Record<string, string> | null;
-    workingDir: string | null;
-    user: string | null;
-  };
+  config: ImageRunConfig;
   layers: { digest: string; size: number; mediaType: string }[];
   /** Compressed bytes: config + layers. */
   size: number;

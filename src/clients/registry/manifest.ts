@@ -1,6 +1,7 @@
 // Manifests, indexes and image configs (Docker schema2 and OCI): media types, the Accept list, and
 // parsers that check the shape of what a registry sent before anything uses it.
 import { BadResponse, NotSupported } from '../../domain/errors';
+import type { ImageRunConfig } from '../../domain/images';
 import { isRecord, num, records, str, stringMap, strings, type JsonRecord } from './json';
 
 export const MEDIA = {
@@ -41,18 +42,11 @@ export type Manifest =
   | { kind: 'index'; mediaType: string; manifests: IndexEntry[] }
   | { kind: 'image'; mediaType: string; config: Descriptor; layers: Descriptor[] };
 
-export interface ImageConfig {
+export interface ImageConfig extends ImageRunConfig {
   architecture: string;
   os: string;
   variant: string | null;
   created: string | null;
-  cmd: string[] | null;
-  entrypoint: string[] | null;
-  env: string[] | null;
-  exposedPorts: string[] | null;
-  labels: Record<string, string> | null;
-  workingDir: string | null;
-  user: string | null;
 }
 
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;

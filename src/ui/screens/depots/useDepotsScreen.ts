@@ -8,7 +8,7 @@ import type { BannerMessage } from '../../components/ErrorBanner';
 import { useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
-import { useTextInput } from '../../hooks/useTextInput';
+import { useFilterField } from '../../hooks/useFilterField';
 import type { Scope } from '../../keys/bindings';
 import { type RemoteListResult, type UiServices, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
@@ -51,15 +51,10 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   const [tabIndex, setTabIndex] = useState(0);
   const tab: DepotTab = tabs[Math.min(tabIndex, tabs.length - 1)] ?? { key: 'local', kind: 'local', label: 'Local' };
   const [filters, setFilters] = useState<Record<string, string>>({});
-  const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState<LocalRepository | null>(null);
   const filter = filters[tab.key] ?? '';
-  const setFilter = useCallback((value: string) => setFilters((f) => ({ ...f, [tab.key]: value })), [tab.key]);
   const tabKey = tab.key;
-  const filterInput = useTextInput(
-    filter,
-    useCallback((update: (previous: string) => string) => setFilters((f) => ({ ...f, [tabKey]: update(f[tabKey] ?? '') })), [tabKey]),
-  );
+  const updateFilter = useCallback((update: (previous: string) => string) => setFilters((f) => ({ ...f, [tabKey]: update(f[tabKey] ?? '') })), [tabKey]);
 
   // Lists that filter as you type are fetched once; Docker Hub and private registries are searched.
   const serverFilter = tab.kind === 'dockerhub' || tab.kind === 'private' ? filter.trim() : '';
@@ -106,6 +101,9 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   }, [rows, filter]);
   const count = visible?.items.length ?? 0;
   const cursor = useListCursor(count, listHeight);
+  // The filter field: typing filters (or searches); Enter keeps it, Esc clears it.
+  const field = useFilterField({ value: filter, update: updateFilter, active, onChange: cursor.first });
+  const editing = field.editing;
 
   const switchTab = (index: number) => {
     if (index < 0 || index >= tabs.length) return;
@@ -177,7 +175,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
           switchTab(Number(key) - 1);
           return true;
         case 'list.filter':
-          setEditing(true);
+          field.open();
           return true;
         case 'list.open':
           open(false);
@@ -202,29 +200,6 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     { active: active && !editing && !confirmDelete },
   );
 
-  // The filter field: typing filters (or searches); Enter keeps it, Esc clears it.
-  useCommands(
-    ['filter'],
-    (command) => {
-      if (command === 'filter.submit') setEditing(false);
-      else if (command === 'filter.cancel') {
-        setFilter('');
-        setEditing(false);
-      } else return false;
-      cursor.first();
-      return true;
-    },
-    {
-      active: active && editing,
-      typing: true,
-      modal: true,
-      onText: (input, key) => {
-        filterInput.onText(input, key);
-        cursor.first();
-      },
-    },
-  );
-
   const badges = tabs.map((t) => {
     if (t.kind === 'dockerhub') {
       const last = t.key === tab.key ? rows : undefined;
@@ -240,7 +215,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     tabIndex,
     badges,
     filter,
-    filterCursor: filterInput.cursor,
+    filterCursor: field.cursor,
     editing,
     visible,
     total: rows?.items.length ?? 0,

@@ -1,7 +1,7 @@
 // Inspect output as lines: summary, config and layers, from a remote inspect or the engine's
 // inspect JSON. Every remote string is sanitised. Pure, so it is tested without rendering.
 import { formatBytes } from '../../../domain/format';
-import type { RemoteInspect } from '../../../domain/images';
+import type { ImageRunConfig, RemoteInspect } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
 
 export interface Line {
@@ -19,15 +19,7 @@ function list(values: readonly string[] | null | undefined): string {
   return values && values.length ? values.map((v) => sanitizeLine(v)).join(' ') : '-';
 }
 
-function configLines(c: {
-  cmd: string[] | null;
-  entrypoint: string[] | null;
-  env: string[] | null;
-  exposedPorts: string[] | null;
-  labels: Record<string, string> | null;
-  workingDir: string | null;
-  user: string | null;
-}): Line[] {
+function configLines(c: ImageRunConfig): Line[] {
   const lines: Line[] = [title('Config'), kv('Entrypoint', list(c.entrypoint)), kv('Cmd', list(c.cmd)), kv('WorkingDir', c.workingDir || '-'), kv('User', c.user || '-')];
   lines.push(kv('Ports', c.exposedPorts && c.exposedPorts.length ? c.exposedPorts.join(', ') : '-'));
   lines.push({ key: 'Env', text: c.env && c.env.length ? '' : '-' });

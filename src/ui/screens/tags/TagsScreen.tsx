@@ -9,7 +9,7 @@ import { VirtualList } from '../../components/VirtualList';
 import { useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
-import { useTextInput } from '../../hooks/useTextInput';
+import { useFilterField } from '../../hooks/useFilterField';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import type { InspectTarget } from '../inspect/target';
@@ -33,8 +33,6 @@ export interface TagsScreenProps {
 export function TagsScreen({ services, theme, width, height, image, registry, active, actions }: TagsScreenProps): React.JSX.Element {
   const query = useQuery(`${registry ?? ''}|${image.name}`, (signal) => services.remote.tags(image.name, registry, signal));
   const [filter, setFilter] = useState('');
-  const [editing, setEditing] = useState(false);
-  const filterInput = useTextInput(filter, setFilter);
   const [platformIndex, setPlatformIndex] = useState(-1); // -1: the default (engine's / setting)
   const all = useMemo(() => (query.data ? tagRows(query.data) : []), [query.data]);
   const rows = useMemo(() => filterTags(all, filter), [all, filter]);
@@ -47,6 +45,8 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
   const widths = useMemo(() => tagWidths(cells, width - 2), [cells, width]);
   const listHeight = Math.max(1, height - 4);
   const cursor = useListCursor(rows.length, listHeight);
+  const field = useFilterField({ value: filter, update: setFilter, active, onChange: cursor.first });
+  const editing = field.editing;
   const selected = rows[cursor.selected];
   const ref = selected ? `${image.name}:${selected.name}` : undefined;
 
@@ -66,7 +66,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           else setPlatformIndex((i) => (i + 1 >= platforms.length ? -1 : i + 1));
           return true;
         case 'list.filter':
-          setEditing(true);
+          field.open();
           return true;
         case 'list.refresh':
           query.reload();
@@ -77,26 +77,6 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
     },
     { active: active && !editing },
   );
-  useCommands(
-    ['filter'],
-    (command) => {
-      if (command === 'filter.cancel') setFilter('');
-      else if (command !== 'filter.submit') return false;
-      setEditing(false);
-      cursor.first();
-      return true;
-    },
-    {
-      active: active && editing,
-      typing: true,
-      modal: true,
-      onText: (input, key) => {
-        filterInput.onText(input, key);
-        cursor.first();
-      },
-    },
-  );
-
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
     ? `${rows.length === all.length ? all.length : `${rows.length} of ${all.length}`} tag${all.length === 1 ? '' : 's'}${installedCount ? `, ${installedCount} installed` : ''}`
@@ -111,7 +91,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
       </Text>
       <Box height={1}>
         {editing ? (
-          <TextField label="filter" value={filter} cursor={filterInput.cursor} focused theme={theme} />
+          <TextField label="filter" value={filter} cursor={field.cursor} focused theme={theme} />
         ) : (
           <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
         )}
