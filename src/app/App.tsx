@@ -211,7 +211,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
         <KeyHints scopes={hintScopes(screen, depotKind === 'local')} theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <StatusBar engine={engine.data} rate={services.status.hubRateLimit()} downloads={summary(downloads.downloads, theme.glyph.downloading)} theme={theme} width={width} />
+        <StatusBar engine={engine.data} rate={services.status.hubRateLimit()} downloads={summary(downloads.downloads, theme.glyph.downloading, theme.glyph.separator)} theme={theme} width={width} />
       </Box>
     </Box>
   );

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { truncate } from '../../domain/text';
 import type { Theme } from '../theme/theme';
 
 export interface BannerMessage {
@@ -15,7 +16,7 @@ export function ErrorBanner({ message, theme, width }: { message: BannerMessage 
   return (
     <Box width={width}>
       <Text color={color} bold={message.kind === 'error'} wrap="truncate-end">
-        {`${prefix} ${message.text}`}
+        {truncate(`${prefix} ${message.text}`, width, theme.glyph.ellipsis)}
       </Text>
     </Box>
   );

@@ -1,13 +1,14 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { formatBytes } from '../../domain/format';
+import { displayWidth, truncate } from '../../domain/text';
 import type { EngineStatus, RateLimitView } from '../services';
 import type { Theme } from '../theme/theme';
 
 /** `engine unix:///… · images 1.2 GB · Hub 87/100 · ↓ 2 downloading 45%` */
-export function statusParts(engine: EngineStatus | undefined, rate: RateLimitView | null, downloads: string): { text: string; tone: 'error' | 'muted' | 'running' }[] {
+export function statusParts(engine: EngineStatus | undefined, rate: RateLimitView | null, downloads: string, ellipsis = '…'): { text: string; tone: 'error' | 'muted' | 'running' }[] {
   const parts: { text: string; tone: 'error' | 'muted' | 'running' }[] = [];
-  if (!engine) parts.push({ text: 'engine: connecting…', tone: 'muted' });
+  if (!engine) parts.push({ text: `engine: connecting${ellipsis}`, tone: 'muted' });
   else if (!engine.reachable) parts.push({ text: `engine: ${engine.error ?? 'unreachable'}`, tone: 'error' });
   else {
     parts.push({ text: `engine ${engine.host}`, tone: 'muted' });
@@ -19,13 +20,22 @@ export function statusParts(engine: EngineStatus | undefined, rate: RateLimitVie
 }
 
 export function StatusBar({ engine, rate, downloads, theme, width }: { engine: EngineStatus | undefined; rate: RateLimitView | null; downloads: string; theme: Theme; width: number }): React.JSX.Element {
-  const parts = statusParts(engine, rate, downloads);
+  // Cut to the width here (with the theme's ellipsis): Ink's own truncation would add a '…'.
+  let room = width;
+  const shown: { text: string; tone: string }[] = [];
+  for (const [i, p] of statusParts(engine, rate, downloads, theme.glyph.ellipsis).entries()) {
+    const text = `${i ? theme.glyph.separator : ''}${p.text}`;
+    if (room <= 0) break;
+    const cut = truncate(text, room, theme.glyph.ellipsis);
+    shown.push({ text: cut, tone: p.tone });
+    room -= displayWidth(cut);
+  }
   return (
     <Box width={width}>
       <Text wrap="truncate-end">
-        {parts.map((p, i) => (
+        {shown.map((p, i) => (
           <Text key={i} color={p.tone === 'error' ? theme.status.error : p.tone === 'running' ? theme.status.running : theme.text.muted}>
-            {`${i ? ' · ' : ''}${p.text}`}
+            {p.text}
           </Text>
         ))}
       </Text>

@@ -18,11 +18,13 @@ export interface VirtualListProps {
   rowColor?: (index: number) => string | undefined;
   header?: string;
   empty?: string;
+  /** Colour of the empty text (an error says why the list is empty). */
+  emptyColor?: string | undefined;
   focused?: boolean;
 }
 
 export function VirtualList(props: VirtualListProps): React.JSX.Element {
-  const { count, selected, offset, height, width, theme, row, rowColor, header, empty, focused = true } = props;
+  const { count, selected, offset, height, width, theme, row, rowColor, header, empty, emptyColor, focused = true } = props;
   const lines: React.ReactNode[] = [];
   const end = Math.min(count, offset + height);
   for (let i = offset; i < end; i++) {
@@ -49,7 +51,7 @@ export function VirtualList(props: VirtualListProps): React.JSX.Element {
         </Text>
       )}
       {count === 0 ? (
-        <Text color={theme.text.muted}>{`  ${empty ?? 'nothing here'}`}</Text>
+        <Text color={emptyColor ?? theme.text.muted}>{`  ${empty ?? 'nothing here'}`}</Text>
       ) : (
         lines
       )}

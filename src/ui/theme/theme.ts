@@ -23,6 +23,7 @@ export interface Theme {
     arrowUp: string;
     arrowDown: string;
     star: string;
+    separator: string;
   };
 }
 
@@ -68,6 +69,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           arrowUp: '^',
           arrowDown: 'v',
           star: '*',
+          separator: ' | ',
         }
       : {
           barFull: '█',
@@ -84,6 +86,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           arrowUp: '▲',
           arrowDown: '▼',
           star: '★',
+          separator: ' · ',
         },
   };
 }

@@ -51,7 +51,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   let empty = 'nothing here';
   if (vm.error) empty = vm.error;
   else if (vm.needsSearch) empty = 'press / and type to search Docker Hub';
-  else if (!visible) empty = vm.loading ? 'loading…' : '';
+  else if (!visible) empty = vm.loading ? `loading${theme.glyph.ellipsis}` : '';
   else if (vm.filter) empty = `nothing matches "${vm.filter}"`;
   else if (vm.tab.kind === 'local') empty = 'no images on this engine yet: pick one in another depot and press p';
 
@@ -102,6 +102,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
           row={row}
           rowColor={rowColor}
           empty={empty}
+          emptyColor={vm.error ? theme.status.error : undefined}
           focused={active && !vm.editing}
         />
       )}

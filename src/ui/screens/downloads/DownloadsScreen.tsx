@@ -34,7 +34,7 @@ function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapsh
         <>
           <Text color={color}>{fit(d.status, 12)}</Text>
           <ProgressBar fraction={d.percent === null ? null : d.percent / 100} width={barW} theme={theme} />
-          <Text>{` ${percentText(d)} `}</Text>
+          <Text>{` ${percentText(d, theme.glyph.ellipsis)} `}</Text>
           <Text color={theme.text.muted}>{`${fit(speedText(d), 11, 'right')} ${fit(etaText(d), 6, 'right')}`}</Text>
         </>
       ) : (
@@ -118,7 +118,7 @@ export function DownloadsScreen({ services, view, theme, width, height, active, 
               <Text color={theme.text.muted}>{` ${bytesText(l.current, l.total)}`}</Text>
             </Text>
           ))}
-          {layers.length > layersShown ? <Text color={theme.text.muted}>{`    … ${layers.length - layersShown} more layers`}</Text> : null}
+          {layers.length > layersShown ? <Text color={theme.text.muted}>{`    ${theme.glyph.ellipsis} ${layers.length - layersShown} more layers`}</Text> : null}
         </Box>
       ) : null}
     </Box>

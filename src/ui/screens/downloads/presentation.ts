@@ -20,8 +20,8 @@ export function orderDownloads(all: readonly DownloadSnapshot[]): { active: Down
   return { active, history };
 }
 
-export function percentText(d: DownloadSnapshot): string {
-  return d.percent === null ? '  …' : `${String(d.percent).padStart(3)}%`;
+export function percentText(d: DownloadSnapshot, ellipsis = '…'): string {
+  return d.percent === null ? ellipsis.padStart(4) : `${String(d.percent).padStart(3)}%`;
 }
 
 export function speedText(d: DownloadSnapshot): string {
@@ -49,7 +49,7 @@ export function statusText(d: DownloadSnapshot): string {
 }
 
 /** `↓ 2 downloading 45% · 1 failed`, or '' when there is nothing to say. */
-export function summary(all: readonly DownloadSnapshot[], arrow: string): string {
+export function summary(all: readonly DownloadSnapshot[], arrow: string, separator = ' · '): string {
   const active = all.filter(isActive);
   const failed = all.filter((d) => d.status === 'failed').length;
   const parts: string[] = [];
@@ -59,5 +59,5 @@ export function summary(all: readonly DownloadSnapshot[], arrow: string): string
     parts.push(`${arrow} ${active.length} downloading${pct === null ? '' : ` ${pct}%`}`);
   }
   if (failed) parts.push(`${failed} failed`);
-  return parts.join(' · ');
+  return parts.join(separator);
 }

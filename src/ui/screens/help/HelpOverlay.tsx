@@ -1,6 +1,7 @@
 // The `?` overlay: every binding, generated from the key table, scrollable; it takes keys first.
 import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
+import { truncate } from '../../../domain/text';
 import { useCommands } from '../../hooks/inputRouter';
 import { helpSections } from '../../keys/help';
 import type { Theme } from '../../theme/theme';
@@ -32,7 +33,7 @@ export function HelpOverlay({ theme, width, height, onClose }: { theme: Theme; w
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.text.accent} paddingX={1} width={Math.min(width, 100)} height={Math.min(height, body + 3)}>
       <Text bold color={theme.text.title}>
-        Keys <Text color={theme.text.muted} bold={false}>{`  (${top + 1}-${Math.min(lines.length, top + body)} of ${lines.length}; ↑↓ scroll, Esc closes)`}</Text>
+        Keys <Text color={theme.text.muted} bold={false}>{`  (${top + 1}-${Math.min(lines.length, top + body)} of ${lines.length}; ${theme.ascii ? 'Up/Down' : '↑↓'} scroll, Esc closes)`}</Text>
       </Text>
       {lines.slice(top, top + body).map((l, i) =>
         l.title ? (
@@ -42,7 +43,7 @@ export function HelpOverlay({ theme, width, height, onClose }: { theme: Theme; w
         ) : (
           <Text key={i} wrap="truncate-end">
             <Text color={theme.text.accent}>{`  ${(l.keys ?? '').padEnd(keyWidth)}`}</Text>
-            <Text>{l.text}</Text>
+            <Text>{truncate(l.text, Math.min(width, 100) - keyWidth - 6, theme.glyph.ellipsis)}</Text>
           </Text>
         ),
       )}

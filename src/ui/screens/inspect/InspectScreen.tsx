@@ -3,6 +3,7 @@
 import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
 import type { BannerMessage } from '../../components/ErrorBanner';
+import { truncate } from '../../../domain/text';
 import { useCommands } from '../../hooks/inputRouter';
 import { useQuery } from '../../hooks/useQuery';
 import { type UiServices, errorText } from '../../services';
@@ -81,7 +82,7 @@ export function InspectScreen({ services, theme, width, height, target, active, 
         lines.slice(top, top + bodyHeight).map((line, i) => (
           <Text key={top + i} wrap="truncate-end" bold={line.tone === 'title'} color={line.tone === 'title' ? theme.text.accent : undefined}>
             {line.key !== undefined ? <Text color={theme.text.muted}>{`  ${line.key.padEnd(keyWidth)}`}</Text> : null}
-            {line.text}
+            {truncate(line.text, Math.max(1, width - (line.key !== undefined ? keyWidth + 2 : 0)), theme.glyph.ellipsis)}
           </Text>
         ))
       )}

@@ -56,7 +56,7 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
             {f.formError}
           </Text>
         ) : (
-          <Text color={theme.text.muted}>Enter tests and saves · Tab next field · Space toggles · Esc cancels</Text>
+          <Text color={theme.text.muted}>{['Enter tests and saves', 'Tab next field', 'Space toggles', 'Esc cancels'].join(theme.glyph.separator)}</Text>
         )}
       </Box>
     </Box>

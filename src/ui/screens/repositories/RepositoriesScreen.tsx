@@ -105,7 +105,7 @@ export function RepositoriesScreen({ services, theme, width, height, active, act
             const r = rows[i];
             return r ? renderColumns([r.name, r.registry ?? '(no registry)', r.inUse ? 'yes' : ''], widths, SPECS, 1, theme.glyph.ellipsis) : '';
           }}
-          empty={query.error !== undefined ? errorText(query.error) : query.data ? 'none yet: press a to add one' : query.loading ? 'loading…' : ''}
+          empty={query.error !== undefined ? errorText(query.error) : query.data ? 'none yet: press a to add one' : query.loading ? `loading${theme.glyph.ellipsis}` : ''}
           focused={active}
         />
       )}

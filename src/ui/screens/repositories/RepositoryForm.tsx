@@ -69,7 +69,7 @@ export function RepositoryForm({ services, editing, theme, width, onDone }: { se
             {error.text}
           </Text>
         ) : (
-          <Text color={theme.text.muted}>Enter saves (checks access first) · Tab next field · Esc cancels</Text>
+          <Text color={theme.text.muted}>{['Enter saves (checks access first)', 'Tab next field', 'Esc cancels'].join(theme.glyph.separator)}</Text>
         )}
       </Box>
     </Box>
