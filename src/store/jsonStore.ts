@@ -1,23 +1,42 @@
 // One JSON file in the settings directory, kept by `conf` (atomic writes, file mode), with the
 // behaviour DESIGN.md asks for and conf does not give: mode 0600 for the file and 0700 for the
-// directory, and a corrupt file moved aside (kept) with defaults restored and one warning.
+// directory, a corrupt file moved aside (kept) with defaults restored and one warning, entries that
+// cannot be used dropped with the file's original kept aside, and read-change-write under a lock
+// so two stevedore processes changing the file at once do not lose each other's change.
 import Conf from 'conf';
-import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
+
+/**
+ * Thrown by a validator when part of the file can be used: `value` is what can, `problems` says
+ * (one line each) what was dropped. The store keeps a copy of the file and carries on with `value`.
+ */
+export class PartlyValid<T> extends Error {
+  constructor(
+    readonly value: T,
+    readonly problems: string[],
+  ) {
+    super(problems.join('; '));
+  }
+}
 
 export interface JsonStoreOptions<T extends Record<string, unknown>> {
   dir: string;
   /** File name without `.json`. */
   name: string;
   defaults: () => T;
-  /** Returns the valid value, or throws (any error) when the file's content cannot be used. */
+  /** Returns the valid value, throws PartlyValid when only some of it is, or any error when none is. */
   validate: (raw: unknown) => T;
   /** Called once per recovery, with a one-line message. */
   warn: (message: string) => void;
 }
+
+const LOCK_WAIT_MS = 3_000;
+const LOCK_STALE_MS = 10_000;
 
 export class JsonStore<T extends Record<string, unknown>> {
   readonly path: string;
@@ -43,6 +62,7 @@ export class JsonStore<T extends Record<string, unknown>> {
     try {
       return this.options.validate(raw);
     } catch (error) {
+      if (error instanceof PartlyValid) return this.keepUsable(error as PartlyValid<T>);
       return this.recover(error);
     }
   }
@@ -53,11 +73,43 @@ export class JsonStore<T extends Record<string, unknown>> {
     tightenMode(this.path);
   }
 
-  /** Read, change, write. Returns what was written. */
+  /** Read, change, write, holding the file's lock. Returns what was written. */
   update(change: (current: T) => T): T {
-    const next = change(this.read());
-    this.write(next);
-    return next;
+    const release = this.lock();
+    try {
+      const next = change(this.read());
+      this.write(next);
+      return next;
+    } finally {
+      release();
+    }
+  }
+
+  /** An exclusive lock file beside the store (a stale one, from a process that died, is taken over). */
+  private lock(): () => void {
+    const path = `${this.path}.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        closeSync(openSync(path, 'wx', FILE_MODE));
+        return () => {
+          try {
+            unlinkSync(path);
+          } catch {
+            // already gone
+          }
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        try {
+          if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path);
+        } catch {
+          // released meanwhile
+        }
+        if (Date.now() > deadline) throw new Error(`${path} is held by another stevedore process; try again`);
+        sleep(20);
+      }
+    }
   }
 
   private openConf(): Conf<Record<string, unknown>> {
@@ -88,18 +140,50 @@ export class JsonStore<T extends Record<string, unknown>> {
     return fresh;
   }
 
+  /** Some entries could not be used: keep the original aside, go on with the rest. */
+  private keepUsable(partial: PartlyValid<T>): T {
+    if (existsSync(this.path)) {
+      const aside = this.asideName();
+      copyFileSync(this.path, aside);
+      chmodSync(aside, FILE_MODE);
+      this.options.warn(`${this.path}: ${partial.problems.join('; ')}; ignored them and kept the original file as ${aside}`);
+    }
+    this.write(partial.value);
+    return partial.value;
+  }
+
   private moveAside(error: unknown): void {
     if (!existsSync(this.path)) return;
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    const aside = `${this.path}.corrupt-${stamp}`;
+    const aside = this.asideName();
     renameSync(this.path, aside);
     const why = error instanceof SyntaxError ? 'not valid JSON' : 'not in the expected shape';
     this.options.warn(`${this.path} was ${why}; kept it as ${aside} and restored defaults`);
   }
+
+  /** `<file>.corrupt-<UTC time>-<random>`: two recoveries in one second never overwrite each other. */
+  private asideName(): string {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    return `${this.path}.corrupt-${stamp}-${randomBytes(3).toString('hex')}`;
+  }
 }
 
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The settings directory is private: created 0700, and tightened when it exists (if it is ours). */
 function ensurePrivateDir(dir: string): void {
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    return;
+  }
+  try {
+    const st = statSync(dir);
+    const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
+    if (st.isDirectory() && mine && (st.mode & 0o077) !== 0) chmodSync(dir, st.mode & 0o700);
+  } catch {
+    // not ours to change: writing will say so
+  }
 }
 
 /** A file holding secrets must not be readable by others, whoever created it. */

@@ -2,7 +2,7 @@
 // credentials (file mode 0600). The rules (Docker Hub fixed, unique names, URL checks, 409 when a
 // registry is still used) live in the registries/repositories services; this file only keeps data.
 import type { ApiVersion, Registry, SavedRepository } from '../domain/registry';
-import { JsonStore } from './jsonStore';
+import { JsonStore, PartlyValid } from './jsonStore';
 
 /** On-disk shape: the seed's field names. */
 interface StoredRegistry {
@@ -96,33 +96,37 @@ function validateFile(raw: unknown): RegistryFile {
   const registries = record.registries ?? [];
   const repositories = record.repositories ?? [];
   if (!Array.isArray(registries) || !Array.isArray(repositories)) throw new TypeError('registries and repositories must be lists');
-  return {
-    registries: registries.map((entry: unknown) => {
-      const r = asRecord(entry);
-      if (!isString(r.name) || !isString(r.url) || (r.version !== 'v1' && r.version !== 'v2')) throw new TypeError('bad registry entry');
-      return {
-        name: r.name,
-        url: r.url,
-        enable_trust_cert: r.enable_trust_cert === true,
-        username: isString(r.username) ? r.username : '',
-        password: isString(r.password) ? r.password : '',
-        version: r.version,
-        ...(isString(r.certificate_sha256) ? { certificate_sha256: r.certificate_sha256 } : {}),
-      };
-    }),
-    repositories: repositories.map((entry: unknown) => {
-      const r = asRecord(entry);
-      if (!isString(r.name)) throw new TypeError('bad repository entry');
-      return {
-        name: r.name,
-        username: isString(r.username) ? r.username : '',
-        password: isString(r.password) ? r.password : '',
-      };
-    }),
-  };
+  // One unusable entry must not take the others with it: keep what is valid, say what is not.
+  const problems: string[] = [];
+  const file: RegistryFile = { registries: [], repositories: [] };
+  registries.forEach((entry: unknown, i) => {
+    const r = isRecord(entry) ? entry : {};
+    if (!isString(r.name) || !isString(r.url) || (r.version !== 'v1' && r.version !== 'v2')) {
+      problems.push(`registry entry ${i + 1}${isString(r.name) ? ` ("${r.name}")` : ''} is not usable (it needs name, url and version v1|v2)`);
+      return;
+    }
+    file.registries.push({
+      name: r.name,
+      url: r.url,
+      enable_trust_cert: r.enable_trust_cert === true,
+      username: isString(r.username) ? r.username : '',
+      password: isString(r.password) ? r.password : '',
+      version: r.version,
+      ...(isString(r.certificate_sha256) ? { certificate_sha256: r.certificate_sha256 } : {}),
+    });
+  });
+  repositories.forEach((entry: unknown, i) => {
+    const r = isRecord(entry) ? entry : {};
+    if (!isString(r.name)) {
+      problems.push(`saved repository entry ${i + 1} has no name`);
+      return;
+    }
+    file.repositories.push({ name: r.name, username: isString(r.username) ? r.username : '', password: isString(r.password) ? r.password : '' });
+  });
+  if (problems.length > 0) throw new PartlyValid(file, problems);
+  return file;
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TypeError('entry must be an object');
-  return value as Record<string, unknown>;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

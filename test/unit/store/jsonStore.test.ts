@@ -34,7 +34,7 @@ describe('settings and registry files', () => {
     const store = new SettingsStore(dir, (w) => warnings.push(w));
     expect(store.all()).toEqual({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '' });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/settings\.json was not valid JSON; kept it as .*settings\.json\.corrupt-\d{8}T\d{6}Z and restored defaults/);
+    expect(warnings[0]).toMatch(/settings\.json was not valid JSON; kept it as .*settings\.json\.corrupt-\d{8}T\d{6}Z-[0-9a-f]{6} and restored defaults/);
     const aside = readdirSync(dir).filter((f) => f.startsWith('settings.json.corrupt-'));
     expect(aside).toHaveLength(1);
     expect(readFileSync(join(dir, aside[0]!), 'utf8')).toBe('{"http.timeout": 20, ');
@@ -46,12 +46,62 @@ describe('settings and registry files', () => {
 
   it('recovers a registries file of the wrong shape without losing it', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'registries.json'), JSON.stringify({ registries: [{ name: 'x' }] }));
+    writeFileSync(join(dir, 'registries.json'), JSON.stringify({ registries: 'nope' }));
     const warnings: string[] = [];
     const store = new RegistryStore(dir, (w) => warnings.push(w));
     expect(store.read()).toEqual({ registries: [], repositories: [] });
     expect(warnings[0]).toMatch(/not in the expected shape/);
     expect(readdirSync(dir).some((f) => f.startsWith('registries.json.corrupt-'))).toBe(true);
+  });
+
+  it('drops only the entries it cannot use, keeps the others and a copy of the original', () => {
+    const dir = tempDir();
+    const original = JSON.stringify({
+      registries: [
+        { name: 'good', url: 'https://good.example', version: 'v2', username: 'u', password: 'p', enable_trust_cert: false },
+        { name: 'bad', url: 'https://bad.example', version: 'v3' },
+      ],
+      repositories: [{ name: 'good.example/app', username: '', password: '' }, { nope: 1 }],
+    });
+    writeFileSync(join(dir, 'registries.json'), original);
+    const warnings: string[] = [];
+    const data = new RegistryStore(dir, (w) => warnings.push(w)).read();
+    expect(data.registries.map((r) => r.name)).toEqual(['good']);
+    expect(data.repositories.map((r) => r.name)).toEqual(['good.example/app']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/registry entry 2 \("bad"\) is not usable.*saved repository entry 2 has no name; ignored them and kept the original file as/);
+    const copies = readdirSync(dir).filter((f) => f.startsWith('registries.json.corrupt-'));
+    expect(copies).toHaveLength(1);
+    expect(readFileSync(join(dir, copies[0]!), 'utf8')).toBe(original);
+    expect(mode(join(dir, copies[0]!))).toBe(0o600);
+  });
+
+  it('tightens a settings directory that exists with looser rights', () => {
+    const dir = join(tempDir(), 'cfg');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    new SettingsStore(dir, () => undefined).all();
+    expect(mode(dir)).toBe(0o700);
+  });
+
+  it('does not lose changes made by several processes at once', async () => {
+    const dir = tempDir();
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import { RegistryStore } from ${JSON.stringify(new URL('../../../src/store/registryStore.ts', import.meta.url).pathname)};
+      const s = new RegistryStore(process.argv[1], () => {});
+      for (let i = 0; i < 5; i++) s.update((d) => ({ ...d, registries: [...d.registries, { name: process.argv[2] + i, url: 'https://' + process.argv[2] + i + '.example', trustCert: false, username: '', password: '', version: 'v2' }] }));
+    `;
+    const runs = ['a', 'b', 'c', 'd'].map(
+      (who) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir, who], { stdio: 'inherit' });
+          child.on('close', resolve);
+        }),
+    );
+    expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
+    const names = new RegistryStore(dir, () => undefined).read().registries.map((r) => r.name);
+    expect(names).toHaveLength(20);
   });
 
   it('resets a single bad setting to its default and keeps the others', () => {
