@@ -105,7 +105,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const stdout = process.stdout;
     if (io.stdin === stdin && io.stdout === stdout && stdin.isTTY && stdout.isTTY) {
       const { runTui } = await import('./app/tui');
-      return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env });
+      return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings);
     }
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());

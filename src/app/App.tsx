@@ -79,6 +79,9 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const engine = useQuery('engine-status', (signal) => services.status.engine(signal));
   const screen = currentScreen(nav);
 
+  // Warnings (engine unreachable while searching…) go to the banner, never onto the screen.
+  useEffect(() => services.warnings.subscribe((text) => setBanner({ kind: 'warning', text })), [services]);
+
   // The engine status (space used) follows image changes; no timer polls it.
   const { reload: reloadEngine } = engine;
   useEffect(() => services.local.watch(() => reloadEngine()), [services, reloadEngine]);

@@ -3,6 +3,7 @@
 import { render } from 'ink';
 import React from 'react';
 import type { AppServices } from '../services/index';
+import { sanitizeLine } from '../domain/sanitize';
 import { createTheme } from '../ui/theme/theme';
 import { App } from './App';
 import { createUiServices } from './uiServices';
@@ -18,8 +19,22 @@ export interface TuiIo {
   env: NodeJS.ProcessEnv;
 }
 
-export async function runTui(app: AppServices, io: TuiIo): Promise<number> {
-  const services = await createUiServices(app);
+/** Where warnings go while the app owns the screen (they would tear the frame on stderr). */
+export interface WarningRoute {
+  redirect(sink: ((message: string) => void) | null): void;
+}
+
+export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute): Promise<number> {
+  const listeners = new Set<(message: string) => void>();
+  warnings.redirect((message) => {
+    for (const l of listeners) l(message);
+  });
+  const services = await createUiServices(app, {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  });
   const theme = createTheme(io.env);
   let restored = false;
   let instance: ReturnType<typeof render> | undefined;
@@ -38,6 +53,7 @@ export async function runTui(app: AppServices, io: TuiIo): Promise<number> {
   return new Promise<number>((resolve) => {
     const finish = (code: number, message?: string) => {
       restore();
+      warnings.redirect(null);
       for (const [signal, handler] of handlers) process.off(signal, handler);
       process.off('uncaughtException', onCrash);
       process.off('unhandledRejection', onCrash);
@@ -49,7 +65,7 @@ export async function runTui(app: AppServices, io: TuiIo): Promise<number> {
     const handlers: [NodeJS.Signals, () => void][] = (['SIGTERM', 'SIGHUP', 'SIGINT'] as const).map((s) => [s, () => onSignal(s)]);
     for (const [signal, handler] of handlers) process.on(signal, handler);
     const onCrash = (error: unknown) => {
-      const text = error instanceof Error ? error.message : String(error);
+      const text = sanitizeLine(error instanceof Error ? error.message : String(error));
       finish(1, `error: unexpected error: ${text} (this is a bug; STEVEDORE_DEBUG=1 shows details)${io.env.STEVEDORE_DEBUG && error instanceof Error ? `\n${error.stack ?? ''}` : ''}`);
     };
     process.on('uncaughtException', onCrash);

@@ -32,7 +32,7 @@ function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void)
   };
 }
 
-export async function createUiServices(app: AppServices): Promise<UiServices & { close(): Promise<void> }> {
+export async function createUiServices(app: AppServices, warnings: UiServices['warnings']): Promise<UiServices & { close(): Promise<void> }> {
   const registries = await app.registries();
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
@@ -51,6 +51,7 @@ export async function createUiServices(app: AppServices): Promise<UiServices & {
   });
 
   return {
+    warnings,
     local: {
       list: async (signal) => (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }),
       inspect: async (ref) => (await engine()).images.inspect(ref),

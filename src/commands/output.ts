@@ -35,13 +35,19 @@ export const EXIT = { ok: 0, error: 1, usage: 2, cancelled: 130 } as const;
 /** Collects warnings; in human mode they are printed as they come. */
 export class Warnings {
   readonly list: string[] = [];
+  private override: ((message: string) => void) | null = null;
   constructor(private readonly sink?: (message: string) => void) {}
   add = (message: string): void => {
     const line = sanitizeLine(message);
+    if (this.override) return this.override(line);
     if (this.list.includes(line)) return;
     this.list.push(line);
     this.sink?.(line);
   };
+  /** Sends warnings somewhere else for a while (the full-screen app shows them in its banner). */
+  redirect(sink: ((message: string) => void) | null): void {
+    this.override = sink;
+  }
 }
 
 export class Output {

@@ -3,7 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../../package.json';
 import { InvalidInput } from '../domain/errors';
-import { sanitizeLine } from '../domain/sanitize';
+import { redactSecrets, sanitizeLine } from '../domain/sanitize';
 import type { CommandContext } from './context';
 import { EXIT, Output, reportError } from './output';
 
@@ -27,7 +27,7 @@ export function buildProgram(ctx: CommandContext, nouns: Register[]): Command {
         if (!json) io.stderr.write(s);
       },
       outputError: (s) => {
-        const message = sanitizeLine(s.replace(/^error:\s*/, ''));
+        const message = redactSecrets(sanitizeLine(s.replace(/^error:\s*/, '')));
         if (json) io.stdout.write(`${JSON.stringify({ error: { code: 400, message } })}\n`);
         else io.stderr.write(`error: ${message}\n`);
       },
@@ -51,7 +51,11 @@ export async function runProgram(program: Command, ctx: CommandContext, argv: st
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-        // A noun without a verb: its help went to stderr.
+        // A noun without a verb: its help went to stderr (in --json mode, say so on stdout instead).
+        if (ctx.json) {
+          const noun = argv.find((a) => !a.startsWith('-')) ?? '';
+          ctx.io.stdout.write(`${JSON.stringify({ error: { code: 400, message: `a verb is needed: see \`stevedore ${noun} --help\`` } })}\n`);
+        }
         return EXIT.usage;
       }
       return EXIT.usage;

@@ -1,7 +1,7 @@
 // Registries and saved (external) repositories: the domain model and its validation rules
 // (seed: Container Station registry API, Docker Cloud external repositories; DESIGN.md "Registries and repositories").
 import { InvalidInput } from './errors';
-import { sanitizeLine } from './sanitize';
+import { redactSecrets, sanitizeLine } from './sanitize';
 
 export type ApiVersion = 'v1' | 'v2';
 
@@ -54,18 +54,18 @@ export function normalizeRegistryUrl(input: string): string {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new InvalidInput(`invalid registry URL "${sanitizeLine(input)}"`);
+    throw new InvalidInput(`invalid registry URL "${redactSecrets(sanitizeLine(input))}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidInput(`invalid registry URL "${sanitizeLine(input)}": only http:// and https:// are supported`);
+    throw new InvalidInput(`invalid registry URL "${redactSecrets(sanitizeLine(input))}": only http:// and https:// are supported`);
   }
   if (url.username || url.password) {
     throw new InvalidInput('registry URL must not carry credentials (user:pass@); use --username and --password-stdin');
   }
   if ((url.pathname !== '/' && url.pathname !== '' && url.pathname !== '/v2/' && url.pathname !== '/v1/') || url.search || url.hash) {
-    throw new InvalidInput(`invalid registry URL "${sanitizeLine(input)}": give only scheme, host and port`);
+    throw new InvalidInput(`invalid registry URL "${redactSecrets(sanitizeLine(input))}": give only scheme, host and port`);
   }
-  if (!url.hostname) throw new InvalidInput(`invalid registry URL "${sanitizeLine(input)}": no host`);
+  if (!url.hostname) throw new InvalidInput(`invalid registry URL "${redactSecrets(sanitizeLine(input))}": no host`);
   return `${url.protocol}//${url.host}`;
 }
 

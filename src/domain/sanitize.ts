@@ -35,3 +35,13 @@ export function sanitizeDeep<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Hides what looks like a secret in text that echoes user input: `--password=…`-style options and
+ * credentials in URLs (`https://user:pass@host` → `https://***@host`).
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(--?[\w-]*(?:pass|token|secret|auth)[\w-]*)=([^\s'"]+)/gi, '$1=***')
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*:[^/@\s]*@/gi, '$1***@');
+}

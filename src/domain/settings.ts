@@ -1,7 +1,7 @@
 // The user's settings (DESIGN.md "Settings and environment"): one table with each key's type,
 // default, validation and description. `stevedore config list|get|set` and the store read it.
 import { InvalidInput } from './errors';
-import { sanitizeLine } from './sanitize';
+import { redactSecrets, sanitizeLine } from './sanitize';
 
 export interface Settings {
   /** File path or https URL of the selected catalog; empty = the shipped assets/catalog.json. */
@@ -54,7 +54,7 @@ export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
         try {
           url = new URL(t);
         } catch {
-          throw new InvalidInput(`invalid catalog URL "${sanitizeLine(t)}"`);
+          throw new InvalidInput(`invalid catalog URL "${redactSecrets(sanitizeLine(t))}"`);
         }
         if (url.protocol !== 'https:') throw new InvalidInput('catalog must be a file path or an https:// URL');
         if (url.username || url.password) throw new InvalidInput('catalog URL must not carry credentials');

@@ -2,6 +2,7 @@
 // services to it (src/app/uiServices.ts); screen tests pass fakes. Every remote call takes an
 // AbortSignal so a screen can drop a search the user has moved past.
 import type { AppError } from '../domain/errors';
+import { sanitizeLine } from '../domain/sanitize';
 import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../domain/images';
 import type { ApiVersion, Registry } from '../domain/registry';
 import type { ExternalStore } from './hooks/useStore';
@@ -88,10 +89,13 @@ export interface UiServices {
     engine(signal?: AbortSignal): Promise<EngineStatus>;
     hubRateLimit(): RateLimitView | null;
   };
+  /** Warnings that do not stop anything (engine unreachable during a search…): shown in the banner. */
+  warnings: { subscribe(listener: (message: string) => void): () => void };
 }
 
 /** A thrown value as one line for the error banner. */
 export function errorText(error: unknown): string {
   if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') return (error as AppError).describe();
-  return error instanceof Error ? error.message : String(error);
+  // Not one of ours: its text may come from anywhere, so it is cleaned like remote text.
+  return sanitizeLine(error instanceof Error ? error.message : String(error));
 }

@@ -149,6 +149,14 @@ describe('Depots screen', () => {
     await app.waitFor((f) => f.includes('bulk/img-1234') && !f.includes('bulk/img-1999'));
   });
 
+  it('shows warnings in the banner, not on the screen', async () => {
+    const { services, warn } = fakeServices({ local: [] });
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('no images on this engine yet'));
+    warn('cannot reach the engine at unix:///var/run/docker.sock; installed marks are unknown');
+    await app.waitFor((f) => f.includes('! cannot reach the engine at unix:///var/run/docker.sock; installed marks are unknown'));
+  });
+
   it('opens help from the key table and quits with q', async () => {
     const { services } = fakeServices({ local: [] });
     const app = renderApp(services);

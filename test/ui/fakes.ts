@@ -112,7 +112,14 @@ export function fakeServices(options: FakeOptions = {}) {
   const watchers = new Set<() => void>();
   let local = options.local ?? [];
 
+  const warningListeners = new Set<(message: string) => void>();
   const services: UiServices = {
+    warnings: {
+      subscribe: (listener) => {
+        warningListeners.add(listener);
+        return () => warningListeners.delete(listener);
+      },
+    },
     local: {
       list: async () => {
         if (local instanceof Error) throw local;
@@ -188,5 +195,5 @@ export function fakeServices(options: FakeOptions = {}) {
       hubRateLimit: () => ({ limit: 100, remaining: 87, resetAt: null }),
     },
   };
-  return { services, calls, downloads, engineChanged: () => watchers.forEach((w) => w()), registryData: () => data };
+  return { services, calls, downloads, engineChanged: () => watchers.forEach((w) => w()), registryData: () => data, warn: (m: string) => warningListeners.forEach((l) => l(m)) };
 }

@@ -70,6 +70,11 @@ describe('stevedore registry', () => {
     const usage = await runCli(dir, ['registry', 'add', 'x', '--url', 'https://x.example', '--password', 'oops', '--json']);
     expect(usage.code).toBe(2);
     expect(usage.json()).toEqual({ error: { code: 400, message: expect.stringMatching(/unknown option '--password'/) } });
+    const typo = await runCli(dir, ['registry', 'add', 'x', '--url', 'https://x.example', '--password=hunter2', '--json']);
+    expect(typo.stdout).not.toContain('hunter2');
+    expect(typo.json()).toEqual({ error: { code: 400, message: expect.stringMatching(/--password=\*\*\*/) } });
+    const inUrl = await runCli(dir, ['registry', 'add', 'x', '--url', 'https://bob:Secret1@ho st:5000']);
+    expect(inUrl.stderr).not.toContain('Secret1');
     const badApi = await runCli(dir, ['registry', 'add', 'x', '--url', 'https://x.example', '--api', 'v3']);
     expect(badApi.code).toBe(2);
     expect(badApi.stderr).toMatch(/--api must be one of v1, v2/);
@@ -130,6 +135,9 @@ describe('stevedore registry', () => {
     const help = await runCli(dir, ['registry', 'add', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--password-stdin/);
+    const bareJson = await runCli(dir, ['registry', '--json']);
+    expect(bareJson.code).toBe(2);
+    expect(bareJson.json()).toEqual({ error: { code: 400, message: 'a verb is needed: see `stevedore registry --help`' } });
     const unknown = await runCli(dir, ['registry', 'frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, InvalidInput } from '../../../src/domain/errors';
-import { sanitizeDeep, sanitizeLine, stripControl } from '../../../src/domain/sanitize';
+import { redactSecrets, sanitizeDeep, sanitizeLine, stripControl } from '../../../src/domain/sanitize';
 
 describe('remote text cannot drive the terminal', () => {
   const attacks: [string, string][] = [
@@ -35,5 +35,14 @@ describe('remote text cannot drive the terminal', () => {
     expect(e.describe()).toBe('bad thing red (try again)');
     expect(e.toJSON()).toEqual({ code: 400, message: 'bad thing red (try again)' });
     expect(e).toBeInstanceOf(AppError);
+  });
+});
+
+describe('echoed input never repeats a secret', () => {
+  it('hides password-like option values and URL credentials', () => {
+    expect(redactSecrets("unknown option '--password=hunter2'")).toBe("unknown option '--password=***'");
+    expect(redactSecrets('--registry-token=abc --name=x')).toBe('--registry-token=*** --name=x');
+    expect(redactSecrets('invalid registry URL "https://bob:Secret1@ho st:5000"')).toBe('invalid registry URL "https://***@ho st:5000"');
+    expect(redactSecrets('https://registry.example.com/v2/')).toBe('https://registry.example.com/v2/');
   });
 });
