@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { AppError, Unreachable } from '../../domain/errors';
 import { interrupted, readHistory } from './history';
-import type { WorkerPaths } from './paths';
+import { checkSharedSocketDir, type WorkerPaths } from './paths';
 import { encode, isActive, lineReader, parseRecord, type DownloadRecord, type Request } from './protocol';
 
 export interface SpawnedWorker {
@@ -19,6 +19,8 @@ export interface DownloadsClientOptions {
   startTimeoutMs?: number;
   /** How often a subscription without a worker looks for one (ms). */
   pollMs?: number;
+  /** Where a one-line warning goes (a downloads history that could not be used and was moved aside). */
+  warn?: (message: string) => void;
 }
 
 export type DownloadsListener = (all: DownloadRecord[]) => void;
@@ -127,7 +129,7 @@ export class DownloadsClient {
   /** Every download of every session; from the history file when no worker runs. */
   async list(): Promise<DownloadRecord[]> {
     const connection = await this.connect(false).catch(() => null);
-    if (!connection) return interrupted(readHistory(this.options.paths.history));
+    if (!connection) return interrupted(this.history());
     return records(await connection.request({ op: 'list' }));
   }
 
@@ -162,7 +164,7 @@ export class DownloadsClient {
       if (stopped) return;
       if (!connection) {
         all.clear();
-        for (const r of interrupted(readHistory(this.options.paths.history))) all.set(r.id, r);
+        for (const r of interrupted(this.history())) all.set(r.id, r);
         emit();
         timer = setTimeout(() => void attach(), this.options.pollMs ?? 1000);
         timer.unref();
@@ -259,8 +261,14 @@ export class DownloadsClient {
     return this.connecting;
   }
 
+  private history(): DownloadRecord[] {
+    return readHistory(this.options.paths.history, this.options.warn);
+  }
+
   private async open(spawn: boolean): Promise<Connection> {
-    const { socket, log } = this.options.paths;
+    const { socket, log, socketDir, sharedSocketDir } = this.options.paths;
+    // A socket in the shared temp directory is only trusted in this user's own private directory.
+    if (sharedSocketDir) checkSharedSocketDir(socketDir);
     try {
       return await Connection.open(socket);
     } catch (error) {

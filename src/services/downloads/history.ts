@@ -1,21 +1,54 @@
 // The downloads history of one worker (complete / failed / cancelled, and what was running), kept in
 // downloads-<engine key>.json in the settings directory (mode 0600), written atomically. A download
 // that was waiting or running when its worker died reads back as failed with error "interrupted".
+// A file that cannot be used is not overwritten: like the settings files, it is moved aside (kept as
+// `<file>.corrupt-<stamp>-<random>`) with one warning, and the history starts again from what could be read.
+import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isActive, parseRecord, type DownloadRecord } from './protocol';
 
 /** Finished downloads kept (the newest). */
 export const HISTORY_LIMIT = 100;
 
-export function readHistory(path: string): DownloadRecord[] {
-  let raw: unknown;
+export type Warn = (message: string) => void;
+
+/**
+ * The records in the history file (none when there is no file). Records are validated and their text
+ * cleaned of terminal controls (names, errors and details are shown to people). A file that is not
+ * JSON, not in the expected shape, or has malformed entries is moved aside and reported through `warn`;
+ * the valid entries of a partly broken file are written back.
+ */
+export function readHistory(path: string, warn: Warn = () => undefined): DownloadRecord[] {
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    moveAside(path, `could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'started a new one', warn);
     return [];
   }
-  const list = raw && typeof raw === 'object' && Array.isArray((raw as { downloads?: unknown }).downloads) ? (raw as { downloads: unknown[] }).downloads : [];
-  return list.map(parseRecord).filter((r): r is DownloadRecord => r !== null);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    moveAside(path, 'is not valid JSON', 'started a new one', warn);
+    return [];
+  }
+  const list = raw && typeof raw === 'object' && Array.isArray((raw as { downloads?: unknown }).downloads) ? (raw as { downloads: unknown[] }).downloads : null;
+  if (!list) {
+    moveAside(path, 'is not in the expected shape', 'started a new one', warn);
+    return [];
+  }
+  const records = list.map(parseRecord).filter((r): r is DownloadRecord => r !== null);
+  const dropped = list.length - records.length;
+  if (dropped > 0 && moveAside(path, `has ${dropped} malformed entr${dropped === 1 ? 'y' : 'ies'}`, 'kept the valid ones', warn)) {
+    try {
+      writeHistory(path, records);
+    } catch {
+      // the worker writes it on its next change
+    }
+  }
+  return records;
 }
 
 /** What a dead worker left: anything still active is failed, "interrupted". */
@@ -29,7 +62,31 @@ export function writeHistory(path: string, records: DownloadRecord[]): void {
   const kept = new Set(records.filter((r) => !isActive(r.status)).slice(-HISTORY_LIMIT));
   // Finished entries do not need their layers.
   const downloads = records.filter((r) => isActive(r.status) || kept.has(r)).map((r) => (isActive(r.status) ? r : { ...r, layers: [] }));
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
   writeFileSync(tmp, `${JSON.stringify({ version: 1, downloads })}\n`, { mode: 0o600 });
   renameSync(tmp, path);
+}
+
+/** Files that could not be moved aside, warned about once per process (the client re-reads every second). */
+const stuck = new Set<string>();
+
+/**
+ * Moves a history file that cannot be used out of the way, under a name no other recovery takes (the
+ * second and a random suffix), and warns once. False when it was gone already (another process moved it).
+ */
+function moveAside(path: string, why: string, outcome: string, warn: Warn): boolean {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const aside = `${path}.corrupt-${stamp}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (!stuck.has(path)) warn(`the downloads history ${path} ${why} and could not be moved aside (${code ?? String(error)})`);
+    stuck.add(path);
+    return false;
+  }
+  stuck.delete(path);
+  warn(`the downloads history ${path} ${why}; kept it as ${aside} and ${outcome}`);
+  return true;
 }

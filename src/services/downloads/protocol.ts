@@ -4,6 +4,7 @@
 // No secret crosses the socket: the worker resolves credentials itself (same user, same settings).
 import type { ErrorCode } from '../../domain/errors';
 import type { DownloadSnapshot, DownloadStatus, LayerProgress } from '../../domain/images';
+import { sanitizeLine } from '../../domain/sanitize';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -29,6 +30,9 @@ export interface Hello {
 export type Reply = { re: number; ok: true; result: unknown } | { re: number; ok: false; error: { code: number; message: string } };
 
 const STATUSES: readonly DownloadStatus[] = ['waiting', 'downloading', 'extracting', 'complete', 'failed', 'cancelled'];
+const ERROR_CODES: readonly ErrorCode[] = [400, 401, 403, 404, 409, 429, 495, 499, 501, 502, 503, 504];
+/** Longest text kept from a record (an error message is one line; anything longer is cut). */
+const MAX_TEXT = 2000;
 export const ACTIVE_STATUSES: readonly DownloadStatus[] = ['waiting', 'downloading', 'extracting'];
 
 export function isActive(status: DownloadStatus): boolean {
@@ -98,38 +102,56 @@ export function parseRequest(message: Record<string, unknown>): { id: number; re
   }
 }
 
-/** Validates a download record (from the worker or the history file); null when malformed. */
+/**
+ * Validates a download record (from the worker or the history file); null when malformed. Its text is
+ * cleaned of terminal controls and folded to one line: names, errors and details are shown to people,
+ * and a history file is only as trustworthy as whatever last wrote it.
+ */
 export function parseRecord(value: unknown): DownloadRecord | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const r = value as Record<string, unknown>;
-  if (typeof r.id !== 'string' || typeof r.name !== 'string' || typeof r.ref !== 'string') return null;
+  const id = textOrNull(r.id);
+  const name = textOrNull(r.name);
+  const ref = textOrNull(r.ref);
+  if (!id || name === null || ref === null) return null;
   if (typeof r.status !== 'string' || !(STATUSES as readonly string[]).includes(r.status)) return null;
   return {
-    id: r.id,
-    name: r.name,
-    ref: r.ref,
-    platform: typeof r.platform === 'string' ? r.platform : null,
+    id,
+    name,
+    ref,
+    platform: textOrNull(r.platform),
     status: r.status as DownloadStatus,
     percent: intOrNull(r.percent),
-    detail: typeof r.detail === 'string' ? r.detail : '',
+    detail: textOrNull(r.detail) ?? '',
     current: numOrNull(r.current),
     total: numOrNull(r.total),
     speed: numOrNull(r.speed),
     eta: numOrNull(r.eta),
     layers: Array.isArray(r.layers) ? r.layers.map(parseLayer).filter((l): l is LayerProgress => l !== null) : [],
-    error: typeof r.error === 'string' ? r.error : null,
-    errorCode: typeof r.errorCode === 'number' ? (r.errorCode as ErrorCode) : null,
-    digest: typeof r.digest === 'string' ? r.digest : null,
-    startedAt: typeof r.startedAt === 'string' ? r.startedAt : new Date(0).toISOString(),
-    finishedAt: typeof r.finishedAt === 'string' ? r.finishedAt : null,
+    error: textOrNull(r.error),
+    errorCode: typeof r.errorCode === 'number' && (ERROR_CODES as readonly number[]).includes(r.errorCode) ? (r.errorCode as ErrorCode) : null,
+    digest: textOrNull(r.digest),
+    startedAt: timeOrNull(r.startedAt) ?? new Date(0).toISOString(),
+    finishedAt: timeOrNull(r.finishedAt),
   };
 }
 
 function parseLayer(value: unknown): LayerProgress | null {
   if (value === null || typeof value !== 'object') return null;
   const r = value as Record<string, unknown>;
-  if (typeof r.id !== 'string' || typeof r.status !== 'string') return null;
-  return { id: r.id, status: r.status, current: numOrNull(r.current), total: numOrNull(r.total) };
+  const id = textOrNull(r.id);
+  if (id === null || typeof r.status !== 'string') return null;
+  return { id, status: sanitizeLine(r.status.slice(0, MAX_TEXT)), current: numOrNull(r.current), total: numOrNull(r.total) };
+}
+
+/** A string as one clean line (null when not a string). */
+function textOrNull(value: unknown): string | null {
+  return typeof value === 'string' ? sanitizeLine(value.slice(0, MAX_TEXT)) : null;
+}
+
+/** An ISO date-time as written by the worker (anything else is not kept). */
+function timeOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value)) ? sanitizeLine(value) : null;
 }
 
 function numOrNull(value: unknown): number | null {

@@ -20,6 +20,8 @@ export interface WorkerOptions {
   /** Builds the manager with the history read from disk and the function that saves it. */
   createManager: (history: DownloadRecord[], persist: (all: DownloadRecord[]) => void) => DownloadManager;
   log: (line: string) => void;
+  /** A one-line warning (a history file that could not be used); default: the log. */
+  warn?: (message: string) => void;
   /** A process of its own (default): private umask, SIGHUP/SIGINT ignored, SIGTERM ends it. Off in tests. */
   standalone?: boolean;
 }
@@ -29,12 +31,17 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
   const { paths, log } = options;
   const standalone = options.standalone ?? true;
   if (standalone) process.umask(0o077);
-  ensurePrivateDirs(paths);
+  try {
+    ensurePrivateDirs(paths);
+  } catch (error) {
+    log(`cannot start: ${isAppError(error) ? error.describe() : String(error)}`);
+    throw error;
+  }
   if (!claimLock(paths.lock)) {
     log(`another worker holds ${paths.lock}; exiting`);
     return 0;
   }
-  const history = interrupted(readHistory(paths.history));
+  const history = interrupted(readHistory(paths.history, options.warn ?? ((message) => log(`warning: ${message}`))));
   writeHistory(paths.history, history);
   const manager = options.createManager(history, (all) => {
     try {

@@ -2,6 +2,7 @@
 // directly and through the ssh connection helper (a fake `ssh` on PATH that bridges to the socket).
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,4 +157,125 @@ describe('EngineClient', () => {
   it('exports TimedOut for a ping that never answers', () => {
     expect(new TimedOut('x').code).toBe(504);
   });
+});
+
+// An engine that accepts connections and never answers, and one whose streams break half-way.
+describe('EngineClient timeouts and broken connections', () => {
+  let silentSocket: string;
+  let silent: net.Server;
+  const held = new Set<net.Socket>();
+  let brokenSocket: string;
+  let broken: http.Server;
+
+  beforeAll(async () => {
+    silentSocket = join(dir, 'silent.sock');
+    silent = net.createServer((s) => {
+      held.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => held.delete(s));
+    });
+    await new Promise<void>((r) => silent.listen(silentSocket, r));
+    brokenSocket = join(dir, 'broken.sock');
+    broken = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/_ping') return void res.end('OK');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (url.pathname === '/events') res.write('{"Type":"image","Action":"pull"}\n');
+      else if (url.pathname === '/images/create' && url.searchParams.get('tag') === 'slow') {
+        // A long pull that keeps talking: slower in total than the request timeout, and that is fine.
+        let n = 0;
+        const tick = setInterval(() => {
+          res.write(`{"status":"Downloading","id":"l","n":${++n}}\r\n`);
+          if (n === 6) {
+            clearInterval(tick);
+            res.end();
+          }
+        }, 60);
+        return;
+      } else res.write('{"status":"Pulling from library/redis","id":"7"}\r\n');
+      setTimeout(() => req.socket.destroy(), 30);
+    });
+    await new Promise<void>((r) => broken.listen(brokenSocket, r));
+  });
+
+  afterAll(async () => {
+    for (const s of held) s.destroy();
+    await Promise.all([new Promise((r) => silent.close(r)), new Promise((r) => broken.close(r))]);
+  });
+
+  const silentClient = (env: NodeJS.ProcessEnv = {}, options: { timeoutMs?: number; slowTimeoutMs?: number } = { timeoutMs: 150, slowTimeoutMs: 150 }) =>
+    new EngineClient(parseHost(`unix://${silentSocket}`, 'DOCKER_HOST', null), env, options);
+
+  it('gives up on a listing the engine never answers: TimedOut (504) naming the engine and the wait', async () => {
+    const started = Date.now();
+    const error = await silentClient().listImages().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimedOut);
+    expect((error as TimedOut).code).toBe(504);
+    expect((error as TimedOut).message).toBe(`the engine at unix://${silentSocket} did not answer within 0.15 s`);
+    expect(Date.now() - started).toBeLessThan(2000);
+  }, 5000);
+
+  it('times out every request that answers once: containers, version, inspect, remove, prune, df, ping', async () => {
+    const c = silentClient();
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['containers', () => c.listContainers()],
+      ['version', () => c.version()],
+      ['inspect', () => c.inspectImage('redis:7')],
+      ['remove', () => c.removeImage('redis:7', false)],
+      ['prune', () => c.pruneImages(false)],
+      ['df', () => c.diskUsage()],
+      ['ping', () => c.ping()],
+    ];
+    for (const [what, call] of calls) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error, what).toBeInstanceOf(TimedOut);
+    }
+  }, 10_000);
+
+  it('reads DOCKER_CLIENT_TIMEOUT (seconds) from its environment', async () => {
+    const c = silentClient({ DOCKER_CLIENT_TIMEOUT: '0.2' }, {});
+    expect(c.timeoutMs).toBe(200);
+    const error = await c.listImages().catch((e: unknown) => e);
+    expect((error as TimedOut).message).toMatch(/did not answer within 0\.2 s$/);
+    expect(new EngineClient(parseHost(`unix://${silentSocket}`, 'DOCKER_HOST', null), { DOCKER_CLIENT_TIMEOUT: 'soon' }).timeoutMs).toBe(30_000);
+  }, 5000);
+
+  it("ends sooner with the caller's own cancellation (an AbortError, not a timeout)", async () => {
+    const ctl = new AbortController();
+    const pending = silentClient({}, { timeoutMs: 5000 }).listImages(ctl.signal);
+    setTimeout(() => ctl.abort(), 50);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  }, 3000);
+
+  it('reports an events stream the engine never starts, so the watch can retry', async () => {
+    const error = await silentClient()
+      .events(() => undefined, new AbortController().signal)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimedOut);
+  }, 3000);
+
+  it('fails an events stream whose connection breaks', async () => {
+    const seenEvents: string[] = [];
+    const c = new EngineClient(parseHost(`unix://${brokenSocket}`, 'DOCKER_HOST', null), {}, { timeoutMs: 100 });
+    const error = await c.events((e) => seenEvents.push(e.action), new AbortController().signal).catch((e: unknown) => e);
+    expect(seenEvents).toEqual(['pull']);
+    expect(error).toBeInstanceOf(Unreachable);
+    expect((error as Unreachable).message).toBe(`the connection to the engine at unix://${brokenSocket} broke during the events`);
+  }, 3000);
+
+  it('fails a pull stream whose connection breaks, and lets a long pull run past the request timeout', async () => {
+    const c = new EngineClient(parseHost(`unix://${brokenSocket}`, 'DOCKER_HOST', null), {}, { timeoutMs: 100 });
+    const got: unknown[] = [];
+    const reading = (async () => {
+      for await (const line of await c.pull({ fromImage: 'redis', tag: '7' }, new AbortController().signal)) got.push(line);
+    })();
+    const error = await reading.catch((e: unknown) => e);
+    expect(got).toEqual([{ status: 'Pulling from library/redis', id: '7' }]);
+    expect(error).toBeInstanceOf(Unreachable);
+    expect((error as Unreachable).message).toBe(`the connection to the engine at unix://${brokenSocket} broke during the pull`);
+
+    const long: unknown[] = [];
+    for await (const line of await c.pull({ fromImage: 'redis', tag: 'slow' }, new AbortController().signal)) long.push(line);
+    expect(long).toHaveLength(6);
+  }, 5000);
 });

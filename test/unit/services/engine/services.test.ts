@@ -1,11 +1,15 @@
 // The engine services over a scripted EngineClient: error mapping (404 in the seed's words, 409 naming the
 // containers, pull failures with hints), --registry resolution, and the engine platform.
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Conflict, InvalidInput, InvalidReference, NotFound } from '../../../../src/domain/errors';
+import { Conflict, InvalidInput, InvalidReference, NotFound, TimedOut } from '../../../../src/domain/errors';
 import { type EngineClient, EngineRequestError } from '../../../../src/clients/engine/index';
 import { pullError } from '../../../../src/services/engine/errors';
 import { LocalImageService, engineName } from '../../../../src/services/engine/images';
-import { onRegistry, platformOf } from '../../../../src/services/engine/index';
+import { createEngineServices, onRegistry, platformOf } from '../../../../src/services/engine/index';
 import { authFor } from '../../../../src/services/engine/pull';
 
 function fakeClient(overrides: Partial<Record<keyof EngineClient, unknown>>): () => Promise<EngineClient> {
@@ -126,4 +130,41 @@ describe('platformOf and authFor', () => {
     expect(authFor({ kind: 'basic', username: 'u', password: 'p', source: 's' }, 'docker.io')).toEqual({ username: 'u', password: 'p', serveraddress: 'https://index.docker.io/v1/' });
     expect(authFor({ kind: 'identitytoken', username: '', token: 't', source: 's' }, 'r:5000')).toEqual({ identitytoken: 't', serveraddress: 'r:5000' });
   });
+});
+
+describe('an engine that accepts the connection but never answers', () => {
+  it('ends `image list` (listLocal) and `info` with a TimedOut instead of hanging', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sd-silent-'));
+    const socket = join(dir, 'engine.sock');
+    const held = new Set<net.Socket>();
+    const server = net.createServer((s) => {
+      held.add(s);
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(socket, r));
+    try {
+      const services = createEngineServices({
+        env: { DOCKER_HOST: `unix://${socket}`, DOCKER_CLIENT_TIMEOUT: '0.2', HOME: dir },
+        configDir: join(dir, 'cfg'),
+        settings: () => ({}) as never,
+        credentials: { resolve: async () => undefined },
+        registries: () => ({ get: () => ({}) as never }),
+        warn: () => undefined,
+        workerCommand: { execPath: process.execPath, args: [] },
+      });
+      const error = await services.images.listLocal().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimedOut);
+      expect((error as TimedOut).toJSON()).toEqual({
+        code: 504,
+        message: `the engine at unix://${socket} did not answer within 0.2 s (is dockerd stuck? DOCKER_CLIENT_TIMEOUT (seconds) sets a longer wait)`,
+      });
+      const info = await services.info();
+      expect(info).toMatchObject({ reachable: false, error: { code: 504 } });
+      expect(await services.installedIndex()).toBeNull();
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 10_000);
 });
