@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/unit/**/*.test.tsx', 'test/ui/**/*.test.tsx', 'test/ui/**/*.test.ts'],
           environment: 'node',
+          // Screen tests wait for frames; on a loaded 2-core CI machine that can take seconds.
+          testTimeout: 30_000,
         },
       },
       {

@@ -47,7 +47,7 @@ export function renderApp(services: UiServices, options: { env?: Record<string, 
         await waitFor(() => frame().includes(expected), () => `field to show "${expected}"; last frame:\n${frame()}`);
       }
     },
-    waitFor: (predicate: (frame: string) => boolean, what = 'frame', timeoutMs = 3000) => waitFor(() => predicate(frame()), () => `${what}; last frame:\n${frame()}`, timeoutMs),
+    waitFor: (predicate: (frame: string) => boolean, what = 'frame', timeoutMs = 10_000) => waitFor(() => predicate(frame()), () => `${what}; last frame:\n${frame()}`, timeoutMs),
   };
 }
 
@@ -55,7 +55,7 @@ export function tick(ms = 5): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-export async function waitFor(check: () => boolean, describe: () => string, timeoutMs = 3000): Promise<void> {
+export async function waitFor(check: () => boolean, describe: () => string, timeoutMs = 10_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${describe()}`);

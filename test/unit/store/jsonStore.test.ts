@@ -102,7 +102,7 @@ describe('settings and registry files', () => {
     expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
     const names = new RegistryStore(dir, () => undefined).read().registries.map((r) => r.name);
     expect(names).toHaveLength(20);
-  });
+  }, 60_000);
 
   it('resets a single bad setting to its default and keeps the others', () => {
     const dir = tempDir();
