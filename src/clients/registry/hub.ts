@@ -3,8 +3,10 @@
 // is re-based on the configured base URL (STEVEDORE_HUB_API) so nothing is ever sent to another origin.
 // The X-RateLimit-* headers of every answer are passed on for the UI.
 import { BadResponse, NotFound } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
 import { parseRateLimit, type RateLimit } from './headers';
 import { num, records, str } from './json';
+import { isDigest } from './manifest';
 import { isSuccess, readObject, statusError } from './responses';
 import { headerValue, type HttpResponse, type Transport } from './transport';
 
@@ -58,12 +60,12 @@ export class DockerHubClient {
         const name = str(r.name);
         if (!name) continue;
         out.push({
-          namespace: str(r.namespace) ?? namespace,
+          namespace: sanitizeLine(str(r.namespace) ?? namespace),
           name,
           description: str(r.description) ?? '',
           starCount: num(r.star_count) ?? 0,
           pullCount: num(r.pull_count) ?? null,
-          lastUpdated: str(r.last_updated) ?? null,
+          lastUpdated: line(str(r.last_updated)),
         });
       }
       return opts.max === undefined || out.length < opts.max;
@@ -87,7 +89,11 @@ export class DockerHubClient {
     return out;
   }
 
-  /** A `next` link as Hub sends it (absolute https://hub.docker.com/… or relative), on our base origin. */
+  /**
+   * A `next` link as Hub sends it (absolute https://hub.docker.com/… or relative), on our base: same path
+   * and query, on the base origin, under the base path prefix (`http://host/hub` keeps `/hub`) when the
+   * link does not carry it already.
+   */
   rebase(next: string, current: URL): URL {
     let target: URL;
     try {
@@ -95,10 +101,9 @@ export class DockerHubClient {
     } catch {
       throw new BadResponse(`Docker Hub sent an invalid next-page link`);
     }
-    if (target.origin === this.base.origin) return target;
-    // An absolute link to the real Hub (or anywhere else): same path and query, on our base.
     const prefix = this.base.pathname.replace(/\/+$/, '');
-    const path = prefix && !target.pathname.startsWith(`${prefix}/`) ? `${prefix}${target.pathname}` : target.pathname;
+    const carried = target.origin === this.base.origin && (!prefix || target.pathname === prefix || target.pathname.startsWith(`${prefix}/`));
+    const path = carried ? target.pathname : `${prefix}${target.pathname}`;
     return new URL(`${path}${target.search}`, this.base.origin);
   }
 
@@ -143,10 +148,10 @@ export function hubTag(t: Record<string, unknown>): HubTag | undefined {
   if (!name) return undefined;
   const platforms: string[] = [];
   for (const image of records(t.images)) {
-    const os = str(image.os);
-    const arch = str(image.architecture);
+    const os = line(str(image.os));
+    const arch = line(str(image.architecture));
     if (!os || !arch || os === 'unknown' || arch === 'unknown') continue;
-    const variant = str(image.variant);
+    const variant = line(str(image.variant));
     const p = `${os}/${arch}${variant ? `/${variant}` : ''}`;
     if (!platforms.includes(p)) platforms.push(p);
   }
@@ -154,8 +159,15 @@ export function hubTag(t: Record<string, unknown>): HubTag | undefined {
   return {
     name,
     size: num(t.full_size) ?? null,
-    lastUpdated: str(t.last_updated) ?? null,
-    digest: digest ?? null,
+    lastUpdated: line(str(t.last_updated)),
+    // Only a digest by the grammar; anything else (escape sequences, text) is dropped.
+    digest: digest !== undefined && isDigest(digest) ? digest : null,
     platforms,
   };
+}
+
+/** Remote text as one sanitised line, or null when nothing is left. */
+function line(text: string | undefined): string | null {
+  const clean = text === undefined ? '' : sanitizeLine(text);
+  return clean ? clean : null;
 }

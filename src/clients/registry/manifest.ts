@@ -51,6 +51,11 @@ export interface ImageConfig extends ImageRunConfig {
 
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 
+/** A digest by the OCI grammar (`algorithm:encoded`); nothing else (no spaces, no control characters). */
+export function isDigest(value: string): boolean {
+  return value.length <= 1024 && DIGEST.test(value);
+}
+
 function descriptor(value: JsonRecord, where: string): Descriptor {
   const digest = str(value.digest);
   const size = num(value.size);

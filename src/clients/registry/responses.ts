@@ -85,18 +85,21 @@ export function statusError(res: HttpResponse, ctx: StatusContext): AppError {
   return new BadResponse(`${host} answered HTTP ${status} for ${ctx.what}${said}`);
 }
 
-export function rateLimited(res: HttpResponse, host = hostOf(res)): RateLimited {
-  const seconds = retryAfterSeconds(res.headers);
-  if (seconds === undefined) return new RateLimited(`${host} is rate-limiting requests; retry later`, undefined);
-  const at = new Date(Date.now() + seconds * 1000);
-  const clock = at.toISOString().slice(11, 19);
+export function rateLimited(res: HttpResponse, host = hostOf(res), now = Date.now()): RateLimited {
+  const seconds = retryAfterSeconds(res.headers, now);
+  const at = seconds === undefined ? undefined : new Date(now + seconds * 1000);
+  if (seconds === undefined || !at || Number.isNaN(at.getTime())) return new RateLimited(`${host} is rate-limiting requests; retry later`, undefined);
+  // The time of day is enough within a day; further out, the date too.
+  const iso = at.toISOString();
+  const clock = seconds < 86_400 ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
   return new RateLimited(`${host} is rate-limiting requests; retry in ${describeSeconds(seconds)} (after ${clock} UTC)`, seconds);
 }
 
 function describeSeconds(s: number): string {
   if (s < 120) return `${s} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
-  return `${Math.round(s / 360) / 10} h`;
+  if (s < 172_800) return `${Math.round(s / 360) / 10} h`;
+  return `${Math.round(s / 8640) / 10} days`;
 }
 
 export function isSuccess(res: HttpResponse): boolean {

@@ -22,6 +22,8 @@ export const buildConnector = buildConnectorFunction as unknown as typeof Undici
 export namespace buildConnector {
   export type connector = Undici.buildConnector.connector;
   export type BuildOptions = Undici.buildConnector.BuildOptions;
+  export type Options = Undici.buildConnector.Options;
+  export type Callback = Undici.buildConnector.Callback;
 }
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export namespace Pool {

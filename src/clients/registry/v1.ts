@@ -1,5 +1,5 @@
 // The v1 index API that is still answered: `/v1/_ping` (v1 detection) and `/v1/search` (Docker Hub's
-// index.docker.io search, as `docker search` does it, and v1 registries).
+// index.docker.io search, as `docker search` does it, and v1 registries), under the base URL's path prefix.
 import { InvalidInput } from '../../domain/errors';
 import { bool, num, records, str } from './json';
 import { isSuccess, readObject, statusError } from './responses';
@@ -27,16 +27,19 @@ const SEARCH_LIMIT = 4 * 1024 * 1024;
 export class IndexV1Client {
   readonly origin: string;
   readonly host: string;
+  /** Origin plus the base URL's path prefix (`http://host/hub` for a stand-in of Docker Hub under /hub). */
+  private readonly root: string;
 
   constructor(private readonly options: V1ClientOptions) {
     const base = new URL(options.baseUrl);
     this.origin = base.origin;
     this.host = base.host;
+    this.root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
   }
 
   /** True when `/v1/_ping` answers 200 (a v1 registry or index). */
   async ping(opts: { signal?: AbortSignal | undefined } = {}): Promise<boolean> {
-    const res = await this.options.transport.send({ url: `${this.origin}/v1/_ping`, signal: opts.signal, maxBytes: 64 * 1024 });
+    const res = await this.options.transport.send({ url: `${this.root}/v1/_ping`, signal: opts.signal, maxBytes: 64 * 1024 });
     return res.status === 200;
   }
 
@@ -45,7 +48,7 @@ export class IndexV1Client {
     const limit = opts.limit ?? 25;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidInput('search limit must be a whole number from 1 to 100');
     if (term.includes('://')) throw new InvalidInput('a search text cannot contain "://"');
-    const url = new URL(`${this.origin}/v1/search`);
+    const url = new URL(`${this.root}/v1/search`);
     url.searchParams.set('q', term);
     url.searchParams.set('n', String(limit));
     const authorization = await this.options.authorization?.();

@@ -132,12 +132,16 @@ export class Connections {
     });
   }
 
-  /** Docker Hub's search index (STEVEDORE_HUB_API, else index.docker.io). */
+  /** Docker Hub's search index (STEVEDORE_HUB_API with its path prefix, else index.docker.io). */
   hubIndex(): IndexV1Client {
     return new IndexV1Client({ baseUrl: this.deps.env.STEVEDORE_HUB_API || DEFAULT_HUB_INDEX, transport: this.http() });
   }
 
-  /** The TLS policy of a configured registry: verified, or trusted with its pinned certificate. */
+  /**
+   * The TLS policy of a configured registry: verified, or trusted with its pinned certificate. trustCert
+   * without a pin (a registry saved before pinning, or a hand-edited registries.json) fails closed in the
+   * Transport unless the certificate verifies; the hint re-pins it.
+   */
   private applyPolicy(endpoint: Endpoint): void {
     const r = endpoint.registry;
     if (!r || r.builtin || !endpoint.baseUrl.startsWith('https:')) return;

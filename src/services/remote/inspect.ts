@@ -12,6 +12,7 @@ import {
   type ImageConfig,
   type Manifest,
 } from '../../clients/registry/index';
+import type { PlatformSpec } from '../../clients/registry/manifest';
 import { BadResponse, NotFound } from '../../domain/errors';
 import type { RemoteInspect } from '../../domain/images';
 import { familiarName } from '../../domain/reference';
@@ -50,20 +51,20 @@ export class RemoteInspector {
     let chosen: string | undefined;
     if (top.manifest.kind === 'index') {
       const entries = top.manifest.manifests.filter((e) => !isAttestation(e));
-      platforms = unique(entries.map((e) => platformString(e.platform ?? { os: 'linux', architecture: 'amd64' })));
+      platforms = unique(entries.map((e) => shownPlatform(e.platform)));
       const wanted = explicit ?? (await this.defaultPlatform());
       const entry = choosePlatform(top.manifest.manifests, parsePlatformString(wanted));
       if (!entry) {
         throw new NotFound(`Image not found: ${shown} for platform ${wanted}`, { hint: `it has ${platforms.join(', ') || 'no runnable platform'}; choose one with --platform` });
       }
-      chosen = platformString(entry.platform ?? { os: 'linux', architecture: 'amd64' });
+      chosen = shownPlatform(entry.platform);
       image = await client.manifest(ref.path, entry.digest, { display: name, signal });
       if (image.manifest.kind !== 'image') throw new BadResponse(`${client.host}: the ${chosen} entry of ${shown} is not an image manifest`);
     }
     const manifest = image.manifest as Extract<Manifest, { kind: 'image' }>;
     if (manifest.kind !== 'image') throw new BadResponse(`${client.host}: ${shown} is not an image manifest`);
     const config: ImageConfig = parseImageConfig(await client.blobJson(ref.path, manifest.config.digest, { display: name, signal }), `${client.host}: ${shown}`);
-    const own = platformString({ os: config.os || 'linux', architecture: config.architecture || 'amd64', ...(config.variant ? { variant: config.variant } : {}) });
+    const own = shownPlatform({ os: config.os || 'linux', architecture: config.architecture || 'amd64', ...(config.variant ? { variant: config.variant } : {}) });
     if (top.manifest.kind !== 'index') platforms = [own];
     const layers = manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: sanitizeLine(l.mediaType) }));
     return {
@@ -110,6 +111,13 @@ export class RemoteInspector {
 
 function unique(list: string[]): string[] {
   return [...new Set(list)];
+}
+
+/** `os/arch[/variant]` of a platform the registry named (an entry without one counts as linux/amd64), sanitised. */
+function shownPlatform(p: PlatformSpec | null): string {
+  if (!p) return platformString({ os: 'linux', architecture: 'amd64' });
+  const variant = p.variant ? sanitizeLine(p.variant) : '';
+  return platformString({ os: sanitizeLine(p.os), architecture: sanitizeLine(p.architecture), ...(variant ? { variant } : {}) });
 }
 
 function cleanList(list: string[] | null): string[] | null {

@@ -1,6 +1,7 @@
 // `image tags NAME`: every tag of a repository, in the order of src/domain/tags.ts, with the tags present on
 // the engine. Docker Hub names use the Hub tags API (size, last update, platforms); a private Hub repository
 // the web API will not show falls back to the registry's tags/list. Other registries: tags/list, every page.
+import { isDigest } from '../../clients/registry/manifest';
 import { AppError } from '../../domain/errors';
 import type { TagDetail, TagList } from '../../domain/images';
 import { familiarName, fullName } from '../../domain/reference';
@@ -45,12 +46,13 @@ export class Tags {
       const slash = path.indexOf('/');
       try {
         const tags = await this.connections.hub().tags(path.slice(0, slash), path.slice(slash + 1), { display, ...(signal ? { signal } : {}) });
+        // Every remote string sanitised; a digest kept only when it is one.
         return tags.map((t) => ({
           name: sanitizeLine(t.name),
           size: t.size,
-          lastUpdated: t.lastUpdated,
-          digest: t.digest,
-          platforms: t.platforms.map((p) => sanitizeLine(p)),
+          lastUpdated: t.lastUpdated === null ? null : sanitizeLine(t.lastUpdated) || null,
+          digest: t.digest !== null && isDigest(t.digest) ? t.digest : null,
+          platforms: [...new Set(t.platforms.map((p) => sanitizeLine(p)).filter(Boolean))],
         }));
       } catch (error) {
         // A private repository is hidden from the anonymous web API; the registry may still show it.

@@ -170,6 +170,63 @@ describe('realm validation', () => {
     expect(isInternalAddress('8.8.8.8')).toBe(false);
   });
 
+  it('refuses every spelling of an internal address, localhost and *.localhost; allows public ones', () => {
+    const registry = 'https://registry.example.com';
+    const refused = [
+      'https://[::ffff:7f00:1]/token', // IPv4-mapped loopback as the URL parser writes it
+      'https://[::ffff:127.0.0.1]/token',
+      'https://[::127.0.0.1]/token', // IPv4-compatible
+      'https://[::ffff:0:a9fe:a9fe]/token', // IPv4-translated metadata address
+      'https://localhost/token',
+      'https://LOCALHOST./token',
+      'https://auth.localhost:8443/token',
+      'https://[fec0::1]/token', // site-local
+      'https://[fd12:3456::1]/token', // unique-local
+      'https://[fe80::1]/token',
+      'https://[::]/token',
+      'https://0.0.0.0/token',
+      'https://169.254.169.254/latest/meta-data', // cloud metadata
+      'https://169.254.1.1/token',
+      'https://172.31.255.255/token',
+      'https://[64:ff9b::a00:1]/token', // NAT64 of 10.0.0.1
+      'https://[64:ff9b::192.168.1.1]/token',
+      'https://[64:ff9b:1::a9fe:a9fe]/token', // local-use NAT64 of 169.254.169.254
+      'https://[2002:c0a8:101::1]/token', // 6to4 of 192.168.1.1
+      'https://2130706433/token', // 127.0.0.1 as one number
+      'https://0x7f.1/token',
+    ];
+    for (const realm of refused) expect(() => validateRealm(realm, registry), realm).toThrow('internal address');
+    for (const realm of ['https://auth.example.com/token', 'https://8.8.8.8/token', 'https://[64:ff9b::808:808]/token', 'https://[::ffff:808:808]/token', 'https://[2001:db8::1]/token', 'https://172.32.0.1/token', 'https://notlocalhost/token']) {
+      expect(validateRealm(realm, registry).protocol, realm).toBe('https:');
+    }
+    expect(isInternalAddress('::ffff:7f00:1')).toBe(true);
+    expect(isInternalAddress('fec0::1')).toBe(true);
+    expect(isInternalAddress('2001:4860:4860::8888')).toBe(false);
+  });
+
+  it("the registry's own host stays allowed, and http realms only for http registries", () => {
+    expect(validateRealm('http://localhost:6000/token', 'http://localhost:5000').host).toBe('localhost:6000');
+    expect(validateRealm('https://[::1]:6000/token', 'https://[::1]:5000').host).toBe('[::1]:6000');
+    expect(validateRealm('https://192.168.1.10/token', 'https://192.168.1.10:5000').host).toBe('192.168.1.10');
+    expect(() => validateRealm('http://localhost:6000/token', 'https://localhost:5000')).toThrow('not https');
+    expect(() => validateRealm('http://127.0.0.1:6000/token', 'http://localhost:5000')).toThrow('internal address');
+  });
+
+  it('a realm on localhost or a hex-mapped loopback address gets nothing sent there', async () => {
+    const tokens = await startServer((_req, res) => sendJson(res, 200, { token: 'stolen', expires_in: 300 }));
+    servers.push(tokens);
+    for (const realm of [`http://localhost:${tokens.port}/token`, `http://[::ffff:7f00:1]:${tokens.port}/token`, `http://[::ffff:127.0.0.1]:${tokens.port}/token`]) {
+      const s = await startServer((_req, res) => sendJson(res, 401, {}, { 'www-authenticate': `Bearer realm="${realm}",service="x"` }));
+      servers.push(s);
+      const error = (await client(s.url, alice)
+        .tags('a')
+        .catch((e: unknown) => e)) as AppError;
+      expect(error.code, realm).toBe(502);
+      expect(error.message, realm).toContain('internal address');
+    }
+    expect(tokens.requests).toHaveLength(0);
+  });
+
   it('a registry naming a bad realm gets nothing sent there', async () => {
     const s = await startServer((_req, res) => sendJson(res, 401, {}, { 'www-authenticate': 'Bearer realm="https://169.254.169.254/token",service="x"' }));
     servers.push(s);

@@ -2,7 +2,7 @@
 // registry can produce becomes the typed error DESIGN.md names, quickly, with a one-line message.
 import net from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryProber, RegistryV2Client, Authenticator, Transport } from '../../../../src/clients/registry/index';
+import { RegistryProber, RegistryV2Client, Authenticator, Transport, retryAfterSeconds } from '../../../../src/clients/registry/index';
 import { readObject } from '../../../../src/clients/registry/responses';
 import { AppError, BadResponse, Cancelled, RateLimited, TimedOut, Unreachable, UntrustedCertificate } from '../../../../src/domain/errors';
 import { selfSigned, sendJson, startServer, type SelfSigned, type TestServer } from '../../../fixtures/remote/servers';
@@ -253,6 +253,25 @@ describe('TLS: verification and pinning', () => {
     expect(s.requests).toHaveLength(0); // nothing was sent over the refused connection
   });
 
+  it('trustCert without a pinned fingerprint fails closed (495): nothing is sent, and the hint pins it again', async () => {
+    const s = await open((_req, res) => sendJson(res, 200, {}), certA);
+    const { transport } = fastTransport();
+    transport.setPolicy(s.origin, { trustCert: true, trustHint: '`stevedore registry edit lab --trust-cert`' });
+    const error = await failure(transport.send({ url: `${s.url}/v2/` }));
+    expect(error).toBeInstanceOf(UntrustedCertificate);
+    expect(error.code).toBe(495);
+    expect(error.message).toBe(`the certificate of ${s.host} is trusted without a pinned fingerprint and does not verify; refusing to connect unverified`);
+    expect(error.describe()).toContain('stevedore registry edit lab --trust-cert');
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('trustCert without a pin still connects when the certificate verifies (nothing is skipped)', async () => {
+    const s = await open((_req, res) => sendJson(res, 200, { ok: true }), certA);
+    const { transport } = fastTransport();
+    transport.setPolicy(s.origin, { trustCert: true, ca: certA.cert });
+    expect((await transport.send({ url: `${s.url}/v2/` })).status).toBe(200);
+  });
+
   it('the probe reads the certificate fingerprint, then pings with the pin', async () => {
     const s = await open((req, res) => (req.url === '/v2/' ? sendJson(res, 401, {}, { 'www-authenticate': 'Basic realm="x"' }) : sendJson(res, 404, {})), certA);
     const prober = new RegistryProber(() => ({ timeoutMs: 2_000 }));
@@ -318,6 +337,137 @@ describe('proxies', () => {
     };
   }
 
+  /** A proxy that answers every CONNECT badly: drops the connection, never answers, or answers with a status. */
+  async function refusingProxy(answer: 'drop' | 'silent' | number) {
+    let connects = 0;
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+      socket.once('data', (data) => {
+        if (!data.toString('latin1').startsWith('CONNECT ')) return socket.destroy();
+        connects++;
+        if (answer === 'silent') return;
+        if (answer === 'drop') return socket.destroy();
+        socket.end(`HTTP/1.1 ${answer} No\r\n${answer === 407 ? 'Proxy-Authenticate: Basic realm="proxy"\r\n' : ''}Content-Length: 0\r\n\r\n`);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const port = (server.address() as net.AddressInfo).port;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      host: `127.0.0.1:${port}`,
+      connects: () => connects,
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => resolve());
+        }),
+    };
+  }
+
+  it('a proxy that never answers the CONNECT is a 504 within http.timeout; the caller can cancel before that', async () => {
+    const proxy = await refusingProxy('silent');
+    const { transport } = fastTransport({ env: { HTTPS_PROXY: proxy.url }, timeoutMs: 300 });
+    try {
+      let started = performance.now();
+      const error = await failure(transport.send({ url: 'https://registry.example.com/v2/' }));
+      expect(error).toBeInstanceOf(TimedOut);
+      expect(error.message).toBe(`the proxy at ${proxy.host} did not open a connection to registry.example.com within 0.3 s`);
+      expect(performance.now() - started).toBeLessThan(1_500);
+      await transport.close();
+      // Waiting for the proxy under a long http.timeout: the caller's abort ends it at once (undici alone
+      // would apply the abort only once the request had a connection).
+      const patient = new Transport({ env: { HTTPS_PROXY: proxy.url }, timeoutMs: 60_000 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      started = performance.now();
+      expect(await failure(patient.send({ url: 'https://registry.example.com/v2/', signal: controller.signal }))).toBeInstanceOf(Cancelled);
+      expect(performance.now() - started).toBeLessThan(2_000);
+      void patient.close();
+    } finally {
+      await transport.close();
+      await proxy.close();
+    }
+  });
+
+  it('a proxy that drops the CONNECT fails the request after the bounded retries (no reconnect loop)', async () => {
+    const proxy = await refusingProxy('drop');
+    const { transport, waits } = fastTransport({ env: { HTTPS_PROXY: proxy.url } });
+    try {
+      transport.setPolicy('https://registry.example.com', { trustCert: false });
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      const error = await failure(transport.send({ url: 'https://registry.example.com/v2/' }));
+      expect(error).toBeInstanceOf(Unreachable);
+      expect(error.code).toBe(503);
+      expect(error.message).toBe(`the proxy at ${proxy.host} refused the connection: it closed the connection when asked for registry.example.com`);
+      expect(proxy.connects()).toBe(3); // the first try and 2 retries
+      expect(waits).toEqual([250, 1000]);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      const used = process.cpuUsage(cpu);
+      expect((used.user + used.system) / 1000).toBeLessThan(500);
+      // The same without a registry policy (the shared dispatcher), and for plain http.
+      const error2 = await failure(transport.send({ url: 'https://other.example.com/v2/' }));
+      expect(error2.message).toContain(`the proxy at ${proxy.host} refused the connection`);
+      const plain = new Transport({ env: { HTTP_PROXY: proxy.url }, timeoutMs: 2_000, maxRetries: 0 });
+      expect((await failure(plain.send({ url: 'http://registry.example.com/v2/' }))).message).toContain(`the proxy at ${proxy.host} refused the connection`);
+      await plain.close();
+    } finally {
+      await transport.close();
+      await proxy.close();
+    }
+  });
+
+  it('a proxy asking for credentials (407) is reported as such, not as "cancelled", and not retried', async () => {
+    const proxy = await refusingProxy(407);
+    const { transport } = fastTransport({ env: { HTTPS_PROXY: proxy.url } });
+    try {
+      const error = await failure(transport.send({ url: 'https://registry.example.com/v2/' }));
+      expect(error).not.toBeInstanceOf(Cancelled);
+      expect(error).toBeInstanceOf(Unreachable);
+      expect(error.message).toBe(`the proxy at ${proxy.host} asks for credentials (407)`);
+      expect(error.describe()).toContain('HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT');
+      expect(proxy.connects()).toBe(1);
+    } finally {
+      await transport.close();
+      await proxy.close();
+    }
+  });
+
+  it('a proxy refusing the CONNECT with another status is a typed error naming the proxy and the status', async () => {
+    const proxy = await refusingProxy(403);
+    const { transport } = fastTransport({ env: { HTTPS_PROXY: proxy.url } });
+    try {
+      const error = await failure(transport.send({ url: 'https://registry.example.com/v2/' }));
+      expect(error.code).toBe(503);
+      expect(error.message).toBe(`the proxy at ${proxy.host} refused the connection: it answered HTTP 403 to CONNECT registry.example.com`);
+      expect(proxy.connects()).toBe(1);
+    } finally {
+      await transport.close();
+      await proxy.close();
+    }
+  });
+
+  it('a proxy that cannot be reached is named, without the credentials of its URL', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer();
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const { transport } = fastTransport({ env: { HTTPS_PROXY: `http://user:s3cret@127.0.0.1:${port}` } });
+    try {
+      const error = await failure(transport.send({ url: 'https://registry.example.com/v2/' }));
+      expect(error.message).toBe(`cannot reach the proxy at 127.0.0.1:${port}: connection refused`);
+      expect(JSON.stringify(error.toJSON())).not.toContain('s3cret');
+    } finally {
+      await transport.close();
+    }
+  });
+
   it('HTTP_PROXY / HTTPS_PROXY are used, and NO_PROXY skips them', async () => {
     const proxy = await connectProxy();
     try {
@@ -353,5 +503,97 @@ describe('proxies', () => {
     } finally {
       await proxy.close();
     }
+  });
+});
+
+describe('overall deadline per try', () => {
+  /** Sends headers, then one byte every `every` ms for as long as the client listens. */
+  function dripServer(every: number) {
+    return open((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"tags":[');
+      const timer = setInterval(() => res.write(' '), every);
+      req.socket.on('close', () => clearInterval(timer));
+    });
+  }
+
+  it('a server that sends one byte at a time (never idle long enough for the body timeout) is a 504 naming the host', async () => {
+    const s = await dripServer(50);
+    const { transport } = fastTransport({ timeoutMs: 200 });
+    const started = performance.now();
+    const error = await failure(transport.send({ url: `${s.url}/v2/x/tags/list` }));
+    expect(transport.deadlineMs).toBe(2 * 200 + 2_000); // about twice http.timeout
+    expect(error).toBeInstanceOf(TimedOut);
+    expect(error.code).toBe(504);
+    expect(error.message).toBe(`${s.host} did not finish answering within 2.4 s`);
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(s.requests).toHaveLength(1); // a deadline is not retried
+  });
+
+  it('the deadline covers redirects: the hops share one try', async () => {
+    const s = await open((req, res) => {
+      if (req.url === '/start') {
+        setTimeout(() => {
+          res.writeHead(302, { location: '/slow' });
+          res.end();
+        }, 300);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{');
+      const timer = setInterval(() => res.write(' '), 50);
+      req.socket.on('close', () => clearInterval(timer));
+    });
+    const { transport } = fastTransport({ timeoutMs: 2_000, deadlineMs: 600 });
+    const started = performance.now();
+    const error = await failure(transport.send({ url: `${s.url}/start` }));
+    expect(error).toBeInstanceOf(TimedOut);
+    expect(error.message).toBe(`${s.host} did not finish answering within 0.6 s`);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("the caller's abort during a dripping body is still Cancelled", async () => {
+    const s = await dripServer(20);
+    const { transport } = fastTransport({ timeoutMs: 2_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const error = await failure(transport.send({ url: `${s.url}/v2/x/tags/list`, signal: controller.signal }));
+    expect(error).toBeInstanceOf(Cancelled);
+  });
+});
+
+describe('Retry-After out of range', () => {
+  const WEEK = 7 * 24 * 3600;
+
+  it('a huge Retry-After fails at once with 429 and a sensible time (no "Invalid time value")', async () => {
+    const s = await open((_req, res) => sendJson(res, 429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }, { 'retry-after': '99999999999999999999' }));
+    const { transport, waits } = fastTransport();
+    const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
+    const error = await failure(client.tags('a'));
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(error.code).toBe(429);
+    expect((error as RateLimited).retryAfterSeconds).toBe(WEEK);
+    expect(error.message).toMatch(/is rate-limiting requests; retry in 7 days \(after \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
+    expect(s.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('a huge X-Retry-After (unix time) too', async () => {
+    const s = await open((_req, res) => sendJson(res, 429, { message: 'too many' }, { 'x-retry-after': '99999999999999999999' }));
+    const { transport } = fastTransport();
+    const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
+    const error = await failure(client.tags('a'));
+    expect(error).toBeInstanceOf(RateLimited);
+    expect((error as RateLimited).retryAfterSeconds).toBe(WEEK);
+    expect(error.message).toContain('retry in 7 days');
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('dates far away are clamped; an X-Retry-After in the past means now', () => {
+    const now = Date.UTC(2024, 0, 1);
+    expect(retryAfterSeconds({ 'retry-after': 'Fri, 31 Dec 9999 23:59:59 GMT' }, now)).toBe(WEEK);
+    expect(retryAfterSeconds({ 'retry-after': '1'.repeat(400) }, now)).toBe(WEEK);
+    expect(retryAfterSeconds({ 'x-retry-after': '5' }, now)).toBe(0);
+    expect(retryAfterSeconds({ 'retry-after': '30' }, now)).toBe(30);
   });
 });

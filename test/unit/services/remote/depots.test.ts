@@ -142,6 +142,42 @@ describe('official and dockerhub depots (Docker Hub over HTTP)', () => {
   });
 });
 
+describe('STEVEDORE_HUB_API with a path prefix', () => {
+  it('keeps the prefix for search, the official list (next links re-based) and tags', async () => {
+    const seen: string[] = [];
+    const hub = await startServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      seen.push(`${url.pathname}${url.search}`);
+      if (!url.pathname.startsWith('/hub/')) return sendJson(res, 404, { message: 'not under /hub' });
+      const path = url.pathname.slice(4);
+      if (path === '/v1/search') return sendJson(res, 200, { results: [{ name: 'someone/tool', description: 'tool', star_count: 1 }] });
+      if (path === '/v2/repositories/library/') {
+        const page = Number(url.searchParams.get('page') ?? '1');
+        // Page 1 links like the real Hub (absolute, hub.docker.com), page 2 like a stand-in (relative, no prefix).
+        const next = page === 1 ? 'https://hub.docker.com/v2/repositories/library/?page=2' : page === 2 ? '/v2/repositories/library/?page=3' : null;
+        return sendJson(res, 200, { next, results: [{ name: `img${page}`, namespace: 'library', description: '' }] });
+      }
+      if (path === '/v2/repositories/library/redis/tags') return sendJson(res, 200, { next: null, results: [{ name: '7', images: [] }] });
+      sendJson(res, 404, { message: 'not found' });
+    });
+    servers.push(hub);
+    const t = testDeps({}, { STEVEDORE_HUB_API: `${hub.url}/hub/` });
+    const remote = createRemoteServices(t.deps);
+    const found = await remote.depots.list({ category: 'dockerhub', filter: 'tool', limit: 5 });
+    expect(found.results.map((r) => r.name)).toEqual(['someone/tool']);
+    const official = await remote.depots.list({ category: 'official' });
+    expect(official.results.map((r) => r.name)).toEqual(['img1', 'img2', 'img3']);
+    expect((await remote.tags.list('redis')).tags).toEqual(['7']);
+    expect(seen).toEqual([
+      '/hub/v1/search?q=tool&n=5',
+      '/hub/v2/repositories/library/?page_size=100',
+      '/hub/v2/repositories/library/?page=2',
+      '/hub/v2/repositories/library/?page=3',
+      '/hub/v2/repositories/library/redis/tags?page_size=100',
+    ]);
+  });
+});
+
 describe('private depot', () => {
   it("lists the registry's catalog (every page) plus its saved repositories, filtered", async () => {
     const fake = new FakeRegistry();

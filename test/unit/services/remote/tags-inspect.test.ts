@@ -7,7 +7,8 @@ import type { TagDetail } from '../../../../src/domain/images';
 import { createRemoteServices } from '../../../../src/services/remote/index';
 import { resolveRef } from '../../../../src/services/remote/refs';
 import { testDeps } from '../../../fixtures/remote/deps';
-import { FakeRegistry, sendJson, startServer, type TestServer } from '../../../fixtures/remote/servers';
+import { UntrustedCertificate } from '../../../../src/domain/errors';
+import { FakeRegistry, selfSigned, sendJson, startServer, type TestServer } from '../../../fixtures/remote/servers';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -87,6 +88,71 @@ describe('tags service', () => {
     const remote = createRemoteServices(t.deps);
     await expect(remote.tags.list('team/app:1.0', { registry: 'lab' })).rejects.toMatchObject({ code: 400 });
     await expect(remote.tags.list('team/nope', { registry: 'lab' })).rejects.toThrow(`Image not found: ${s.host}/team/nope`);
+  });
+});
+
+describe('remote strings in results are sanitised', () => {
+  // An OSC title, a CSI, an 8-bit CSI (U+009B) and a right-to-left override (U+202E).
+  const HOSTILE = '\u001b]0;PWNED\u0007\u001b[31m\u009b2J\u202e';
+  const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  it('Docker Hub tags: digest kept only when it is a digest, last_updated and platforms cleaned', async () => {
+    const good = `sha256:${'b'.repeat(64)}`;
+    const hub = await startServer((req, res) =>
+      req.url?.startsWith('/v2/repositories/library/redis/tags')
+        ? sendJson(res, 200, {
+            next: null,
+            results: [
+              { name: `7${HOSTILE}`, full_size: 1, last_updated: `2024-06-01T00:00:00Z${HOSTILE}`, digest: `sha256:aa${HOSTILE}`, images: [{ os: `linux${HOSTILE}`, architecture: 'amd64', variant: `\u009b2J${HOSTILE}` }] },
+              { name: 'latest', full_size: 2, last_updated: HOSTILE, digest: good, images: [{ os: 'linux', architecture: 'arm64' }] },
+            ],
+          })
+        : sendJson(res, 404, {}),
+    );
+    servers.push(hub);
+    const t = testDeps({}, { STEVEDORE_HUB_API: hub.url });
+    const list = await createRemoteServices(t.deps).tags.list('redis');
+    expect(JSON.stringify(list)).not.toMatch(CONTROL);
+    expect(list.details).toEqual([
+      { name: 'latest', size: 2, lastUpdated: null, digest: good, platforms: ['linux/arm64'] },
+      { name: '7', size: 1, lastUpdated: '2024-06-01T00:00:00Z', digest: null, platforms: ['linux/amd64'] },
+    ]);
+  });
+
+  it('inspect of an index: Platforms and Platform cleaned', async () => {
+    const fake = new FakeRegistry();
+    fake.index('team/app', '1.0', [
+      { os: 'linux', architecture: 'amd64' },
+      { os: `linux${HOSTILE}`, architecture: `riscv64${HOSTILE}` },
+      { os: 'linux', architecture: 'arm64', variant: `v8${HOSTILE}` },
+    ]);
+    const s = await fake.start();
+    servers.push(s);
+    const t = testDeps();
+    t.addRegistry('lab', s.url);
+    const r = await createRemoteServices(t.deps).inspect.remote('team/app:1.0', { registry: 'lab', platform: 'linux/arm64' });
+    expect(r.platforms).toEqual(['linux/amd64', 'linux/riscv64', 'linux/arm64/v8']);
+    expect(r.platform).toBe('linux/arm64/v8');
+    expect(JSON.stringify(r)).not.toMatch(CONTROL);
+  });
+});
+
+describe('trustCert without a pinned fingerprint', () => {
+  it('a configured registry saved with trustCert but no pin fails closed (495) and says how to pin it', async () => {
+    const cert = selfSigned('unpinned');
+    const s = await startServer((_req, res) => sendJson(res, 200, { name: 'team/app', tags: ['1'] }), cert);
+    servers.push(s);
+    const t = testDeps();
+    t.addRegistry('lab', s.url, { trustCert: true });
+    const error = await createRemoteServices(t.deps)
+      .tags.list('team/app', { registry: 'lab' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UntrustedCertificate);
+    expect((error as UntrustedCertificate).describe()).toContain('(pin it with `stevedore registry edit lab --trust-cert`)');
+    expect(s.requests).toHaveLength(0);
+    // Pinned, it works.
+    t.store.update((d) => ({ ...d, registries: d.registries.map((r) => ({ ...r, pinnedCertSha256: cert.fingerprint })) }));
+    expect((await createRemoteServices(t.deps).tags.list('team/app', { registry: 'lab' })).tags).toEqual(['1']);
   });
 });
 
