@@ -20,19 +20,33 @@ const PATCHES = [
     find: 'const segmenter = new Intl.Segmenter();',
     replace: 'let realSegmenter;\nconst segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter()).segment(text) };',
   },
+  {
+    // Plain printable ASCII is one cell a character: skip the grapheme segmentation and emoji regex
+    // that string-width 7 runs for every string (the depot list measures every cell of 2,000 rows).
+    // string-width 8 has this fast path, but compiles a dozen Unicode-property regexps when it is
+    // imported (~20 ms on every start), so stevedore keeps 7 (Ink brings its own 8).
+    // Only the top-level copy: the nested ones are other versions.
+    file: /[\\/]string-width[\\/]index\.js$/,
+    only: (path) => !/node_modules[\\/].*node_modules[\\/]/.test(path),
+    find: "\tif (typeof string !== 'string' || string.length === 0) {\n\t\treturn 0;\n\t}\n",
+    replace: "\tif (typeof string !== 'string' || string.length === 0) {\n\t\treturn 0;\n\t}\n\tif (/^[\\x20-\\x7e]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n",
+  },
 ];
 
 export const bundlePatches = {
   name: 'bundle-patches',
   setup(build) {
-    for (const patch of PATCHES) {
-      build.onLoad({ filter: patch.file }, async (args) => {
-        const source = await readFile(args.path, 'utf8');
+    // One loader for all patches: several may apply to one file (esbuild uses the first onLoad).
+    const files = new RegExp(PATCHES.map((p) => p.file.source).join('|'));
+    build.onLoad({ filter: files }, async (args) => {
+      let source = await readFile(args.path, 'utf8');
+      for (const patch of PATCHES.filter((p) => p.file.test(args.path) && (!p.only || p.only(args.path)))) {
         if (!source.includes(patch.find)) {
           throw new Error(`${args.path} changed: the bundle patch for it in scripts/bundle-patches.mjs must be reviewed`);
         }
-        return { contents: source.replace(patch.find, patch.replace), loader: 'js' };
-      });
-    }
+        source = source.replace(patch.find, patch.replace);
+      }
+      return { contents: source, loader: 'js' };
+    });
   },
 };

@@ -5,15 +5,11 @@
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
 import { EXIT, type Io, Warnings } from './commands/output';
-import { buildProgram, runProgram } from './commands/program';
-import { registerConfig } from './commands/config';
-import { registerImage } from './commands/image';
-import { remoteImageHandlers } from './commands/image-remote';
-import { registerRegistry } from './commands/registry';
-import { registerRepo } from './commands/repo';
+import { type Register, buildProgram, runProgram } from './commands/program';
 import type { AppServices } from './services/index';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
@@ -82,6 +78,12 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
 
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  if (argv.length > 0) {
+    // A one-shot command parses a few registry answers with undici's WebAssembly HTTP parser; V8 would
+    // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
+    // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
+    v8.setFlagsFromString('--liftoff-only');
+  }
   const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
   const warnings = new Warnings(json ? undefined : (line) => io.stderr.write(`warning: ${line}\n`));
   const ctx: CommandContext = {
@@ -94,18 +96,30 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
   if (argv[0] === '__worker') return (await ctx.services.engine()).runWorker();
   // --- end hidden download worker ---
-  const program = buildProgram(ctx, [
-    (p, c) => registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns)),
-    registerRegistry,
-    registerRepo,
-    registerConfig,
-  ]);
+  // Only the noun asked for is loaded (all of them for the program's help or an unknown noun).
+  const nouns: Record<string, () => Promise<Register>> = {
+    image: async () => {
+      const [{ registerImage }, { remoteImageHandlers }] = await Promise.all([import('./commands/image'), import('./commands/image-remote')]);
+      return (p, c) => registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
+    },
+    registry: async () => (await import('./commands/registry')).registerRegistry,
+    repo: async () => (await import('./commands/repo')).registerRepo,
+    config: async () => (await import('./commands/config')).registerConfig,
+  };
+  const first = argv[0];
+  const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
+  const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));
   if (argv.length === 0) {
     const stdin = process.stdin;
     const stdout = process.stdout;
     if (io.stdin === stdin && io.stdout === stdout && stdin.isTTY && stdout.isTTY) {
+      // Ask the engine for the local images while Ink loads: the first frame shows them sooner.
+      const engine = ctx.services.engine();
+      const prefetch = { local: engine.then((e) => e.images.listLocal()), engineInfo: engine.then((e) => e.info({ diskUsage: true })) };
+      prefetch.local.catch(() => undefined);
+      prefetch.engineInfo.catch(() => undefined);
       const { runTui } = await import('./app/tui');
-      return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings);
+      return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings, prefetch);
     }
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());

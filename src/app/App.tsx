@@ -74,8 +74,10 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const [depotKind, setDepotKind] = useState<string>('local');
   const [registries, setRegistries] = useState(() => services.registries.list());
   const downloads = useStore(services.downloads.store);
-  const running = downloads.downloads.filter(isActive);
-  const downloadingNames = useMemo(() => new Set(running.map((d) => d.ref.replace(/[:@][^/]*$/, ''))), [running]);
+  const running = useMemo(() => downloads.downloads.filter(isActive), [downloads]);
+  // A new set only when the names change (not on every progress snapshot): the lists key on it.
+  const namesKey = running.map((d) => d.ref.replace(/[:@][^/]*$/, '')).sort().join('\n');
+  const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
   const engine = useQuery('engine-status', (signal) => services.status.engine(signal));
   const screen = currentScreen(nav);
 

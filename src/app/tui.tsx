@@ -6,7 +6,7 @@ import type { AppServices } from '../services/index';
 import { sanitizeLine } from '../domain/sanitize';
 import { createTheme } from '../ui/theme/theme';
 import { App } from './App';
-import { createUiServices } from './uiServices';
+import { type Prefetch, createUiServices } from './uiServices';
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
 const LEAVE_ALT_SCREEN = '\u001b[?1049l';
@@ -24,17 +24,21 @@ export interface WarningRoute {
   redirect(sink: ((message: string) => void) | null): void;
 }
 
-export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute): Promise<number> {
+export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute, prefetch?: Prefetch): Promise<number> {
   const listeners = new Set<(message: string) => void>();
   warnings.redirect((message) => {
     for (const l of listeners) l(message);
   });
-  const services = await createUiServices(app, {
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+  const services = await createUiServices(
+    app,
+    {
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
     },
-  });
+    prefetch,
+  );
   const theme = createTheme(io.env);
   let restored = false;
   let instance: ReturnType<typeof render> | undefined;

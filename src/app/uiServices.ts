@@ -1,6 +1,7 @@
 // Adapts the service layer to the narrow port the screens use (src/ui/services.ts). Remote and
 // engine services are reached lazily, so the first frame does not wait for undici or dockerode.
-import type { DownloadSnapshot } from '../domain/images';
+import type { DownloadSnapshot, LocalRepository } from '../domain/images';
+import type { EngineInfo } from '../services/engine/index';
 import type { AppServices } from '../services/index';
 import type { DownloadsView, EngineStatus, RateLimitView, UiServices } from '../ui/services';
 
@@ -32,7 +33,25 @@ function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void)
   };
 }
 
-export async function createUiServices(app: AppServices, warnings: UiServices['warnings']): Promise<UiServices & { close(): Promise<void> }> {
+/** Answers asked for before the app was on screen (the first frame uses them). */
+export interface Prefetch {
+  local?: Promise<LocalRepository[]>;
+  engineInfo?: Promise<EngineInfo>;
+}
+
+/** Hands out a prefetched answer once, then asks again. */
+function once<T>(value: Promise<T> | undefined): () => Promise<T> | undefined {
+  let left = value;
+  return () => {
+    const v = left;
+    left = undefined;
+    return v;
+  };
+}
+
+export async function createUiServices(app: AppServices, warnings: UiServices['warnings'], prefetch: Prefetch = {}): Promise<UiServices & { close(): Promise<void> }> {
+  const prefetchedLocal = once(prefetch.local);
+  const prefetchedInfo = once(prefetch.engineInfo);
   const registries = await app.registries();
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
@@ -53,7 +72,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   return {
     warnings,
     local: {
-      list: async (signal) => (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }),
+      list: async (signal) => (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }),
       inspect: async (ref) => (await engine()).images.inspect(ref),
       remove: async (ref, { force }) => {
         const r = await (await engine()).images.remove(ref, { force });
@@ -120,7 +139,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     },
     status: {
       engine: async (): Promise<EngineStatus> => {
-        const info = await (await engine()).info({ diskUsage: true });
+        const info = (await prefetchedInfo()) ?? (await (await engine()).info({ diskUsage: true }));
         return { host: info.host, reachable: info.reachable, error: info.error?.message ?? null, platform: info.platform, imagesSize: info.imagesSize };
       },
       hubRateLimit: (): RateLimitView | null => remoteLoaded?.hubRateLimit() ?? null,

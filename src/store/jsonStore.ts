@@ -4,7 +4,6 @@
 // cannot be used dropped with the file's original kept aside, and read-change-write under a lock
 // so two stevedore processes changing the file at once do not lose each other's change.
 import Conf from 'conf';
-import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -163,7 +162,9 @@ export class JsonStore<T extends Record<string, unknown>> {
   /** `<file>.corrupt-<UTC time>-<random>`: two recoveries in one second never overwrite each other. */
   private asideName(): string {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    return `${this.path}.corrupt-${stamp}-${randomBytes(3).toString('hex')}`;
+    // Not a secret, only unique: Math.random spares loading node:crypto on every start.
+    const unique = Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
+    return `${this.path}.corrupt-${stamp}-${unique}`;
   }
 }
 

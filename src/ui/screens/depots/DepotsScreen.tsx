@@ -29,29 +29,30 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   const listHeight = Math.max(1, height - 4);
   const vm = useDepotsScreen({ services: props.services, registries: props.registries, listHeight, active, actions: props.actions });
   const rowWidth = width - 2;
-  const visible = vm.visible;
-  // Cells and column widths once per list (not per frame): 2,000 rows scroll without re-measuring.
+  const { rows, indices } = vm;
+  // Cells and column widths once per list, not per keystroke or frame: filtering 2,000 rows only
+  // picks indexes, and the columns do not jump while you type.
   const cells = useMemo(() => {
-    if (!visible) return [];
+    if (!rows) return [];
     const now = Date.now();
-    return visible.kind === 'local'
-      ? visible.items.map((repo) => localCells(repo, downloading.has(repo.fullName), theme, now))
-      : visible.items.map((image) => remoteCells(visible.kind as Exclude<typeof visible.kind, 'local'>, image, theme));
-  }, [visible, downloading, theme]);
+    return rows.kind === 'local'
+      ? rows.items.map((repo) => localCells(repo, downloading.has(repo.fullName), theme, now))
+      : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
+  }, [rows, downloading, theme]);
   const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells), [vm.tab.kind, rowWidth, cells]);
   const row = (i: number): string => {
-    const c = cells[i];
+    const c = cells[indices[i] ?? -1];
     return c ? rowText(vm.tab.kind, c, widths, theme) : '';
   };
   const rowColor = (i: number): string | undefined => {
-    if (visible?.kind === 'local' && visible.items[i]?.name === '<none>') return theme.text.muted;
+    if (rows?.kind === 'local' && rows.items[indices[i] ?? -1]?.name === '<none>') return theme.text.muted;
     return undefined;
   };
 
   let empty = 'nothing here';
   if (vm.error) empty = vm.error;
   else if (vm.needsSearch) empty = 'press / and type to search Docker Hub';
-  else if (!visible) empty = vm.loading ? `loading${theme.glyph.ellipsis}` : '';
+  else if (!rows) empty = vm.loading ? `loading${theme.glyph.ellipsis}` : '';
   else if (vm.filter) empty = `nothing matches "${vm.filter}"`;
   else if (vm.tab.kind === 'local') empty = 'no images on this engine yet: pick one in another depot and press p';
 
@@ -70,7 +71,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
           />
         ) : (
           <Text color={theme.text.muted} wrap="truncate-end">
-            {vm.filter ? `  filter: ${vm.filter}  (${vm.visible?.items.length ?? 0} of ${vm.total})` : ' '}
+            {vm.filter ? `  filter: ${vm.filter}  (${indices.length} of ${vm.total})` : ' '}
             {vm.loading ? `  loading${theme.glyph.ellipsis}` : ''}
           </Text>
         )}
@@ -92,7 +93,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
         />
       ) : (
         <VirtualList
-          count={visible?.items.length ?? 0}
+          count={indices.length}
           selected={vm.cursor.selected}
           offset={vm.cursor.offset}
           height={listHeight}

@@ -95,12 +95,26 @@ export function matches(filter: string, haystack: string[]): boolean {
   return words.every((w) => text.includes(w));
 }
 
+export function localHaystack(r: LocalRepository): string[] {
+  return [r.name, ...r.images.map((i) => i.tag), ...r.images.map((i) => i.id.slice(7, 19))];
+}
+
+export function remoteHaystack(i: RemoteImage): string[] {
+  return [i.name, i.title ?? '', i.description, i.group ?? ''];
+}
+
+/** Indexes of the rows that match (all of them without a filter): rows keep their cells and widths. */
+export function filterIndices<T>(items: readonly T[], filter: string, haystack: (item: T) => string[]): number[] {
+  const all = items.map((_, i) => i);
+  return filter.trim() ? all.filter((i) => matches(filter, haystack(items[i] as T))) : all;
+}
+
 export function filterLocal(repos: LocalRepository[], filter: string): LocalRepository[] {
-  return filter ? repos.filter((r) => matches(filter, [r.name, ...r.images.map((i) => i.tag), ...r.images.map((i) => i.id.slice(7, 19))])) : repos;
+  return filterIndices(repos, filter, localHaystack).map((i) => repos[i] as LocalRepository);
 }
 
 export function filterRemote(images: RemoteImage[], filter: string): RemoteImage[] {
-  return filter ? images.filter((i) => matches(filter, [i.name, i.title ?? '', i.description, i.group ?? ''])) : images;
+  return filterIndices(images, filter, remoteHaystack).map((i) => images[i] as RemoteImage);
 }
 
 /** The reference a pull or inspect of a depot row uses. */

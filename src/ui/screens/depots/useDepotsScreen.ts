@@ -12,7 +12,7 @@ import { useFilterField } from '../../hooks/useFilterField';
 import type { Scope } from '../../keys/bindings';
 import { type RemoteListResult, type UiServices, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
-import { type DepotKind, filterLocal, filterRemote, localRef, remoteRef } from './presentation';
+import { type DepotKind, filterIndices, localHaystack, localRef, remoteHaystack, remoteRef } from './presentation';
 
 export interface DepotTab {
   key: string;
@@ -93,13 +93,14 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   }, [services, active, tabKind, reload]);
 
   const rows: DepotRows | undefined = query.data ?? cache.current.get(queryKey);
-  const visible: DepotRows | undefined = useMemo(() => {
-    if (!rows) return undefined;
-    if (rows.kind === 'local') return { kind: 'local', items: filterLocal(rows.items, filter) };
-    if (rows.kind === 'dockerhub' || rows.kind === 'private') return rows;
-    return { kind: rows.kind, items: filterRemote(rows.items, filter) };
+  // The rows on show, as indexes into `rows` (Docker Hub and private registries filter on the server).
+  const indices: number[] = useMemo(() => {
+    if (!rows) return [];
+    if (rows.kind === 'local') return filterIndices(rows.items, filter, localHaystack);
+    if (rows.kind === 'dockerhub' || rows.kind === 'private') return filterIndices(rows.items, '', remoteHaystack);
+    return filterIndices(rows.items, filter, remoteHaystack);
   }, [rows, filter]);
-  const count = visible?.items.length ?? 0;
+  const count = indices.length;
   const cursor = useListCursor(count, listHeight);
   // The filter field: typing filters (or searches); Enter keeps it, Esc clears it.
   const field = useFilterField({ value: filter, update: updateFilter, active, onChange: cursor.first });
@@ -112,8 +113,9 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     actions.banner(null);
   };
 
-  const selectedLocal = visible?.kind === 'local' ? visible.items[cursor.selected] : undefined;
-  const selectedRemote = visible && visible.kind !== 'local' ? visible.items[cursor.selected] : undefined;
+  const selectedIndex = indices[cursor.selected];
+  const selectedLocal = rows?.kind === 'local' && selectedIndex !== undefined ? rows.items[selectedIndex] : undefined;
+  const selectedRemote = rows && rows.kind !== 'local' && selectedIndex !== undefined ? rows.items[selectedIndex] : undefined;
 
   const open = (inspectOnly: boolean) => {
     if (selectedLocal) {
@@ -217,7 +219,8 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     filter,
     filterCursor: field.cursor,
     editing,
-    visible,
+    rows,
+    indices,
     total: rows?.items.length ?? 0,
     loading: query.loading,
     error: query.error === undefined ? null : errorText(query.error),
