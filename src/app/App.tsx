@@ -78,7 +78,8 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   // A new set only when the names change (not on every progress snapshot): the lists key on it.
   const namesKey = running.map((d) => d.ref.replace(/[:@][^/]*$/, '')).sort().join('\n');
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
-  const engine = useQuery('engine-status', (signal) => services.status.engine(signal));
+  const [initialEngine] = useState(() => services.status.initialEngine?.());
+  const engine = useQuery('engine-status', (signal) => services.status.engine(signal), { initial: initialEngine });
   const screen = currentScreen(nav);
 
   // Warnings (engine unreachable while searching…) go to the banner, never onto the screen.

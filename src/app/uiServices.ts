@@ -49,9 +49,34 @@ function once<T>(value: Promise<T> | undefined): () => Promise<T> | undefined {
   };
 }
 
+/** What a promise settled with within `ms` (undefined when it has not, or failed). */
+function within<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!promise) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      () => (clearTimeout(timer), resolve(undefined)),
+    );
+  });
+}
+
+function engineStatus(info: EngineInfo): EngineStatus {
+  return { host: info.host, reachable: info.reachable, error: info.error?.message ?? null, platform: info.platform, imagesSize: info.imagesSize };
+}
+
 export async function createUiServices(app: AppServices, warnings: UiServices['warnings'], prefetch: Prefetch = {}): Promise<UiServices & { close(): Promise<void> }> {
   const prefetchedLocal = once(prefetch.local);
   const prefetchedInfo = once(prefetch.engineInfo);
+  // The engine usually answers while Ink loads; wait a little for it so the first frame has the
+  // local images and the status (one render instead of two or three).
+  // (Not for the status: counting the disk use of many images takes the engine longer.)
+  const readyLocal = await within(prefetch.local, 150);
+  const readyInfo = await within(prefetch.engineInfo, 0);
+  let initialLocal = readyLocal;
+  let initialInfo = readyInfo ? engineStatus(readyInfo) : undefined;
+  if (readyLocal) prefetchedLocal();
+  if (readyInfo) prefetchedInfo();
   const registries = await app.registries();
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
@@ -72,6 +97,11 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   return {
     warnings,
     local: {
+      initial: () => {
+        const value = initialLocal;
+        initialLocal = undefined;
+        return value;
+      },
       list: async (signal) => (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }),
       inspect: async (ref) => (await engine()).images.inspect(ref),
       remove: async (ref, { force }) => {
@@ -139,8 +169,12 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     },
     status: {
       engine: async (): Promise<EngineStatus> => {
-        const info = (await prefetchedInfo()) ?? (await (await engine()).info({ diskUsage: true }));
-        return { host: info.host, reachable: info.reachable, error: info.error?.message ?? null, platform: info.platform, imagesSize: info.imagesSize };
+        return engineStatus((await prefetchedInfo()) ?? (await (await engine()).info({ diskUsage: true })));
+      },
+      initialEngine: () => {
+        const value = initialInfo;
+        initialInfo = undefined;
+        return value;
       },
       hubRateLimit: (): RateLimitView | null => remoteLoaded?.hubRateLimit() ?? null,
     },

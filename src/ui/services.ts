@@ -56,6 +56,8 @@ export interface RegistryFormInput {
 
 export interface UiServices {
   local: {
+    /** The local images if they were read before the first frame (handed out once). */
+    initial?(): LocalRepository[] | undefined;
     list(signal?: AbortSignal): Promise<LocalRepository[]>;
     inspect(ref: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
     remove(ref: string, options: { force: boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
@@ -86,6 +88,8 @@ export interface UiServices {
     remove(name: string): Promise<void>;
   };
   status: {
+    /** The engine's status if it was read before the first frame (handed out once). */
+    initialEngine?(): EngineStatus | undefined;
     engine(signal?: AbortSignal): Promise<EngineStatus>;
     hubRateLimit(): RateLimitView | null;
   };

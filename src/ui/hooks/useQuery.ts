@@ -12,7 +12,7 @@ export interface QueryState<T> {
   reload(): void;
 }
 
-export interface QueryOptions {
+export interface QueryOptions<T = unknown> {
   /** Wait this long after the key changes before asking (typing). */
   debounceMs?: number;
   loadingDelayMs?: number;
@@ -20,17 +20,25 @@ export interface QueryOptions {
   enabled?: boolean;
   /** Keep showing the previous data while the next answer is on its way. */
   keepPrevious?: boolean;
+  /** An answer already at hand for the first key: shown at once, and not asked for again until a reload. */
+  initial?: T | undefined;
 }
 
-export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T>, options: QueryOptions = {}): QueryState<T> {
+export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T>, options: QueryOptions<T> = {}): QueryState<T> {
   const { debounceMs = 0, loadingDelayMs = 100, enabled = true, keepPrevious = true } = options;
-  const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown }>({ data: undefined, loading: false, error: undefined });
+  const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown }>({ data: options.initial, loading: false, error: undefined });
   const [generation, setGeneration] = useState(0);
   const runRef = useRef(run);
   runRef.current = run;
+  const skipFirst = useRef(options.initial !== undefined ? key : null);
 
   useEffect(() => {
     if (!enabled) return undefined;
+    if (skipFirst.current !== null) {
+      const initialKey = skipFirst.current;
+      skipFirst.current = null;
+      if (initialKey === key && generation === 0) return undefined;
+    }
     const controller = new AbortController();
     // The function of THIS key: a timer that fires after a newer render must not run the newer one.
     const runForKey = runRef.current;

@@ -59,7 +59,8 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   // Lists that filter as you type are fetched once; Docker Hub and private registries are searched.
   const serverFilter = tab.kind === 'dockerhub' || tab.kind === 'private' ? filter.trim() : '';
   const queryKey = `${tab.key}|${serverFilter}`;
-  const cache = useRef(new Map<string, DepotRows>());
+  const [initialLocal] = useState(() => services.local.initial?.());
+  const cache = useRef(new Map<string, DepotRows>(initialLocal ? [['local|', { kind: 'local', items: initialLocal }]] : []));
 
   const query = useQuery<DepotRows>(
     queryKey,
@@ -78,7 +79,13 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
       cache.current.set(queryKey, rows);
       return rows;
     },
-    { debounceMs: serverFilter ? SEARCH_DEBOUNCE_MS : 0, enabled: active && !(tab.kind === 'dockerhub' && serverFilter === ''), keepPrevious: false },
+    {
+      debounceMs: serverFilter ? SEARCH_DEBOUNCE_MS : 0,
+      enabled: active && !(tab.kind === 'dockerhub' && serverFilter === ''),
+      keepPrevious: false,
+      // Local images read while the app was loading: no second request for the first frame.
+      initial: queryKey === 'local|' ? cache.current.get('local|') : undefined,
+    },
   );
 
   const { tabChanged } = actions;
