@@ -108,7 +108,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   let openedDownloads: DownloadsClient | undefined;
   const getDownloads = (): Promise<DownloadsClient> =>
     (downloads ??= import('../downloads/client').then(
-      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths()), warn: deps.warn })),
+      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths()), warn: deps.warn, pollMs: 2000 })),
     ));
   const images = new LocalImageService(getClient);
   let platform: Promise<string | null> | undefined;
