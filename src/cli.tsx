@@ -118,6 +118,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const prefetch = { local: engine.then((e) => e.images.listLocal()), engineInfo: engine.then((e) => e.info({ diskUsage: true })) };
       prefetch.local.catch(() => undefined);
       prefetch.engineInfo.catch(() => undefined);
+      // Ink draws nothing until exit when it thinks it runs in CI (CI=true…), but both ends are a
+      // terminal here: a person is looking. Ink reads the variables when it loads, just below.
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
       const { runTui } = await import('./app/tui');
       return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings, prefetch);
     }

@@ -2,13 +2,16 @@
 // person would: search a private registry, open its tags, download one, watch the progress, find the
 // image in Local, delete it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
 import { DEFAULT_THROTTLE, docker, setThrottle } from '../../world/index.js';
 import { BIN, assertBuilt, run, session } from '../engine/helpers.js';
 
 const SESSION = `stevedore-e2e-${process.pid}`;
+const STDERR = join(tmpdir(), `${SESSION}.stderr`);
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });
@@ -30,7 +33,9 @@ async function until(what: string, check: (s: string) => boolean, timeoutMs = 20
     if (check(last)) return last;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
+  const stderr = existsSync(STDERR) ? readFileSync(STDERR, 'utf8') : '';
+  const procs = spawnSync('ps', ['-eo', 'pid,stat,etime,args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => /cli\.js|dockerd/.test(l)).join('\n');
+  throw new Error(`timed out waiting for ${what}; the screen was:\n${last}\nthe app's stderr:\n${stderr}\nprocesses:\n${procs}`);
 }
 
 describeWorld('the TUI in a terminal', (world) => {
@@ -45,7 +50,7 @@ describeWorld('the TUI in a terminal', (world) => {
     expect(added.code, added.stderr).toBe(0);
     await setThrottle(world, 200 * 1024);
     const env = Object.entries(s.env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
-    tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', ...env, `${process.execPath} ${BIN}; echo EXITED=$?; sleep 600`);
+    tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', ...env, `${process.execPath} ${BIN} 2>${STDERR}; echo EXITED=$?; sleep 600`);
   });
 
   afterAll(async () => {
