@@ -4,10 +4,9 @@
 import * as esbuild from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { bundlePatches } from './bundle-patches.mjs';
+import { commonOptions, emptyModule as empty } from './esbuild-common.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const empty = fileURLToPath(new URL('./empty-module.cjs', import.meta.url));
 const noSchemaValidator = fileURLToPath(new URL('./no-schema-validator.mjs', import.meta.url));
 
 /** conf's schema validator (ajv) is never used by stevedore: keep it out of the bundle. */
@@ -53,25 +52,15 @@ const analyze = process.argv.includes('--analyze');
 
 await rm(`${root}/dist`, { recursive: true, force: true });
 const options = {
+  ...commonOptions,
   absWorkingDir: root,
   entryPoints: { cli: 'src/cli.tsx' },
   outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  sourcemap: false,
-  legalComments: 'none',
   metafile: analyze,
-  chunkNames: 'chunks/[name]-[hash]',
-  jsx: 'automatic',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  // Not needed at run time: Ink's devtools hook, and dockerode's ssh/grpc/buildkit parts
-  // (we reach ssh:// engines through the system ssh, and never build images).
+  // Not needed at run time either: dockerode's ssh/grpc/buildkit parts (we reach ssh:// engines
+  // through the system ssh, and never build images).
   alias: {
-    'react-devtools-core': empty,
+    ...commonOptions.alias,
     ssh2: empty,
     'cpu-features': empty,
     '@grpc/grpc-js': empty,
@@ -80,11 +69,7 @@ const options = {
     'tar-fs': empty,
     '@balena/dockerignore': empty,
   },
-  banner: {
-    js: "import { createRequire as __stevedoreRequire } from 'node:module'; const require = __stevedoreRequire(import.meta.url);",
-  },
-  plugins: [dropAjv, lazyBuiltins, bundlePatches],
-  logLevel: 'warning',
+  plugins: [dropAjv, lazyBuiltins, ...commonOptions.plugins],
 };
 
 if (watch) {
