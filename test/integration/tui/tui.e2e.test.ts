@@ -68,9 +68,10 @@ describeWorld('the TUI in a terminal', (world) => {
     await until('the search field', (t) => /search/.test(t));
     for (const ch of 'multi') keys(ch);
     await until('search results', (t) => t.includes(`${slow}/team/multi`) && !t.includes(`${slow}/team/alpha`));
-    keys('Enter', 'Down');
+    keys('Enter');
+    await until('the filter kept', (t) => t.includes('filter: multi'));
     // `multi` matches team/multi and team/multiarch: the first is team/multi.
-    keys('Up', 'Enter');
+    keys('Enter');
     await until('the tags screen', (t) => t.includes(`Tags of ${slow}/team/multi`) && /›\s+1\.0/.test(t));
     keys('p');
     await until('the download to start', (t) => t.includes(`downloading ${slow}/team/multi:1.0`));
@@ -78,7 +79,13 @@ describeWorld('the TUI in a terminal', (world) => {
     const progress = await until('progress bars', (t) => /team\/multi:1\.0\s+(downloading|extracting)\s+[█▏▎▍▌▋▊▉]*░+\s+\d+%/.test(t) && /Downloading|Extracting/.test(t));
     expect(progress).toMatch(/↓ 1 downloading \d+%/);
     await until('the download to complete', (t) => /team\/multi:1\.0\s+complete/.test(t), 60_000);
-    keys('Escape', 'Escape', 'Escape', '1');
+    // One key at a time, each after the screen it acts on is shown (an Esc followed at once by a key
+    // reads as Alt+key in a terminal).
+    keys('Escape');
+    await until('back on the tags', (t) => t.includes(`Tags of ${slow}/team/multi`));
+    keys('Escape');
+    await until('back on the depots', (t) => /^stevedore {2}Depots\s*$/m.test(t));
+    keys('1');
     await until('the image in Local', (t) => t.includes(`${slow}/team/multi`) && /1\.0\s+1\.\d+ MB/.test(t));
     // Select it and delete it.
     const lines = screen().split('\n');
