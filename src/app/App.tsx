@@ -2,6 +2,7 @@
 // global keys, the help overlay, the quit question, the banner, key hints and the status bar.
 import { Box, Text } from 'ink';
 import React, { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { repositoryOf } from '../domain/reference';
 import { ConfirmDialog } from '../ui/components/ConfirmDialog';
 import { type BannerMessage, ErrorBanner } from '../ui/components/ErrorBanner';
 import { KeyHints } from '../ui/components/KeyHints';
@@ -76,7 +77,11 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const downloads = useStore(services.downloads.store);
   const running = useMemo(() => downloads.downloads.filter(isActive), [downloads]);
   // A new set only when the names change (not on every progress snapshot): the lists key on it.
-  const namesKey = running.map((d) => d.ref.replace(/[:@][^/]*$/, '')).sort().join('\n');
+  const namesKey = running
+    .map((d) => repositoryOf(d.ref))
+    .filter((n): n is string => n !== null)
+    .sort()
+    .join('\n');
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
   const [initialEngine] = useState(() => services.status.initialEngine?.());
   const engine = useQuery('engine-status', (signal) => services.status.engine(signal), { initial: initialEngine });

@@ -275,20 +275,8 @@ export function repoShowLines(r: RepoViewLike): string[] {
   ];
 }
 
-/** `registry ping --json` and its human line. */
-export function pingJson(version: string): { version: string } {
-  return { version };
-}
 
-export function pingLine(url: string, version: string): string {
-  return `${sanitizeLine(url)}: registry API ${version}`;
-}
 
-/** Docker Hub's remaining pulls for a status line, when known. */
-export function rateLimitLine(limit: { limit: number; remaining: number; resetAt: string | null } | null): string | undefined {
-  if (!limit) return undefined;
-  return `Docker Hub: ${limit.remaining} of ${limit.limit} requests left${limit.resetAt ? ` (resets ${limit.resetAt.slice(11, 16)} UTC)` : ''}`;
-}
 
 // ---- handlers for the commands (src/commands/image.ts RemoteImageHandlers, and `repo *`) ----------------------
 

@@ -2,7 +2,6 @@
 // command, --version on the program; usage errors exit 2, operation errors exit 1.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../../package.json';
-import { InvalidInput } from '../domain/errors';
 import { redactSecrets, sanitizeLine } from '../domain/sanitize';
 import type { CommandContext } from './context';
 import { EXIT, Output, reportError } from './output';
@@ -110,4 +109,3 @@ export function choice<T extends string>(name: string, values: readonly T[]): (v
   };
 }
 
-export { InvalidInput };

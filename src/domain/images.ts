@@ -58,7 +58,6 @@ export interface RemoteImage {
 }
 
 export type Category = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';
-export const CATEGORIES: readonly Category[] = ['local', 'selected', 'official', 'dockerhub', 'private'];
 
 /** A tag with what the registry tells about it (Docker Hub tells size, date and platforms). */
 export interface TagDetail {

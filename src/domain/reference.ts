@@ -223,3 +223,12 @@ export function parseAnyReference(input: string): AnyReference {
   if (digestFailure(input) === undefined) return { kind: 'digest', digest: input };
   return { kind: 'named', ref: normalizeReference(input) };
 }
+
+/** The full repository name (`docker.io/library/redis`) of a reference, or null when it is not one. */
+export function repositoryOf(ref: string): string | null {
+  try {
+    return fullName(normalizeReference(ref));
+  } catch {
+    return null;
+  }
+}

@@ -9,7 +9,6 @@ import {
   type Registry,
   normalizeRegistryUrl,
   registryHost,
-  validateApiVersion,
   validateRegistryName,
 } from '../domain/registry';
 import type { RegistryData } from '../store/registryStore';
@@ -185,7 +184,6 @@ export class RegistryService {
   }
 }
 
-export { validateApiVersion };
 
 function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();

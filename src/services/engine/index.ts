@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, statSync, truncateSync } from 'node:fs';
 import { InvalidInput, isAppError } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
-import { type ImageRef, dockerRef, fullName, normalizeReference, refString } from '../../domain/reference';
+import { type ImageRef, dockerRef, normalizeReference, refString, repositoryOf } from '../../domain/reference';
 import { registryHost, type Registry } from '../../domain/registry';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parsePlatform, type Settings } from '../../domain/settings';
@@ -298,13 +298,6 @@ export function platformOf(os: string, arch: string): string | null {
 }
 
 /** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
-function repositoryOf(ref: string): string | null {
-  try {
-    return fullName(normalizeReference(ref));
-  } catch {
-    return null;
-  }
-}
 
 function spawnWorker(deps: EngineDeps, paths: WorkerPaths): ReturnType<typeof spawn> | undefined {
   let fd: number | null = null;

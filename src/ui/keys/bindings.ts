@@ -141,13 +141,6 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'help.up', scope: 'help', keys: ['up', 'k'], description: 'scroll up' },
 ];
 
-export function bindingsOf(scope: Scope): Binding[] {
-  return BINDINGS.filter((b) => b.scope === scope);
-}
-
-export function bindingById(id: string): Binding | undefined {
-  return BINDINGS.find((b) => b.id === id);
-}
 
 /** Keys shown to people: `shift+tab` → `S-Tab`, `pagedown` → `PgDn`. */
 export function displayKey(key: KeyName): string {

@@ -11,7 +11,7 @@ const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 
 function keysText(keys: KeyName[], ascii: boolean): string {
   const show = ascii ? displayKeyAscii : displayKey;
   // 1…9 read better as a range.
-  if (keys.length === 9 && keys.every((k, i) => k === String(i + 1))) return '1…9';
+  if (keys.length === 9 && keys.every((k, i) => k === String(i + 1))) return ascii ? '1..9' : '1…9';
   return keys.map(show).join(' / ');
 }
 
@@ -19,7 +19,7 @@ export function helpSections(options: { ascii?: boolean; bindings?: readonly Bin
   const bindings = options.bindings ?? BINDINGS;
   return ORDER.map((scope) => ({
     title: SCOPE_TITLES[scope],
-    rows: bindings.filter((b) => b.scope === scope).map((b) => ({ keys: keysText(b.keys, options.ascii ?? false).replace('1…9', options.ascii ? '1..9' : '1…9'), description: b.description })),
+    rows: bindings.filter((b) => b.scope === scope).map((b) => ({ keys: keysText(b.keys, options.ascii ?? false), description: b.description })),
   })).filter((s) => s.rows.length > 0);
 }
 

@@ -109,13 +109,6 @@ export function filterIndices<T>(items: readonly T[], filter: string, haystack: 
   return filter.trim() ? all.filter((i) => matches(filter, haystack(items[i] as T))) : all;
 }
 
-export function filterLocal(repos: LocalRepository[], filter: string): LocalRepository[] {
-  return filterIndices(repos, filter, localHaystack).map((i) => repos[i] as LocalRepository);
-}
-
-export function filterRemote(images: RemoteImage[], filter: string): RemoteImage[] {
-  return filterIndices(images, filter, remoteHaystack).map((i) => images[i] as RemoteImage);
-}
 
 /** The reference a pull or inspect of a depot row uses. */
 export function localRef(repo: LocalRepository): string | null {
@@ -128,8 +121,3 @@ export function remoteRef(image: RemoteImage): string {
   return `${image.name}:${image.version || 'latest'}`;
 }
 
-export function sizeSummary(repos: LocalRepository[]): string {
-  const ids = new Map<string, number>();
-  for (const r of repos) for (const i of r.images) ids.set(i.id, i.size);
-  return formatBytes([...ids.values()].reduce((a, b) => a + b, 0));
-}

@@ -104,7 +104,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   const indices: number[] = useMemo(() => {
     if (!rows) return [];
     if (rows.kind === 'local') return filterIndices(rows.items, filter, localHaystack);
-    if (rows.kind === 'dockerhub' || rows.kind === 'private') return filterIndices(rows.items, '', remoteHaystack);
+    if (rows.kind === 'dockerhub' || rows.kind === 'private') return rows.items.map((_, i) => i);
     return filterIndices(rows.items, filter, remoteHaystack);
   }, [rows, filter]);
   const count = indices.length;
