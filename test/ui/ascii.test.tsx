@@ -14,10 +14,14 @@ it('draws only ASCII on a terminal that is not UTF-8', async () => {
   await app.press('D');
   await app.waitFor((f) => f.includes('Downloads'));
   screens.push(app.frame());
-  await app.press('R', 'a');
+  await app.press('R');
+  await app.waitFor((f) => f.includes('Docker Hub (built in)'));
+  await app.press('a');
   await app.waitFor((f) => f.includes('Add a registry'));
   screens.push(app.frame());
-  await app.press(KEY.escape, '?');
+  await app.press(KEY.escape);
+  await app.waitFor((f) => !f.includes('Add a registry'));
+  await app.press('?');
   await app.waitFor((f) => f.includes('Keys'));
   screens.push(app.frame());
   for (const s of screens) expect([...s].filter((c) => c > "\x7f").join("")).toBe("");

@@ -209,7 +209,9 @@ describe('Registries screen', () => {
   it('tells an unreachable registry in the form and saves nothing', async () => {
     const { services, registryData } = fakeServices({ local: [] });
     const app = renderApp(services);
-    await app.press('R', 'a');
+    await app.press('R');
+    await app.waitFor((f) => f.includes('Docker Hub (built in)'));
+    await app.press('a');
     await app.waitFor((f) => f.includes('Add a registry'));
     await app.type('down');
     await app.press(KEY.tab);
