@@ -199,8 +199,10 @@ describe('Registries screen', () => {
     await app.press(KEY.enter);
     await app.waitFor((f) => f.includes('a registry named "LAB" already exists'));
     await app.press(KEY.escape);
-    await app.waitFor((f) => f.includes('Registries'));
-    await app.press(KEY.down, 'd');
+    await app.waitFor((f) => !f.includes('Add a registry') && f.includes('lab'));
+    await app.press(KEY.down);
+    await app.waitFor((f) => /> lab|› lab/.test(f));
+    await app.press('d');
     await app.waitFor((f) => f.includes('Delete registry "lab"?'));
     await app.press('y');
     await app.waitFor((f) => f.includes('removed registry "lab"'));
