@@ -2,6 +2,7 @@
 // engine services are reached lazily, so the first frame does not wait for undici or dockerode.
 import type { DownloadSnapshot, LocalRepository } from '../domain/images';
 import type { EngineInfo } from '../services/engine/index';
+import { systemClock } from '../services/clock';
 import type { AppServices } from '../services/index';
 import type { DownloadsView, EngineStatus, RateLimitView, UiServices } from '../ui/services';
 
@@ -95,6 +96,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   });
 
   return {
+    clock: systemClock,
     warnings,
     local: {
       initial: () => {

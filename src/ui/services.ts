@@ -1,6 +1,7 @@
 // What the screens need from the service layer, as one narrow port. The app adapts the real
 // services to it (src/app/uiServices.ts); screen tests pass fakes. Every remote call takes an
 // AbortSignal so a screen can drop a search the user has moved past.
+import type { Clock } from '../domain/clock';
 import type { AppError } from '../domain/errors';
 import { sanitizeLine } from '../domain/sanitize';
 import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../domain/images';
@@ -55,6 +56,8 @@ export interface RegistryFormInput {
 }
 
 export interface UiServices {
+  /** The time ages are measured against (tests pin it). */
+  clock: Clock;
   local: {
     /** The local images if they were read before the first frame (handed out once). */
     initial?(): LocalRepository[] | undefined;

@@ -1,11 +1,15 @@
 // Fake services for screen tests: in-memory data with the rules that matter to the screens (the
 // registry rules come from the real RegistryService over an in-memory store).
+import { fixedClock } from '../../src/domain/clock';
 import { Unauthorized, Unreachable } from '../../src/domain/errors';
 import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../../src/domain/images';
 import type { Registry } from '../../src/domain/registry';
 import { RegistryService } from '../../src/services/registries';
 import type { RegistryData } from '../../src/store/registryStore';
 import type { DownloadsView, RemoteCategory, SavedRepositoryRow, UiServices } from '../../src/ui/services';
+
+/** The time screen tests run at: the fixtures' dates are a few days before it. */
+export const FIXTURE_NOW = '2026-11-25T10:00:00Z';
 
 export function localRepo(name: string, tags: string[], opts: { inUse?: boolean; size?: number; id?: string } = {}): LocalRepository {
   const id = opts.id ?? `sha256:${Buffer.from(name).toString('hex').padEnd(64, '0').slice(0, 64)}`;
@@ -85,6 +89,8 @@ export interface FakeOptions {
   inspect?: RemoteInspect;
   registries?: Registry[];
   repositories?: SavedRepositoryRow[];
+  /** The clock the screens measure ages against (default FIXTURE_NOW). */
+  now?: string;
 }
 
 export function fakeServices(options: FakeOptions = {}) {
@@ -114,6 +120,7 @@ export function fakeServices(options: FakeOptions = {}) {
 
   const warningListeners = new Set<(message: string) => void>();
   const services: UiServices = {
+    clock: fixedClock(options.now ?? FIXTURE_NOW),
     warnings: {
       subscribe: (listener) => {
         warningListeners.add(listener);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RemoteInspect } from '../../src/domain/images';
 import type { PullEvent } from '../../src/domain/progress';
 import { DownloadManager } from '../../src/services/downloads/manager';
-import type { Clock } from '../../src/services/downloads/throttle';
+import type { TimerClock as Clock } from '../../src/domain/clock';
 import { download, fakeServices, remoteImage } from './fakes';
 import { KEY, renderApp, waitFor } from './render';
 
@@ -54,7 +54,7 @@ describe('Tags screen', () => {
     await app.waitFor((f) => f.includes('redis'));
     await app.press(KEY.enter);
     await app.waitFor((f) => f.includes('4 tags, 1 installed'));
-    expect(app.frame()).toMatch(/latest +40 MB +\d+ days? ago +linux\/amd64, linux\/arm64\/v8/);
+    expect(app.frame()).toMatch(/latest +40 MB +3 days ago +linux\/amd64, linux\/arm64\/v8/);
     expect(app.frame()).toMatch(/● +7 +39 MB/);
     await app.press('P');
     await app.waitFor((f) => f.includes('platform: linux/amd64'));
@@ -66,6 +66,21 @@ describe('Tags screen', () => {
     await app.press('/');
     await app.type('7');
     await app.waitFor((f) => f.includes('filter 7') && !f.includes('alpine'));
+  });
+
+  it('dates tags against the injected clock (a year ahead reads "1 year ago")', async () => {
+    const { services } = fakeServices({
+      local: [],
+      remote: { official: [remoteImage('redis')] },
+      tags: { name: 'redis', fullName: 'docker.io/library/redis', installed: [], tags: ['latest'], details: [{ name: 'latest', size: 40_000_000, lastUpdated: '2026-11-22T00:00:00Z', digest: 'sha256:a', platforms: ['linux/amd64'] }] },
+      now: '2027-11-25T10:00:00Z',
+    });
+    const app = renderApp(services);
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'));
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('1 tags') || f.includes('1 tag'));
+    expect(app.frame()).toMatch(/latest +40 MB +1 year ago/);
   });
 });
 

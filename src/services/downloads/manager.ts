@@ -8,7 +8,9 @@ import type { DownloadStatus } from '../../domain/images';
 import { PullFold, RateMeter, type PullEvent } from '../../domain/progress';
 import { type ImageRef, dockerRef } from '../../domain/reference';
 import { isActive, type DownloadRecord } from './protocol';
-import { type Clock, Throttle, systemClock } from './throttle';
+import type { TimerClock as Clock } from '../../domain/clock';
+import { systemClock } from '../clock';
+import { Throttle } from './throttle';
 
 export interface PullJob {
   ref: ImageRef;

@@ -2,17 +2,8 @@
 // (leading edge, then one trailing run with whatever changed meanwhile), and `flush` runs it at once
 // (the final snapshot of a download). Timers are injectable, so tests drive it with fake timers.
 
-export interface Clock {
-  now(): number;
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+import type { TimerClock as Clock } from '../../domain/clock';
+import { systemClock } from '../clock';
 
 export class Throttle {
   private last = Number.NEGATIVE_INFINITY;

@@ -34,11 +34,11 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   // picks indexes, and the columns do not jump while you type.
   const cells = useMemo(() => {
     if (!rows) return [];
-    const now = Date.now();
+    const now = props.services.clock.now();
     return rows.kind === 'local'
       ? rows.items.map((repo) => localCells(repo, downloading.has(repo.fullName), theme, now))
       : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
-  }, [rows, downloading, theme]);
+  }, [rows, downloading, theme, props.services.clock]);
   const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells), [vm.tab.kind, rowWidth, cells]);
   const row = (i: number): string => {
     const c = cells[indices[i] ?? -1];

@@ -39,9 +39,9 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
   const platforms = useMemo(() => (query.data ? platformsOf(query.data) : []), [query.data]);
   const platform = platformIndex >= 0 ? platforms[platformIndex] : undefined;
   const cells = useMemo(() => {
-    const now = Date.now();
+    const now = services.clock.now();
     return rows.map((r) => tagCells(r, theme, now));
-  }, [rows, theme]);
+  }, [rows, theme, services.clock]);
   const widths = useMemo(() => tagWidths(cells, width - 2), [cells, width]);
   const listHeight = Math.max(1, height - 4);
   const cursor = useListCursor(rows.length, listHeight);

@@ -1,0 +1,18 @@
+// The clock is a port: screens and presentation take the time from it, never from Date.now(), so
+// tests pin it and pass on any date.
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** A clock stopped at `at` (an ISO date or epoch milliseconds): for tests and replays. */
+export function fixedClock(at: string | number): Clock {
+  const ms = typeof at === 'number' ? at : Date.parse(at);
+  return { now: () => ms };
+}
+
+/** A clock that also sets timers (the download throttle's; tests drive it with fake timers). */
+export interface TimerClock extends Clock {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
