@@ -9,6 +9,7 @@ import { MASK, registryHost, registryToJson } from '../domain/registry';
 import type { AppServices } from '../services/index';
 import type { SavedRepositoryView } from '../services/remote/index';
 import type { DownloadNote } from '../store/downloadNotes';
+import { LocalListCache } from './localCache';
 import { DownloadBody, RegistryAddBody, RegistryEditBody, RegistryMethod, RepositoryAddBody, RepositoryUpdateBody, validate } from './schemas';
 
 export interface Reply {
@@ -44,8 +45,15 @@ const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const REMOTE_CATEGORIES: readonly string[] = ['selected', 'official', 'dockerhub', 'private'];
 const HUB_REPOSITORIES: readonly string[] = ['dockerhub', 'qnap', 'selected', 'official'];
 
-export function createRoutes(deps: RouteDeps): (method: string, segments: string[]) => Match {
+export interface Routes {
+  match(method: string, segments: string[]): Match;
+  /** Stops following the engine's events. */
+  close(): void;
+}
+
+export function createRoutes(deps: RouteDeps, now: () => number): Routes {
   const { services } = deps;
+  const local = new LocalListCache(() => services.engine(), now);
 
   // ---- /api/v1/image/… -------------------------------------------------------------------------------
 
@@ -59,7 +67,7 @@ export function createRoutes(deps: RouteDeps): (method: string, segments: string
     if (category === 'local') {
       const engine = await services.engine();
       const [all, downloading, host] = await Promise.all([
-        engine.images.listLocal(filter ? { filter } : {}),
+        local.list(filter),
         engine.downloadingIndex(),
         registry ? registryHostOf(registry) : Promise.resolve(null),
       ]);
@@ -132,7 +140,7 @@ export function createRoutes(deps: RouteDeps): (method: string, segments: string
     const tag = query.get('tag');
     const name = rest.join('/') + (tag ? `:${tag}` : '');
     const force = ['1', 'true', 'yes'].includes((query.get('force') ?? '').toLowerCase());
-    const result = await (await services.engine()).images.remove(name, { force });
+    const result = await (await services.engine()).images.remove(name, { force }).finally(() => local.invalidate());
     return ok({ name: result.name, untagged: result.untagged, deleted: result.deleted });
   };
 
@@ -219,7 +227,7 @@ export function createRoutes(deps: RouteDeps): (method: string, segments: string
     return handler ? { handler } : { allowed: Object.keys(table) };
   };
 
-  return (method, all) => {
+  const match = (method: string, all: string[]): Match => {
     const s = all[all.length - 1] === '' ? all.slice(0, -1) : all; // a trailing slash
     if (s[0] !== 'api') return null;
     if (s[1] === 'v1' && s[2] === 'image') {
@@ -252,6 +260,7 @@ export function createRoutes(deps: RouteDeps): (method: string, segments: string
     }
     return null;
   };
+  return { match, close: () => local.close() };
 }
 
 function credentials(b: { username?: string | undefined; password?: string | undefined }): { username?: string; password?: string } {

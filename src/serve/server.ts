@@ -64,7 +64,7 @@ class HttpError extends Error {
 export interface ServeServer {
   server: Server;
   secure: boolean;
-  /** From now on, answers say `Connection: close` (a stop is under way). */
+  /** From now on, answers say `Connection: close` (a stop is under way); the engine's events are let go. */
   setStopping(): void;
 }
 
@@ -72,7 +72,7 @@ export function createServeServer(options: ServeOptions): ServeServer {
   const secure = options.tls !== undefined;
   const sessions = new Sessions(options.clock, options.sessionMs);
   const throttle = new LoginThrottle(options.clock, options.throttle);
-  const route = createRoutes(options);
+  const routes = createRoutes(options, () => options.clock.now());
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let stopping = false;
 
@@ -132,7 +132,7 @@ export function createServeServer(options: ServeOptions): ServeServer {
         return send(200, {}, { 'Set-Cookie': clearedCookie(secure) });
       }
       const segments = decodeSegments(path);
-      const match = route(method, segments);
+      const match = routes.match(method, segments);
       if (!match) {
         await body.discard();
         return fail(404, `no such route: ${method} ${sanitizeLine(path)}`);
@@ -198,6 +198,7 @@ export function createServeServer(options: ServeOptions): ServeServer {
     secure,
     setStopping: () => {
       stopping = true;
+      routes.close();
     },
   };
 }

@@ -279,6 +279,12 @@ describeWorld('stevedore serve against the test world', (world: WorldInfo) => {
     expect(cli.find((d) => d.name === 'hello-world:latest')).toMatchObject({ status: 'complete', percent: 100, error: null });
     const status = (await curl('curl -sq -b cookies.txt -XGET "http://${QIP}:${QPORT}/api/v1/image/downloadstatus"')) as Array<Record<string, unknown>>;
     expect(status).toContainEqual({ name: 'hello-world:latest', percent: 100, status: 'complete', error: null, description: '', location: '', icon: '' });
+    // The server keeps the local list warm; the engine's events (or a few seconds) bring the new image in,
+    // and its own delete drops the image at once.
+    const names = async () => ((await curl('curl -sq -b cookies.txt "http://${QIP}:${QPORT}/api/v1/image/?category=local"')) as { results: Array<{ name: string }> }).results.map((r) => r.name);
+    await until(names, (list) => list.includes('hello-world'), 30_000, 'hello-world in the local list');
+    expect(await curl('curl -sq -b cookies.txt -XDELETE "http://${QIP}:${QPORT}/api/v1/image/local/docker/hello-world:latest"')).toMatchObject({ name: 'hello-world:latest' });
+    expect(await names()).not.toContain('hello-world');
     // an unknown registry as the repository is a 404 before anything is queued
     expect(await curl(`curl -sq -XPOST -b cookies.txt "http://\${QIP}:\${QPORT}/api/v1/image/nowhere/docker/app/1.0/download"`)).toEqual({
       error: { code: 404, message: 'Registry not found: nowhere (see `stevedore registry list`)' },
