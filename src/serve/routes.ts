@@ -103,7 +103,14 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     };
 
   const tags: Handler = async ({ segments, query }) => {
-    const name = segments.slice(0, -1).join('/');
+    let parts = segments.slice(0, -1);
+    // The older form the rendered seed also shows: `…/image/dockerhub/docker/{is_official}/{name}/tags`.
+    const [repo = '', type = '', official = ''] = parts;
+    if (parts.length >= 4 && HUB_REPOSITORIES.includes(repo.toLowerCase()) && (type === 'docker' || type === 'lxc') && /^[01]$/.test(official)) {
+      checkImageType(type);
+      parts = parts.slice(3);
+    }
+    const name = parts.join('/');
     const registry = query.get('registry') || undefined;
     return ok(tagsJson(await (await services.remote()).tags.list(name, registry ? { registry } : {})));
   };

@@ -192,6 +192,8 @@ describeWorld('stevedore serve against the test world', (world: WorldInfo) => {
     // The rendered seed shows this example failing; here redis has no `latest` tag: the error shape, 404.
     expect(get('GET /api/v1/image/docker/redis/latest/remote_inspect')).toEqual({ error: { code: 404, message: 'Tag not found: redis:latest' } });
     expect(get('GET /api/v1/image/nginx/tags?registry=Docker%20Hub')).toMatchObject({ name: 'nginx', installed: [], tags: ['latest', '1.27', '1.26'] });
+    // The older tags route the rendered seed shows (`dockerhub/docker/{is_official}/{name}/tags`).
+    expect(await curl('curl -sq -XGET -b cookies.txt "http://${QIP}:${QPORT}/api/v1/image/dockerhub/docker/1/redis/tags"')).toMatchObject({ installed: [], tags: ['7'] });
 
     expect(get('POST /api/v1/image/dockerhub/docker/lgsd/diamond/latest/download')).toEqual({});
     const status = get('GET /api/v1/image/downloadstatus') as Record<string, unknown>[];
