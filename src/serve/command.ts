@@ -101,7 +101,7 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
   const now = (): string => new Date().toISOString();
   ctx.warnings.redirect((line) => log({ time: now(), event: 'warning', message: line }, `${now()} warning: ${line}`));
 
-  const serve = createServeServer({
+  const serve = makeServer(() => createServeServer({
     services: ctx.services,
     notes: new DownloadNotesStore(dir),
     clock: { now: () => Date.now() },
@@ -119,7 +119,7 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log({ time: now(), event: 'bug', message: sanitizeLine(text) }, `${now()} bug: ${text}`);
     },
-  });
+  }), tls !== undefined);
   let running;
   try {
     running = await listen(serve, host, port);
@@ -152,6 +152,17 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
   // The engine's download client and the registry connections are closed; the worker is a process of its own.
   await Promise.allSettled([ctx.services.engine().then((e) => e.downloads.close()), ctx.services.remote().then((r) => r.close())]);
   log({ time: now(), event: 'stopped' }, `${now()} stopped`);
+}
+
+/** A certificate or key that TLS cannot use is the user's input, not a bug. */
+function makeServer<T>(make: () => T, tls: boolean): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!tls) throw error;
+    const text = error instanceof Error ? error.message : String(error);
+    throw new InvalidInput(`--tls-cert/--tls-key are not a usable PEM certificate and private key: ${sanitizeLine(text)}`);
+  }
 }
 
 function readPem(file: string, flag: string): Buffer {
