@@ -352,6 +352,12 @@ describeWorld('stevedore serve: listening rules, TLS and a graceful stop', (worl
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(`error: refusing plain HTTP on ${world.eth0}: other addresses than loopback need --tls-cert FILE --tls-key FILE (or listen on 127.0.0.1:8118 and put a TLS proxy in front)\n`);
     expect((await run(s, ['serve', '--listen', '0.0.0.0:8118'])).code).toBe(1);
+    const junk = join(s.configDir, 'junk.pem');
+    writeFileSync(junk, 'not a certificate');
+    const badTls = await run(s, ['serve', '--listen', `${world.eth0}:0`, '--tls-cert', junk, '--tls-key', junk]);
+    expect(badTls.code).toBe(1);
+    expect(badTls.stderr).toMatch(/^error: --tls-cert\/--tls-key are not a usable PEM certificate and private key: .+\n$/);
+    expect((await run(s, ['serve', '--tls-cert', junk])).stderr).toBe('error: --tls-cert and --tls-key go together\n');
     const bare = session(world);
     const none = await run(bare, ['serve', '--json']);
     expect(none.code).toBe(1);
