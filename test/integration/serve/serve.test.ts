@@ -192,6 +192,7 @@ describeWorld('stevedore serve against the test world', (world: WorldInfo) => {
     // The rendered seed shows this example failing; here redis has no `latest` tag: the error shape, 404.
     expect(get('GET /api/v1/image/docker/redis/latest/remote_inspect')).toEqual({ error: { code: 404, message: 'Tag not found: redis:latest' } });
     expect(get('GET /api/v1/image/nginx/tags?registry=Docker%20Hub')).toMatchObject({ name: 'nginx', installed: [], tags: ['latest', '1.27', '1.26'] });
+    expect(await curl('curl -sq -b cookies.txt "http://${QIP}:${QPORT}/api/v1/image/docker/redis/7/remote_inspect?platform=linux/arm64/v8"')).toMatchObject({ Name: 'redis', Tag: '7', Platform: 'linux/arm64/v8', Architecture: 'arm64' });
     // The older tags route the rendered seed shows (`dockerhub/docker/{is_official}/{name}/tags`).
     expect(await curl('curl -sq -XGET -b cookies.txt "http://${QIP}:${QPORT}/api/v1/image/dockerhub/docker/1/redis/tags"')).toMatchObject({ installed: [], tags: ['7'] });
 
