@@ -1,6 +1,7 @@
 // The service layer as the CLI commands and the TUI see it. The composition root (src/cli.tsx)
 // builds the concrete services lazily, so a command pays only for what it uses.
 import type { EngineServices } from './engine/index';
+import type { LxcServices } from './lxc/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
@@ -12,6 +13,8 @@ export interface AppServices {
   engine(): Promise<EngineServices>;
   /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */
   remote(): Promise<RemoteServices>;
+  /** LXC images through LXD and simplestreams servers (`--type lxc`, `lxd-server`). */
+  lxc(): Promise<LxcServices>;
 }
 
-export type { EngineServices, RegistryService, RemoteServices, SettingsService };
+export type { EngineServices, LxcServices, RegistryService, RemoteServices, SettingsService };
