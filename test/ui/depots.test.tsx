@@ -13,8 +13,8 @@ describe('Depots screen', () => {
     await app.waitFor((f) => f.includes('redis') && f.includes('team/app'), 'local rows');
     const f = app.frame();
     expect(f).toMatch(/1 Local 3/);
-    expect(f).toMatch(/NAME\s+TAGS\s+SIZE\s+CREATED\s+IN USE/);
-    expect(f).toMatch(/› +redis +7, latest +7\.34 MB +5 days ago +yes/);
+    expect(f).toMatch(/NAME\s+TAGS\s+TYPE\s+SIZE\s+CREATED\s+IN USE/);
+    expect(f).toMatch(/› +redis +7, latest +docker +7\.34 MB +5 days ago +yes/);
     expect(f).toMatch(/<none> +1 dangling/);
     expect(f).toMatch(/engine unix:\/\/\/var\/run\/docker\.sock · images 123 MB · Hub 87\/100/);
   });
@@ -172,6 +172,6 @@ describe('Depots screen', () => {
     const { services } = fakeServices({ local: [localRepo('redis', ['7'])], now: '2027-11-25T10:00:00Z' });
     const app = renderApp(services);
     await app.waitFor((f) => f.includes('redis'), 'local rows');
-    expect(app.frame()).toMatch(/› +redis +7 +7\.34 MB +1 year ago/);
+    expect(app.frame()).toMatch(/› +redis +7 +docker +7\.34 MB +1 year ago/);
   });
 });

@@ -17,8 +17,8 @@ export function columnsFor(kind: DepotKind): Columns {
   switch (kind) {
     case 'local':
       return {
-        headers: ['', 'NAME', 'TAGS', 'SIZE', 'CREATED', 'IN USE'],
-        specs: [{ width: 1 }, { width: 12, grow: 3, max: 64 }, { width: 6, grow: 2, max: 48 }, { width: 7, align: 'right' }, { width: 7, max: 15 }, { width: 6 }],
+        headers: ['', 'NAME', 'TAGS', 'TYPE', 'SIZE', 'CREATED', 'IN USE'],
+        specs: [{ width: 1 }, { width: 12, grow: 3, max: 64 }, { width: 6, grow: 2, max: 48 }, { width: 6 }, { width: 7, align: 'right' }, { width: 7, max: 15 }, { width: 6 }],
       };
     case 'selected':
       return {
@@ -56,6 +56,7 @@ export function localCells(repo: LocalRepository, downloading: boolean, theme: T
     downloading ? theme.glyph.downloading : '',
     sanitizeLine(repo.name),
     repo.name === '<none>' ? `${repo.images.length} dangling` : tags.join(', '),
+    repo.type ?? 'docker',
     sizes.length ? formatBytes(Math.max(...sizes)) : '-',
     newest ? formatAge(newest, now) : '-',
     repo.inUse ? 'yes' : '',
@@ -112,7 +113,7 @@ export function filterIndices<T>(items: readonly T[], filter: string, haystack: 
 
 /** The reference a pull or inspect of a depot row uses. */
 export function localRef(repo: LocalRepository): string | null {
-  if (repo.name === '<none>') return repo.images[0]?.id ?? null;
+  if (repo.name === '<none>' || repo.type === 'lxc') return repo.images[0]?.id ?? null;
   const tag = repo.images.find((i) => i.tag !== '<none>')?.tag;
   return tag ? `${repo.name}:${tag}` : (repo.images[0]?.id ?? null);
 }
