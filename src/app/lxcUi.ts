@@ -178,7 +178,21 @@ export function createLxcUi(lxcServices: () => Promise<LxcServices>, engine: () 
       };
     },
     async inspectLocal(ref) {
-      return (await need()).inspectLocal(fromLocalRef(ref));
+      // The Inspect screen reads Docker's inspect fields: LXD's image in those words, properties as labels.
+      const raw = await (await need()).inspectLocal(fromLocalRef(ref));
+      const aliases = Array.isArray(raw.aliases) ? raw.aliases.map((a) => (a && typeof a === 'object' ? String((a as Record<string, unknown>).name ?? '') : '')).filter(Boolean) : [];
+      const properties = raw.properties && typeof raw.properties === 'object' ? (raw.properties as Record<string, unknown>) : {};
+      return {
+        Id: raw.fingerprint,
+        RepoTags: aliases,
+        RepoDigests: [],
+        Created: raw.created_at,
+        Os: 'linux',
+        Architecture: raw.architecture,
+        Size: raw.size,
+        Config: { Labels: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, String(v)])) },
+        RootFS: { Layers: [] },
+      };
     },
     async remove(ref) {
       const r = await (await need()).remove(fromLocalRef(ref));
