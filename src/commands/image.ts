@@ -109,7 +109,10 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .option('--server <name>', 'LXC: the simplestreams server to ask (implies --remote)')
     .action(
       action(ctx, async (out, ref: string, opts: { remote?: boolean; registry?: string; platform?: string; type?: string; server?: string }) => {
-        if (opts.type === 'lxc') return lxcInspect(ctx, out, ref, opts);
+        if (opts.type === 'lxc') {
+          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
+          return lxcInspect(ctx, out, ref, opts);
+        }
         if (opts.remote || opts.registry !== undefined || opts.platform !== undefined) {
           if (!remote.inspect) throw needsRegistryClient('image inspect --remote');
           await remote.inspect(out, ref, {
@@ -145,6 +148,7 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         let started: DownloadRecord;
         let services: EngineServices;
         if (opts.type === 'lxc') {
+          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
           const lxc = await ctx.services.lxc();
           // One clear line (501, 403) when LXD is not there, before a worker is started for nothing.
           await lxc.client().server();
