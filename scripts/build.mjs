@@ -1,5 +1,5 @@
 // Bundles src/cli.tsx into dist/cli.js (the `stevedore` bin) with esbuild.
-// The entry stays small: heavy modules (ink/react, dockerode, undici) are imported lazily
+// The entry stays small: heavy modules (ink/react, undici) are imported lazily
 // and land in chunks beside it, so `stevedore --help` does not parse them.
 import * as esbuild from 'esbuild';
 import { rm } from 'node:fs/promises';
@@ -57,18 +57,7 @@ const options = {
   entryPoints: { cli: 'src/cli.tsx' },
   outdir: 'dist',
   metafile: analyze,
-  // Not needed at run time either: dockerode's ssh/grpc/buildkit parts (we reach ssh:// engines
-  // through the system ssh, and never build images).
-  alias: {
-    ...commonOptions.alias,
-    ssh2: empty,
-    'cpu-features': empty,
-    '@grpc/grpc-js': empty,
-    '@grpc/proto-loader': empty,
-    protobufjs: empty,
-    'tar-fs': empty,
-    '@balena/dockerignore': empty,
-  },
+  alias: { ...commonOptions.alias },
   plugins: [dropAjv, lazyBuiltins, ...commonOptions.plugins],
 };
 

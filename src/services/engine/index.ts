@@ -1,6 +1,6 @@
 // The engine side of the service layer: local images (list, inspect, delete, prune), downloads through the
 // background worker, engine info, and the ports the remote side needs (installed, downloading, platform,
-// local usage). Built by the composition root; nothing here loads dockerode until the engine is used.
+// local usage). Built by the composition root; nothing here opens a connection until the engine is used.
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, statSync, truncateSync } from 'node:fs';
 import { InvalidInput, isAppError } from '../../domain/errors';
