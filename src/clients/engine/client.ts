@@ -7,7 +7,7 @@ import { BadResponse } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { Endpoint } from './endpoint';
 import { jsonLines } from './stream';
-import { EngineRequestError, EngineTransport, type Method, type TransportOptions, isAbort, messageOf } from './transport';
+import { EngineRequestError, EngineTransport, type Method, type TransportOptions, messageOf } from './transport';
 
 export { EngineRequestError } from './transport';
 
