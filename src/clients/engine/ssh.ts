@@ -4,7 +4,8 @@
 //
 // Unlike docker (one ssh connection per HTTP connection, docker-py #2966), every connection to one engine
 // shares ONE ssh connection: OpenSSH's ControlMaster, with its control socket in a 0700 directory of ours and
-// ControlPersist keeping it for the next command. BatchMode: ssh never prompts (the app owns the terminal);
+// ControlPersist keeping it for the next command. STEVEDORE_SSH_CONFIG names an ssh_config to use instead of
+// ~/.ssh/config (`ssh -F`). BatchMode: ssh never prompts (the app owns the terminal);
 // an unknown host key or a refused login is a named failure instead.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { lstatSync, mkdirSync } from 'node:fs';
@@ -38,9 +39,10 @@ const PERSIST_SECONDS = 600;
  * The ssh command line: docker's (connhelper/ssh: `ssh -o ConnectTimeout=30 -T [-l user] [-p port] -- host
  * docker system dial-stdio`) plus the shared connection and BatchMode.
  */
-export function sshArgs(target: SshTarget, control?: { dir: string; persistSeconds?: number }): string[] {
+export function sshArgs(target: SshTarget, control?: { dir: string; persistSeconds?: number }, configFile?: string): string[] {
   const docker = target.dockerPath?.trim() || 'docker';
   return [
+    ...(configFile ? ['-F', configFile] : []),
     '-o',
     'ConnectTimeout=30',
     '-o',
@@ -267,7 +269,7 @@ export class SshAgent extends http.Agent {
 
   override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
     const open = (): CommandConnection => {
-      const child = spawn(this.command, sshArgs(this.target, this.control), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
+      const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
       return new CommandConnection(child);
     };
     if (!this.first || !callback) {
