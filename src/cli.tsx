@@ -136,6 +136,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     repo: async () => (await import('./commands/repo')).registerRepo,
     config: async () => (await import('./commands/config')).registerConfig,
     engine: async () => (await import('./commands/engine')).registerEngine,
+    serve: async () => (await import('./serve/command')).registerServe,
   };
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
