@@ -29,10 +29,11 @@ describe('LXC images in the app', () => {
     const { services, calls } = fakeServices({ local: [localRepo('redis', ['7']), lxcRow] });
     const app = renderApp(services);
     await app.waitFor((f) => f.includes('world/fast'), 'lxc row');
-    expect(app.frame()).toMatch(/redis +7 +docker/);
-    expect(app.frame()).toMatch(/world\/fast +20250201_00:00 +lxc +70 kB/);
+    expect(app.frame()).toMatch(/TYPE/);
+    expect(app.frame()).toMatch(/redis +7 +\w{12} +7\.34 MB .* docker/);
+    expect(app.frame()).toMatch(/world\/fast +20250201_00:00 +abababababab +70 kB .* lxc/);
     await app.press('j', 'd');
-    await app.waitFor((f) => f.includes('Delete world/fast?'));
+    await app.waitFor((f) => f.includes('Delete world/fast'));
     await app.press('y');
     await app.waitFor((f) => f.includes(`deleted lxc:${FP}`));
     expect(calls.removed).toEqual([{ ref: `lxc:${FP}`, force: false }]);
