@@ -1,7 +1,9 @@
-// The one place where JSON from LXD and from simplestreams servers is narrowed into typed values
-// (hand-written narrowing over ../registry/json.ts until a schema library is on main). Remote text is
-// sanitised here, at the client boundary: everything that leaves this file is safe to print.
-import { isRecord, num, records, str, stringMap, type JsonRecord } from '../registry/json';
+// The one place where JSON from LXD and from simplestreams servers is narrowed into typed values: LXD's
+// answers by valibot schemas (the library ../registry/json.ts and `serve` use), the large simplestreams
+// products file entry by entry with the same helpers (one odd product must not hide the others). Remote
+// text is sanitised here, at the client boundary: everything that leaves this file is safe to print.
+import * as v from 'valibot';
+import { isRecord, num, parse, records, str, stringMap, type JsonRecord } from '../registry/json';
 import type { LxcImage, LxcProduct, LxcVersion } from '../../domain/lxc';
 import { lxdArchitecture } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
@@ -12,17 +14,24 @@ export type LxdEnvelope =
   | { type: 'async'; statusCode: number; operation: string; metadata: unknown }
   | { type: 'error'; errorCode: number; error: string };
 
+const code = v.optional(v.pipe(v.number(), v.integer()));
+const EnvelopeSchema = v.variant('type', [
+  v.object({ type: v.literal('sync'), status_code: code, metadata: v.optional(v.unknown()) }),
+  v.object({ type: v.literal('async'), status_code: code, operation: v.pipe(v.string(), v.minLength(1)), metadata: v.optional(v.unknown()) }),
+  v.object({ type: v.literal('error'), error_code: code, error: v.optional(v.string(), '') }),
+]);
+
 export function parseEnvelope(value: unknown): LxdEnvelope | null {
-  if (!isRecord(value)) return null;
-  const type = str(value.type);
-  if (type === 'sync') return { type, statusCode: num(value.status_code) ?? 200, metadata: value.metadata };
-  if (type === 'async') {
-    const operation = str(value.operation);
-    if (!operation) return null;
-    return { type, statusCode: num(value.status_code) ?? 100, operation, metadata: value.metadata };
+  const e = parse(EnvelopeSchema, value);
+  if (!e) return null;
+  switch (e.type) {
+    case 'sync':
+      return { type: 'sync', statusCode: e.status_code ?? 200, metadata: e.metadata };
+    case 'async':
+      return { type: 'async', statusCode: e.status_code ?? 100, operation: e.operation, metadata: e.metadata };
+    case 'error':
+      return { type: 'error', errorCode: e.error_code ?? 500, error: clean(e.error) };
   }
-  if (type === 'error') return { type, errorCode: num(value.error_code) ?? 500, error: clean(str(value.error) ?? '') };
-  return null;
 }
 
 export interface LxdOperation {
@@ -35,51 +44,59 @@ export interface LxdOperation {
   metadata: Record<string, string>;
 }
 
+const OperationSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1)),
+  status: v.pipe(v.string(), v.minLength(1)),
+  status_code: v.optional(v.number(), 0),
+  err: v.optional(v.string(), ''),
+  may_cancel: v.optional(v.boolean(), false),
+  metadata: v.nullish(v.record(v.string(), v.unknown())),
+});
+
 export function parseOperation(value: unknown): LxdOperation | null {
-  if (!isRecord(value)) return null;
-  const id = str(value.id);
-  const status = str(value.status);
-  if (!id || !status) return null;
+  const op = parse(OperationSchema, value);
+  if (!op) return null;
   const meta: Record<string, string> = {};
-  if (isRecord(value.metadata)) {
-    for (const [k, v] of Object.entries(value.metadata)) {
-      if (typeof v === 'string') meta[k] = clean(v);
-      else if (typeof v === 'number') meta[k] = String(v);
-    }
+  for (const [k, item] of Object.entries(op.metadata ?? {})) {
+    if (typeof item === 'string') meta[k] = clean(item);
+    else if (typeof item === 'number') meta[k] = String(item);
   }
-  return {
-    id: clean(id),
-    status: clean(status),
-    statusCode: num(value.status_code) ?? 0,
-    err: clean(str(value.err) ?? ''),
-    mayCancel: value.may_cancel === true,
-    metadata: meta,
-  };
+  return { id: clean(op.id), status: clean(op.status), statusCode: op.status_code, err: clean(op.err), mayCancel: op.may_cancel, metadata: meta };
 }
 
 /** `GET /1.0/images?recursion=1` entries (and `GET /1.0/images/FP`). Images without a fingerprint are dropped. */
+const LocalImageSchema = v.object({
+  fingerprint: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  aliases: v.nullish(v.array(v.unknown())),
+  architecture: v.optional(v.string(), ''),
+  properties: v.nullish(v.record(v.string(), v.unknown())),
+  size: v.optional(v.pipe(v.number(), v.finite()), 0),
+  type: v.optional(v.string(), 'container'),
+  created_at: v.optional(v.string()),
+  uploaded_at: v.optional(v.string()),
+});
+
 export function parseLocalImage(value: unknown): LxcImage | null {
-  if (!isRecord(value)) return null;
-  const fingerprint = str(value.fingerprint);
-  if (!fingerprint || !/^[0-9a-f]{64}$/.test(fingerprint)) return null;
-  const props = stringMap(value.properties) ?? {};
-  const aliases = records(value.aliases)
+  const image = parse(LocalImageSchema, value);
+  if (!image) return null;
+  const props = stringMap(image.properties) ?? {};
+  const aliases = records(image.aliases)
     .map((a) => str(a.name))
     .filter((n): n is string => !!n)
     .map(clean);
   return {
-    fingerprint,
+    fingerprint: image.fingerprint,
     aliases,
-    architecture: clean(str(value.architecture) ?? ''),
+    architecture: clean(image.architecture),
     os: clean(props.os ?? ''),
     release: clean(props.release ?? ''),
     variant: clean(props.variant ?? ''),
     description: clean(props.description ?? ''),
     serial: props.serial ? clean(props.serial) : null,
-    size: Math.max(0, num(value.size) ?? 0),
-    created: time(str(value.created_at)),
-    uploaded: time(str(value.uploaded_at)),
-    kind: str(value.type) === 'virtual-machine' ? 'virtual-machine' : 'container',
+    size: Math.max(0, image.size),
+    created: time(image.created_at),
+    uploaded: time(image.uploaded_at),
+    kind: image.type === 'virtual-machine' ? 'virtual-machine' : 'container',
   };
 }
 
