@@ -105,6 +105,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     registry: async () => (await import('./commands/registry')).registerRegistry,
     repo: async () => (await import('./commands/repo')).registerRepo,
     config: async () => (await import('./commands/config')).registerConfig,
+    doctor: async () => (await import('./commands/doctor')).registerDoctor,
   };
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
