@@ -3,9 +3,6 @@
 // nouns, verbs and flags come from it (choices from a flag's parser, see `choice()`), and values that live in
 // the settings or on the engine (registry names, engine names, saved repositories, setting keys, local image
 // references) from the services, each under a short deadline so a silent engine never stalls a <TAB>.
-import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { type Command, Help, type Option } from 'commander';
 import type { AppServices } from '../services/index';
 import type { CommandContext } from './context';
@@ -21,7 +18,7 @@ export interface Candidate {
   description?: string;
 }
 
-type Provider = (services: AppServices, env: NodeJS.ProcessEnv) => Promise<Candidate[]>;
+type Provider = (services: AppServices) => Promise<Candidate[]>;
 
 /** How long a value lookup (engine, settings) may take before completion goes on without it. */
 const LOOKUP_MS = 1500;
@@ -51,26 +48,14 @@ const settingKeys: Provider = async () => {
   const { SETTING_KEYS } = await import('../domain/settings');
   return SETTING_KEYS.map((k) => ({ value: k, description: 'setting' }));
 };
-/** Engine names: `default` and docker's contexts ($DOCKER_CONFIG/contexts/meta/<hash>/meta.json). */
-const engines: Provider = async (_services, env) => {
-  const dir = join(env.DOCKER_CONFIG || join(env.HOME || homedir(), '.docker'), 'contexts', 'meta');
-  const names = new Set<string>(['default']);
-  let entries: string[] = [];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    // no contexts
-  }
-  for (const id of entries) {
-    try {
-      const meta = JSON.parse(readFileSync(join(dir, id, 'meta.json'), 'utf8')) as { Name?: unknown };
-      if (typeof meta.Name === 'string' && meta.Name) names.add(meta.Name);
-    } catch {
-      // not a context
-    }
-  }
-  return [...names].map((value) => ({ value, description: 'engine' }));
-};
+/** Engine names, as `stevedore engine list` shows them (default, DOCKER_HOST, docker's contexts, saved engines). */
+const engines =
+  (savedOnly: boolean): Provider =>
+  async (services) =>
+    (await services.engines())
+      .list()
+      .filter((e) => !savedOnly || e.source === 'saved')
+      .map((e) => ({ value: e.name, description: e.host }));
 
 /** Values of a positional argument, by `noun verb` and argument name (the commander tree names both). */
 const ARGUMENTS: Record<string, Provider> = {
@@ -86,14 +71,14 @@ const ARGUMENTS: Record<string, Provider> = {
   'repo rm <name>': savedRepositories,
   'config get <key>': settingKeys,
   'config set <key>': settingKeys,
-  'engine rm <name>': engines,
-  'engine use <name>': engines,
+  'engine rm <name>': engines(true),
+  'engine use <name>': engines(false),
 };
 
 /** Values of a flag, by its long name, where its parser does not list them. */
 const FLAG_VALUES: Record<string, Provider> = {
   '--registry': registries(true),
-  '--engine': engines,
+  '--engine': engines(false),
   '--platform': async () => PLATFORMS.map((value) => ({ value, description: 'platform' })),
 };
 
@@ -199,13 +184,13 @@ async function argumentValues(cmd: Command, index: number, services: AppServices
 }
 
 /** A provider's answer, or nothing when it fails or takes longer than LOOKUP_MS. */
-async function lookup(provider: Provider, services: AppServices, env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+async function lookup(provider: Provider, services: AppServices, _env: NodeJS.ProcessEnv): Promise<Candidate[]> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<Candidate[]>((resolve) => {
     timer = setTimeout(() => resolve([]), LOOKUP_MS);
   });
   try {
-    return await Promise.race([provider(services, env).catch(() => []), late]);
+    return await Promise.race([provider(services).catch(() => []), late]);
   } finally {
     clearTimeout(timer);
   }

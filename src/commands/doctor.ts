@@ -17,13 +17,14 @@ export function registerDoctor(program: Command, ctx: CommandContext): void {
   leaf(program, ctx, 'doctor', 'check the setup: Node, engine, settings, logins, download worker, registries, Docker Hub, terminal')
     .addHelpText('after', '\nOne line per check with what to do about it. Exit status 0 when every check passes, 1 otherwise.')
     .action(
-      action(ctx, async (out) => {
+      action(ctx, async (out, _options: unknown, command: Command) => {
         const { runDoctor } = await import('../services/doctor/index');
         const checks = await runDoctor({
           env: ctx.io.env,
           services: ctx.services,
           node: { version: process.version, range: engines.node, execPath: process.execPath },
           terminal: await terminalFacts(ctx.io),
+          engineOverride: (command.optsWithGlobals() as { engine?: string }).engine ?? null,
         });
         const failed = checks.filter((c) => c.status === 'fail').length;
         out.result({ ok: failed === 0, checks }, () => render(checks, ctx.io));

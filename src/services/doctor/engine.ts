@@ -1,15 +1,27 @@
-// The engine checks of `stevedore doctor`, in one function so a new way of choosing the engine (a saved
-// engine, --engine) is one more case here: which engine is used and by which rule, whether it answers (and
-// its version), and for a unix socket whether this user may use it (the `docker` group).
+// The engine checks of `stevedore doctor`, in one function: which engine is used and by which rule (the engine
+// catalog's precedence: --engine, DOCKER_HOST, DOCKER_CONTEXT, `engine use`, docker's current context, the default
+// socket), whether it answers (and its version), and for a unix socket whether this user may use it (the
+// `docker` group).
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { type Endpoint, resolveEndpoint } from '../../clients/engine/endpoint';
+import type { Endpoint } from '../../clients/engine/endpoint';
+import type { EngineEntry } from '../../domain/engines';
 import { isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { EngineInfo } from '../engine/index';
 import { fail, pass, skip, type Check } from './types';
 
+/** What the check needs of the engine catalog (src/services/engine/catalog.ts). */
+export interface EngineChoice {
+  activeName(): string;
+  activeEndpoint(): Endpoint;
+  find(name: string): EngineEntry;
+}
+
 export interface EngineCheckDeps {
   env: NodeJS.ProcessEnv;
+  engines: () => Promise<EngineChoice>;
+  /** `--engine NAME` of this command, when given. */
+  override?: string | null;
   /** The engine's version and platform, or why it cannot be reached (EngineServices.info). */
   info: () => Promise<EngineInfo>;
   /** The user's groups and the group database (tests give their own). */
@@ -19,13 +31,22 @@ export interface EngineCheckDeps {
 
 export async function checkEngine(deps: EngineCheckDeps): Promise<Check[]> {
   let endpoint: Endpoint;
+  let name: string;
+  let entry: EngineEntry | null = null;
   try {
-    endpoint = resolveEndpoint(deps.env);
+    const catalog = await deps.engines();
+    name = catalog.activeName();
+    endpoint = catalog.activeEndpoint();
+    try {
+      entry = catalog.find(name);
+    } catch {
+      entry = null;
+    }
   } catch (error) {
     const e = isAppError(error) ? error : null;
-    return [fail('engine.found', 'engine', sanitizeLine(e?.message ?? String(error)), e?.hint ?? 'fix DOCKER_HOST or DOCKER_CONTEXT, or unset them to use /var/run/docker.sock')];
+    return [fail('engine.found', 'engine', sanitizeLine(e?.message ?? String(error)), e?.hint ?? 'fix --engine, DOCKER_HOST or DOCKER_CONTEXT (`stevedore engine list` shows the engines there are)')];
   }
-  const checks: Check[] = [pass('engine.found', 'engine', `${endpoint.description}, ${rule(endpoint)}`)];
+  const checks: Check[] = [pass('engine.found', 'engine', `"${sanitizeLine(name)}" at ${endpoint.description}, ${rule(name, entry, deps)}`)];
   const info = await deps.info();
   if (info.reachable) {
     checks.push(pass('engine.reachable', 'engine answers', `Docker Engine ${info.version ?? '(version unknown)'}${info.platform ? ` on ${info.platform}` : ''}`));
@@ -44,11 +65,16 @@ function unreachableDetail(endpoint: Endpoint, info: EngineInfo): string {
   return endpoint.kind === 'ssh' || /permission denied/i.test(split[2] ?? '') ? `${split[1]}: ${split[2]}` : (split[1] ?? message);
 }
 
-/** Which rule chose the engine, in the order docker applies them. */
-function rule(endpoint: Endpoint): string {
-  if (endpoint.source === 'default') return 'the default socket (DOCKER_HOST, DOCKER_CONTEXT and a current docker context are not set)';
-  if (endpoint.source === 'DOCKER_HOST') return 'from DOCKER_HOST';
-  return `from ${endpoint.source}`;
+/** Which rule chose the engine, in the order the engine catalog applies them. */
+function rule(name: string, entry: EngineEntry | null, deps: EngineCheckDeps): string {
+  const env = deps.env;
+  if (deps.override && deps.override === name) return 'chosen with --engine';
+  if (env.STEVEDORE_ENGINE?.trim() === name) return 'chosen with STEVEDORE_ENGINE';
+  if (env.DOCKER_HOST?.trim()) return 'from DOCKER_HOST';
+  if (env.DOCKER_CONTEXT?.trim() === name) return 'from DOCKER_CONTEXT';
+  if (entry?.source === 'saved') return 'a saved engine chosen with `stevedore engine use`';
+  if (entry?.source === 'context') return 'a docker context (chosen with `stevedore engine use` or `docker context use`)';
+  return 'the default socket (no --engine, DOCKER_HOST, DOCKER_CONTEXT, `engine use` or docker context says otherwise)';
 }
 
 function unreachableFix(endpoint: Endpoint, info: EngineInfo): string {

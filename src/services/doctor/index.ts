@@ -20,6 +20,8 @@ export interface DoctorDeps {
   services: AppServices;
   node: { version: string; range: string; execPath: string };
   terminal: TerminalFacts;
+  /** `--engine NAME` given to this command. */
+  engineOverride?: string | null;
   /** Longest any one group of checks may take (ms). Default 15 s. */
   deadlineMs?: number;
 }
@@ -41,7 +43,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
   const remote = deps.services.remote();
   const groups: Array<Promise<Check[]>> = [
     Promise.resolve([checkNode(deps.node.version, deps.node.range, deps.node.execPath)]),
-    within('engine', async () => checkEngine({ env: deps.env, info: async () => (await engine).info() }), (m) => [fail('engine.reachable', 'engine answers', m, 'see `docker version`')]),
+    within('engine', async () => checkEngine({ env: deps.env, engines: () => deps.services.engines(), override: deps.engineOverride ?? null, info: async () => (await engine).info() }), (m) => [fail('engine.reachable', 'engine answers', m, 'see `docker version`')]),
     Promise.resolve(checkSettings(dir)),
     within('docker config', () => checkDockerConfig(deps.env), (m) => [fail('docker-config', 'docker config', m)]),
     within('download worker', () => checkWorker(engine), (m) => [fail('worker', 'download worker', m)]),

@@ -27,6 +27,7 @@ function setup(options: { slowEngine?: boolean } = {}) {
   const services = {
     registries: async () => registries,
     engine: async () => ({ images: { listLocal } }),
+    engines: async () => ({ list: () => [{ name: 'default', host: 'unix:///var/run/docker.sock', source: 'default', active: true, saved: null }, { name: 'nas', host: 'ssh://admin@nas', source: 'saved', active: false, saved: null }] }),
   } as unknown as AppServices;
   const io = recordingIo();
   const ctx = { io, json: false, warnings: new Warnings(), services, setExitCode: () => undefined };
@@ -55,6 +56,7 @@ describe('completion from the command tree', () => {
   it('offers local references (not dangling ones), and registry names where a registry is asked for', async () => {
     expect(await values(['image', 'inspect', ''])).toEqual(['redis:7']);
     expect(await values(['image', 'list', '--filter', 'x', '--registry', ''])).toEqual(['Docker Hub']);
+    expect(await values(['image', 'list', '--engine', ''])).toEqual(['default', 'nas']);
     // A value after a flag that takes one is not a positional argument.
     expect(await values(['image', 'pull', '--platform', 'linux/arm64', 're'])).toEqual(['redis:7']);
   });
