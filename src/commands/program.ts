@@ -18,6 +18,9 @@ export function buildProgram(ctx: CommandContext, nouns: Register[]): Command {
     .version(versionText(versionInfo(), json), '--version', 'print the version, the build date and the Node that runs it')
     .helpOption('-h, --help', 'show help')
     .helpCommand(false)
+    // Every command runs against one engine (cli.tsx reads the value before parsing; see DESIGN.md "Engines").
+    .addOption(new Option('--engine <name>', 'run against this engine (`stevedore engine list`)'))
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -102,10 +105,12 @@ export function parsePositiveInt(name: string, max: number): (value: string) => 
   };
 }
 
-export function choice<T extends string>(name: string, values: readonly T[]): (value: string) => T {
-  return (value: string) => {
+/** A parser for one of `values`; the values ride along (`.choices`) for shell completion. */
+export function choice<T extends string>(name: string, values: readonly T[]): ((value: string) => T) & { choices: readonly T[] } {
+  const parse = (value: string): T => {
     if ((values as readonly string[]).includes(value)) return value as T;
     throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}`);
   };
+  return Object.assign(parse, { choices: values });
 }
 

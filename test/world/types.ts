@@ -1,6 +1,8 @@
 // Shapes shared by the world's parts. WorldInfo crosses process boundaries (vitest provide/inject, the JSON
 // file written by cli.ts), so it holds only plain JSON data: URLs, paths, names.
 
+import type { LxdWorldInfo } from './lxd.js';
+
 export type RegistryName = 'plain' | 'tls' | 'token' | 'hub';
 
 export interface RegistryInfo {
@@ -24,6 +26,13 @@ export interface WorldInfo {
   /** A docker client config dir owned by the world, so `docker login` in tests never touches ~/.docker. */
   dockerConfig: string;
   registries: Record<RegistryName, RegistryInfo>;
+  /** A second dockerd (own data/exec roots and socket), empty unless a test pulls there. */
+  engineB: { host: string; socket: string };
+  /**
+   * A real sshd on 127.0.0.1 whose sessions reach engineB (`docker system dial-stdio`). Point stevedore's ssh
+   * at `clientConfig` (STEVEDORE_SSH_CONFIG) and its shared connections at `controlDir`; `log` counts logins.
+   */
+  ssh: { url: string; port: number; user: string; clientConfig: string; controlDir: string; log: string };
   /** Base URL of the Docker Hub stand-in (what STEVEDORE_HUB_API points at). */
   hubApi: string;
   /** Base URL of the token server: GET /token, GET /stats, DELETE /stats. */
@@ -38,6 +47,9 @@ export interface WorldInfo {
   env: Record<string, string>;
   eth0: string;
   startedInMs: number;
+  /** The world's LXD and simplestreams server (test/world/lxd.ts), or null with the reason in lxdError. */
+  lxd: LxdWorldInfo | null;
+  lxdError: string | null;
 }
 
 export interface Platform {

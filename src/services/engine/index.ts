@@ -1,12 +1,13 @@
 // The engine side of the service layer: local images (list, inspect, delete, prune), downloads through the
 // background worker, engine info, and the ports the remote side needs (installed, downloading, platform,
-// local usage). Built by the composition root; nothing here loads dockerode until the engine is used.
+// local usage). Built by the composition root; nothing here opens a connection until the engine is used.
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, statSync, truncateSync } from 'node:fs';
 import { InvalidInput, isAppError } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
 import { type ImageRef, dockerRef, normalizeReference, refString, repositoryOf } from '../../domain/reference';
 import { registryHost, type Registry } from '../../domain/registry';
+import { type LxcPullJob, lxcJobRef } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parsePlatform, type Settings } from '../../domain/settings';
 import { EngineClient, type Endpoint, endpointKey, resolveEndpoint } from '../../clients/engine/index';
@@ -19,6 +20,7 @@ import { engineFailure, pullError } from './errors';
 import { watchEngine } from './watch';
 import { LocalImageService, type PruneResult, type RemoveResult } from './images';
 import type { CredentialSource } from './pull';
+import type { EngineCatalog } from './catalog';
 
 export type { DownloadRecord, PruneResult, RemoveResult, CredentialSource };
 
@@ -38,6 +40,10 @@ export interface EngineDeps {
   warn: (message: string) => void;
   /** How to start the worker: `process.execPath` and `[…execArgv, process.argv[1], '__worker']`. */
   workerCommand: { execPath: string; args: string[] };
+  /** The engines there are; without it, the engine is the one DOCKER_HOST and docker's context name. */
+  catalog?: EngineCatalog;
+  /** The engine these services work on (a name the catalog knows); default the catalog's active one. */
+  engine?: string;
 }
 
 export interface EngineInfo {
@@ -61,6 +67,8 @@ export interface StartOptions {
 }
 
 export interface EngineServices {
+  /** The engine's name (`default`, a docker context, a saved engine, `DOCKER_HOST`). */
+  name(): string;
   /** The engine endpoint as docker would name it. */
   host(): string;
   images: {
@@ -74,6 +82,8 @@ export interface EngineServices {
   downloads: {
     /** Queues a pull in the background worker (started on demand) and returns its first snapshot. */
     start(ref: string, options?: StartOptions): Promise<DownloadRecord>;
+    /** Queues an LXC image for LXD to fetch (the same worker and downloads list; issue 14). */
+    startLxc(job: LxcPullJob): Promise<DownloadRecord>;
     list(): Promise<DownloadRecord[]>;
     cancel(id: string): Promise<DownloadRecord>;
     retry(id: string): Promise<DownloadRecord>;
@@ -81,6 +91,8 @@ export interface EngineServices {
     subscribe(listener: DownloadsListener): () => void;
     /** Follows one download until it ends; rejects with AbortError when `signal` aborts (the download goes on). */
     follow(id: string, onSnapshot: (record: DownloadRecord) => void, signal?: AbortSignal): Promise<DownloadRecord>;
+    /** `stevedore doctor`: the worker of this engine answers (started when none runs); its socket and log. */
+    health(): Promise<{ wasRunning: boolean; active: number; socket: string; log: string }>;
     /** The reference a pull of `ref` with these options would send (validation and --registry resolution). */
     resolve(ref: string, registry?: string): Promise<ImageRef>;
     close(): void;
@@ -97,10 +109,13 @@ export interface EngineServices {
 const DEFAULT_IDLE_MS = 30_000;
 
 export function createEngineServices(deps: EngineDeps): EngineServices {
+  const catalog = deps.catalog;
+  let engineName: string | undefined;
+  const getName = (): string => (engineName ??= deps.engine ?? catalog?.activeName() ?? 'default');
   let endpoint: Endpoint | undefined;
-  const getEndpoint = (): Endpoint => (endpoint ??= resolveEndpoint(deps.env));
+  const getEndpoint = (): Endpoint => (endpoint ??= catalog ? catalog.endpointOf(getName()) : resolveEndpoint(deps.env));
   let client: EngineClient | undefined;
-  const getClient = async (): Promise<EngineClient> => (client ??= new EngineClient(getEndpoint(), deps.env));
+  const getClient = async (): Promise<EngineClient> => (client ??= catalog ? catalog.client(getEndpoint()) : new EngineClient(getEndpoint(), deps.env));
   let paths: WorkerPaths | undefined;
   const getPaths = (): WorkerPaths => (paths ??= workerPaths(deps.configDir, endpointKey(getEndpoint())));
   // The downloads client and the worker are chunks of their own: `image list` needs neither.
@@ -108,7 +123,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   let openedDownloads: DownloadsClient | undefined;
   const getDownloads = (): Promise<DownloadsClient> =>
     (downloads ??= import('../downloads/client').then(
-      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths()), warn: deps.warn, pollMs: 2000 })),
+      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths(), catalog ? getName() : null), warn: deps.warn, pollMs: 2000 })),
     ));
   const images = new LocalImageService(getClient);
   let platform: Promise<string | null> | undefined;
@@ -139,6 +154,13 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   };
 
   return {
+    name: () => {
+      try {
+        return getName();
+      } catch {
+        return 'default';
+      }
+    },
     host,
     images: {
       listLocal: (options) => images.listLocal(options),
@@ -156,6 +178,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         await (await getClient()).ping();
         return (await getDownloads()).start(refString(target), chosen);
       },
+      startLxc: async (job) => (await getDownloads()).start(lxcJobRef(job), null),
       list: async () => (await getDownloads()).list(),
       cancel: async (id) => (await getDownloads()).cancel(id),
       retry: async (id) => (await getDownloads()).retry(id),
@@ -171,6 +194,10 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         };
       },
       follow: async (id, onSnapshot, signal) => (await getDownloads()).follow(id, onSnapshot, signal),
+      health: async () => {
+        const { wasRunning, downloads: all } = await (await getDownloads()).ensureRunning();
+        return { wasRunning, active: all.filter((r) => isActive(r.status)).length, socket: getPaths().socket, log: getPaths().log };
+      },
       resolve,
       close: () => openedDownloads?.close(),
     },
@@ -245,11 +272,16 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         return 1;
       }
       const idle = Number(deps.env.STEVEDORE_WORKER_IDLE_MS);
-      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }] = await Promise.all([
+      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }, { lxcPullRunner }, { LxdClient }] = await Promise.all([
         import('../downloads/worker'),
         import('../downloads/manager'),
         import('./pull'),
+        import('../lxc/pull'),
+        import('../../clients/lxd/index'),
       ]);
+      const enginePull = enginePullRunner(getClient, deps.credentials);
+      let lxd: InstanceType<typeof LxdClient> | undefined;
+      const lxcPull = lxcPullRunner(() => (lxd ??= new LxdClient({ env: deps.env })));
       return serveWorker({
         paths: p,
         endpoint: workerEndpoint.description,
@@ -257,7 +289,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         log,
         createManager: (history, persist) =>
           new DownloadManager({
-            run: enginePullRunner(getClient, deps.credentials),
+            run: (job, onEvent, signal) => (job.lxc ? lxcPull(job.lxc, onEvent, signal) : enginePull(job, onEvent, signal)),
             classify: (error, job) => pullError(error, job.ref.domain),
             concurrency: async () => (await deps.settings())['downloads.concurrency'],
             history,
@@ -299,7 +331,7 @@ export function platformOf(os: string, arch: string): string | null {
 
 /** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
 
-function spawnWorker(deps: EngineDeps, paths: WorkerPaths): ReturnType<typeof spawn> | undefined {
+function spawnWorker(deps: EngineDeps, paths: WorkerPaths, engine: string | null): ReturnType<typeof spawn> | undefined {
   let fd: number | null = null;
   try {
     fd = openSync(paths.log, 'a', 0o600);
@@ -310,7 +342,8 @@ function spawnWorker(deps: EngineDeps, paths: WorkerPaths): ReturnType<typeof sp
     const child = spawn(deps.workerCommand.execPath, deps.workerCommand.args, {
       detached: true,
       stdio: ['ignore', 'ignore', fd ?? 'ignore'],
-      env: { ...deps.env, STEVEDORE_CONFIG_DIR: deps.configDir, STEVEDORE_WORKER_KEY: paths.key },
+      // The worker serves this one engine: it is told by name (STEVEDORE_ENGINE, as `--engine`).
+      env: { ...deps.env, STEVEDORE_CONFIG_DIR: deps.configDir, STEVEDORE_WORKER_KEY: paths.key, ...(engine ? { STEVEDORE_ENGINE: engine } : {}) },
       cwd: '/',
     });
     child.on('error', (error) => deps.warn(`could not start the download worker: ${error.message}`));
