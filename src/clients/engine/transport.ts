@@ -54,6 +54,8 @@ interface Connection {
   port: number;
   tls: boolean;
   agent: http.Agent;
+  /** For streams (pull, events), when they must not share the agent of the other requests (ssh). */
+  streamAgent?: http.Agent;
 }
 
 export interface TransportOptions {
@@ -103,7 +105,7 @@ export class EngineTransport {
             ...options.headers,
           },
           ...(c.socketPath ? { socketPath: c.socketPath } : { host: c.host, port: c.port }),
-          agent: c.agent,
+          agent: (options.stream && c.streamAgent) || c.agent,
           ...(options.signal ? { signal: options.signal } : {}),
         },
         (res) => {
@@ -159,6 +161,7 @@ export class EngineTransport {
   /** Closes kept-alive connections (the shared ssh connection itself stays, for the next command). */
   close(): void {
     this.connection?.agent.destroy();
+    this.connection?.streamAgent?.destroy();
   }
 
   private fromSsh(failure: SshFailure, cause: Error): unknown {
@@ -194,6 +197,7 @@ export class EngineTransport {
           port: 80,
           tls: false,
           agent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand }),
+          streamAgent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand, maxSockets: 8 }),
         };
     }
   }
