@@ -16,6 +16,9 @@ describe('Engines screen', () => {
     await app.press(KEY.enter);
     await app.waitFor((f) => f.includes('@nas') && f.includes('Depots'), 'switched: header and the Local list');
     expect(services.engines.active()).toBe('nas');
+    // Back on the engines screen the cursor is on the engine in use: Enter there changes nothing.
+    await app.press('C');
+    await app.waitFor((f) => /› +\* +nas/.test(f), 'cursor on the active engine');
     app.unmount();
   });
 
@@ -27,9 +30,10 @@ describe('Engines screen', () => {
     await app.press('e');
     await app.waitFor((f) => f.includes('"default" is built in'), 'built-in engines are not edited');
     await app.press('a');
-    await app.waitFor((f) => f.includes('Add an engine'));
+    await app.waitFor((f) => /› Name/.test(f), 'the form, on its name field');
     await app.type('mini');
     await app.press(KEY.tab);
+    await app.waitFor((f) => /› Host/.test(f), 'focus on the host field');
     await app.type('tcp://mini:2375');
     await app.press(KEY.enter);
     await app.waitFor((f) => f.includes('saved engine "mini"') && f.includes('tcp://mini:2375'), 'saved and listed');

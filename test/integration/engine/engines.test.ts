@@ -6,11 +6,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
-import { DOCKER_CLI, httpRequest, removeAllImages } from '../../world/index.js';
+import { DEFAULT_THROTTLE, DOCKER_CLI, httpRequest, removeAllImages, setThrottle } from '../../world/index.js';
 import { run as runProcess } from '../../world/proc.js';
 import { sshLogins } from '../../world/sshd.js';
 import type { WorldInfo } from '../../world/types.js';
-import { assertBuilt, json, jsonLines, run, session, workerGone, type Session } from './helpers.js';
+import { assertBuilt, json, jsonLines, run, session, until, workerGone, type Session } from './helpers.js';
 
 interface LocalList {
   results: Array<{ name: string; tags: string[] }>;
@@ -99,6 +99,30 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
     // DOCKER_HOST takes precedence over `engine use`, as DESIGN.md says.
     const withEnv = await json<LocalList>({ ...s, env: { ...s.env, DOCKER_HOST: world.dockerHost } }, ['image', 'list']);
     expect(names(withEnv)).toEqual([]);
+  });
+
+  it('keeps downloads with their engine: one running on B goes on and is listed there, not on A', async () => {
+    const s = user();
+    await ok(s, ['engine', 'add', 'A', '--host', world.dockerHost]);
+    await ok(s, ['engine', 'add', 'B', '--host', world.engineB.host]);
+    await setThrottle(world, 512 * 1024);
+    try {
+      await ok(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--engine', 'B', '--detach']);
+      const onB = await json<Array<{ name: string; status: string }>>(s, ['image', 'downloads', '--engine', 'B']);
+      expect(onB.map((d) => d.name)).toEqual([`${slow}/team/multi:1.0`]);
+      expect(await json<unknown[]>(s, ['image', 'downloads', '--engine', 'A'])).toEqual([]);
+      const done = await until(
+        () => json<Array<{ status: string }>>(s, ['image', 'downloads', '--engine', 'B']),
+        (list) => list[0]?.status === 'complete',
+        90_000,
+        'the download on B to complete',
+      );
+      expect(done[0]?.status).toBe('complete');
+      expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'B']))).toEqual([`${slow}/team/multi`]);
+      expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'A']))).toEqual([]);
+    } finally {
+      await setThrottle(world, DEFAULT_THROTTLE);
+    }
   });
 
   it('lists a context made with `docker context create` and uses it by name; the current context is the default engine', async () => {

@@ -31,6 +31,15 @@ export function EnginesScreen({ services, theme, width, height, active, actions 
   const listHeight = Math.max(1, height - 3);
   const cursor = useListCursor(rows.length, listHeight);
   const selected = rows[cursor.selected];
+  // The cursor starts on the engine in use.
+  const [placed, setPlaced] = useState(false);
+  const { select } = cursor;
+  useEffect(() => {
+    if (placed || rows.length === 0) return;
+    setPlaced(true);
+    const at = rows.findIndex((r) => r.active);
+    if (at > 0) select(at);
+  }, [placed, rows, select]);
 
   const load = useCallback(() => {
     let live = true;
