@@ -277,7 +277,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         import('../downloads/manager'),
         import('./pull'),
         import('../lxc/pull'),
-        import('../../clients/lxd/index'),
+        import('../../clients/lxd/client'),
       ]);
       const enginePull = enginePullRunner(getClient, deps.credentials);
       let lxd: InstanceType<typeof LxdClient> | undefined;

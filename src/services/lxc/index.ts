@@ -19,8 +19,8 @@ import {
 } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { Settings } from '../../domain/settings';
-import { LxdClient, SimpleStreamsClient } from '../../clients/lxd/index';
-import { Transport } from '../../clients/registry/transport';
+import { LxdClient } from '../../clients/lxd/client';
+import type { Transport } from '../../clients/registry/transport';
 
 export interface LxdServerStoreLike {
   read(): Array<{ name: string; url: string }>;
@@ -85,6 +85,8 @@ export function createLxcServices(deps: LxcDeps): LxcServices {
   const http = async (): Promise<Transport> => {
     const seconds = (await deps.settings())['http.timeout'];
     if (!transport || transportTimeout !== seconds) {
+      // undici loads only when a simplestreams server is asked (local listings need only LXD's socket).
+      const { Transport } = await import('../../clients/registry/transport');
       transport = new Transport({ env: deps.env, timeoutMs: seconds * 1000, userAgent: 'stevedore' });
       transportTimeout = seconds;
     }
@@ -95,7 +97,7 @@ export function createLxcServices(deps: LxcDeps): LxcServices {
     const t = await http();
     let p = productsCache.get(server.url);
     if (!p) {
-      p = new SimpleStreamsClient(() => t).products(server.url, signal);
+      p = import('../../clients/lxd/simplestreams').then(({ SimpleStreamsClient }) => new SimpleStreamsClient(() => t).products(server.url, signal));
       productsCache.set(server.url, p);
       p.catch(() => productsCache.delete(server.url));
     }
