@@ -77,6 +77,8 @@ export interface UiServices {
     start(ref: string, options: { registry?: string; platform?: string }): Promise<void>;
     cancel(id: string): Promise<void>;
     retry(id: string): Promise<void>;
+    /** Takes the finished downloads out of the list; resolves with how many. */
+    clear(): Promise<number>;
   };
   registries: {
     list(): Registry[];

@@ -123,15 +123,51 @@ describe('Downloads screen', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(f).toMatch(/redis:7 +downloading +█+░+ +45% +2 MB\/s +3s/);
     expect(f).toMatch(/bbbbbbbbbbbb +Downloading +█+[▏▎▍▌▋▊▉]?░+ 1 MB \/ 4 MB/);
-    expect(f).toMatch(/bad:1 +failed: manifest for bad:1 not found/);
-    expect(f).toMatch(/↓ 1 downloading 45% · 1 failed/);
+    expect(f).toMatch(/bad:1 +failed +started \d\d:\d\d, 2 days ago +manifest for bad:1 not found/);
+    expect(f).toMatch(/alpine:3\.19 +complete +started \d\d:\d\d, 2 days ago/);
+    // The failed one has been seen here: the status bar stops counting it.
+    await app.waitFor((f2) => /↓ 1 downloading 45%\s*$/m.test(f2), 'the failed one seen');
+    // x asks first; n keeps it running, y cancels.
     await app.press('x');
+    await app.waitFor((f2) => f2.includes('Cancel redis:7?'), 'the cancel question');
+    await app.press('n');
+    await app.waitFor((f2) => !f2.includes('Cancel redis:7?'), 'the question gone');
+    expect(downloads.cancelled).toEqual([]);
+    await app.press('x');
+    await app.waitFor((f2) => f2.includes('Cancel redis:7?'), 'the cancel question');
+    await app.press('y');
     await waitFor(() => downloads.cancelled.length === 1, () => 'cancel');
     expect(downloads.cancelled).toEqual(['r1']);
     await app.press(KEY.down);
     await app.press('r');
     await waitFor(() => downloads.retried.length === 1, () => 'retry');
     expect(downloads.retried).toEqual(['b1']);
+    // c clears the finished ones.
+    await app.press('c');
+    await app.waitFor((f2) => f2.includes('cleared 2 finished downloads') && !f2.includes('alpine:3.19'), 'cleared');
+  });
+
+  it('says when the total is only what is known so far, and that a queued pull is not running', async () => {
+    const { services, downloads } = fakeServices({ local: [] });
+    downloads.set([
+      download('team/web:5', {
+        id: 'w1',
+        percent: 12,
+        current: 7_960_000,
+        total: 25_200_000,
+        layers: [
+          { id: 'aaaaaaaaaaaa', status: 'Downloading', current: 7_960_000, total: 25_200_000 },
+          { id: 'cccccccccccc', status: 'Pulling fs layer', current: null, total: null },
+        ],
+      }),
+      download('redis:7', { id: 'q1', status: 'waiting', percent: null, layers: [], current: null, total: null, startedAt: '2026-11-23T10:00:02Z' }),
+    ]);
+    const app = renderApp(services);
+    await app.press('D');
+    await app.waitFor((f) => f.includes('1 running, 1 queued, 0 finished'), 'counts');
+    expect(app.frame()).toContain('7.96 MB / 25.2 MB so far (1 layer not sized yet)');
+    expect(app.frame()).toMatch(/redis:7 +queued/);
+    expect(app.frame()).toMatch(/↓ 1 downloading 12% · 1 queued/);
   });
 
   it('redraws at most ten times a second however fast the engine talks (the throttle lives in the service)', async () => {
