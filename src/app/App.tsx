@@ -9,6 +9,7 @@ import { KeyHints } from '../ui/components/KeyHints';
 import { StatusBar } from '../ui/components/StatusBar';
 import { InputRouter, useCommands } from '../ui/hooks/inputRouter';
 import { useQuery } from '../ui/hooks/useQuery';
+import { sampledStore } from '../ui/hooks/sampledStore';
 import { type ExternalStore, useStoreSelector } from '../ui/hooks/useStore';
 import { useTerminalSize } from '../ui/hooks/useTerminalSize';
 import type { Scope } from '../ui/keys/bindings';
@@ -80,6 +81,18 @@ function downloadingKey(view: DownloadsView): string {
     .join('\n');
 }
 
+/** Frames for download progress alone at most this often; slower over SSH. */
+export function progressIntervalMs(ssh: boolean): number {
+  return ssh ? 1000 : 500;
+}
+
+const sshSession = Boolean(process.env.SSH_CONNECTION || process.env.SSH_TTY);
+
+/** What shows at once: which downloads there are and their status (not their progress). */
+function downloadsShape(v: DownloadsView): string {
+  return `${v.error ?? ''}|${v.downloads.map((d) => `${d.id}:${d.status}`).join(',')}`;
+}
+
 /** The status bar, subscribed to the downloads itself: a progress tick re-renders this line, not the app. */
 function StatusLine(props: {
   store: ExternalStore<DownloadsView>;
@@ -118,6 +131,9 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
   const [depotKind, setDepotKind] = useState<string>('local');
   const [registries, setRegistries] = useState(() => services.registries.list());
   const store = services.downloads.store;
+  // What the Downloads screen and the status bar show: progress at most every half second (a second
+  // over SSH), a download starting or ending at once; both change in the same frame.
+  const shown = useMemo(() => sampledStore(store, { intervalMs: progressIntervalMs(sshSession), urgent: downloadsShape, now: () => services.clock.now() }), [store, services]);
   // A new set only when the names change (not on every progress snapshot): the lists key on it.
   const namesKey = useStoreSelector(store, downloadingKey);
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
@@ -250,7 +266,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       case 'inspect':
         return <InspectScreen {...common} target={s.target} actions={{ pull, banner: setBanner }} />;
       case 'downloads':
-        return <DownloadsScreen {...common} actions={{ banner: setBanner, seenFailed: markSeen }} />;
+        return <DownloadsScreen {...common} store={shown} actions={{ banner: setBanner, seenFailed: markSeen }} />;
       case 'registries':
         return <RegistriesScreen {...common} onChanged={() => setRegistries(services.registries.list())} actions={{ banner: setBanner }} />;
       case 'repositories':
@@ -297,7 +313,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         <KeyHints scopes={hintScopes(screen, depotKind === 'local')} theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <StatusLine store={store} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} />
+        <StatusLine store={shown} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} />
       </Box>
     </Box>
   );

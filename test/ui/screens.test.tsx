@@ -56,16 +56,62 @@ describe('Tags screen', () => {
     await app.waitFor((f) => f.includes('4 tags, 1 installed'));
     expect(app.frame()).toMatch(/latest +40 MB +3 days ago +linux\/amd64, linux\/arm64\/v8/);
     expect(app.frame()).toMatch(/● +7 +39 MB/);
+    // P lists every platform of the selected tag; Enter picks one.
     await app.press('P');
-    await app.waitFor((f) => f.includes('platform: linux/amd64'));
-    await app.press('P');
-    await app.waitFor((f) => f.includes('platform: linux/arm64/v8'));
+    await app.waitFor((f) => f.includes('Platforms of latest') && f.includes('linux/arm64/v8'), 'the platform list');
+    await app.press(KEY.down);
+    await app.waitFor((f) => /› linux\/amd64/.test(f), 'amd64 selected');
+    await app.press(KEY.down);
+    await app.waitFor((f) => /› linux\/arm64\/v8/.test(f), 'arm64 selected');
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('platform: linux/arm64/v8') && !f.includes('Platforms of'), 'arm64 chosen');
     await app.press('p');
     await waitFor(() => downloads.started.length === 1, () => 'pull');
     expect(downloads.started[0]).toEqual({ ref: 'redis:latest', options: { platform: 'linux/arm64/v8' } });
     await app.press('/');
     await app.type('7');
     await app.waitFor((f) => f.includes('filter 7') && !f.includes('alpine'));
+  });
+
+  it('looks up size, date and platforms of the visible tags of a registry that lists names only, a few at a time', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `1.${i}`);
+    const { services } = fakeServices({
+      local: [],
+      remote: { selected: [remoteImage('127.0.0.1:15000/team/web', { version: '1.0', source: 'selected' })] },
+      tags: { name: '127.0.0.1:15000/team/web', fullName: '127.0.0.1:15000/team/web', installed: [], tags: names, details: names.map((name) => ({ name, size: null, lastUpdated: null, digest: null, platforms: [] })) },
+    });
+    const asked: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const aborted: string[] = [];
+    services.remote.inspect = (ref, _options, signal) => {
+      asked.push(ref);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          inFlight--;
+          resolve({ ...inspectFixture, name: '127.0.0.1:15000/team/web', tag: ref.split(':').pop() ?? '', size: 52_000_000 });
+        }, 20);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          inFlight--;
+          aborted.push(ref);
+          reject(new Error('aborted'));
+        });
+      });
+    };
+    const app = renderApp(services);
+    await app.press('2');
+    await app.waitFor((f) => f.includes('team/web'), 'the selected depot');
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('60 tags'), 'the tags');
+    await app.waitFor((f) => /1\.0 +52 MB +\d+ \w+ ago +linux\/amd64, linux\/arm64\/v8/.test(f), 'details of the first row');
+    await app.waitFor((f) => /1\.9 +52 MB/.test(f), 'details of the rows on screen');
+    // Only rows on screen are looked up, never more than three at once.
+    expect(most).toBeLessThanOrEqual(3);
+    expect(asked.length).toBeLessThan(30);
+    expect(asked).not.toContain('127.0.0.1:15000/team/web:1.59');
   });
 
   it('dates tags against the injected clock (a year ahead reads "1 year ago")', async () => {

@@ -10,7 +10,7 @@ import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
-import { useSampledStore } from '../../hooks/useSampledStore';
+import { type ExternalStore, useStoreSelector } from '../../hooks/useStore';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import {
@@ -31,6 +31,8 @@ import {
 
 export interface DownloadsScreenProps {
   services: UiServices;
+  /** The downloads, sampled for the screen (see sampledStore). */
+  store: ExternalStore<DownloadsView>;
   theme: Theme;
   width: number;
   height: number;
@@ -69,20 +71,12 @@ function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: num
   );
 }
 
-/** Frames for progress alone at most this often (a change of status shows at once); slower over SSH. */
-export function progressIntervalMs(env: { SSH_CONNECTION?: string | undefined; SSH_TTY?: string | undefined }): number {
-  return env.SSH_CONNECTION || env.SSH_TTY ? 1000 : 500;
-}
+const identity = (v: DownloadsView): DownloadsView => v;
 
-/** What shows at once: which downloads there are and their status (not their progress). */
-function shape(v: DownloadsView): string {
-  return `${v.error ?? ''}|${v.downloads.map((d) => `${d.id}:${d.status}`).join(',')}`;
-}
-
-export function DownloadsScreen({ services, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
-  // Subscribed here, only while on show: a progress tick re-renders this screen, not the app; progress
-  // alone makes a frame at most every half second (a download starting or ending shows at once).
-  const view = useSampledStore(services.downloads.store, { intervalMs: progressIntervalMs(process.env), urgent: shape, active, now: services.clock.now });
+export function DownloadsScreen({ services, store, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
+  // Subscribed here, only while on show: a progress tick re-renders this screen, not the app. The
+  // store is the app's sampled one (progress at most every half second, a status change at once).
+  const view = useStoreSelector(store, identity, active);
   const now = services.clock.now();
   const [confirmCancel, setConfirmCancel] = useState<DownloadSnapshot | null>(null);
   const { active: running, history } = useMemo(() => orderDownloads(view.downloads), [view.downloads]);
