@@ -135,7 +135,8 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
 
   const windowRows = rows.slice(cursor.offset, cursor.offset + listHeight);
   const layers = selected?.layers ?? [];
-  const layerBar = Math.max(6, Math.floor(width * 0.35));
+  // Layer lines: indent, id, status, bar, then room for `1.63 MB / 2.3 MB`.
+  const layerBar = Math.max(6, Math.min(Math.floor(width * 0.35), width - 4 - 13 - 19 - 22));
   // Names first: the name column is as wide as the longest name (up to half the width); a cut name keeps its end.
   const nameW = Math.max(12, Math.min(Math.floor(width / 2), Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
   return (
