@@ -212,6 +212,21 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
     }
   });
 
+  // The depot keys (1…9) on a screen opened over the depots go straight back to that depot.
+  const [pickTab, setPickTab] = useState<{ index: number; seq: number } | null>(null);
+  const overDepots = screen.kind === 'downloads' || screen.kind === 'registries' || screen.kind === 'repositories';
+  useCommands(
+    ['depots'],
+    (command, key) => {
+      if (command !== 'depots.pick') return false;
+      dispatch({ type: 'reset', screen: { kind: 'depots' } });
+      setPickTab((p) => ({ index: Number(key) - 1, seq: (p?.seq ?? 0) + 1 }));
+      setBanner(null);
+      return true;
+    },
+    { active: overDepots && !help && quitting === null },
+  );
+
   const pull = useCallback(
     (ref: string, registry: string | undefined, platform?: string) => {
       setBanner({ kind: 'info', text: `queueing ${ref}${theme.glyph.ellipsis}` });
@@ -245,6 +260,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
             {...common}
             registries={registries}
             downloading={downloadingNames}
+            pickTab={pickTab}
             actions={{
               openTags: (image, registry) => dispatch({ type: 'push', screen: { kind: 'tags', image, registry } }),
               inspect: (target) => dispatch({ type: 'push', screen: { kind: 'inspect', target } }),

@@ -2,8 +2,8 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visibleTabs } from '../../src/ui/components/Tabs';
-import { fakeServices, localRepo } from './fakes';
-import { renderApp } from './render';
+import { fakeServices, localRepo, remoteImage } from './fakes';
+import { KEY, renderApp } from './render';
 
 afterEach(() => cleanup());
 
@@ -40,5 +40,29 @@ describe('a terminal smaller than 80x24', () => {
     size.rows = 30;
     app.stdout.emit('resize');
     await app.waitFor((f) => f.includes('redis') && !f.includes('too small'), 'the app again');
+  });
+});
+
+describe('fewer Esc presses', () => {
+  it('opens Downloads over the depots from a tags screen, and a depot key goes straight back', async () => {
+    const { services } = fakeServices({
+      local: [localRepo('redis', ['7'])],
+      remote: { official: [remoteImage('nginx', { starCount: 3 })] },
+      tags: { name: 'nginx', fullName: 'docker.io/library/nginx', installed: [], tags: ['latest'], details: [] },
+    });
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    await app.press('3');
+    await app.waitFor((f) => f.includes('nginx'), 'official');
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('Tags of nginx'), 'tags');
+    await app.press('D');
+    await app.waitFor((f) => f.includes('no downloads yet'), 'downloads');
+    await app.press(KEY.escape);
+    await app.waitFor((f) => /^stevedore {2}Depots/m.test(f), 'straight back to the depots');
+    await app.press('R');
+    await app.waitFor((f) => /^stevedore {2}Registries/m.test(f), 'registries');
+    await app.press('1');
+    await app.waitFor((f) => /^stevedore {2}Depots/m.test(f) && f.includes('redis'), 'the Local depot');
   });
 });

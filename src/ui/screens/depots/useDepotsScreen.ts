@@ -48,8 +48,15 @@ export function depotTabs(registries: Registry[]): DepotTab[] {
 
 const SEARCH_DEBOUNCE_MS = 250;
 
-export function useDepotsScreen(props: { services: UiServices; registries: Registry[]; listHeight: number; active: boolean; actions: DepotsActions }) {
-  const { services, registries, listHeight, active, actions } = props;
+export function useDepotsScreen(props: {
+  services: UiServices;
+  registries: Registry[];
+  listHeight: number;
+  active: boolean;
+  actions: DepotsActions;
+  pickTab?: { index: number; seq: number } | null;
+}) {
+  const { services, registries, listHeight, active, actions, pickTab = null } = props;
   const tabs = useMemo(() => depotTabs(registries), [registries]);
   const [tabIndex, setTabIndex] = useState(0);
   const tab: DepotTab = tabs[Math.min(tabIndex, tabs.length - 1)] ?? { key: 'local', kind: 'local', label: 'Local' };
@@ -129,6 +136,16 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     cursor.first();
     actions.banner(null);
   };
+
+  // A depot picked by number on a screen over the depots.
+  const pickSeq = pickTab?.seq;
+  const pickIndex = pickTab?.index;
+  useEffect(() => {
+    if (pickSeq === undefined || pickIndex === undefined || pickIndex < 0 || pickIndex >= tabs.length) return;
+    setTabIndex(pickIndex);
+    cursor.first();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when a new pick arrives
+  }, [pickSeq]);
 
   const selectedIndex = indices[cursor.selected];
   const selectedLocal = rows?.kind === 'local' && selectedIndex !== undefined ? rows.items[selectedIndex] : undefined;
