@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import React, { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { repositoryOf } from '../domain/reference';
 import { ConfirmDialog } from '../ui/components/ConfirmDialog';
-import { type BannerMessage, ErrorBanner } from '../ui/components/ErrorBanner';
+import { type BannerMessage, ErrorBanner, MessagePane, bannerIsCut } from '../ui/components/ErrorBanner';
 import { KeyHints } from '../ui/components/KeyHints';
 import { StatusBar } from '../ui/components/StatusBar';
 import { InputRouter, useCommands } from '../ui/hooks/inputRouter';
@@ -126,6 +126,8 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
   const [nav, dispatch] = useReducer(navigate, initialNavigation);
   const [banner, setBanner] = useState<BannerMessage | null>(null);
   const [help, setHelp] = useState(false);
+  // The banner's message opened whole (`e`).
+  const [messageOpen, setMessageOpen] = useState(false);
   // How many downloads go on when the user quits (asked then, not followed on every tick).
   const [quitting, setQuitting] = useState<number | null>(null);
   const [depotKind, setDepotKind] = useState<string>('local');
@@ -200,7 +202,20 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       case 'global.help':
         setHelp(true);
         return true;
+      case 'global.error':
+        if (messageOpen) {
+          setMessageOpen(false);
+          return true;
+        }
+        // Only when the banner cuts a message (elsewhere `e` is the screen's own key, which comes first).
+        if (!banner || !bannerIsCut(banner, width)) return false;
+        setMessageOpen(true);
+        return true;
       case 'global.back':
+        if (messageOpen) {
+          setMessageOpen(false);
+          return true;
+        }
         if (nav.stack.length > 1) dispatch({ type: 'back' });
         setBanner(null);
         return true;
@@ -248,7 +263,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
   // One line less than the terminal: Ink redraws everything when the frame reaches its height.
   const height = Math.max(8, rows - 1);
   const bodyHeight = height - 4; // header, banner, hints, status
-  const overlay = help || quitting !== null;
+  const overlay = help || quitting !== null || (messageOpen && banner !== null);
 
   const renderScreen = (s: Screen, index: number): React.ReactNode => {
     const active = index === nav.stack.length - 1 && !overlay;
@@ -302,7 +317,9 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         </Text>
       </Box>
       <Box flexDirection="column" height={bodyHeight}>
-        {help ? (
+        {messageOpen && banner ? (
+          <MessagePane message={banner} theme={theme} width={width} height={bodyHeight} />
+        ) : help ? (
           <HelpOverlay theme={theme} width={width} height={bodyHeight} onClose={() => setHelp(false)} />
         ) : quitting !== null ? (
           <ConfirmDialog

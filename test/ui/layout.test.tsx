@@ -66,3 +66,24 @@ describe('fewer Esc presses', () => {
     await app.waitFor((f) => /^stevedore {2}Depots/m.test(f) && f.includes('redis'), 'the Local depot');
   });
 });
+
+describe('messages', () => {
+  it('opens a cut error whole with e, in the app\'s words', async () => {
+    const { services } = fakeServices({ local: [localRepo('redis', ['7'])] });
+    const { AppError } = await import('../../src/domain/errors');
+    services.local.remove = async () => {
+      throw new AppError(409, `cannot remove redis:7: ${'a very long explanation of what the engine said '.repeat(3)}`, { hint: 'use --force to remove it from every repository' });
+    };
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    await app.press('d');
+    await app.waitFor((f) => f.includes('Delete redis:7'), 'the question');
+    await app.press('y');
+    await app.waitFor((f) => f.includes('e: whole'), 'a cut error');
+    await app.press('e');
+    await app.waitFor((f) => f.includes('f in the delete dialog') && f.includes('removes it from every repository'), 'the whole message');
+    expect(app.frame()).not.toContain('--force');
+    await app.press(KEY.escape);
+    await app.waitFor((f) => f.includes('redis') && !f.includes('Esc closes'), 'closed');
+  });
+});

@@ -68,6 +68,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'global.registries', scope: 'global', keys: ['R'], label: 'registries', description: 'registries screen' },
   { id: 'global.repositories', scope: 'global', keys: ['E'], label: 'repos', description: 'saved (external) repositories screen' },
   { id: 'global.help', scope: 'global', keys: ['?'], label: 'help', description: 'show this help' },
+  { id: 'global.error', scope: 'global', keys: ['e'], description: 'show the whole error message when the banner cuts it (where e is not bound)' },
   { id: 'global.back', scope: 'global', keys: ['escape'], label: 'back', description: 'back / close the field or dialog' },
   { id: 'global.quit', scope: 'global', keys: ['q', 'ctrl+c'], label: 'quit', description: 'quit (downloads go on in the background)' },
 
