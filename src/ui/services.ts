@@ -113,7 +113,7 @@ export function errorText(error: unknown): string {
 
 /** Hints written for the command line, said as what to do in the app (longest first). */
 const APP_WORDS: [RegExp, string][] = [
-  [/`stevedore registry (?:ping|add|edit) [^`]*--trust-cert`(?: or `stevedore registry (?:ping|add|edit) [^`]*--trust-cert`)?/g, 'turn on "Trust cert" in the registry\'s form (R, then a or e)'],
+  [/(?:with )?`stevedore registry (?:ping|add|edit) [^`]*--trust-cert`(?: or `stevedore registry (?:ping|add|edit) [^`]*--trust-cert`)?/g, 'by turning on "Trust cert" in the registry\'s form (R, then a or e)'],
   [/`stevedore registry edit(?: NAME)?`/g, 'the registry\'s form (R, then e)'],
   [/`stevedore repo update(?: NAME)?`/g, 'the Saved repositories screen (E, then e)'],
   [/`stevedore repo rm NAME`/g, 'the Saved repositories screen (E, then d)'],
