@@ -1,10 +1,13 @@
 // Adapts the service layer to the narrow port the screens use (src/ui/services.ts). Remote and
 // engine services are reached lazily, so the first frame does not wait for undici or dockerode.
 import type { DownloadSnapshot, LocalRepository } from '../domain/images';
+import { Conflict } from '../domain/errors';
 import type { EngineInfo } from '../services/engine/index';
 import { systemClock } from '../services/clock';
 import type { AppServices } from '../services/index';
-import type { DownloadsView, EngineStatus, RateLimitView, UiServices } from '../ui/services';
+import type { EngineStatus as EngineAnswer, EngineEntry } from '../domain/engines';
+import type { DownloadsView, EngineRow, EngineStatus, RateLimitView, UiServices } from '../ui/services';
+import { createLxcUi, isLxcLocalRef, lxdServerOf } from './lxcUi';
 
 /** A snapshot store over `subscribe`: started with the first screen that reads it, identical lists dropped. */
 function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void) => () => void) {
@@ -14,6 +17,11 @@ function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void)
   let stop: (() => void) | null = null;
   return {
     getSnapshot: () => view,
+    /** Forgets what was shown (another engine's downloads come next). */
+    reset() {
+      view = { downloads: [], error: null };
+      last = '';
+    },
     subscribe(listener: () => void) {
       listeners.add(listener);
       stop ??= subscribe((all) => {
@@ -68,6 +76,20 @@ function within<T>(promise: Promise<T> | undefined, ms: number): Promise<T | und
   });
 }
 
+function engineRow(e: EngineEntry | EngineAnswer): EngineRow {
+  const answered = 'reachable' in e;
+  return {
+    name: e.name,
+    host: e.host,
+    source: e.source,
+    active: e.active,
+    reachable: answered ? e.reachable : null,
+    version: answered ? e.version : null,
+    error: answered ? e.error : null,
+    saved: e.saved ? { tlsVerify: e.saved.tlsVerify, certPath: e.saved.certPath, dockerPath: e.saved.dockerPath } : null,
+  };
+}
+
 function engineStatus(info: EngineInfo): EngineStatus {
   return { host: info.host, reachable: info.reachable, error: info.error?.message ?? null, platform: info.platform, imagesSize: info.imagesSize };
 }
@@ -84,10 +106,19 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   let initialInfo = readyInfo ? engineStatus(readyInfo) : undefined;
   if (readyLocal) prefetchedLocal();
   if (readyInfo) prefetchedInfo();
-  const registries = await app.registries();
+  const [registries, catalog] = await Promise.all([app.registries(), app.engines()]);
+  const engineListeners = new Set<() => void>();
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
-  const engine = () => app.engine();
+  // Every engine the app worked on (switching keeps the others' downloads clients until the end).
+  const opened = new Set<Awaited<ReturnType<AppServices['engine']>>>();
+  const engine = async () => {
+    const e = await app.engine();
+    opened.add(e);
+    return e;
+  };
+  // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
+  const lxc = createLxcUi(() => app.lxc(), engine);
   let unsubscribeDownloads: (() => void) | null = null;
   const store = downloadsStore((listener) => {
     let stopped = false;
@@ -104,15 +135,55 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   return {
     clock: systemClock,
     warnings,
+    engines: {
+      active: () => catalog.activeName(),
+      list: async () => catalog.list().map(engineRow),
+      check: async () => (await catalog.check()).map(engineRow),
+      switchTo: async (name) => {
+        if (name === catalog.activeName()) return;
+        catalog.select(name);
+        // What was prefetched and shown belongs to the engine left behind (its downloads go on in its worker).
+        prefetchedLocal();
+        prefetchedInfo();
+        initialLocal = undefined;
+        initialInfo = undefined;
+        store.reset();
+        for (const listener of engineListeners) listener();
+      },
+      save: async (original, input) => {
+        const fields = {
+          name: input.name,
+          host: input.host,
+          tlsVerify: input.tlsVerify,
+          certPath: input.certPath.trim() || null,
+          dockerPath: input.dockerPath.trim() || null,
+        };
+        if (original) catalog.edit(original, fields);
+        else catalog.add(fields);
+      },
+      remove: async (name) => {
+        if (name === catalog.activeName()) throw new Conflict(`"${name}" is the engine in use`, { hint: 'switch to another engine first' });
+        catalog.remove(name);
+      },
+      subscribe: (listener) => {
+        engineListeners.add(listener);
+        return () => engineListeners.delete(listener);
+      },
+    },
     local: {
       initial: () => {
         const value = initialLocal;
         initialLocal = undefined;
         return value;
       },
-      list: async (signal) => (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }),
-      inspect: async (ref) => (await engine()).images.inspect(ref),
+      list: async (signal) => {
+        const docker = (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) });
+        const [images, lxcImages] = await Promise.all([docker, lxc.local(signal).catch(() => [])]);
+        return lxcImages.length > 0 ? [...images, ...lxcImages] : images;
+      },
+      inspect: async (ref) => (isLxcLocalRef(ref) ? lxc.inspectLocal(ref) : (await engine()).images.inspect(ref)),
       remove: async (ref, { force }) => {
+        if (isLxcLocalRef(ref)) return lxc.remove(ref);
         const r = await (await engine()).images.remove(ref, { force });
         return { untagged: r.untagged, deleted: r.deleted };
       },
@@ -122,21 +193,37 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
         void engine().then((e) => {
           if (!stopped) stop = e.images.watch(onChange);
         });
+        const stopLxc = lxc.watch(onChange);
         return () => {
           stopped = true;
           stop?.();
+          stopLxc();
         };
       },
     },
     remote: {
-      list: async (query, signal) =>
-        (await remote()).depots.list({ category: query.category, filter: query.filter, ...(query.registry ? { registry: query.registry } : {}), ...(signal ? { signal } : {}) }),
-      tags: async (name, registry, signal) => (await remote()).tags.list(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) }),
-      inspect: async (ref, options, signal) => (await remote()).inspect.remote(ref, { ...options, ...(signal ? { signal } : {}) }),
+      list: async (query, signal) => {
+        const server = lxdServerOf(query.registry);
+        if (server !== null) return lxc.list(server, query.filter, signal);
+        return (await remote()).depots.list({ category: query.category, filter: query.filter, ...(query.registry ? { registry: query.registry } : {}), ...(signal ? { signal } : {}) });
+      },
+      tags: async (name, registry, signal) => {
+        const server = lxdServerOf(registry);
+        if (server !== null) return lxc.tags(server, name, signal);
+        return (await remote()).tags.list(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) });
+      },
+      inspect: async (ref, options, signal) => {
+        const server = lxdServerOf(options.registry);
+        if (server !== null) return lxc.inspectRemote(server, ref, options.platform);
+        return (await remote()).inspect.remote(ref, { ...options, ...(signal ? { signal } : {}) });
+      },
     },
+    lxc: { servers: () => lxc.servers().catch(() => []) },
     downloads: {
       store,
       start: async (ref, options) => {
+        const server = lxdServerOf(options.registry);
+        if (server !== null || isLxcLocalRef(ref)) return lxc.pull(server ?? '', ref, options.platform);
         await (await engine()).downloads.start(ref, options);
       },
       cancel: async (id) => {
@@ -209,6 +296,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     async close() {
       unsubscribeDownloads?.();
       (await engine()).downloads.close();
+      for (const e of opened) e.downloads.close();
       await remoteLoaded?.close();
     },
   };

@@ -59,11 +59,11 @@ describe('fewer Esc presses', () => {
     await app.press('D');
     await app.waitFor((f) => f.includes('no downloads yet'), 'downloads');
     await app.press(KEY.escape);
-    await app.waitFor((f) => /^stevedore {2}Depots/m.test(f), 'straight back to the depots');
+    await app.waitFor((f) => /^stevedore {2}(@\S+ {2})?Depots/m.test(f), 'straight back to the depots');
     await app.press('R');
-    await app.waitFor((f) => /^stevedore {2}Registries/m.test(f), 'registries');
+    await app.waitFor((f) => /^stevedore {2}(@\S+ {2})?Registries/m.test(f), 'registries');
     await app.press('1');
-    await app.waitFor((f) => /^stevedore {2}Depots/m.test(f) && f.includes('redis'), 'the Local depot');
+    await app.waitFor((f) => /^stevedore {2}(@\S+ {2})?Depots/m.test(f) && f.includes('redis'), 'the Local depot');
   });
 });
 

@@ -1,6 +1,8 @@
 // Shapes shared by the world's parts. WorldInfo crosses process boundaries (vitest provide/inject, the JSON
 // file written by cli.ts), so it holds only plain JSON data: URLs, paths, names.
 
+import type { LxdWorldInfo } from './lxd.js';
+
 export type RegistryName = 'plain' | 'tls' | 'token' | 'hub';
 
 export interface RegistryInfo {
@@ -25,7 +27,13 @@ export interface WorldInfo {
   dockerConfig: string;
   registries: Record<RegistryName, RegistryInfo>;
   /** A second dockerd (own data/exec roots and socket), empty unless a test pulls there. */
-  engineB: { host: string; socket: string };
+  engineB: {
+    host: string;
+    socket: string;
+    /** The same engine over TCP with TLS (server certificate signed by the world's CA, `caFile`). */
+    tlsHost: string;
+    caFile: string;
+  };
   /**
    * A real sshd on 127.0.0.1 whose sessions reach engineB (`docker system dial-stdio`). Point stevedore's ssh
    * at `clientConfig` (STEVEDORE_SSH_CONFIG) and its shared connections at `controlDir`; `log` counts logins.
@@ -45,6 +53,9 @@ export interface WorldInfo {
   env: Record<string, string>;
   eth0: string;
   startedInMs: number;
+  /** The world's LXD and simplestreams server (test/world/lxd.ts), or null with the reason in lxdError. */
+  lxd: LxdWorldInfo | null;
+  lxdError: string | null;
 }
 
 export interface Platform {

@@ -83,9 +83,9 @@ describeWorld('the TUI in a terminal', (world) => {
     // reads as Alt+key in a terminal).
     // Downloads opened over the depots: one Esc goes straight back to them.
     keys('Escape');
-    await until('back on the depots', (t) => /^stevedore {2}Depots\s*$/m.test(t));
+    await until('back on the depots', (t) => /^stevedore {2}@\S+ {2}Depots\s*$/m.test(t));
     keys('1');
-    await until('the image in Local', (t) => t.includes(`${slow}/team/multi`) && /1\.0\s+[0-9a-f]{12}\s+1\.\d+ MB/.test(t));
+    await until('the image in Local', (t) => t.includes(`${slow}/team/multi`) && /1\.0\s+(?:[0-9a-f]{12}\s+)?1\.\d+ MB/.test(t));
     // Select it and delete it.
     const lines = screen().split('\n');
     const row = lines.findIndex((l) => l.includes(`${slow}/team/multi `));
