@@ -4,11 +4,12 @@ import { Box, Text } from 'ink';
 import React, { useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
 import { repositoryOf } from '../domain/reference';
 import { ConfirmDialog } from '../ui/components/ConfirmDialog';
-import { type BannerMessage, ErrorBanner } from '../ui/components/ErrorBanner';
+import { type BannerMessage, ErrorBanner, MessagePane, bannerIsCut } from '../ui/components/ErrorBanner';
 import { KeyHints } from '../ui/components/KeyHints';
 import { StatusBar } from '../ui/components/StatusBar';
 import { InputRouter, useCommands } from '../ui/hooks/inputRouter';
 import { useQuery } from '../ui/hooks/useQuery';
+import { sampledStore } from '../ui/hooks/sampledStore';
 import { type ExternalStore, useStoreSelector } from '../ui/hooks/useStore';
 import { useTerminalSize } from '../ui/hooks/useTerminalSize';
 import type { Scope } from '../ui/keys/bindings';
@@ -85,6 +86,18 @@ function downloadingKey(view: DownloadsView): string {
     .join('\n');
 }
 
+/** Frames for download progress alone at most this often; slower over SSH. */
+export function progressIntervalMs(ssh: boolean): number {
+  return ssh ? 1000 : 500;
+}
+
+const sshSession = Boolean(process.env.SSH_CONNECTION || process.env.SSH_TTY);
+
+/** What shows at once: which downloads there are and their status (not their progress). */
+function downloadsShape(v: DownloadsView): string {
+  return `${v.error ?? ''}|${v.downloads.map((d) => `${d.id}:${d.status}`).join(',')}`;
+}
+
 /** The status bar, subscribed to the downloads itself: a progress tick re-renders this line, not the app. */
 function StatusLine(props: {
   store: ExternalStore<DownloadsView>;
@@ -118,11 +131,16 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
   const [nav, dispatch] = useReducer(navigate, initialNavigation);
   const [banner, setBanner] = useState<BannerMessage | null>(null);
   const [help, setHelp] = useState(false);
+  // The banner's message opened whole (`e`).
+  const [messageOpen, setMessageOpen] = useState(false);
   // How many downloads go on when the user quits (asked then, not followed on every tick).
   const [quitting, setQuitting] = useState<number | null>(null);
   const [depotKind, setDepotKind] = useState<string>('local');
   const [registries, setRegistries] = useState(() => services.registries.list());
   const store = services.downloads.store;
+  // What the Downloads screen and the status bar show: progress at most every half second (a second
+  // over SSH), a download starting or ending at once; both change in the same frame.
+  const shown = useMemo(() => sampledStore(store, { intervalMs: progressIntervalMs(sshSession), urgent: downloadsShape, now: () => services.clock.now() }), [store, services]);
   // A new set only when the names change (not on every progress snapshot): the lists key on it.
   const namesKey = useStoreSelector(store, downloadingKey);
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
@@ -192,7 +210,20 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       case 'global.help':
         setHelp(true);
         return true;
+      case 'global.error':
+        if (messageOpen) {
+          setMessageOpen(false);
+          return true;
+        }
+        // Only when the banner cuts a message (elsewhere `e` is the screen's own key, which comes first).
+        if (!banner || !bannerIsCut(banner, width)) return false;
+        setMessageOpen(true);
+        return true;
       case 'global.back':
+        if (messageOpen) {
+          setMessageOpen(false);
+          return true;
+        }
         if (nav.stack.length > 1) dispatch({ type: 'back' });
         setBanner(null);
         return true;
@@ -203,6 +234,21 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         return false;
     }
   });
+
+  // The depot keys (1…9) on a screen opened over the depots go straight back to that depot.
+  const [pickTab, setPickTab] = useState<{ index: number; seq: number } | null>(null);
+  const overDepots = screen.kind === 'downloads' || screen.kind === 'registries' || screen.kind === 'repositories' || screen.kind === 'engines';
+  useCommands(
+    ['depots'],
+    (command, key) => {
+      if (command !== 'depots.pick') return false;
+      dispatch({ type: 'reset', screen: { kind: 'depots' } });
+      setPickTab((p) => ({ index: Number(key) - 1, seq: (p?.seq ?? 0) + 1 }));
+      setBanner(null);
+      return true;
+    },
+    { active: overDepots && !help && quitting === null },
+  );
 
   const pull = useCallback(
     (ref: string, registry: string | undefined, platform?: string) => {
@@ -225,7 +271,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
   // One line less than the terminal: Ink redraws everything when the frame reaches its height.
   const height = Math.max(8, rows - 1);
   const bodyHeight = height - 4; // header, banner, hints, status
-  const overlay = help || quitting !== null;
+  const overlay = help || quitting !== null || (messageOpen && banner !== null);
 
   const renderScreen = (s: Screen, index: number): React.ReactNode => {
     const active = index === nav.stack.length - 1 && !overlay;
@@ -237,6 +283,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
             {...common}
             registries={registries}
             downloading={downloadingNames}
+            pickTab={pickTab}
             actions={{
               openTags: (image, registry) => dispatch({ type: 'push', screen: { kind: 'tags', image, registry } }),
               inspect: (target) => dispatch({ type: 'push', screen: { kind: 'inspect', target } }),
@@ -258,7 +305,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       case 'inspect':
         return <InspectScreen {...common} target={s.target} actions={{ pull, banner: setBanner }} />;
       case 'downloads':
-        return <DownloadsScreen {...common} actions={{ banner: setBanner, seenFailed: markSeen }} />;
+        return <DownloadsScreen {...common} store={shown} actions={{ banner: setBanner, seenFailed: markSeen }} />;
       case 'registries':
         return <RegistriesScreen {...common} onChanged={() => setRegistries(services.registries.list())} actions={{ banner: setBanner }} />;
       case 'repositories':
@@ -281,7 +328,9 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         </Text>
       </Box>
       <Box flexDirection="column" height={bodyHeight}>
-        {help ? (
+        {messageOpen && banner ? (
+          <MessagePane message={banner} theme={theme} width={width} height={bodyHeight} />
+        ) : help ? (
           <HelpOverlay theme={theme} width={width} height={bodyHeight} onClose={() => setHelp(false)} />
         ) : quitting !== null ? (
           <ConfirmDialog
@@ -308,7 +357,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         <KeyHints scopes={hintScopes(screen, depotKind === 'local')} theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <StatusLine store={store} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} />
+        <StatusLine store={shown} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} />
       </Box>
     </Box>
   );

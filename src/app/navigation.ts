@@ -27,8 +27,11 @@ export function navigate(state: NavigationState, action: NavigationAction): Navi
       const top = state.stack[state.stack.length - 1];
       // Going to a top-level screen that is already open returns to it instead of stacking copies.
       if (top && top.kind === action.screen.kind && isTopLevel(action.screen)) return state;
-      const existing = isTopLevel(action.screen) ? state.stack.findIndex((s) => s.kind === action.screen.kind) : -1;
-      if (existing > 0) return { stack: state.stack.slice(0, existing + 1) };
+      // A top-level screen opens over the depots (one Esc back), whatever was open before it.
+      if (isTopLevel(action.screen)) {
+        const root = state.stack[0] ?? { kind: 'depots' };
+        return action.screen.kind === 'depots' ? { stack: [root] } : { stack: [root, action.screen] };
+      }
       return { stack: [...state.stack, action.screen] };
     }
     case 'back':

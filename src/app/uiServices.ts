@@ -232,6 +232,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
       retry: async (id) => {
         await (await engine()).downloads.retry(id);
       },
+      clear: async () => (await engine()).downloads.clear(),
     },
     registries: {
       list: () => registries.list(),

@@ -68,9 +68,11 @@ export function pruneLines(result: PruneResult): string[] {
   ];
 }
 
-/** `image downloads --json`: DESIGN.md's shape. */
-export function downloadsJson(records: DownloadRecord[]): Array<{ name: string; percent: number | null; status: string; error: string | null }> {
-  return records.map((r) => ({ name: r.name, percent: r.percent, status: r.status, error: r.error }));
+/** `image downloads --json`: DESIGN.md's shape, with the `id` that `cancel ID` and `retry ID` take and the start time. */
+export function downloadsJson(
+  records: DownloadRecord[],
+): Array<{ id: string; name: string; percent: number | null; status: string; error: string | null; started_at: string; finished_at: string | null }> {
+  return records.map((r) => ({ id: r.id, name: r.name, percent: r.percent, status: r.status, error: r.error, started_at: r.startedAt, finished_at: r.finishedAt }));
 }
 
 export function downloadsTable(records: DownloadRecord[], width: number | undefined, now = Date.now()): string[] {

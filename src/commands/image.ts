@@ -4,6 +4,7 @@
 import { type Command, Option } from 'commander';
 import { AppError, InvalidInput, NotSupported, isCancellation } from '../domain/errors';
 import { registryHost } from '../domain/registry';
+import { sanitizeLine } from '../domain/sanitize';
 import { parsePlatform } from '../domain/settings';
 import type { DownloadRecord, EngineServices } from '../services/engine/index';
 import type { CommandContext } from './context';
@@ -173,12 +174,29 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
       }),
     );
 
-  leaf(image, ctx, 'downloads', 'list the downloads of every session').action(
-    action(ctx, async (out) => {
-      const records = await (await engine()).downloads.list();
-      out.result(downloadsJson(records), () => downloadsTable(records, ctx.io.stdout.columns));
-    }),
-  );
+  leaf(image, ctx, 'downloads', 'list the downloads of every session; cancel ID, retry ID, clear (the finished ones)')
+    .argument('[verb]', 'cancel ID | retry ID | clear')
+    .argument('[id]', 'a download ID as `image downloads` shows it')
+    .action(
+      action(ctx, async (out, verb: string | undefined, id: string | undefined) => {
+        const downloads = (await engine()).downloads;
+        if (verb === undefined) {
+          const records = await downloads.list();
+          out.result(downloadsJson(records), () => downloadsTable(records, ctx.io.stdout.columns));
+          return;
+        }
+        if (verb === 'clear') {
+          if (id !== undefined) throw new InvalidInput('`image downloads clear` takes no ID');
+          const cleared = await downloads.clear();
+          out.result({ cleared }, () => `cleared ${cleared} finished download${cleared === 1 ? '' : 's'}`);
+          return;
+        }
+        if (verb !== 'cancel' && verb !== 'retry') throw new InvalidInput(`unknown downloads verb "${sanitizeLine(verb)}": use cancel ID, retry ID or clear`);
+        if (id === undefined || !id.trim()) throw new InvalidInput(`\`image downloads ${verb}\` needs a download ID (see \`stevedore image downloads\`)`);
+        const record = verb === 'cancel' ? await downloads.cancel(id.trim()) : await downloads.retry(id.trim());
+        out.result(downloadsJson([record])[0], () => `${record.name}: ${verb === 'cancel' ? (['waiting', 'downloading', 'extracting'].includes(record.status) ? 'cancelling' : record.status) : record.status} (id ${record.id})`);
+      }),
+    );
 
   leaf(image, ctx, 'rm', 'remove an image: untag a REF, or delete by ID')
     .argument('<ref>', 'REF or image ID')

@@ -42,6 +42,7 @@ export class FakeDownloads {
   started: { ref: string; options: { registry?: string; platform?: string } }[] = [];
   cancelled: string[] = [];
   retried: string[] = [];
+  clears = 0;
   store = {
     getSnapshot: () => this.view,
     subscribe: (listener: () => void) => {
@@ -172,6 +173,13 @@ export function fakeServices(options: FakeOptions = {}) {
       },
       retry: async (id) => {
         downloads.retried.push(id);
+      },
+      clear: async () => {
+        downloads.clears++;
+        const all = downloads.store.getSnapshot().downloads;
+        const active = all.filter((d) => ['waiting', 'downloading', 'extracting'].includes(d.status));
+        downloads.set(active);
+        return all.length - active.length;
       },
     },
     registries: {

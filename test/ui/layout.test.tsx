@@ -2,8 +2,8 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visibleTabs } from '../../src/ui/components/Tabs';
-import { fakeServices, localRepo } from './fakes';
-import { renderApp } from './render';
+import { fakeServices, localRepo, remoteImage } from './fakes';
+import { KEY, renderApp } from './render';
 
 afterEach(() => cleanup());
 
@@ -40,5 +40,50 @@ describe('a terminal smaller than 80x24', () => {
     size.rows = 30;
     app.stdout.emit('resize');
     await app.waitFor((f) => f.includes('redis') && !f.includes('too small'), 'the app again');
+  });
+});
+
+describe('fewer Esc presses', () => {
+  it('opens Downloads over the depots from a tags screen, and a depot key goes straight back', async () => {
+    const { services } = fakeServices({
+      local: [localRepo('redis', ['7'])],
+      remote: { official: [remoteImage('nginx', { starCount: 3 })] },
+      tags: { name: 'nginx', fullName: 'docker.io/library/nginx', installed: [], tags: ['latest'], details: [] },
+    });
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    await app.press('3');
+    await app.waitFor((f) => f.includes('nginx'), 'official');
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('Tags of nginx'), 'tags');
+    await app.press('D');
+    await app.waitFor((f) => f.includes('no downloads yet'), 'downloads');
+    await app.press(KEY.escape);
+    await app.waitFor((f) => /^stevedore {2}(@\S+ {2})?Depots/m.test(f), 'straight back to the depots');
+    await app.press('R');
+    await app.waitFor((f) => /^stevedore {2}(@\S+ {2})?Registries/m.test(f), 'registries');
+    await app.press('1');
+    await app.waitFor((f) => /^stevedore {2}(@\S+ {2})?Depots/m.test(f) && f.includes('redis'), 'the Local depot');
+  });
+});
+
+describe('messages', () => {
+  it('opens a cut error whole with e, in the app\'s words', async () => {
+    const { services } = fakeServices({ local: [localRepo('redis', ['7'])] });
+    const { AppError } = await import('../../src/domain/errors');
+    services.local.remove = async () => {
+      throw new AppError(409, `cannot remove redis:7: ${'a very long explanation of what the engine said '.repeat(3)}`, { hint: 'use --force to remove it from every repository' });
+    };
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    await app.press('d');
+    await app.waitFor((f) => f.includes('Delete redis:7'), 'the question');
+    await app.press('y');
+    await app.waitFor((f) => f.includes('e: whole'), 'a cut error');
+    await app.press('e');
+    await app.waitFor((f) => f.includes('f in the delete dialog') && f.includes('removes it from every repository'), 'the whole message');
+    expect(app.frame()).not.toContain('--force');
+    await app.press(KEY.escape);
+    await app.waitFor((f) => f.includes('redis') && !f.includes('Esc closes'), 'closed');
   });
 });

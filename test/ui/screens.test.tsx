@@ -56,16 +56,62 @@ describe('Tags screen', () => {
     await app.waitFor((f) => f.includes('4 tags, 1 installed'));
     expect(app.frame()).toMatch(/latest +40 MB +3 days ago +linux\/amd64, linux\/arm64\/v8/);
     expect(app.frame()).toMatch(/● +7 +39 MB/);
+    // P lists every platform of the selected tag; Enter picks one.
     await app.press('P');
-    await app.waitFor((f) => f.includes('platform: linux/amd64'));
-    await app.press('P');
-    await app.waitFor((f) => f.includes('platform: linux/arm64/v8'));
+    await app.waitFor((f) => f.includes('Platforms of latest') && f.includes('linux/arm64/v8'), 'the platform list');
+    await app.press(KEY.down);
+    await app.waitFor((f) => /› linux\/amd64/.test(f), 'amd64 selected');
+    await app.press(KEY.down);
+    await app.waitFor((f) => /› linux\/arm64\/v8/.test(f), 'arm64 selected');
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('platform: linux/arm64/v8') && !f.includes('Platforms of'), 'arm64 chosen');
     await app.press('p');
     await waitFor(() => downloads.started.length === 1, () => 'pull');
     expect(downloads.started[0]).toEqual({ ref: 'redis:latest', options: { platform: 'linux/arm64/v8' } });
     await app.press('/');
     await app.type('7');
     await app.waitFor((f) => f.includes('filter 7') && !f.includes('alpine'));
+  });
+
+  it('looks up size, date and platforms of the visible tags of a registry that lists names only, a few at a time', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `1.${i}`);
+    const { services } = fakeServices({
+      local: [],
+      remote: { selected: [remoteImage('127.0.0.1:15000/team/web', { version: '1.0', source: 'selected' })] },
+      tags: { name: '127.0.0.1:15000/team/web', fullName: '127.0.0.1:15000/team/web', installed: [], tags: names, details: names.map((name) => ({ name, size: null, lastUpdated: null, digest: null, platforms: [] })) },
+    });
+    const asked: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const aborted: string[] = [];
+    services.remote.inspect = (ref, _options, signal) => {
+      asked.push(ref);
+      inFlight++;
+      most = Math.max(most, inFlight);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          inFlight--;
+          resolve({ ...inspectFixture, name: '127.0.0.1:15000/team/web', tag: ref.split(':').pop() ?? '', size: 52_000_000 });
+        }, 20);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          inFlight--;
+          aborted.push(ref);
+          reject(new Error('aborted'));
+        });
+      });
+    };
+    const app = renderApp(services);
+    await app.press('2');
+    await app.waitFor((f) => f.includes('team/web'), 'the selected depot');
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('60 tags'), 'the tags');
+    await app.waitFor((f) => /1\.0 +52 MB +\d+ \w+ ago +linux\/amd64, linux\/arm64\/v8/.test(f), 'details of the first row');
+    await app.waitFor((f) => /1\.9 +52 MB/.test(f), 'details of the rows on screen');
+    // Only rows on screen are looked up, never more than three at once.
+    expect(most).toBeLessThanOrEqual(3);
+    expect(asked.length).toBeLessThan(30);
+    expect(asked).not.toContain('127.0.0.1:15000/team/web:1.59');
   });
 
   it('dates tags against the injected clock (a year ahead reads "1 year ago")', async () => {
@@ -123,15 +169,51 @@ describe('Downloads screen', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(f).toMatch(/redis:7 +downloading +█+░+ +45% +2 MB\/s +3s/);
     expect(f).toMatch(/bbbbbbbbbbbb +Downloading +█+[▏▎▍▌▋▊▉]?░+ 1 MB \/ 4 MB/);
-    expect(f).toMatch(/bad:1 +failed: manifest for bad:1 not found/);
-    expect(f).toMatch(/↓ 1 downloading 45% · 1 failed/);
+    expect(f).toMatch(/bad:1 +failed +started \d\d:\d\d, 2 days ago +manifest for bad:1 not found/);
+    expect(f).toMatch(/alpine:3\.19 +complete +started \d\d:\d\d, 2 days ago/);
+    // The failed one has been seen here: the status bar stops counting it.
+    await app.waitFor((f2) => /↓ 1 downloading 45%\s*$/m.test(f2), 'the failed one seen');
+    // x asks first; n keeps it running, y cancels.
     await app.press('x');
+    await app.waitFor((f2) => f2.includes('Cancel redis:7?'), 'the cancel question');
+    await app.press('n');
+    await app.waitFor((f2) => !f2.includes('Cancel redis:7?'), 'the question gone');
+    expect(downloads.cancelled).toEqual([]);
+    await app.press('x');
+    await app.waitFor((f2) => f2.includes('Cancel redis:7?'), 'the cancel question');
+    await app.press('y');
     await waitFor(() => downloads.cancelled.length === 1, () => 'cancel');
     expect(downloads.cancelled).toEqual(['r1']);
     await app.press(KEY.down);
     await app.press('r');
     await waitFor(() => downloads.retried.length === 1, () => 'retry');
     expect(downloads.retried).toEqual(['b1']);
+    // c clears the finished ones.
+    await app.press('c');
+    await app.waitFor((f2) => f2.includes('cleared 2 finished downloads') && !f2.includes('alpine:3.19'), 'cleared');
+  });
+
+  it('says when the total is only what is known so far, and that a queued pull is not running', async () => {
+    const { services, downloads } = fakeServices({ local: [] });
+    downloads.set([
+      download('team/web:5', {
+        id: 'w1',
+        percent: 12,
+        current: 7_960_000,
+        total: 25_200_000,
+        layers: [
+          { id: 'aaaaaaaaaaaa', status: 'Downloading', current: 7_960_000, total: 25_200_000 },
+          { id: 'cccccccccccc', status: 'Pulling fs layer', current: null, total: null },
+        ],
+      }),
+      download('redis:7', { id: 'q1', status: 'waiting', percent: null, layers: [], current: null, total: null, startedAt: '2026-11-23T10:00:02Z' }),
+    ]);
+    const app = renderApp(services);
+    await app.press('D');
+    await app.waitFor((f) => f.includes('1 running, 1 queued, 0 finished'), 'counts');
+    expect(app.frame()).toContain('7.96 MB / 25.2 MB so far (1 layer not sized yet)');
+    expect(app.frame()).toMatch(/redis:7 +queued/);
+    expect(app.frame()).toMatch(/↓ 1 downloading 12% · 1 queued/);
   });
 
   it('redraws at most ten times a second however fast the engine talks (the throttle lives in the service)', async () => {

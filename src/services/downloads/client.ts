@@ -29,7 +29,7 @@ export type DownloadsListener = (all: DownloadRecord[]) => void;
 class Connection {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly updateListeners = new Set<(changed: DownloadRecord[]) => void>();
+  private readonly updateListeners = new Set<(changed: DownloadRecord[], cleared: string[]) => void>();
   private readonly closeListeners = new Set<() => void>();
   closed = false;
   private keepAlive = 0;
@@ -66,7 +66,7 @@ class Connection {
     }).finally(() => this.hold(-1));
   }
 
-  onUpdate(listener: (changed: DownloadRecord[]) => void): () => void {
+  onUpdate(listener: (changed: DownloadRecord[], cleared: string[]) => void): () => void {
     this.updateListeners.add(listener);
     this.hold(1);
     return () => {
@@ -93,7 +93,8 @@ class Connection {
   private receive(message: Record<string, unknown>): void {
     if (message.event === 'update') {
       const changed = Array.isArray(message.downloads) ? message.downloads.map(parseRecord).filter((r): r is DownloadRecord => r !== null) : [];
-      for (const l of this.updateListeners) l(changed);
+      const cleared = Array.isArray(message.cleared) ? message.cleared.filter((id): id is string => typeof id === 'string') : [];
+      for (const l of this.updateListeners) l(changed, cleared);
       return;
     }
     const re = typeof message.re === 'number' ? message.re : -1;
@@ -155,6 +156,13 @@ export class DownloadsClient {
     return record(await connection.request({ op: 'retry', target: id }));
   }
 
+  /** Takes the finished downloads out of the list (and the history file); returns how many. */
+  async clear(): Promise<number> {
+    const connection = await this.connect(true);
+    const result = (await connection.request({ op: 'clear' })) as { cleared?: unknown } | null;
+    return Array.isArray(result?.cleared) ? result.cleared.length : 0;
+  }
+
   /**
    * Live view of every download: the listener gets the whole list at once and again on every change
    * (at most 10 times a second). Without a worker it gets the history and watches for one to appear.
@@ -180,7 +188,8 @@ export class DownloadsClient {
         timer.unref();
         return;
       }
-      const offUpdate = connection.onUpdate((changed) => {
+      const offUpdate = connection.onUpdate((changed, cleared) => {
+        for (const id of cleared) all.delete(id);
         for (const r of changed) all.set(r.id, r);
         emit();
       });

@@ -37,7 +37,8 @@ export interface DownloadManagerOptions {
   newId?: () => string;
 }
 
-export type Listener = (changed: DownloadRecord[]) => void;
+/** `changed`: new snapshots; `cleared`: ids taken out of the list (`image downloads clear`). */
+export type Listener = (changed: DownloadRecord[], cleared?: string[]) => void;
 
 interface Entry {
   record: DownloadRecord;
@@ -124,6 +125,22 @@ export class DownloadManager {
     this.entries.set(id, entry);
     this.enqueue(entry);
     return this.snapshot(entry);
+  }
+
+  /** Takes every finished download (complete, failed, cancelled) out of the list and the history; returns their ids. */
+  clear(): string[] {
+    const cleared: string[] = [];
+    for (const [id, entry] of this.entries) {
+      if (isActive(entry.record.status)) continue;
+      this.entries.delete(id);
+      this.dirty.delete(id);
+      cleared.push(id);
+    }
+    if (cleared.length > 0) {
+      this.options.persist?.(this.list());
+      for (const listener of this.listeners) listener([], cleared);
+    }
+    return cleared;
   }
 
   /** Live changes, at most one call per interval (plus one when a download ends). */

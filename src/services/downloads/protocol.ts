@@ -19,6 +19,7 @@ export type Request =
   | { op: 'list' }
   | { op: 'cancel'; target: string }
   | { op: 'retry'; target: string }
+  | { op: 'clear' }
   | { op: 'subscribe' };
 
 export interface Hello {
@@ -88,6 +89,7 @@ export function parseRequest(message: Record<string, unknown>): { id: number; re
   switch (message.op) {
     case 'hello':
     case 'list':
+    case 'clear':
     case 'subscribe':
       return { id, request: { op: message.op } };
     case 'start':

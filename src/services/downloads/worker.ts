@@ -69,7 +69,7 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
         if (!parsed) return send({ re: typeof message.id === 'number' ? message.id : -1, ok: false, error: { code: 400, message: 'malformed request' } });
         try {
           const result = handle(parsed.request);
-          if (parsed.request.op === 'subscribe' && !unsubscribe) unsubscribe = manager.subscribe((changed) => send({ event: 'update', downloads: changed }));
+          if (parsed.request.op === 'subscribe' && !unsubscribe) unsubscribe = manager.subscribe((changed, cleared) => send({ event: 'update', downloads: changed, ...(cleared ? { cleared } : {}) }));
           send({ re: parsed.id, ok: true, result });
         } catch (error) {
           const e = isAppError(error) ? error : new AppError(502, error instanceof Error ? error.message : String(error));
@@ -105,6 +105,8 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
         return manager.list();
       case 'cancel':
         return manager.cancel(request.target);
+      case 'clear':
+        return { cleared: manager.clear() };
       case 'retry': {
         const record = manager.retry(request.target);
         void manager.idle().then(checkIdle);

@@ -87,6 +87,8 @@ export interface EngineServices {
     list(): Promise<DownloadRecord[]>;
     cancel(id: string): Promise<DownloadRecord>;
     retry(id: string): Promise<DownloadRecord>;
+    /** Takes the finished downloads out of the list and the history; resolves with how many. */
+    clear(): Promise<number>;
     /** Every download, live (at most 10 updates a second); returns the unsubscribe function. */
     subscribe(listener: DownloadsListener): () => void;
     /** Follows one download until it ends; rejects with AbortError when `signal` aborts (the download goes on). */
@@ -182,6 +184,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       list: async () => (await getDownloads()).list(),
       cancel: async (id) => (await getDownloads()).cancel(id),
       retry: async (id) => (await getDownloads()).retry(id),
+      clear: async () => (await getDownloads()).clear(),
       subscribe: (listener) => {
         let off: (() => void) | null = null;
         let stopped = false;

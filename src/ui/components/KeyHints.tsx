@@ -26,7 +26,7 @@ export function KeyHints({ scopes, theme, width, hidden }: { scopes: readonly Sc
   // Fit as many hints as the width allows, in table order, and always end with `? help`.
   const help = all.find((item) => item.label === 'help');
   const items = help ? [...all.filter((item) => item !== help), help] : all;
-  const room = width - (help ? help.key.length + 1 + help.label.length : 0);
+  const room = width - (help ? help.key.length + 1 + help.label.length + 2 : 0);
   const parts: React.ReactNode[] = [];
   let used = 0;
   for (const [i, item] of items.entries()) {

@@ -71,6 +71,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'global.repositories', scope: 'global', keys: ['E'], label: 'repos', description: 'saved (external) repositories screen' },
   { id: 'global.engines', scope: 'global', keys: ['C'], label: 'engines', description: 'engines screen (Enter switches)' },
   { id: 'global.help', scope: 'global', keys: ['?'], label: 'help', description: 'show this help' },
+  { id: 'global.error', scope: 'global', keys: ['e'], description: 'show the whole error message when the banner cuts it (where e is not bound)' },
   { id: 'global.back', scope: 'global', keys: ['escape'], label: 'back', description: 'back / close the field or dialog' },
   { id: 'global.quit', scope: 'global', keys: ['q', 'ctrl+c'], label: 'quit', description: 'quit (downloads go on in the background)' },
 
@@ -113,6 +114,7 @@ export const BINDINGS: readonly Binding[] = [
   // downloads
   { id: 'downloads.cancel', scope: 'downloads', keys: ['x'], label: 'cancel', description: 'cancel the selected download' },
   { id: 'downloads.retry', scope: 'downloads', keys: ['r'], label: 'retry', description: 'retry a failed or cancelled download' },
+  { id: 'downloads.clear', scope: 'downloads', keys: ['c'], label: 'clear', description: 'clear the finished downloads from the list' },
 
   // registries
   { id: 'registries.add', scope: 'registries', keys: ['a'], label: 'add', description: 'add a registry' },

@@ -20,6 +20,8 @@ export interface DepotsScreenProps {
   registries: Registry[];
   /** Full repository names with a download running (for the ↓ mark on local rows). */
   downloading: ReadonlySet<string>;
+  /** A depot picked by number on another screen (a new `seq` each time). */
+  pickTab?: { index: number; seq: number } | null;
   active: boolean;
   actions: DepotsActions;
 }
@@ -28,7 +30,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   const { theme, width, height, active, downloading } = props;
   // tabs (1) + filter line (1) + header (1) + position line (1)
   const listHeight = Math.max(1, height - 4);
-  const vm = useDepotsScreen({ services: props.services, registries: props.registries, listHeight, active, actions: props.actions });
+  const vm = useDepotsScreen({ services: props.services, registries: props.registries, listHeight, active, actions: props.actions, pickTab: props.pickTab ?? null });
   const rowWidth = width - 2;
   const { rows, indices } = vm;
   // Cells and column widths once per list, not per keystroke or frame: filtering 2,000 rows only

@@ -53,8 +53,15 @@ export function lxdTabs(servers: string[]): DepotTab[] {
 
 const SEARCH_DEBOUNCE_MS = 250;
 
-export function useDepotsScreen(props: { services: UiServices; registries: Registry[]; listHeight: number; active: boolean; actions: DepotsActions }) {
-  const { services, registries, listHeight, active, actions } = props;
+export function useDepotsScreen(props: {
+  services: UiServices;
+  registries: Registry[];
+  listHeight: number;
+  active: boolean;
+  actions: DepotsActions;
+  pickTab?: { index: number; seq: number } | null;
+}) {
+  const { services, registries, listHeight, active, actions, pickTab = null } = props;
   // LXC (issue 14): a depot per simplestreams server when LXD is on this host.
   const [lxdServers, setLxdServers] = useState<string[]>([]);
   useEffect(() => {
@@ -143,6 +150,16 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     cursor.first();
     actions.banner(null);
   };
+
+  // A depot picked by number on a screen over the depots.
+  const pickSeq = pickTab?.seq;
+  const pickIndex = pickTab?.index;
+  useEffect(() => {
+    if (pickSeq === undefined || pickIndex === undefined || pickIndex < 0 || pickIndex >= tabs.length) return;
+    setTabIndex(pickIndex);
+    cursor.first();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when a new pick arrives
+  }, [pickSeq]);
 
   const selectedIndex = indices[cursor.selected];
   const selectedLocal = rows?.kind === 'local' && selectedIndex !== undefined ? rows.items[selectedIndex] : undefined;

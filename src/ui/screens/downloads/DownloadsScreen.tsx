@@ -1,20 +1,38 @@
 // The Downloads screen: every download of every session (from the background worker) with an
 // overall bar, speed and ETA; the selected one's layers with their own bars; x cancels, r retries.
 import { Box, Text } from 'ink';
-import React, { useEffect, useMemo } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import type { DownloadSnapshot } from '../../../domain/images';
-import { fit, truncateMiddle } from '../../../domain/text';
+import { sanitizeLine } from '../../../domain/sanitize';
+import { displayWidth, fit, truncateStart } from '../../../domain/text';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
 import { useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
-import { useStoreSelector } from '../../hooks/useStore';
+import { type ExternalStore, useStoreSelector } from '../../hooks/useStore';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
-import { bytesText, etaText, isActive, layerFraction, orderDownloads, percentText, speedText, statusText } from './presentation';
+import {
+  bytesText,
+  countsText,
+  downloadBytesText,
+  etaText,
+  isActive,
+  layerFraction,
+  layerStatus,
+  orderDownloads,
+  percentText,
+  speedText,
+  startedText,
+  statusText,
+  statusWord,
+} from './presentation';
 
 export interface DownloadsScreenProps {
   services: UiServices;
+  /** The downloads, sampled for the screen (see sampledStore). */
+  store: ExternalStore<DownloadsView>;
   theme: Theme;
   width: number;
   height: number;
@@ -26,15 +44,16 @@ export interface DownloadsScreenProps {
   };
 }
 
-function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapshot; selected: boolean; width: number; theme: Theme; focused: boolean }) {
-  const nameW = Math.max(12, Math.floor(width * 0.3));
-  const barW = Math.max(8, width - nameW - 12 - 5 - 11 - 7 - 6);
-  const color = d.status === 'failed' ? theme.status.error : d.status === 'complete' ? theme.status.success : d.status === 'cancelled' ? theme.text.muted : theme.status.running;
+function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: number; nameW: number; theme: Theme; focused: boolean; now: number }) {
+  const { d, selected, width, nameW, theme, focused, now } = props;
+  const barW = Math.max(8, width - nameW - 3 - 12 - 5 - 11 - 7 - 1);
+  const color = d.status === 'failed' ? theme.status.error : d.status === 'complete' ? theme.status.success : d.status === 'cancelled' || d.status === 'waiting' ? theme.text.muted : theme.status.running;
   const sel = selected && focused;
+  const running = d.status === 'downloading' || d.status === 'extracting';
   return (
     <Text wrap="truncate-end">
-      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(truncateMiddle(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
-      {isActive(d) ? (
+      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(truncateStart(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
+      {running ? (
         <>
           <Text color={color}>{fit(d.status, 12)}</Text>
           <ProgressBar fraction={d.percent === null ? null : d.percent / 100} width={barW} theme={theme} />
@@ -42,7 +61,11 @@ function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapsh
           <Text color={theme.text.muted}>{`${fit(speedText(d), 11, 'right')} ${fit(etaText(d), 6, 'right')}`}</Text>
         </>
       ) : (
-        <Text color={color}>{statusText(d)}</Text>
+        <>
+          <Text color={color}>{fit(statusWord(d), 12)}</Text>
+          <Text color={theme.text.muted}>{startedText(d, now)}</Text>
+          {d.status === 'failed' ? <Text color={color}>{`  ${sanitizeLine(d.error ?? 'unknown error')}`}</Text> : null}
+        </>
       )}
     </Text>
   );
@@ -50,9 +73,12 @@ function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapsh
 
 const identity = (v: DownloadsView): DownloadsView => v;
 
-export function DownloadsScreen({ services, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
-  // Subscribed here, only while on show: a progress tick re-renders this screen, not the app.
-  const view = useStoreSelector(services.downloads.store, identity, active);
+export function DownloadsScreen({ services, store, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
+  // Subscribed here, only while on show: a progress tick re-renders this screen, not the app. The
+  // store is the app's sampled one (progress at most every half second, a status change at once).
+  const view = useStoreSelector(store, identity, active);
+  const now = services.clock.now();
+  const [confirmCancel, setConfirmCancel] = useState<DownloadSnapshot | null>(null);
   const { active: running, history } = useMemo(() => orderDownloads(view.downloads), [view.downloads]);
   const rows = useMemo(() => [...running, ...history], [running, history]);
   // The list takes what the selected download's layers leave.
@@ -61,11 +87,17 @@ export function DownloadsScreen({ services, theme, width, height, active, action
   const cursor = useListCursor(rows.length, listHeight);
   const selected = rows[cursor.selected];
 
-  const act = (what: 'cancel' | 'retry') => {
-    if (!selected) return;
-    const run = what === 'cancel' ? services.downloads.cancel(selected.id) : services.downloads.retry(selected.id);
+  const act = (what: 'cancel' | 'retry', target: DownloadSnapshot | undefined) => {
+    if (!target) return;
+    const run = what === 'cancel' ? services.downloads.cancel(target.id) : services.downloads.retry(target.id);
     run.then(
-      () => actions.banner({ kind: 'info', text: `${what === 'cancel' ? 'cancelled' : 'retrying'} ${selected.name}` }),
+      () => actions.banner({ kind: 'info', text: `${what === 'cancel' ? 'cancelled' : 'retrying'} ${target.name}` }),
+      (error: unknown) => actions.banner({ kind: 'error', text: errorText(error) }),
+    );
+  };
+  const clear = () => {
+    services.downloads.clear().then(
+      (n) => actions.banner({ kind: 'info', text: n ? `cleared ${n} finished download${n === 1 ? '' : 's'}` : 'nothing finished to clear' }),
       (error: unknown) => actions.banner({ kind: 'error', text: errorText(error) }),
     );
   };
@@ -74,18 +106,22 @@ export function DownloadsScreen({ services, theme, width, height, active, action
     (command) => {
       if (cursor.command(command)) return true;
       if (command === 'downloads.cancel') {
-        if (selected && isActive(selected)) act('cancel');
+        if (selected && isActive(selected)) setConfirmCancel(selected);
         else if (selected) actions.banner({ kind: 'info', text: `${selected.name} is not running` });
         return true;
       }
       if (command === 'downloads.retry') {
-        if (selected && (selected.status === 'failed' || selected.status === 'cancelled')) act('retry');
+        if (selected && (selected.status === 'failed' || selected.status === 'cancelled')) act('retry', selected);
         else if (selected) actions.banner({ kind: 'info', text: 'only a failed or cancelled download can be retried' });
+        return true;
+      }
+      if (command === 'downloads.clear') {
+        clear();
         return true;
       }
       return false;
     },
-    { active },
+    { active: active && !confirmCancel },
   );
 
   const failedKey = history
@@ -99,29 +135,44 @@ export function DownloadsScreen({ services, theme, width, height, active, action
 
   const windowRows = rows.slice(cursor.offset, cursor.offset + listHeight);
   const layers = selected?.layers ?? [];
-  const layerBar = Math.max(6, Math.floor(width * 0.35));
+  // Layer lines: indent, id, status, bar, then room for `1.63 MB / 2.3 MB`.
+  const layerBar = Math.max(6, Math.min(Math.floor(width * 0.35), width - 4 - 13 - 19 - 22));
+  // Names first: the name column is as wide as the longest name (up to half the width); a cut name keeps its end.
+  const nameW = Math.max(12, Math.min(Math.floor(width / 2), Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title}>
         {`Downloads`}
-        <Text color={theme.text.muted} bold={false}>{`  ${running.length} running, ${history.length} finished  (they go on when you quit)`}</Text>
+        <Text color={theme.text.muted} bold={false}>{`  ${countsText(rows)}  (they go on when you quit)`}</Text>
       </Text>
       {view.error ? <Text color={theme.status.warning}>{view.error}</Text> : null}
-      {rows.length === 0 ? (
+      {confirmCancel ? (
+        <ConfirmDialog
+          title={`Cancel ${confirmCancel.name}?`}
+          lines={[`${confirmCancel.percent === null ? 'not started' : `${confirmCancel.percent}% done`}; it stops for every session (r retries it later)`]}
+          theme={theme}
+          width={width}
+          onAnswer={(answer) => {
+            const target = confirmCancel;
+            setConfirmCancel(null);
+            if (answer === 'yes') act('cancel', target);
+          }}
+        />
+      ) : rows.length === 0 ? (
         <Text color={theme.text.muted}>  no downloads yet: press p on an image or a tag</Text>
       ) : (
         windowRows.map((d, i) => (
-          <DownloadRow key={d.id} d={d} selected={cursor.offset + i === cursor.selected} width={width} theme={theme} focused={active} />
+          <DownloadRow key={d.id} d={d} selected={cursor.offset + i === cursor.selected} width={width} nameW={nameW} theme={theme} focused={active && !confirmCancel} now={now} />
         ))
       )}
       {rows.length > listHeight ? <Text color={theme.text.muted}>{`  ${cursor.selected + 1}/${rows.length}`}</Text> : null}
       {selected ? (
         <Box flexDirection="column" marginTop={1}>
           <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
-            {`  ${selected.name}${selected.platform ? ` (${selected.platform})` : ''}${selected.total ? `  ${bytesText(selected.current, selected.total)}` : ''}`}
+            {`  ${selected.name}${selected.platform ? ` (${selected.platform})` : ''}  ${downloadBytesText(selected)}`.trimEnd()}
           </Text>
           <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
-            {`  ${selected.status === 'failed' ? statusText(selected) : selected.detail || selected.status}`}
+            {`  ${isActive(selected) && selected.status !== 'waiting' ? selected.detail || selected.status : statusText(selected)}  ${startedText(selected, now)}`}
           </Text>
           {selected.digest ? (
             <Text color={theme.text.muted} wrap="truncate-end">
@@ -130,7 +181,7 @@ export function DownloadsScreen({ services, theme, width, height, active, action
           ) : null}
           {layers.slice(0, layersShown).map((l) => (
             <Text key={l.id} wrap="truncate-end">
-              <Text color={theme.text.muted}>{`    ${fit(l.id, 12)} ${fit(l.status, 18, 'left', theme.glyph.ellipsis)} `}</Text>
+              <Text color={theme.text.muted}>{`    ${fit(l.id, 12)} ${fit(layerStatus(selected, l), 18, 'left', theme.glyph.ellipsis)} `}</Text>
               <ProgressBar fraction={layerFraction(l)} width={layerBar} theme={theme} />
               <Text color={theme.text.muted}>{` ${bytesText(l.current, l.total)}`}</Text>
             </Text>

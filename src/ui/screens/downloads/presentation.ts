@@ -1,6 +1,6 @@
 // Downloads as rows: active ones in the order first seen (they never re-sort while running), then
 // the history (complete / failed / cancelled), newest first; a one-line summary for the status bar.
-import { formatBytes, formatDuration, formatRate } from '../../../domain/format';
+import { formatAge, formatBytes, formatDuration, formatRate } from '../../../domain/format';
 import type { DownloadSnapshot, LayerProgress } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
 
@@ -37,20 +37,69 @@ export function bytesText(current: number | null, total: number | null): string 
   return total ? `${formatBytes(current)} / ${formatBytes(total)}` : formatBytes(current);
 }
 
+const DONE_LAYER = /complete|already exists/i;
+const UNSIZED_LAYER = /^(pulling fs layer|waiting|downloading)$/i;
+
+/** Layers whose size the engine has not said yet (the total is still growing while there are any). */
+export function unsizedLayers(d: DownloadSnapshot): number {
+  if (!isActive(d)) return 0;
+  return d.layers.filter((l) => l.total === null && UNSIZED_LAYER.test(l.status)).length;
+}
+
+/**
+ * Bytes of a download: `7.96 MB / 25.2 MB`, and while some layers have no size yet the total is what is
+ * known so far: `7.96 MB / 25.2 MB so far (2 layers not sized yet)`.
+ */
+export function downloadBytesText(d: DownloadSnapshot): string {
+  const text = bytesText(d.current, d.total);
+  if (!text) return isActive(d) && d.layers.length === 0 && d.status !== 'waiting' ? 'sizes not known yet' : '';
+  const unsized = unsizedLayers(d);
+  return unsized > 0 ? `${text} so far (${unsized} layer${unsized === 1 ? '' : 's'} not sized yet)` : text;
+}
+
 export function layerFraction(l: LayerProgress): number | null {
-  if (/complete|already exists/i.test(l.status)) return 1;
+  if (DONE_LAYER.test(l.status)) return 1;
   if (l.total && l.current !== null) return Math.min(1, l.current / l.total);
   return null;
 }
 
+/** A layer's status as shown: a layer of a download that ended without finishing says how it ended. */
+export function layerStatus(d: DownloadSnapshot, l: LayerProgress): string {
+  if (isActive(d) || d.status === 'complete' || DONE_LAYER.test(l.status)) return l.status;
+  return d.status === 'cancelled' ? 'Cancelled' : 'Stopped';
+}
+
+/** The word for a status (`waiting` reads as queued: it does not run yet). */
+export function statusWord(d: DownloadSnapshot): string {
+  return d.status === 'waiting' ? 'queued' : d.status;
+}
+
 export function statusText(d: DownloadSnapshot): string {
   if (d.status === 'failed') return `failed: ${sanitizeLine(d.error ?? 'unknown error')}`;
-  return d.status;
+  return statusWord(d);
+}
+
+/** `started 14:02, 5 minutes ago` (local time of day, and the age against the app's clock). */
+export function startedText(d: DownloadSnapshot, now: number): string {
+  const at = Date.parse(d.startedAt);
+  if (!Number.isFinite(at) || at <= 0) return '';
+  const t = new Date(at);
+  const hhmm = `${String(t.getHours()).padStart(2, '0')}:${String(t.getMinutes()).padStart(2, '0')}`;
+  return `started ${hhmm}, ${formatAge(d.startedAt, now)}`;
+}
+
+/** `2 running, 1 queued, 5 finished` */
+export function countsText(all: readonly DownloadSnapshot[]): string {
+  const running = all.filter((d) => d.status === 'downloading' || d.status === 'extracting').length;
+  const queued = all.filter((d) => d.status === 'waiting').length;
+  const finished = all.length - running - queued;
+  return [`${running} running`, ...(queued ? [`${queued} queued`] : []), `${finished} finished`].join(', ');
 }
 
 /** `↓ 2 downloading 45% · 1 failed`, or '' when there is nothing to say. */
 export function summary(all: readonly DownloadSnapshot[], arrow: string, separator = ' · '): string {
-  const active = all.filter(isActive);
+  const active = all.filter((d) => d.status === 'downloading' || d.status === 'extracting');
+  const queued = all.filter((d) => d.status === 'waiting').length;
   const failed = all.filter((d) => d.status === 'failed').length;
   const parts: string[] = [];
   if (active.length) {
@@ -58,6 +107,7 @@ export function summary(all: readonly DownloadSnapshot[], arrow: string, separat
     const pct = known.length ? Math.floor(known.reduce((a, d) => a + (d.percent ?? 0), 0) / known.length) : null;
     parts.push(`${arrow} ${active.length} downloading${pct === null ? '' : ` ${pct}%`}`);
   }
+  if (queued) parts.push(`${queued} queued`);
   if (failed) parts.push(`${failed} failed`);
   return parts.join(separator);
 }

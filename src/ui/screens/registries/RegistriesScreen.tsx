@@ -58,7 +58,22 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
           return true;
         case 'registries.delete':
           if (selected?.builtin) locked('removed');
-          else if (selected) setConfirm(selected);
+          else if (selected) {
+            const target = selected;
+            // Saved repositories that use it keep it: say so before asking.
+            services.repositories.list().then(
+              (saved) => {
+                const users = saved.filter((r) => r.registry === target.name).map((r) => r.name);
+                if (users.length === 0) setConfirm(target);
+                else
+                  actions.banner({
+                    kind: 'error',
+                    text: `"${target.name}" is used by ${users.length} saved repositor${users.length === 1 ? 'y' : 'ies'} (${users.join(', ')}): remove ${users.length === 1 ? 'it' : 'them'} first on the Saved repositories screen (E)`,
+                  });
+              },
+              () => setConfirm(target),
+            );
+          }
           return true;
         case 'registries.test':
           if (selected) {
@@ -106,7 +121,7 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
       {confirm ? (
         <ConfirmDialog
           title={`Delete registry "${confirm.name}"?`}
-          lines={[confirm.url, 'Its saved repositories must be removed first.']}
+          lines={[confirm.url, 'No saved repository uses it.']}
           theme={theme}
           width={width}
           onAnswer={(answer) => {

@@ -13,7 +13,8 @@ import { useFilterField } from '../../hooks/useFilterField';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import type { InspectTarget } from '../inspect/target';
-import { filterTags, platformsOf, tagCells, tagHeader, tagRowText, tagRows, tagWidths } from './presentation';
+import { filterTags, tagCells, tagHeader, tagRowText, tagRows, tagWidths, withDetails } from './presentation';
+import { useTagDetails } from './useTagDetails';
 
 export interface TagsScreenProps {
   services: UiServices;
@@ -33,18 +34,30 @@ export interface TagsScreenProps {
 export function TagsScreen({ services, theme, width, height, image, registry, active, actions }: TagsScreenProps): React.JSX.Element {
   const query = useQuery(`${registry ?? ''}|${image.name}`, (signal) => services.remote.tags(image.name, registry, signal));
   const [filter, setFilter] = useState('');
-  const [platformIndex, setPlatformIndex] = useState(-1); // -1: the default (engine's / setting)
+  // undefined: the default (the engine's platform, or the `platform` setting)
+  const [platform, setPlatform] = useState<string | undefined>(undefined);
+  // The platform list `P` opens (every platform of the selected tag), with its cursor.
+  const [picking, setPicking] = useState<{ options: string[]; index: number } | null>(null);
+  const listHeight = Math.max(1, height - 4);
   const all = useMemo(() => (query.data ? tagRows(query.data) : []), [query.data]);
-  const rows = useMemo(() => filterTags(all, filter), [all, filter]);
-  const platforms = useMemo(() => (query.data ? platformsOf(query.data) : []), [query.data]);
-  const platform = platformIndex >= 0 ? platforms[platformIndex] : undefined;
+  const filtered = useMemo(() => filterTags(all, filter), [all, filter]);
+  const cursor = useListCursor(filtered.length, listHeight);
+  // Registries that list names only: the tags on screen are looked up one by one (size, date, platforms).
+  const wanted = useMemo(
+    () =>
+      filtered
+        .slice(cursor.offset, cursor.offset + listHeight)
+        .filter((r) => !r.detail || (r.detail.size === null && r.detail.lastUpdated === null && r.detail.platforms.length === 0))
+        .map((r) => r.name),
+    [filtered, cursor.offset, listHeight],
+  );
+  const looked = useTagDetails({ services, name: image.name, registry, wanted, enabled: active && query.data !== undefined });
+  const rows = useMemo(() => withDetails(filtered, looked), [filtered, looked]);
   const cells = useMemo(() => {
     const now = services.clock.now();
-    return rows.map((r) => tagCells(r, theme, now));
-  }, [rows, theme, services.clock]);
+    return rows.map((r) => tagCells(r, theme, now, looked.get(r.name) === undefined && wanted.includes(r.name) ? theme.glyph.ellipsis : ''));
+  }, [rows, theme, services.clock, looked, wanted]);
   const widths = useMemo(() => tagWidths(cells, width - 2), [cells, width]);
-  const listHeight = Math.max(1, height - 4);
-  const cursor = useListCursor(rows.length, listHeight);
   const field = useFilterField({ value: filter, update: setFilter, active, onChange: cursor.first });
   const editing = field.editing;
   const selected = rows[cursor.selected];
@@ -61,10 +74,12 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
         case 'tags.inspect':
           if (ref) actions.inspect({ kind: 'remote', ref, registry, platform, title: ref });
           return true;
-        case 'tags.platform':
-          if (platforms.length === 0) actions.banner({ kind: 'info', text: 'this registry does not list platforms per tag: the engine default is used' });
-          else setPlatformIndex((i) => (i + 1 >= platforms.length ? -1 : i + 1));
+        case 'tags.platform': {
+          const options = selected?.detail?.platforms ?? [];
+          if (options.length === 0) actions.banner({ kind: 'info', text: `no platforms known for ${selected?.name ?? 'this tag'} yet: the engine default is used` });
+          else setPicking({ options: ['default', ...options], index: Math.max(0, platform ? options.indexOf(platform) + 1 : 0) });
           return true;
+        }
         case 'list.filter':
           field.open();
           return true;
@@ -75,7 +90,25 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           return false;
       }
     },
-    { active: active && !editing },
+    { active: active && !editing && !picking },
+  );
+  // The platform list: up/down, Enter picks, Esc closes.
+  useCommands(
+    ['list', 'confirm'],
+    (command) => {
+      if (!picking) return false;
+      const n = picking.options.length;
+      if (command === 'list.up') setPicking({ ...picking, index: (picking.index - 1 + n) % n });
+      else if (command === 'list.down') setPicking({ ...picking, index: (picking.index + 1) % n });
+      else if (command === 'list.open' || command === 'confirm.yes') {
+        const chosen = picking.options[picking.index];
+        setPlatform(chosen === 'default' ? undefined : chosen);
+        setPicking(null);
+      } else if (command === 'confirm.no') setPicking(null);
+      else return false;
+      return true;
+    },
+    { active: active && picking !== null, modal: true },
   );
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
@@ -96,6 +129,17 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
         )}
       </Box>
+      {picking ? (
+        <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.border.color} width={Math.min(width, 48)}>
+          <Text bold>{`Platforms of ${selected?.name ?? ''}`}</Text>
+          {picking.options.map((p, i) => (
+            <Text key={p} color={i === picking.index ? theme.text.accent : undefined} bold={i === picking.index}>
+              {`${i === picking.index ? theme.glyph.pointer : ' '} ${p === 'default' ? "default (the engine's)" : p}`}
+            </Text>
+          ))}
+          <Text color={theme.text.muted}>Enter picks  Esc closes</Text>
+        </Box>
+      ) : null}
       <VirtualList
         count={rows.length}
         selected={cursor.selected}
@@ -106,7 +150,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
         header={tagHeader(widths)}
         row={(i) => (cells[i] ? tagRowText(cells[i], widths, theme) : '')}
         empty={query.error !== undefined ? errorText(query.error) : query.data ? (filter ? `no tag matches "${filter}"` : 'this repository has no tags') : ''}
-        focused={active && !editing}
+        focused={active && !editing && !picking}
       />
     </Box>
   );

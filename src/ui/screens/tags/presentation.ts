@@ -1,6 +1,6 @@
 import { formatAge, formatBytes } from '../../../domain/format';
 import type { TagDetail, TagList } from '../../../domain/images';
-import { type ColumnSpec, layoutToContent, renderColumns } from '../../../domain/text';
+import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
 import { sanitizeLine } from '../../../domain/sanitize';
 import type { Theme } from '../../theme/theme';
 
@@ -10,7 +10,7 @@ export interface TagRow {
   detail: TagDetail | undefined;
 }
 
-const SPECS: (ColumnSpec & { max?: number })[] = [{ width: 1 }, { width: 8, grow: 2, max: 60 }, { width: 7, align: 'right' }, { width: 7, max: 15 }, { width: 12, grow: 3 }];
+const SPECS: PriorityColumnSpec[] = [{ width: 1 }, { width: 8, grow: 2, max: 60, priority: 1, keep: 'end' }, { width: 8, align: 'right' }, { width: 7, max: 15 }, { width: 12, grow: 3, priority: 5 }];
 const HEADERS = ['', 'TAG', 'SIZE', 'UPDATED', 'PLATFORMS'];
 
 export function tagRows(list: TagList): TagRow[] {
@@ -31,19 +31,29 @@ export function platformsOf(list: TagList): string[] {
   return [...seen].sort();
 }
 
-export function tagCells(row: TagRow, theme: Theme, now: number): string[] {
+/** `pending`: shown in the empty cells of a tag being looked up (`…`). */
+export function tagCells(row: TagRow, theme: Theme, now: number, pending = ''): string[] {
   const d = row.detail;
   return [
     row.installed ? theme.glyph.installed : '',
     sanitizeLine(row.name),
-    d?.size != null ? formatBytes(d.size) : '',
-    d?.lastUpdated ? formatAge(d.lastUpdated, now) : '',
-    d ? d.platforms.map(sanitizeLine).join(', ') : '',
+    d?.size != null ? formatBytes(d.size) : pending,
+    d?.lastUpdated ? formatAge(d.lastUpdated, now) : pending,
+    d && d.platforms.length ? d.platforms.map(sanitizeLine).join(', ') : pending,
   ];
 }
 
+/** Rows with the details looked up one by one (a failed lookup leaves the row as it was). */
+export function withDetails(rows: readonly TagRow[], looked: ReadonlyMap<string, TagDetail | 'failed'>): TagRow[] {
+  if (looked.size === 0) return rows as TagRow[];
+  return rows.map((r) => {
+    const d = looked.get(r.name);
+    return d && d !== 'failed' ? { ...r, detail: { ...d, platforms: d.platforms.map(sanitizeLine) } } : r;
+  });
+}
+
 export function tagWidths(cells: string[][], width: number): number[] {
-  return layoutToContent(SPECS, HEADERS, cells, width);
+  return layoutByPriority(SPECS, HEADERS, cells, width);
 }
 
 export function tagHeader(widths: number[]): string {

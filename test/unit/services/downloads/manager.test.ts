@@ -215,4 +215,24 @@ describe('DownloadManager', () => {
       expect(r.eta).toBeLessThanOrEqual(3);
     });
   });
+
+  it('clears the finished downloads (list, history and subscribers), never a running one', async () => {
+    const { run, pulls } = scripted();
+    const persisted: DownloadRecord[][] = [];
+    const m = manager(run, { persist: (all) => persisted.push(all) });
+    const seen: { changed: string[]; cleared: string[] }[] = [];
+    m.subscribe((changed, cleared) => seen.push({ changed: changed.map((r) => r.id), cleared: cleared ?? [] }));
+    m.start('a', null);
+    m.start('b', null);
+    await tick();
+    pulls[0]?.finish();
+    await tick();
+    await tick();
+    expect(m.list().map((r) => r.status)).toEqual(['complete', 'downloading']);
+    expect(m.clear()).toEqual(['d1']);
+    expect(m.list().map((r) => r.id)).toEqual(['d2']);
+    expect(persisted.at(-1)?.map((r) => r.id)).toEqual(['d2']);
+    expect(seen.at(-1)).toEqual({ changed: [], cleared: ['d1'] });
+    expect(m.clear()).toEqual([]);
+  });
 });

@@ -111,7 +111,10 @@ describe('JSON shapes', () => {
         { id: 'bbbbbbbbbbbb', status: 'Already exists', current: null, total: null },
       ],
     });
-    expect(downloadsJson([record({ status: 'failed', error: 'interrupted' })])).toEqual([{ name: 'redis:7', percent: 42, status: 'failed', error: 'interrupted' }]);
+    const failed = record({ status: 'failed', error: 'interrupted', startedAt: '2026-11-30T10:00:00.000Z', finishedAt: '2026-11-30T10:01:00.000Z' });
+    expect(downloadsJson([failed])).toEqual([
+      { id: 'd1', name: 'redis:7', percent: 42, status: 'failed', error: 'interrupted', started_at: '2026-11-30T10:00:00.000Z', finished_at: '2026-11-30T10:01:00.000Z' },
+    ]);
   });
 });
 

@@ -1,0 +1,69 @@
+// `image downloads cancel ID | retry ID | clear` against the world's dockerd, through the worker.
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeWorld } from '../../world/harness.js';
+import { DEFAULT_THROTTLE, removeAllImages, setThrottle } from '../../world/index.js';
+import { assertBuilt, json, run, session, until, workerGone, type Session } from './helpers.js';
+
+interface Download {
+  id: string;
+  name: string;
+  percent: number | null;
+  status: string;
+  error: string | null;
+  started_at: string;
+}
+
+describeWorld('engine: image downloads cancel, retry, clear', (world) => {
+  const sessions: Session[] = [];
+  const slow = world.throttlingProxy.host;
+
+  beforeAll(async () => {
+    assertBuilt();
+    await removeAllImages(world);
+  });
+
+  afterEach(async () => {
+    await setThrottle(world, DEFAULT_THROTTLE);
+    await Promise.all(sessions.map((s) => workerGone(s)));
+    await removeAllImages(world);
+  });
+
+  afterAll(async () => {
+    await Promise.all(sessions.map((s) => workerGone(s)));
+    for (const s of sessions) rmSync(s.configDir, { recursive: true, force: true });
+  });
+
+  it('cancels a running download by its ID, retries it to the end, then clears the finished ones', async () => {
+    await setThrottle(world, 100 * 1024);
+    const s = session(world);
+    sessions.push(s);
+    const started = await json<{ id: string }>(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--detach']);
+    await until(() => json<Download[]>(s, ['image', 'downloads']), (l) => (l[0]?.percent ?? 0) > 0, 30_000, 'progress');
+    const cancel = await run(s, ['image', 'downloads', 'cancel', started.id]);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    const cancelled = await until(() => json<Download[]>(s, ['image', 'downloads']), (l) => l[0]?.status === 'cancelled', 30_000, 'cancelled');
+    expect(cancelled[0]).toMatchObject({ id: started.id, status: 'cancelled' });
+    expect(Date.parse(cancelled[0]?.started_at ?? '')).toBeGreaterThan(0);
+    await setThrottle(world, 0);
+    const retry = await run(s, ['image', 'downloads', 'retry', started.id]);
+    expect(retry.code, retry.stderr).toBe(0);
+    await until(() => json<Download[]>(s, ['image', 'downloads']), (l) => l[0]?.status === 'complete', 60_000, 'complete');
+    const cleared = await json<{ cleared: number }>(s, ['image', 'downloads', 'clear']);
+    expect(cleared).toEqual({ cleared: 1 });
+    expect(await json<Download[]>(s, ['image', 'downloads'])).toEqual([]);
+  });
+
+  it('says what it needs: an ID for cancel, a known verb', async () => {
+    const s = session(world);
+    sessions.push(s);
+    const noId = await run(s, ['image', 'downloads', 'cancel']);
+    expect(noId.code).not.toBe(0);
+    expect(noId.stderr).toMatch(/needs a download ID/);
+    const bad = await run(s, ['image', 'downloads', 'pause', 'x']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/use cancel ID, retry ID or clear/);
+    const unknown = await run(s, ['image', 'downloads', 'cancel', 'nope']);
+    expect(unknown.code).not.toBe(0);
+  });
+});
