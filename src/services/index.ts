@@ -4,6 +4,7 @@ import type { EngineServices } from './engine/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
+import type { UpdateServices } from './updates/index';
 
 export interface AppServices {
   settings(): Promise<SettingsService>;
@@ -12,6 +13,8 @@ export interface AppServices {
   engine(): Promise<EngineServices>;
   /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */
   remote(): Promise<RemoteServices>;
+  /** Update checks of local tags against their registries, and `image update`. */
+  updates(): Promise<UpdateServices>;
 }
 
-export type { EngineServices, RegistryService, RemoteServices, SettingsService };
+export type { EngineServices, RegistryService, RemoteServices, SettingsService, UpdateServices };
