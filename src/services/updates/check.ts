@@ -205,7 +205,10 @@ export async function runRound(targets: Target[], access: RegistryAccess, o: Rou
       if (isCancellation(error) || (o.signal?.aborted ?? false)) throw error instanceof Cancelled ? error : new Cancelled();
       const { reason, stop } = describeFailure(error, host, state.rateLimit);
       if (stop) state.stopped ??= reason;
-      return { result: done({ status: 'unknown', reason: stop ? (state.stopped ?? reason) : reason, remoteDigest: null }), fromRequest: true };
+      // A tag the registry no longer knows may well have newer versions to move to.
+      const tags = stop ? null : await newer.catch(() => null);
+      const newerList = tags ? newerTags(image.tag, tags) : [];
+      return { result: done({ status: 'unknown', reason: stop ? (state.stopped ?? reason) : reason, remoteDigest: null, newerTags: newerList }), fromRequest: true };
     }
   };
 
