@@ -237,7 +237,8 @@ export async function runRound(targets: Target[], access: RegistryAccess, o: Rou
 export function describeFailure(error: unknown, host: string, limit: RateLimit | null): { reason: string; stop: boolean } {
   if (error instanceof RateLimited) {
     const figures = limit ? ` (limit ${limit.limit}, ${limit.remaining} left${limit.resetAt ? `, resets ${limit.resetAt}` : ''})` : '';
-    const retry = error.retryAfterSeconds !== undefined ? `; retry in ${error.retryAfterSeconds} s` : '';
+    const said = /retry in .*$/.exec(error.message)?.[0];
+    const retry = said ? `; ${said}` : error.retryAfterSeconds !== undefined ? `; retry in ${error.retryAfterSeconds} s` : '';
     return { reason: `rate limited by ${host}${figures}${retry}`, stop: true };
   }
   if (!(error instanceof AppError)) {

@@ -81,7 +81,7 @@ describeWorld('update checks against the test world', (world) => {
     expect(entry(list, refs.tokenPrivate)).toMatchObject({ status: 'up_to_date' });
     const limited = entry(list, refs.limited);
     expect(limited.status).toBe('unknown');
-    expect(limited.reason).toMatch(/^rate limited by .* \(limit 100, 0 left\); retry in 3600 s$/);
+    expect(limited.reason).toMatch(/^rate limited by .* \(limit 100, 0 left\); retry in 60 min \(after \d\d:\d\d:\d\d UTC\)$/);
     expect(entry(list, refs.limitedSecond)).toMatchObject({ status: 'unknown', reason: limited.reason });
     expect(entry(list, refs.noDigest)).toMatchObject({ status: 'up_to_date' });
     expect(entry(list, refs.semver)).toMatchObject({ status: 'up_to_date', newer_tags: ['1.1'] });
