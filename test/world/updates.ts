@@ -25,7 +25,10 @@ export interface FrontCounts {
   /** GETs of manifests: what Docker Hub counts as pulls. */
   get: number;
   tagLists: number;
+  /** 401s the front sent itself (bearerRealm): a client without a token yet. */
   tokensAsked: number;
+  /** 401s of the registry behind the front (its own auth), not counted as HEAD/GET/tag list. */
+  challenges: number;
 }
 
 export interface RegistryFront extends RunningServer {
@@ -50,7 +53,7 @@ export interface FrontOptions {
 /** A front for one of the world's registries (see the file comment). */
 export async function startRegistryFront(upstream: RegistryInfo, opts: FrontOptions = {}): Promise<RegistryFront> {
   const up = new URL(upstream.url);
-  const counts: FrontCounts = { head: 0, get: 0, tagLists: 0, tokensAsked: 0 };
+  const counts: FrontCounts = { head: 0, get: 0, tagLists: 0, tokensAsked: 0, challenges: 0 };
   let limited = false;
   let used = 0;
   const server = await listen((req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -71,17 +74,21 @@ export async function startRegistryFront(upstream: RegistryInfo, opts: FrontOpti
       }
       delete req.headers.authorization; // the registry behind the front has no auth
     }
-    if (/\/tags\/list$/.test(url.pathname)) counts.tagLists++;
-    if (manifest && req.method === 'HEAD') counts.head++;
-    if (manifest && req.method === 'GET') {
-      counts.get++;
-      used++;
-    }
+    const count = (status: number): void => {
+      if (status === 401) return void counts.challenges++;
+      if (/\/tags\/list$/.test(url.pathname)) counts.tagLists++;
+      if (manifest && req.method === 'HEAD') counts.head++;
+      if (manifest && req.method === 'GET') {
+        counts.get++;
+        used++;
+      }
+    };
     const hubHeaders = (): Record<string, string> =>
       opts.hubHeaders && manifest
         ? { 'ratelimit-limit': `${opts.hubHeaders.limit};w=21600`, 'ratelimit-remaining': `${Math.max(0, opts.hubHeaders.limit - used)};w=21600`, 'docker-ratelimit-source': '127.0.0.1' }
         : {};
     if (manifest && req.method === 'HEAD' && opts.rateLimitHead && limited) {
+      count(429);
       res.writeHead(429, {
         'content-type': 'application/json',
         'retry-after': '3600',
@@ -93,6 +100,7 @@ export async function startRegistryFront(upstream: RegistryInfo, opts: FrontOpti
     // forward() copies the registry's headers with writeHead: add Hub's, or drop the digest, on the way.
     const writeHead = res.writeHead.bind(res) as (status: number, headers?: http.OutgoingHttpHeaders) => http.ServerResponse;
     (res as unknown as { writeHead: typeof writeHead }).writeHead = (status: number, headers?: http.OutgoingHttpHeaders) => {
+      count(status);
       const h: http.OutgoingHttpHeaders = { ...(headers ?? {}), ...hubHeaders() };
       if (opts.noHeadDigest && manifest && req.method === 'HEAD') delete h['docker-content-digest'];
       return writeHead(status, h);
@@ -103,7 +111,7 @@ export async function startRegistryFront(upstream: RegistryInfo, opts: FrontOpti
     ...server,
     host: new URL(server.url).host,
     counts,
-    resetCounts: () => Object.assign(counts, { head: 0, get: 0, tagLists: 0, tokensAsked: 0 }),
+    resetCounts: () => Object.assign(counts, { head: 0, get: 0, tagLists: 0, tokensAsked: 0, challenges: 0 }),
     setLimited: (on) => void (limited = on),
   };
 }

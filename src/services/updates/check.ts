@@ -94,13 +94,18 @@ interface HostState {
   noHeadDigest: boolean;
   fallbackGets: number;
   rateLimit: RateLimit | null;
+  /**
+   * The first request to a registry learns its auth challenge (a 401, then the token); the others wait for
+   * it, so they send their credentials up front instead of each meeting a 401 of its own.
+   */
+  first: Promise<void> | null;
 }
 
 export async function runRound(targets: Target[], access: RegistryAccess, o: RoundOptions): Promise<RoundResult> {
   const hosts = new Map<string, HostState>();
   const hostState = (host: string): HostState => {
     let s = hosts.get(host);
-    if (!s) hosts.set(host, (s = { stopped: null, noHeadDigest: false, fallbackGets: 0, rateLimit: null }));
+    if (!s) hosts.set(host, (s = { stopped: null, noHeadDigest: false, fallbackGets: 0, rateLimit: null, first: null }));
     return s;
   };
   const requests: RequestCounts = { head: 0, get: 0, tagLists: 0 };
@@ -152,8 +157,14 @@ export async function runRound(targets: Target[], access: RegistryAccess, o: Rou
     if (state.stopped) return { result: done({ status: 'unknown', reason: state.stopped, remoteDigest: null }), fromRequest: false };
     const client = access.client(host);
     const hub = access.isHub(host);
-    const newer = hasVersionShape(image.tag) ? tagsOf(repo.fullName, repo.name) : Promise.resolve(null);
-    newer.catch(() => undefined);
+    let opened: (() => void) | undefined;
+    if (state.first) await state.first;
+    else state.first = new Promise<void>((resolve) => (opened = resolve));
+    if (state.stopped) {
+      opened?.();
+      return { result: done({ status: 'unknown', reason: state.stopped, remoteDigest: null }), fromRequest: false };
+    }
+    let newer: Promise<string[] | null> = Promise.resolve(null);
     try {
       let remote: string;
       let mediaType: string;
@@ -162,7 +173,13 @@ export async function runRound(targets: Target[], access: RegistryAccess, o: Rou
         state.rateLimit = limit;
         if (hub) hubRateLimit = limit;
       };
-      const head = state.noHeadDigest ? null : (requests.head++, await client.manifestHead(path, image.tag, { display: repo.name, signal: o.signal, onRateLimit }));
+      let head: Awaited<ReturnType<RegistryV2Client['manifestHead']>> | null;
+      try {
+        head = state.noHeadDigest ? null : (requests.head++, await client.manifestHead(path, image.tag, { display: repo.name, signal: o.signal, onRateLimit }));
+      } finally {
+        opened?.();
+      }
+      newer = hasVersionShape(image.tag) ? tagsOf(repo.fullName, repo.name) : Promise.resolve(null);
       if (head?.digest) {
         remote = head.digest;
         mediaType = head.mediaType;
