@@ -223,7 +223,7 @@ export async function runRound(targets: Target[], access: RegistryAccess, o: Rou
       const { reason, stop } = describeFailure(error, host, state.rateLimit);
       if (stop) state.stopped ??= reason;
       // A tag the registry no longer knows may well have newer versions to move to.
-      const tags = stop ? null : await newer.catch(() => null);
+      const tags = stop || !hasVersionShape(image.tag) ? null : await tagsOf(repo.fullName, repo.name).catch(() => null);
       const newerList = tags ? newerTags(image.tag, tags) : [];
       return { result: done({ status: 'unknown', reason: stop ? (state.stopped ?? reason) : reason, remoteDigest: null, newerTags: newerList }), fromRequest: true };
     }
