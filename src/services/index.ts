@@ -1,5 +1,6 @@
 // The service layer as the CLI commands and the TUI see it. The composition root (src/cli.tsx)
 // builds the concrete services lazily, so a command pays only for what it uses.
+import type { EngineCatalog } from './engine/catalog';
 import type { EngineServices } from './engine/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
@@ -9,12 +10,14 @@ import type { UpdateServices } from './updates/index';
 export interface AppServices {
   settings(): Promise<SettingsService>;
   registries(): Promise<RegistryService>;
-  /** The engine: local images, downloads (background worker), engine info. */
+  /** The active engine: local images, downloads (background worker), engine info. */
   engine(): Promise<EngineServices>;
+  /** The engines there are (default, docker contexts, saved, DOCKER_HOST), which is active, switching. */
+  engines(): Promise<EngineCatalog>;
   /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */
   remote(): Promise<RemoteServices>;
   /** Update checks of local tags against their registries, and `image update`. */
   updates(): Promise<UpdateServices>;
 }
 
-export type { EngineServices, RegistryService, RemoteServices, SettingsService, UpdateServices };
+export type { EngineCatalog, EngineServices, RegistryService, RemoteServices, SettingsService, UpdateServices };
