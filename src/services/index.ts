@@ -2,6 +2,7 @@
 // builds the concrete services lazily, so a command pays only for what it uses.
 import type { EngineCatalog } from './engine/catalog';
 import type { EngineServices } from './engine/index';
+import type { LxcServices } from './lxc/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
@@ -18,6 +19,8 @@ export interface AppServices {
   remote(): Promise<RemoteServices>;
   /** Update checks of local tags against their registries, and `image update`. */
   updates(): Promise<UpdateServices>;
+  /** LXC images through LXD and simplestreams servers (`--type lxc`, `lxd-server`). */
+  lxc(): Promise<LxcServices>;
 }
 
-export type { EngineCatalog, EngineServices, RegistryService, RemoteServices, SettingsService, UpdateServices };
+export type { EngineCatalog, EngineServices, LxcServices, RegistryService, RemoteServices, SettingsService, UpdateServices };
