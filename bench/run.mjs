@@ -51,7 +51,7 @@ const { W } = world;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.STEVEDORE_BENCH_CLI || path.join(root, 'dist', 'cli.js');
 const RESULTS = path.join(root, 'bench', 'results');
-const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', 'idle', 'bytes'];
+const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', 'idle', 'bytes', 'updates'];
 
 // ---------------------------------------------------------------- options
 
@@ -886,6 +886,7 @@ async function main() {
     if (wanted('keys')) await guarded('keys', sectionKeys);
     if (wanted('idle')) await guarded('idle', sectionIdle);
     if (wanted('bytes')) await guarded('bytes', sectionBytes);
+    if (wanted('updates')) await guarded('updates', async () => (await import('./updates.mjs')).sectionUpdates({ info: ctx.info, W, cli, env: ctx.env, runs: RUNS.remote, row, say, details }));
   } finally {
     await cleanup(opened);
   }
@@ -905,7 +906,7 @@ async function main() {
 }
 
 const missingTools = new Map();
-const NEEDS = { remote: ['skopeo'], tui: ['script'], keys: ['script'], idle: ['script'], bytes: ['script'] };
+const NEEDS = { updates: ['skopeo'], remote: ['skopeo'], tui: ['script'], keys: ['script'], idle: ['script'], bytes: ['script'] };
 
 async function guarded(name, fn) {
   const t = Date.now();

@@ -26,6 +26,25 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
   const settingsStore = once(async () => new (await import('./store/settingsStore')).SettingsStore(await dir(), warn));
   const credentials = once(async () => new (await import('./store/credentials')).CredentialResolver(await registryStore(), { env, warn }));
 
+  // What the registry side (remote services, update checks) is built from.
+  const remoteDeps = once(async () => {
+    const [store, registries, settings] = await Promise.all([registryStore(), services.registries(), services.settings()]);
+    const deps: import('./services/remote/index').RemoteDeps = {
+      env,
+      settings: () => settings.all(),
+      registries,
+      registryStore: store,
+      credentials: { resolve: async (query) => (await credentials()).resolve(query) },
+      installed: async () => (await services.engine()).installedIndex(),
+      downloading: async () => (await services.engine()).downloadingIndex(),
+      enginePlatform: async () => (await services.engine()).enginePlatform(),
+      localUsage: async () => (await services.engine()).localUsage(),
+      assetsDir,
+      warn,
+    };
+    return deps;
+  });
+
   const perEngine = new Map<string, ReturnType<AppServices['engine']>>();
   const services: AppServices = {
     settings: once(async () => new (await import('./services/settings')).SettingsService(await settingsStore())),
@@ -39,26 +58,25 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY, probe);
     }),
     remote: once(async () => {
-      const [{ createRemoteServices }, store, registries, settings] = await Promise.all([
-        import('./services/remote/index'),
-        registryStore(),
-        services.registries(),
-        services.settings(),
+      const [{ createRemoteServices }, deps] = await Promise.all([import('./services/remote/index'), remoteDeps()]);
+      return createRemoteServices(deps);
+    }),
+    // --- update checks (issue 12): the registry side is built from the same deps, loaded only when a check asks ---
+    updates: once(async () => {
+      const [{ createUpdateServices }, { UpdatesStore }, { systemClock }] = await Promise.all([
+        import('./services/updates/index'),
+        import('./store/updatesStore'),
+        import('./services/clock'),
       ]);
-      return createRemoteServices({
-        env,
-        settings: () => settings.all(),
-        registries,
-        registryStore: store,
-        credentials: { resolve: async (query) => (await credentials()).resolve(query) },
-        installed: async () => (await services.engine()).installedIndex(),
-        downloading: async () => (await services.engine()).downloadingIndex(),
-        enginePlatform: async () => (await services.engine()).enginePlatform(),
-        localUsage: async () => (await services.engine()).localUsage(),
-        assetsDir,
-        warn,
+      return createUpdateServices({
+        remoteDeps,
+        engine: () => services.engine(),
+        store: once(async () => new UpdatesStore(await dir(), warn)),
+        settings: async () => (await services.settings()).all(),
+        clock: systemClock,
       });
     }),
+    // --- end update checks ---
     // --- engine wiring (issues 4, 13): the engine client loads only when the engine is used; one set of
     // engine services per engine, so switching engines in the app keeps the other's downloads going ---
     engines: once(async () => {
@@ -136,8 +154,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // Only the noun asked for is loaded (all of them for the program's help or an unknown noun).
   const nouns: Record<string, () => Promise<Register>> = {
     image: async () => {
-      const [{ registerImage }, { remoteImageHandlers }] = await Promise.all([import('./commands/image'), import('./commands/image-remote')]);
-      return (p, c) => registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
+      const [{ registerImage }, { remoteImageHandlers }, { registerImageUpdates }] = await Promise.all([
+        import('./commands/image'),
+        import('./commands/image-remote'),
+        import('./commands/image-updates'),
+      ]);
+      return (p, c) => {
+        registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
+        const image = p.commands.find((x) => x.name() === 'image');
+        if (image) registerImageUpdates(image, c);
+      };
     },
     registry: async () => (await import('./commands/registry')).registerRegistry,
     repo: async () => (await import('./commands/repo')).registerRepo,

@@ -22,7 +22,7 @@ import { InspectScreen } from '../ui/screens/inspect/InspectScreen';
 import { RegistriesScreen } from '../ui/screens/registries/RegistriesScreen';
 import { RepositoriesScreen } from '../ui/screens/repositories/RepositoriesScreen';
 import { TagsScreen } from '../ui/screens/tags/TagsScreen';
-import { type DownloadsView, type UiServices, errorText } from '../ui/services';
+import { type DownloadsView, type UiServices, type UpdatesView, errorText } from '../ui/services';
 import type { Theme } from '../ui/theme/theme';
 import { type Screen, currentScreen, initialNavigation, navigate } from './navigation';
 
@@ -98,6 +98,8 @@ function downloadsShape(v: DownloadsView): string {
   return `${v.error ?? ''}|${v.downloads.map((d) => `${d.id}:${d.status}`).join(',')}`;
 }
 
+const NO_UPDATE_COUNT: ExternalStore<Pick<UpdatesView, 'count'>> = { getSnapshot: () => ({ count: 0 }), subscribe: () => () => undefined };
+
 /** The status bar, subscribed to the downloads itself: a progress tick re-renders this line, not the app. */
 function StatusLine(props: {
   store: ExternalStore<DownloadsView>;
@@ -106,10 +108,12 @@ function StatusLine(props: {
   rate: React.ComponentProps<typeof StatusBar>['rate'];
   theme: Theme;
   width: number;
+  updates?: ExternalStore<Pick<UpdatesView, 'count'>>;
 }): React.JSX.Element {
   const { store, seenFailed, theme } = props;
+  const updates = useStoreSelector(props.updates ?? NO_UPDATE_COUNT, (v) => v.count);
   const text = useStoreSelector(store, (v) => summary(v.downloads.filter((d) => d.status !== 'failed' || !seenFailed.has(d.id)), theme.glyph.downloading, theme.glyph.separator));
-  return <StatusBar engine={props.engine} rate={props.rate} downloads={text} theme={theme} width={props.width} />;
+  return <StatusBar engine={props.engine} rate={props.rate} downloads={text} theme={theme} width={props.width} updates={updates} />;
 }
 
 function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
@@ -357,7 +361,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         <KeyHints scopes={hintScopes(screen, depotKind === 'local')} theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <StatusLine store={shown} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} />
+        <StatusLine store={shown} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} {...(services.updates ? { updates: services.updates.store } : {})} />
       </Box>
     </Box>
   );

@@ -6,7 +6,7 @@ import type { EngineInfo } from '../services/engine/index';
 import { systemClock } from '../services/clock';
 import type { AppServices } from '../services/index';
 import type { EngineStatus as EngineAnswer, EngineEntry } from '../domain/engines';
-import type { DownloadsView, EngineRow, EngineStatus, RateLimitView, UiServices } from '../ui/services';
+import type { DownloadsView, EngineRow, EngineStatus, RateLimitView, UiServices, UpdateMark, UpdatesView } from '../ui/services';
 import { createLxcUi, isLxcLocalRef, lxdServerOf } from './lxcUi';
 
 /** A snapshot store over `subscribe`: started with the first screen that reads it, identical lists dropped. */
@@ -46,6 +46,78 @@ const REGISTRIES_POLL_MS = 2_000;
 
 function registriesSignature(list: readonly { name: string; url: string; version?: string }[]): string {
   return JSON.stringify(list.map((r) => [r.name, r.url, r.version ?? '']));
+}
+
+/**
+ * Update checks for the app (issue 12): the cached results at once, then a round in the background; the
+ * view is published as results come (at most every 200 ms) and once at the end.
+ */
+function updatesPort(app: AppServices): NonNullable<UiServices['updates']> & { hubRateLimit(): RateLimitView | null; close(): Promise<void> } {
+  let view: UpdatesView = { marks: new Map(), checking: false, count: 0, error: null };
+  const listeners = new Set<() => void>();
+  let loaded: Awaited<ReturnType<AppServices['updates']>> | null = null;
+  let running: Promise<void> | null = null;
+  let again: boolean | null = null;
+  const stop = new AbortController();
+  const publish = (marks: Map<string, UpdateMark>, checking: boolean, error: string | null): void => {
+    let count = 0;
+    for (const m of marks.values()) if (m.status === 'update_available') count++;
+    view = { marks, checking, count, error };
+    for (const l of listeners) l();
+  };
+  const round = async (refresh: boolean): Promise<void> => {
+    const updates = (loaded ??= await app.updates());
+    const marks = new Map<string, UpdateMark>(view.marks);
+    for (const [key, r] of await updates.cached()) marks.set(key, { status: r.status, newerTags: r.newerTags, id: r.id });
+    publish(new Map(marks), true, null);
+    let last = 0;
+    const round = await updates.check({
+      refresh,
+      signal: stop.signal,
+      onResult: (r) => {
+        marks.set(`${r.fullName}:${r.tag}`, { status: r.status, newerTags: r.newerTags, id: r.id });
+        if (Date.now() - last > 200) {
+          last = Date.now();
+          publish(new Map(marks), true, null);
+        }
+      },
+    });
+    publish(new Map(round.results.map((r) => [`${r.fullName}:${r.tag}`, { status: r.status, newerTags: r.newerTags, id: r.id }])), false, null);
+  };
+  const check = (refresh: boolean): void => {
+    if (stop.signal.aborted) return;
+    if (running) {
+      again = (again ?? false) || refresh;
+      return;
+    }
+    running = round(refresh)
+      .catch((error: unknown) => publish(view.marks as Map<string, UpdateMark>, false, error instanceof Error ? error.message : String(error)))
+      .finally(() => {
+        running = null;
+        if (again !== null) {
+          const r = again;
+          again = null;
+          check(r);
+        }
+      });
+  };
+  return {
+    store: {
+      getSnapshot: () => view,
+      subscribe: (listener: () => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    check: ({ refresh }) => check(refresh),
+    removeReplaced: async (oldId, newId) => (loaded ??= await app.updates()).removeReplaced(oldId, newId),
+    hubRateLimit: () => loaded?.hubRateLimit() ?? null,
+    close: async () => {
+      stop.abort();
+      await running?.catch(() => undefined);
+      await loaded?.close();
+    },
+  };
 }
 
 /** Answers asked for before the app was on screen (the first frame uses them). */
@@ -120,6 +192,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
   const lxc = createLxcUi(() => app.lxc(), engine);
   let unsubscribeDownloads: (() => void) | null = null;
+  const updates = updatesPort(app);
   const store = downloadsStore((listener) => {
     let stopped = false;
     void engine().then((e) => {
@@ -282,6 +355,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
         await (await remote()).repositories.remove(name);
       },
     },
+    updates,
     status: {
       engine: async (): Promise<EngineStatus> => {
         return engineStatus((await prefetchedInfo()) ?? (await (await engine()).info({ diskUsage: true })));
@@ -291,13 +365,14 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
         initialInfo = undefined;
         return value;
       },
-      hubRateLimit: (): RateLimitView | null => remoteLoaded?.hubRateLimit() ?? null,
+      hubRateLimit: (): RateLimitView | null => remoteLoaded?.hubRateLimit() ?? updates.hubRateLimit(),
     },
     async close() {
       unsubscribeDownloads?.();
       (await engine()).downloads.close();
       for (const e of opened) e.downloads.close();
       await remoteLoaded?.close();
+      await updates.close();
     },
   };
 }

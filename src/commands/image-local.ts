@@ -12,8 +12,17 @@ export interface LocalListQuery {
   type: string;
 }
 
-/** `image list --json` for the local category. */
-export function localListJson(query: LocalListQuery, repos: LocalRepository[], downloading: Set<string>, warnings: string[]): Record<string, unknown> {
+/**
+ * `image list --json` for the local category. `updates` (the last update checks, by `fullName:tag`) gives each
+ * entry of images[] its `update` status, null when never checked.
+ */
+export function localListJson(
+  query: LocalListQuery,
+  repos: LocalRepository[],
+  downloading: Set<string>,
+  warnings: string[],
+  updates: ReadonlyMap<string, { id: string; status: string }> = new Map(),
+): Record<string, unknown> {
   const results = repos.map((repo) => ({
     name: repo.name,
     installed: true,
@@ -24,7 +33,10 @@ export function localListJson(query: LocalListQuery, repos: LocalRepository[], d
     size: repo.images.map((i) => i.size),
     is_latest: repo.isLatest,
     in_use: repo.inUse,
-    images: repo.images.map((i) => ({ tag: i.tag, id: i.id, size: i.size, created: i.created, in_use: i.inUse })),
+    images: repo.images.map((i) => {
+      const checked = updates.get(`${repo.fullName}:${i.tag}`);
+      return { tag: i.tag, id: i.id, size: i.size, created: i.created, in_use: i.inUse, update: checked && checked.id === i.id ? checked.status : null };
+    }),
   }));
   return { category: 'local', filter_text: query.filterText, type: query.type, results, total_count: results.length, warnings };
 }

@@ -88,14 +88,16 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
           return;
         }
         const services = await engine();
-        const [all, downloading, host] = await Promise.all([
+        const [all, downloading, host, updates] = await Promise.all([
           services.images.listLocal(opts.filter ? { filter: opts.filter } : {}),
           services.downloadingIndex(),
           opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
+          // The last update checks (issue 12): read from the cache, no registry asked.
+          ctx.json ? ctx.services.updates().then((u) => u.cached()).catch(() => undefined) : Promise.resolve(undefined),
         ]);
         let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
         if (opts.limit !== undefined) repos = repos.slice(0, opts.limit);
-        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list), () =>
+        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates), () =>
           localListTable(repos, ctx.io.stdout.columns),
         );
       }),
@@ -260,7 +262,7 @@ function confirm(io: Io, question: string): Promise<boolean> {
  * Follows a download until it ends, printing progress the way the output allows; Ctrl-C cancels it.
  * Returns the exit code.
  */
-async function followPull(io: Io, out: Output, services: EngineServices, started: DownloadRecord): Promise<number> {
+export async function followPull(io: Io, out: Output, services: EngineServices, started: DownloadRecord): Promise<number> {
   const render = progressRenderer(io, out);
   const controller = new AbortController();
   let firstInterrupt = 0;

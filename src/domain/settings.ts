@@ -11,6 +11,10 @@ export interface Settings {
   'http.timeout': number;
   /** Default platform (os/arch[/variant]); empty = the engine's. */
   platform: string;
+  /** How long an update check stays fresh (`30m`, `6h`, `1d`; `0` = always check again). */
+  'updates.ttl': string;
+  /** Update checks at once. */
+  'updates.concurrency': number;
 }
 
 export type SettingKey = keyof Settings;
@@ -39,6 +43,20 @@ export function parsePlatform(text: string): string {
   const t = text.trim().toLowerCase();
   if (!PLATFORM.test(t)) throw new InvalidInput(`invalid platform "${sanitizeLine(text)}": use os/arch[/variant], e.g. linux/arm64`);
   return t;
+}
+
+const DURATION = /^(\d+)\s*(s|m|h|d)?$/;
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `30m`, `6h`, `2d`, `0` → milliseconds (at most 30 days); anything else is a 400. */
+export function parseDuration(text: string, key = 'updates.ttl'): number {
+  const m = DURATION.exec(text.trim().toLowerCase());
+  const n = m ? Number(m[1]) : NaN;
+  const ms = n * (UNIT_MS[m?.[2] ?? 's'] ?? 1_000);
+  if (!m || !Number.isSafeInteger(n) || ms > 30 * 86_400_000) {
+    throw new InvalidInput(`${key} must be a duration such as 30m, 6h or 1d (at most 30d; 0 = always check again)`);
+  }
+  return ms;
 }
 
 export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
@@ -81,6 +99,21 @@ export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
     default: '',
     parse: (text) => (text.trim() === '' ? '' : parsePlatform(text)),
   },
+  'updates.ttl': {
+    key: 'updates.ttl',
+    description: 'how long an update check stays fresh (30m, 6h, 1d; 0 = always check again)',
+    default: '6h',
+    parse: (text) => {
+      parseDuration(text);
+      return text.trim().toLowerCase().replace(/\s+/g, '');
+    },
+  },
+  'updates.concurrency': {
+    key: 'updates.concurrency',
+    description: 'update checks at once',
+    default: 4,
+    parse: integer('updates.concurrency', 1, 32),
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -95,6 +128,8 @@ export function defaultSettings(): Settings {
     'downloads.concurrency': SETTINGS['downloads.concurrency'].default,
     'http.timeout': SETTINGS['http.timeout'].default,
     platform: SETTINGS.platform.default,
+    'updates.ttl': SETTINGS['updates.ttl'].default,
+    'updates.concurrency': SETTINGS['updates.concurrency'].default,
   };
 }
 

@@ -6,6 +6,7 @@ import type { LxcServices } from './lxc/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
+import type { UpdateServices } from './updates/index';
 
 export interface AppServices {
   settings(): Promise<SettingsService>;
@@ -16,8 +17,10 @@ export interface AppServices {
   engines(): Promise<EngineCatalog>;
   /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */
   remote(): Promise<RemoteServices>;
+  /** Update checks of local tags against their registries, and `image update`. */
+  updates(): Promise<UpdateServices>;
   /** LXC images through LXD and simplestreams servers (`--type lxc`, `lxd-server`). */
   lxc(): Promise<LxcServices>;
 }
 
-export type { EngineCatalog, EngineServices, LxcServices, RegistryService, RemoteServices, SettingsService };
+export type { EngineCatalog, EngineServices, LxcServices, RegistryService, RemoteServices, SettingsService, UpdateServices };

@@ -32,6 +32,22 @@ export interface RateLimitView {
   resetAt: string | null;
 }
 
+/** The last update check of one local tag (by `fullName:tag`). */
+export interface UpdateMark {
+  status: 'up_to_date' | 'update_available' | 'unknown' | 'pinned';
+  newerTags: string[];
+  /** The image ID it was checked for (a mark for another image is stale). */
+  id: string;
+}
+
+export interface UpdatesView {
+  marks: ReadonlyMap<string, UpdateMark>;
+  checking: boolean;
+  /** Tags with an update available. */
+  count: number;
+  error: string | null;
+}
+
 export interface DownloadsView {
   downloads: DownloadSnapshot[];
   /** Set when the worker cannot be reached. */
@@ -114,6 +130,14 @@ export interface UiServices {
     add(name: string, credentials: { username: string; password: string }): Promise<void>;
     update(name: string, credentials: { username: string; password: string }): Promise<void>;
     remove(name: string): Promise<void>;
+  };
+  /** Update checks (issue 12): run in the background, never before the first frame. Absent in some tests. */
+  updates?: {
+    store: ExternalStore<UpdatesView>;
+    /** Starts a round (a running one is left to finish); `refresh` asks every registry again. */
+    check(options: { refresh: boolean }): void;
+    /** Removes the image an update replaced when nothing else holds it; says what happened. */
+    removeReplaced(oldId: string, newId: string): Promise<{ removed: string[]; kept: string | null }>;
   };
   status: {
     /** The engine's status if it was read before the first frame (handed out once). */

@@ -3,7 +3,7 @@
 export { Transport, abortableSleep, normalizeFingerprint, retryAfterSeconds, sha256Hex, type HttpRequest, type HttpResponse, type TlsPolicy, type TransportOptions } from './transport';
 export { Authenticator, refusedCredentials, validateRealm, type RegistryCredential } from './auth';
 export { parseChallenges, parseLinkHeader, parseRateLimit, nextLink, type Challenge, type RateLimit } from './headers';
-export { RegistryV2Client, type FetchedManifest, type PingResult, type V2ClientOptions } from './v2';
+export { RegistryV2Client, type FetchedManifest, type ManifestHead, type PingResult, type V2ClientOptions } from './v2';
 export { IndexV1Client, type V1SearchResult } from './v1';
 export { DockerHubClient, hubTag, type HubRepository, type HubTag } from './hub';
 export { RegistryProber, type PingOptions } from './probe';

@@ -35,6 +35,16 @@ export interface FetchedManifest {
   size: number;
 }
 
+/** What a manifest HEAD says (update checks): the digest when the registry sends it, and the type. */
+export interface ManifestHead {
+  /** Docker-Content-Digest, or null when the registry did not send a valid one (then GET the manifest). */
+  digest: string | null;
+  /** Content-Type without parameters ('' when none). */
+  mediaType: string;
+  /** The registry answered 405 to HEAD (then GET the manifest). */
+  headNotAllowed: boolean;
+}
+
 export interface PingResult {
   status: number;
   /** `registry/2.0` when the registry says so. */
@@ -117,6 +127,34 @@ export class RegistryV2Client {
     return { manifest, digest, mediaType: manifest.mediaType, size: res.body.length };
   }
 
+  /**
+   * `HEAD /v2/NAME/manifests/REF` with every manifest type in Accept: the digest the tag resolves to now,
+   * without a pull (Docker Hub does not count a HEAD against the pull limit). Errors as for `manifest`.
+   */
+  async manifestHead(
+    repository: string,
+    reference: string,
+    opts: RequestOptions & { display?: string; onRateLimit?: (limit: RateLimit) => void } = {},
+  ): Promise<ManifestHead> {
+    const display = opts.display ?? `${this.host}/${repository}`;
+    const shown = reference.includes(':') ? `${display}@${reference}` : `${display}:${reference}`;
+    const res = await this.request(new URL(`${this.origin}/v2/${repository}/manifests/${reference}`), {
+      what: shown,
+      scopes: [`repository:${repository}:pull`],
+      repository,
+      signal: opts.signal,
+      accept: MANIFEST_ACCEPT,
+      method: 'HEAD',
+      allow405: true,
+      ...(opts.onRateLimit ? { observe: (r: HttpResponse) => observeRateLimit(r, opts.onRateLimit) } : {}),
+      notFound: () => new NotFound(`Tag not found: ${shown}`),
+    });
+    if (res.status === 405) return { digest: null, mediaType: '', headNotAllowed: true };
+    const header = headerValue(res.headers, 'docker-content-digest')?.trim();
+    const mediaType = (headerValue(res.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    return { digest: header && /^sha256:[a-f0-9]{64}$/.test(header) ? header : null, mediaType, headNotAllowed: false };
+  }
+
   /** A JSON blob (an image config), checked against its digest. Redirects to other hosts get no credentials. */
   async blobJson(repository: string, digest: string, opts: RequestOptions & { display?: string; maxBytes?: number } = {}): Promise<unknown> {
     const display = opts.display ?? `${this.host}/${repository}`;
@@ -183,7 +221,7 @@ export class RegistryV2Client {
   /** A request with the registry's auth: the known challenge answered up front, a 401 answered once. */
   private async request(
     url: URL,
-    o: StatusContext & { scopes: string[]; repository?: string; signal?: AbortSignal | undefined; accept?: string; maxBytes?: number },
+    o: StatusContext & { scopes: string[]; repository?: string; signal?: AbortSignal | undefined; accept?: string; maxBytes?: number; method?: 'GET' | 'HEAD'; allow405?: boolean; observe?: (res: HttpResponse) => void },
   ): Promise<HttpResponse> {
     const { transport, auth } = this.options;
     const credential = await this.options.credential(o.repository);
@@ -191,6 +229,7 @@ export class RegistryV2Client {
     const send = () =>
       transport.send({
         url,
+        ...(o.method ? { method: o.method } : {}),
         ...(o.accept ? { headers: { accept: o.accept } } : {}),
         authorization,
         signal: o.signal,
@@ -210,6 +249,8 @@ export class RegistryV2Client {
       }
     }
     this.noteRateLimit(res);
+    o.observe?.(res);
+    if (o.allow405 && res.status === 405) return res;
     if (!isSuccess(res)) throw statusError(res, o);
     return res;
   }
@@ -219,4 +260,10 @@ export class RegistryV2Client {
     const limit = parseRateLimit((name) => headerValue(res.headers, name));
     if (limit) this.options.onRateLimit(limit);
   }
+}
+
+/** Rate-limit headers of one answer (any registry that sends them), for the caller that asked. */
+function observeRateLimit(res: HttpResponse, onRateLimit: ((limit: RateLimit) => void) | undefined): void {
+  const limit = parseRateLimit((name) => headerValue(res.headers, name));
+  if (limit && onRateLimit) onRateLimit(limit);
 }

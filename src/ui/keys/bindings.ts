@@ -95,6 +95,8 @@ export const BINDINGS: readonly Binding[] = [
 
   // local list
   { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; f in the dialog forces)' },
+  { id: 'local.update', scope: 'local', keys: ['u'], label: 'update', description: 'update the selected image: pull its tag again (asks; offers to remove the old image)' },
+  { id: 'local.updatesOnly', scope: 'local', keys: ['U'], label: 'updatable', description: 'show only images with an update (again: all)' },
   { id: 'local.sort', scope: 'local', keys: ['s'], label: 'sort', description: 'sort by name, size or age (the header shows which)' },
 
   // tags

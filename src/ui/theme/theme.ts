@@ -22,6 +22,8 @@ export interface Theme {
     bullet: string;
     arrowUp: string;
     arrowDown: string;
+    /** An update is available (Local list). */
+    update: string;
     star: string;
     separator: string;
   };
@@ -68,6 +70,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           bullet: '-',
           arrowUp: '^',
           arrowDown: 'v',
+          update: '^',
           star: '*',
           separator: ' | ',
         }
@@ -85,6 +88,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           bullet: '•',
           arrowUp: '▲',
           arrowDown: '▼',
+          update: '↑',
           star: '★',
           separator: ' · ',
         },

@@ -147,7 +147,7 @@ describe('stevedore registry', () => {
 describe('stevedore config', () => {
   it('lists, gets and sets settings with validation', async () => {
     const dir = tempDir();
-    expect((await runCli(dir, ['config', 'list', '--json'])).json()).toEqual({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '' });
+    expect((await runCli(dir, ['config', 'list', '--json'])).json()).toMatchObject({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '' });
     expect((await runCli(dir, ['config', 'set', 'downloads.concurrency', '3', '--json'])).json()).toEqual({ key: 'downloads.concurrency', value: 3 });
     expect((await runCli(dir, ['config', 'get', 'downloads.concurrency'])).stdout).toBe('3\n');
     const bad = await runCli(dir, ['config', 'set', 'http.timeout', 'forever', '--json']);
@@ -157,6 +157,13 @@ describe('stevedore config', () => {
     expect(unknown.stderr).toMatch(/unknown setting "colour": one of catalog, downloads.concurrency, http.timeout, platform/);
     expect((await runCli(dir, ['config', 'set', 'platform', 'Linux/ARM64'])).stdout).toBe('platform = linux/arm64\n');
     expect((await runCli(dir, ['config', 'set', 'catalog', 'http://insecure.example/c.json'])).stderr).toMatch(/https:\/\//);
+    // Update checks (issue 12): a duration and a small count.
+    expect((await runCli(dir, ['config', 'list', '--json'])).json()).toMatchObject({ 'updates.ttl': '6h', 'updates.concurrency': 4 });
+    expect((await runCli(dir, ['config', 'set', 'updates.ttl', '30M'])).stdout).toBe('updates.ttl = 30m\n');
+    expect((await runCli(dir, ['config', 'set', 'updates.ttl', 'soon', '--json'])).json()).toEqual({
+      error: { code: 400, message: 'updates.ttl must be a duration such as 30m, 6h or 1d (at most 30d; 0 = always check again)' },
+    });
+    expect((await runCli(dir, ['config', 'set', 'updates.concurrency', '0'])).stderr).toMatch(/updates.concurrency must be a whole number from 1 to 32/);
   });
 
   it('warns about a recovered settings file in the JSON result', async () => {

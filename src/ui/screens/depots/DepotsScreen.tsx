@@ -39,9 +39,9 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
     if (!rows) return [];
     const now = props.services.clock.now();
     return rows.kind === 'local'
-      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName) }))
+      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName), updates: vm.updates.marks }))
       : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
-  }, [rows, downloading, theme, props.services.clock]);
+  }, [rows, downloading, theme, props.services.clock, vm.updates.marks]);
   const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells, vm.sort), [vm.tab.kind, rowWidth, cells, vm.sort]);
   const row = (i: number): string => {
     const c = cells[indices[i] ?? -1];
@@ -77,12 +77,30 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
         ) : (
           <Text color={theme.text.muted} wrap="truncate-end">
             {vm.filter ? `  filter: ${vm.filter}  (${indices.length} of ${vm.total})` : ' '}
+            {vm.updatesOnly && vm.tab.kind === 'local' ? `  only images with an update (${indices.length})` : ''}
+            {vm.updates.checking && vm.tab.kind === 'local' ? `  checking for updates${theme.glyph.ellipsis}` : ''}
             {vm.loading ? `  loading${theme.glyph.ellipsis}` : ''}
           </Text>
         )}
         {vm.editing && vm.loading ? <Text color={theme.text.muted}>{`  searching${theme.glyph.ellipsis}`}</Text> : null}
       </Box>
-      {vm.confirmDelete ? (
+      {vm.confirmUpdate ? (
+        <ConfirmDialog
+          title={`Update ${vm.confirmUpdate.repo.name}:${vm.confirmUpdate.tags.join(', ')}?`}
+          lines={['pulls the tag again (progress on the Downloads screen, D)', 'afterwards: remove the old image when no container uses it']}
+          theme={theme}
+          width={width}
+          onAnswer={vm.answerUpdate}
+        />
+      ) : vm.confirmRemoveOld ? (
+        <ConfirmDialog
+          title={`${vm.confirmRemoveOld.ref} is updated. Remove the old image ${shortId(vm.confirmRemoveOld.oldId)}?`}
+          lines={['no container uses it']}
+          theme={theme}
+          width={width}
+          onAnswer={vm.answerRemoveOld}
+        />
+      ) : vm.confirmDelete ? (
         <ConfirmDialog
           title={`Delete ${deleteTitle(vm.confirmDelete)}?`}
           lines={[

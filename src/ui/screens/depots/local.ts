@@ -5,6 +5,7 @@ import { formatAge, formatBytes } from '../../../domain/format';
 import type { LocalRepository } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
 import type { PriorityColumnSpec } from '../../../domain/text';
+import type { UpdateMark } from '../../services';
 import type { Theme } from '../../theme/theme';
 
 /** One image of a repository (several tags of one image are one row). */
@@ -72,6 +73,22 @@ export interface LocalCellContext {
   now: number;
   /** The repository has a download running. */
   downloading: boolean;
+  /** The last update checks, by `fullName:tag` (issue 12); absent when none ran. */
+  updates?: ReadonlyMap<string, UpdateMark>;
+}
+
+/** What the update checks say about one row: an update for any of its tags, and the newest version seen. */
+export function rowUpdate(row: LocalRow, marks: ReadonlyMap<string, UpdateMark> | undefined): { available: boolean; newest: string | null } {
+  if (!marks || row.repo.fullName === '') return { available: false, newest: null };
+  let available = false;
+  let newest: string | null = null;
+  for (const tag of row.tags) {
+    const m = marks.get(`${row.repo.fullName}:${tag}`);
+    if (!m || m.id !== row.id) continue;
+    if (m.status === 'update_available') available = true;
+    newest ??= m.newerTags[0] ?? null;
+  }
+  return { available, newest };
 }
 
 export interface LocalColumn {
@@ -89,13 +106,22 @@ export function shortId(id: string): string {
 
 /** The Local list's columns, left to right. Priority: name, tags, age, containers, then the ID. */
 export const LOCAL_COLUMNS: readonly LocalColumn[] = [
-  { key: 'mark', header: '', spec: { width: 1 }, cell: (_, c) => (c.downloading ? c.theme.glyph.downloading : '') },
+  {
+    key: 'mark',
+    header: '',
+    spec: { width: 1 },
+    cell: (r, c) => (c.downloading ? c.theme.glyph.downloading : rowUpdate(r, c.updates).available ? c.theme.glyph.update : ''),
+  },
   { key: 'name', header: 'NAME', sort: 'name', spec: { width: 12, grow: 3, max: 64, priority: 1, keep: 'end' }, cell: (r) => sanitizeLine(r.repo.name) },
   {
     key: 'tags',
     header: 'TAGS',
     spec: { width: 6, grow: 2, max: 40, priority: 2 },
-    cell: (r) => (r.repo.name === NONE ? 'dangling' : r.tags.map(sanitizeLine).join(', ')),
+    cell: (r, c) => {
+      if (r.repo.name === NONE) return 'dangling';
+      const newest = rowUpdate(r, c.updates).newest;
+      return `${r.tags.map(sanitizeLine).join(', ')}${newest ? ` → ${sanitizeLine(newest)}` : ''}`;
+    },
   },
   { key: 'id', header: 'IMAGE ID', spec: { width: 12, optional: true, priority: 6 }, cell: (r) => shortId(r.id) },
   { key: 'size', header: 'SIZE', sort: 'size', spec: { width: 8, align: 'right' }, cell: (r) => formatBytes(r.size) },

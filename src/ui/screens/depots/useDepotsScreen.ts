@@ -9,10 +9,11 @@ import { useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { useFilterField } from '../../hooks/useFilterField';
+import { type ExternalStore, useStore } from '../../hooks/useStore';
 import type { Scope } from '../../keys/bindings';
-import { type RemoteListResult, type UiServices, errorText } from '../../services';
+import { type RemoteListResult, type UiServices, type UpdatesView, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
-import { type LocalRow, type LocalSort, localRowCount, localRowDeleteRefs, localRowHaystack, localRowRef, localRows, nextSort } from './local';
+import { type LocalRow, type LocalSort, localRowCount, localRowDeleteRefs, localRowHaystack, localRowRef, localRows, nextSort, rowUpdate } from './local';
 import { type DepotKind, filterIndices, remoteHaystack, remoteRef } from './presentation';
 
 export interface DepotTab {
@@ -53,6 +54,22 @@ export function lxdTabs(servers: string[]): DepotTab[] {
 
 const SEARCH_DEBOUNCE_MS = 250;
 
+const NO_UPDATES: ExternalStore<UpdatesView> = {
+  getSnapshot: (() => {
+    const view: UpdatesView = { marks: new Map(), checking: false, count: 0, error: null };
+    return () => view;
+  })(),
+  subscribe: () => () => undefined,
+};
+
+/** An update started with `u`: when the new image is there, offer to remove the old one. */
+interface PendingUpdate {
+  ref: string;
+  fullName: string;
+  tag: string;
+  oldId: string;
+}
+
 export function useDepotsScreen(props: {
   services: UiServices;
   registries: Registry[];
@@ -77,6 +94,12 @@ export function useDepotsScreen(props: {
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [confirmDelete, setConfirmDelete] = useState<LocalRow | null>(null);
   const [sort, setSort] = useState<LocalSort>('name');
+  // Update checks (issue 12): marks from the background check; `U` shows only updatable images.
+  const updates = useStore(services.updates?.store ?? NO_UPDATES);
+  const [updatesOnly, setUpdatesOnly] = useState(false);
+  const [confirmUpdate, setConfirmUpdate] = useState<LocalRow | null>(null);
+  const [pendingUpdate, setPendingUpdate] = useState<PendingUpdate | null>(null);
+  const [confirmRemoveOld, setConfirmRemoveOld] = useState<{ oldId: string; newId: string; ref: string } | null>(null);
   const filter = filters[tab.key] ?? '';
   const tabKey = tab.key;
   const updateFilter = useCallback((update: (previous: string) => string) => setFilters((f) => ({ ...f, [tabKey]: update(f[tabKey] ?? '') })), [tabKey]);
@@ -134,10 +157,38 @@ export function useDepotsScreen(props: {
   // The rows on show, as indexes into `rows` (Docker Hub and private registries filter on the server).
   const indices: number[] = useMemo(() => {
     if (!rows) return [];
-    if (rows.kind === 'local') return filterIndices(rows.items, filter, localRowHaystack);
+    if (rows.kind === 'local') {
+      const shown = filterIndices(rows.items, filter, localRowHaystack);
+      return updatesOnly ? shown.filter((i) => rows.items[i] && rowUpdate(rows.items[i], updates.marks).available) : shown;
+    }
     if (rows.kind === 'dockerhub' || rows.kind === 'private') return rows.items.map((_, i) => i);
     return filterIndices(rows.items, filter, remoteHaystack);
-  }, [rows, filter]);
+  }, [rows, filter, updatesOnly, updates.marks]);
+
+  // The update check runs once the Local list is on screen (after its first frame, never before), and on r.
+  const checkedOnce = useRef(false);
+  const localShown = active && tab.kind === 'local' && rows?.kind === 'local';
+  useEffect(() => {
+    if (!localShown || checkedOnce.current || !services.updates) return;
+    checkedOnce.current = true;
+    services.updates.check({ refresh: false });
+  }, [localShown, services]);
+
+  // After `u`: once the tag points at a new image, offer to remove the old one when nothing uses it.
+  useEffect(() => {
+    if (!pendingUpdate || rows?.kind !== 'local') return;
+    const tagged = rows.items.find((r) => r.repo.fullName === pendingUpdate.fullName && r.tags.includes(pendingUpdate.tag));
+    if (!tagged || tagged.id === pendingUpdate.oldId) return;
+    setPendingUpdate(null);
+    services.updates?.check({ refresh: false });
+    const old = rows.items.find((r) => r.id === pendingUpdate.oldId);
+    if (!old) return;
+    if (old.inUse) {
+      actions.banner({ kind: 'info', text: `updated ${pendingUpdate.ref}; the old image ${old.id.slice(7, 19)} is still used by ${old.containers.join(', ') || 'a container'}` });
+      return;
+    }
+    setConfirmRemoveOld({ oldId: old.id, newId: tagged.id, ref: pendingUpdate.ref });
+  }, [pendingUpdate, rows, services, actions]);
   const count = indices.length;
   const cursor = useListCursor(count, listHeight);
   // The filter field: typing filters (or searches); Enter keeps it, Esc clears it.
@@ -239,9 +290,24 @@ export function useDepotsScreen(props: {
         case 'list.refresh':
           cache.current.delete(queryKey);
           reload();
+          if (tab.kind === 'local') services.updates?.check({ refresh: true });
           return true;
         case 'local.delete':
           if (selectedLocal) setConfirmDelete(selectedLocal);
+          return true;
+        case 'local.updatesOnly':
+          if (tab.kind !== 'local') return false;
+          setUpdatesOnly((on) => !on);
+          cursor.first();
+          actions.banner(updatesOnly ? null : { kind: 'info', text: `showing only images with an update (${updates.count}); U again shows all` });
+          return true;
+        case 'local.update':
+          if (!selectedLocal) return true;
+          if (selectedLocal.repo.fullName === '' || localRowRef(selectedLocal) === selectedLocal.id) {
+            actions.banner({ kind: 'info', text: 'this image has no tag to update' });
+            return true;
+          }
+          setConfirmUpdate(selectedLocal);
           return true;
         case 'local.sort':
           if (tab.kind !== 'local') return false;
@@ -252,7 +318,7 @@ export function useDepotsScreen(props: {
           return false;
       }
     },
-    { active: active && !editing && !confirmDelete },
+    { active: active && !editing && !confirmDelete && !confirmUpdate && !confirmRemoveOld },
   );
 
   const badges = tabs.map((t) => {
@@ -286,5 +352,27 @@ export function useDepotsScreen(props: {
     },
     needsSearch,
     sort,
+    updates,
+    updatesOnly,
+    confirmUpdate,
+    answerUpdate: (answer: 'yes' | 'no' | 'force') => {
+      const row = confirmUpdate;
+      setConfirmUpdate(null);
+      if (answer === 'no' || !row) return;
+      const ref = localRowRef(row);
+      const tag = ref.slice(ref.lastIndexOf(':') + 1);
+      setPendingUpdate({ ref, fullName: row.repo.fullName, tag, oldId: row.id });
+      actions.pull(ref, undefined);
+    },
+    confirmRemoveOld,
+    answerRemoveOld: (answer: 'yes' | 'no' | 'force') => {
+      const target = confirmRemoveOld;
+      setConfirmRemoveOld(null);
+      if (answer === 'no' || !target || !services.updates) return;
+      services.updates.removeReplaced(target.oldId, target.newId).then(
+        (r) => actions.banner(r.kept ? { kind: 'info', text: `kept the old image: ${r.kept}` } : { kind: 'success', text: `removed the old image of ${target.ref}` }),
+        (error: unknown) => actions.banner({ kind: 'error', text: errorText(error) }),
+      );
+    },
   };
 }

@@ -87,8 +87,8 @@ describe('JSON shapes', () => {
           is_latest: ['latest', '7'],
           in_use: true,
           images: [
-            { tag: 'latest', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true },
-            { tag: '7', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true },
+            { tag: 'latest', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true, update: null },
+            { tag: '7', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true, update: null },
           ],
         },
       ],

@@ -1,0 +1,150 @@
+// stevedore image updates [--filter TEXT] [--refresh]   is a newer image there for each local tag?
+// stevedore image update REF [--remove-old]             pull REF's tag again when its registry has a newer image
+// (DESIGN.md "Updates"). Presentation is pure (updatesJson, updatesTable); the verbs call the update service
+// and, for `update`, the download worker through the same progress display as `image pull`.
+import type { Command } from 'commander';
+import { AppError, type ErrorCode } from '../domain/errors';
+import { formatAge } from '../domain/format';
+import type { UpdateResult } from '../domain/updates';
+import type { CommandContext } from './context';
+import { followPull } from './image';
+import { shortId } from './image-local';
+import { EXIT, table } from './output';
+import { action, leaf } from './program';
+
+/** `image updates --json`: DESIGN.md's shape, one entry per local tag. */
+export function updatesJson(results: UpdateResult[]): Array<Record<string, unknown>> {
+  return results.map((r) => ({
+    name: r.name,
+    tag: r.tag,
+    id: r.id,
+    status: r.status,
+    reason: r.reason,
+    local_digest: r.localDigest,
+    remote_digest: r.remoteDigest,
+    newer_tags: r.newerTags,
+    checked_at: r.checkedAt,
+  }));
+}
+
+const STATUS_TEXT: Record<UpdateResult['status'], string> = {
+  up_to_date: 'up to date',
+  update_available: 'update available',
+  unknown: 'unknown',
+  pinned: 'pinned',
+};
+
+export function statusText(r: UpdateResult): string {
+  if (r.status === 'unknown') return `unknown: ${r.reason ?? 'not checked'}`;
+  return STATUS_TEXT[r.status];
+}
+
+/** The table: name, tag, status, newer versions, checked. */
+export function updatesTable(results: UpdateResult[], width: number | undefined, now = Date.now()): string[] {
+  if (results.length === 0) return ['no local images with a registry'];
+  return table(
+    results,
+    [
+      { header: 'NAME', get: (r) => r.name, flex: true },
+      { header: 'TAG', get: (r) => r.tag },
+      { header: 'STATUS', get: (r) => statusText(r), flex: true },
+      { header: 'NEWER VERSIONS', get: (r) => r.newerTags.join(', ') || '-', flex: true },
+      { header: 'CHECKED', get: (r) => formatAge(r.checkedAt, now) },
+    ],
+    width,
+  );
+}
+
+/** The exit code class of an `unknown` status, for `image update`. */
+export function unknownCode(reason: string | null): ErrorCode {
+  const r = reason ?? '';
+  if (/^rate limited/.test(r)) return 429;
+  if (/^no credentials|^credentials refused/.test(r)) return 401;
+  if (/^access denied/.test(r)) return 403;
+  if (/^unreachable/.test(r)) return 503;
+  if (/^certificate/.test(r)) return 495;
+  if (/does not know this tag|no longer has/.test(r)) return 404;
+  if (/locally/.test(r)) return 400;
+  return 502;
+}
+
+export function registerImageUpdates(image: Command, ctx: CommandContext): void {
+  leaf(image, ctx, 'updates', 'is a newer image there for each local tag? (asks each registry with HEAD; no pull)')
+    .option('--filter <text>', 'only names and tags containing this text')
+    .option('--refresh', 'ask every registry again, even when the last check is recent (updates.ttl)')
+    .action(
+      action(ctx, async (out, opts: { filter?: string; refresh?: boolean }) => {
+        const updates = await ctx.services.updates();
+        try {
+          const round = await updates.check({ ...(opts.filter ? { filter: opts.filter } : {}), refresh: opts.refresh ?? false });
+          for (const note of round.notes) ctx.warnings.add(note);
+          out.result(updatesJson(round.results), () => {
+            const lines = updatesTable(round.results, ctx.io.stdout.columns);
+            const count = round.results.filter((r) => r.status === 'update_available').length;
+            const asked = round.requests.head + round.requests.get;
+            const hub = round.hubRateLimit ? `; Docker Hub: ${round.hubRateLimit.remaining}/${round.hubRateLimit.limit} pulls left` : '';
+            lines.push('', `${count} update${count === 1 ? '' : 's'} available; ${asked} registry request${asked === 1 ? '' : 's'} (${round.requests.head} HEAD, ${round.requests.get} GET)${hub}`);
+            return lines;
+          });
+        } finally {
+          await updates.close();
+        }
+      }),
+    );
+
+  leaf(image, ctx, 'update', "pull REF's tag again when its registry has a newer image")
+    .argument('<ref>', 'a local tag, e.g. redis:7')
+    .option('--remove-old', 'remove the replaced image afterwards when no container uses it')
+    .action(
+      action(ctx, async (out, ref: string, opts: { removeOld?: boolean }) => {
+        const [updates, engine] = await Promise.all([ctx.services.updates(), ctx.services.engine()]);
+        try {
+          const target = await updates.localTarget(ref);
+          const only = { fullName: target.fullName, tag: target.tag };
+          const [result] = (await updates.check({ only, refresh: true })).results;
+          if (!result) throw new AppError(404, `Image not found: ${target.ref}`);
+          if (result.status === 'up_to_date') {
+            if (out.json) out.jsonLine({ event: 'up_to_date', name: target.ref, digest: result.remoteDigest });
+            else ctx.io.stdout.write(`${target.ref}: already up to date${result.remoteDigest ? ` (${result.remoteDigest})` : ''}\n`);
+            return;
+          }
+          if (result.status !== 'update_available') {
+            throw new AppError(unknownCode(result.reason), `cannot update ${target.ref}: ${result.reason ?? result.status}`);
+          }
+          const started = await engine.downloads.start(target.ref);
+          const code = await followPull(ctx.io, out, engine, started);
+          if (code !== EXIT.ok) {
+            ctx.setExitCode(code);
+            return;
+          }
+          const newId = String((await engine.images.inspect(target.ref)).Id ?? '');
+          // The check again, so the cache (and the app) say up to date now.
+          const [after] = (await updates.check({ only, refresh: true })).results;
+          const replaced = opts.removeOld ? await updates.removeReplaced(target.id, newId) : { removed: [], kept: null };
+          if (out.json) {
+            out.jsonLine({
+              event: 'updated',
+              name: target.ref,
+              digest: after?.remoteDigest ?? null,
+              status: after?.status ?? null,
+              old_id: target.id,
+              new_id: newId,
+              removed_old: replaced.removed,
+              kept_old: replaced.kept,
+            });
+            return;
+          }
+          const lines = [`${target.ref}: updated (${shortId(target.id)} → ${shortId(newId)})`];
+          if (opts.removeOld) {
+            if (replaced.kept) lines.push(`kept the old image ${shortId(target.id)}: ${replaced.kept}`);
+            else if (replaced.removed.length > 0) lines.push(`removed the old image ${shortId(target.id)}`);
+          } else if (target.id !== newId) {
+            lines.push(`the old image ${shortId(target.id)} is still there (remove it with \`stevedore image rm ${shortId(target.id)}\`, or use --remove-old)`);
+          }
+          ctx.io.stdout.write(`${lines.join('\n')}\n`);
+        } finally {
+          await updates.close();
+        }
+      }),
+    );
+}

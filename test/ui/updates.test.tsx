@@ -1,0 +1,58 @@
+// The Local list's update marks (issue 12): the check starts after the first frame, `↑` and the newest
+// version beside the tag, `U` shows only updatable images, `u` asks and pulls, the status bar counts.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import type { UpdateMark, UpdatesView } from '../../src/ui/services';
+import { fakeServices, localRepo } from './fakes';
+import { renderApp } from './render';
+
+afterEach(() => cleanup());
+
+function fakeUpdates(marks: Record<string, UpdateMark>) {
+  let view: UpdatesView = { marks: new Map(), checking: false, count: 0, error: null };
+  const listeners = new Set<() => void>();
+  const checks: boolean[] = [];
+  return {
+    checks,
+    port: {
+      store: { getSnapshot: () => view, subscribe: (l: () => void) => (listeners.add(l), () => void listeners.delete(l)) },
+      check: ({ refresh }: { refresh: boolean }) => {
+        checks.push(refresh);
+        const m = new Map(Object.entries(marks));
+        view = { marks: m, checking: false, count: [...m.values()].filter((x) => x.status === 'update_available').length, error: null };
+        queueMicrotask(() => listeners.forEach((l) => l()));
+      },
+      removeReplaced: async () => ({ removed: ['sha256:old'], kept: null }),
+    },
+  };
+}
+
+describe('Local list update marks', () => {
+  it('marks updatable images, shows the newest version, filters with U, updates with u', async () => {
+    const redis = localRepo('redis', ['7.2']);
+    const nginx = localRepo('nginx', ['1.27']);
+    const { services, downloads } = fakeServices({ local: [redis, nginx] });
+    const updates = fakeUpdates({
+      'docker.io/library/redis:7.2': { status: 'update_available', newerTags: ['7.4', '7.3'], id: redis.images[0]!.id },
+      'docker.io/library/nginx:1.27': { status: 'up_to_date', newerTags: [], id: nginx.images[0]!.id },
+    });
+    services.updates = updates.port;
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('↑') && f.includes('7.2 → 7.4'), 'update mark');
+    expect(updates.checks).toEqual([false]);
+    expect(app.frame()).toMatch(/1 update\b/);
+    expect(app.frame()).toMatch(/nginx +1\.27 /);
+    await app.press('U');
+    await app.waitFor((f) => !f.includes('nginx') && f.includes('redis'), 'only updatable');
+    await app.press('U');
+    await app.waitFor((f) => f.includes('nginx'), 'all again');
+    await app.press('u');
+    await app.waitFor((f) => f.includes('Update redis:7.2?'), 'asks');
+    await app.press('y');
+    await app.waitFor(() => downloads.started.length === 1, 'pull started');
+    expect(downloads.started[0]).toMatchObject({ ref: 'redis:7.2' });
+    await app.press('r');
+    await app.waitFor(() => updates.checks.length === 2, 'r checks again');
+    expect(updates.checks[1]).toBe(true);
+  });
+});
