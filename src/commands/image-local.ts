@@ -13,11 +13,12 @@ export interface LocalListQuery {
 }
 
 /** `image list --json` for the local category. */
-export function localListJson(query: LocalListQuery, repos: LocalRepository[], downloading: Set<string>, warnings: string[]): Record<string, unknown> {
+/** `downloading` null: the download worker did not answer, the marks are unknown. */
+export function localListJson(query: LocalListQuery, repos: LocalRepository[], downloading: Set<string> | null, warnings: string[]): Record<string, unknown> {
   const results = repos.map((repo) => ({
     name: repo.name,
     installed: true,
-    downloading: repo.fullName !== '' && downloading.has(repo.fullName),
+    downloading: downloading === null ? null : repo.fullName !== '' && downloading.has(repo.fullName),
     repository: 'local',
     type: 'docker',
     tags: repo.images.map((i) => i.tag),

@@ -2,7 +2,7 @@
 // The local behaviour is here; the remote categories, `inspect --remote` and `tags` come from the
 // registry side through `RemoteImageHandlers` (without them those answer 501).
 import { type Command, Option } from 'commander';
-import { AppError, InvalidInput, NotSupported, isCancellation } from '../domain/errors';
+import { AppError, InvalidInput, NotSupported, isAppError, isCancellation } from '../domain/errors';
 import { registryHost } from '../domain/registry';
 import { parsePlatform } from '../domain/settings';
 import type { DownloadRecord, EngineServices } from '../services/engine/index';
@@ -79,7 +79,10 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         const services = await engine();
         const [all, downloading, host] = await Promise.all([
           services.images.listLocal(opts.filter ? { filter: opts.filter } : {}),
-          services.downloadingIndex(),
+          services.downloadingIndex().catch((error: unknown) => {
+            ctx.warnings.add(`cannot read the running downloads: ${isAppError(error) ? error.describe() : String(error)}; "downloading" marks are unknown`);
+            return null;
+          }),
           opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
         ]);
         let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
@@ -207,8 +210,8 @@ function confirm(io: Io, question: string): Promise<boolean> {
 }
 
 /**
- * Follows a download until it ends, printing progress the way the output allows; Ctrl-C cancels it.
- * Returns the exit code.
+ * Follows a download until it ends, printing progress the way the output allows; Ctrl-C stops following
+ * and cancels it unless another terminal follows it too. Returns the exit code.
  */
 async function followPull(io: Io, out: Output, services: EngineServices, started: DownloadRecord): Promise<number> {
   const render = progressRenderer(io, out);
@@ -233,7 +236,14 @@ async function followPull(io: Io, out: Output, services: EngineServices, started
       final = await services.downloads.follow(started.id, render.update, controller.signal);
     } catch (error) {
       if (!isCancellation(error)) throw error;
-      await services.downloads.cancel(started.id);
+      // Ctrl-C stops this terminal following; the worker cancels only when no other terminal follows.
+      const { followers } = await services.downloads.detach(started.id);
+      if (followers > 0) {
+        const others = followers === 1 ? 'another terminal follows it' : `${followers} other terminals follow it`;
+        if (out.json) out.jsonLine({ event: 'detached', name: started.name, id: started.id, followers });
+        else io.stderr.write(`${started.name}: stopped following; the download goes on (${others}; \`stevedore image downloads cancel ${started.id}\` cancels it)\n`);
+        return EXIT.cancelled;
+      }
       // Wait (briefly) for the engine request to be torn down, so the history says cancelled.
       const stop = AbortSignal.timeout(10_000);
       final = await services.downloads.follow(started.id, () => undefined, stop).catch(() => ({ ...started, status: 'cancelled' as const }));

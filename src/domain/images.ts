@@ -54,7 +54,7 @@ export interface RemoteImage {
   /** Some tag of it is on the engine; null when the engine cannot be reached. */
   installed: boolean | null;
   /** A download of it is running in any session. */
-  downloading: boolean;
+  downloading: boolean | null;
 }
 
 export type Category = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';

@@ -76,6 +76,8 @@ export interface EngineServices {
     start(ref: string, options?: StartOptions): Promise<DownloadRecord>;
     list(): Promise<DownloadRecord[]>;
     cancel(id: string): Promise<DownloadRecord>;
+    /** Stops following (Ctrl-C): cancels only when no other terminal follows; `followers` still following. */
+    detach(id: string): Promise<{ download: DownloadRecord; followers: number }>;
     retry(id: string): Promise<DownloadRecord>;
     /** Every download, live (at most 10 updates a second); returns the unsubscribe function. */
     subscribe(listener: DownloadsListener): () => void;
@@ -108,7 +110,14 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   let openedDownloads: DownloadsClient | undefined;
   const getDownloads = (): Promise<DownloadsClient> =>
     (downloads ??= import('../downloads/client').then(
-      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths()), warn: deps.warn, pollMs: 2000 })),
+      ({ DownloadsClient }) =>
+        (openedDownloads = new DownloadsClient({
+          paths: getPaths(),
+          spawnWorker: () => spawnWorker(deps, getPaths()),
+          warn: deps.warn,
+          pollMs: 2000,
+          ...(workerDeadline(deps.env) ? { requestTimeoutMs: workerDeadline(deps.env) } : {}),
+        })),
     ));
   const images = new LocalImageService(getClient);
   let platform: Promise<string | null> | undefined;
@@ -158,6 +167,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       },
       list: async () => (await getDownloads()).list(),
       cancel: async (id) => (await getDownloads()).cancel(id),
+      detach: async (id) => (await getDownloads()).detach(id),
       retry: async (id) => (await getDownloads()).retry(id),
       subscribe: (listener) => {
         let off: (() => void) | null = null;
@@ -208,9 +218,10 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       }
     },
     downloadingIndex: async () => {
-      // No worker socket: nothing is downloading (and the downloads client need not load).
+      // No worker socket: nothing is downloading (and the downloads client need not load). A worker that
+      // does not answer rejects (within its deadline): the marks are then unknown, with a warning.
       if (!existsSync(getPaths().socket)) return new Set();
-      const active = (await (await getDownloads()).list().catch(() => [])).filter((r) => isActive(r.status));
+      const active = (await (await getDownloads()).list()).filter((r) => isActive(r.status));
       return new Set(active.map((r) => repositoryOf(r.ref)).filter((n): n is string => n !== null));
     },
     enginePlatform,
@@ -254,6 +265,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         paths: p,
         endpoint: workerEndpoint.description,
         idleMs: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_MS,
+        ...(workerDeadline(deps.env) ? { probeTimeoutMs: workerDeadline(deps.env) } : {}),
         log,
         createManager: (history, persist) =>
           new DownloadManager({
@@ -298,6 +310,12 @@ export function platformOf(os: string, arch: string): string | null {
 }
 
 /** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
+
+/** `STEVEDORE_WORKER_DEADLINE_MS`: how long the worker may take to answer (tests shorten it); default 5 s. */
+function workerDeadline(env: NodeJS.ProcessEnv): number | undefined {
+  const ms = Number(env.STEVEDORE_WORKER_DEADLINE_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
 
 function spawnWorker(deps: EngineDeps, paths: WorkerPaths): ReturnType<typeof spawn> | undefined {
   let fd: number | null = null;
