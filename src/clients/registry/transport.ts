@@ -8,8 +8,8 @@
 // - timeouts: connect, headers (`timeoutMs`), an idle-body timeout, and an overall deadline per try
 //   (`deadlineMs`, about twice `timeoutMs`, redirects included) so no request waits forever, not even
 //   for a server that sends one byte at a time;
-// - bounded retries with backoff for idempotent requests on 5xx / 429 (a Retry-After over ~10 s fails at
-//   once with 429 and the time to retry);
+// - bounded retries with backoff for idempotent requests on 5xx / 429 (a Retry-After over ~10 s, on any
+//   status, fails at once: 429 says when to retry, a 5xx is a 502/503 naming the time);
 // - redirects followed by hand: Authorization is sent only to the origin it was meant for;
 // - bodies read with a size limit; every failure becomes a typed error with a one-line message.
 import { createHash } from 'node:crypto';
@@ -74,7 +74,7 @@ export interface TransportOptions {
   maxRetries?: number;
   /** First backoff (ms), multiplied by 4 each time. Default 250. */
   backoffMs?: number;
-  /** A Retry-After longer than this fails at once with 429. Default 10. */
+  /** A Retry-After longer than this (any status) is not waited on: the answer is returned at once. Default 10. */
   maxRetryAfterSeconds?: number;
   /** Waiting between retries (tests replace it). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -236,10 +236,10 @@ export class Transport {
       }
       const retryable = response.status === 429 || (response.status >= 500 && response.status <= 599 && response.status !== 501);
       if (!retryable || attempt >= maxRetries) return response;
+      // One rule for every status: a server that asks for a wait longer than ~10 s is not waited on; the
+      // caller turns the answer into an error naming the time (429 → 429, 5xx → 502/503).
       const waitSeconds = retryAfterSeconds(response.headers);
-      if (response.status === 429 && waitSeconds !== undefined && waitSeconds > (this.options.maxRetryAfterSeconds ?? 10)) {
-        return response; // the caller turns it into RateLimited with the time
-      }
+      if (waitSeconds !== undefined && waitSeconds > (this.options.maxRetryAfterSeconds ?? 10)) return response;
       await this.sleep(waitSeconds !== undefined ? waitSeconds * 1000 : backoff, req.signal);
       backoff *= 4;
     }
