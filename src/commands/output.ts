@@ -116,7 +116,8 @@ export interface Column<T> {
 /** A plain text table: sanitised cells, padded by display width, flex columns cut to fit `width`. */
 export function table<T>(rows: T[], columns: Column<T>[], width?: number): string[] {
   const cells = rows.map((row) => columns.map((c) => sanitizeLine(c.get(row))));
-  const widths = columns.map((c, i) => Math.max(stringWidth(c.header), ...cells.map((r) => stringWidth(r[i] ?? ''))));
+  // (No spread into Math.max: an argument list of 125,000+ cells overflows the stack.)
+  const widths = columns.map((c, i) => cells.reduce((w, r) => Math.max(w, stringWidth(r[i] ?? '')), stringWidth(c.header)));
   if (width && width > 20) {
     const total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
     let excess = total - width;

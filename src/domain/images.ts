@@ -80,6 +80,8 @@ export interface TagList {
   /** Ordered: latest, then versions highest first, then the rest newest first or by name. */
   tags: string[];
   details: TagDetail[];
+  /** Why the list is incomplete (the registry had more than stevedore reads), or absent when whole. */
+  truncated?: string | null;
 }
 
 /** What an image runs and how (the part of its config a person looks at). */

@@ -29,8 +29,9 @@ export class Tags {
     const full = fullName(ref);
     const marksPromise = loadMarks(this.deps.installed, this.deps.downloading);
     let details: TagDetail[];
+    let truncated: string | null;
     try {
-      details = await this.fetch(ref.domain, ref.path, display, options.signal);
+      ({ details, truncated } = await this.fetch(ref.domain, ref.path, display, options.signal));
     } catch (error) {
       void marksPromise.catch(() => undefined);
       throw error;
@@ -38,28 +39,29 @@ export class Tags {
     const marks = await marksPromise;
     for (const w of marks.warnings) this.deps.warn(w);
     const ordered = orderTags(details);
-    return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered };
+    return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered, truncated };
   }
 
-  private async fetch(host: string, path: string, display: string, signal?: AbortSignal): Promise<TagDetail[]> {
+  private async fetch(host: string, path: string, display: string, signal?: AbortSignal): Promise<{ details: TagDetail[]; truncated: string | null }> {
     if (this.connections.isHub(host)) {
       const slash = path.indexOf('/');
       try {
-        const tags = await this.connections.hub().tags(path.slice(0, slash), path.slice(slash + 1), { display, ...(signal ? { signal } : {}) });
+        const listing = await this.connections.hub().tagsListing(path.slice(0, slash), path.slice(slash + 1), { display, ...(signal ? { signal } : {}) });
         // Every remote string sanitised; a digest kept only when it is one.
-        return tags.map((t) => ({
+        const details = listing.items.map((t) => ({
           name: sanitizeLine(t.name),
           size: t.size,
           lastUpdated: t.lastUpdated === null ? null : sanitizeLine(t.lastUpdated) || null,
           digest: t.digest !== null && isDigest(t.digest) ? t.digest : null,
           platforms: [...new Set(t.platforms.map((p) => sanitizeLine(p)).filter(Boolean))],
         }));
+        return { details, truncated: listing.truncated };
       } catch (error) {
         // A private repository is hidden from the anonymous web API; the registry may still show it.
         if (!(error instanceof AppError) || (error.code !== 401 && error.code !== 403)) throw error;
       }
     }
-    const tags = await this.connections.v2(host).tags(path, { display, signal });
-    return tags.map((name) => ({ name: sanitizeLine(name), size: null, lastUpdated: null, digest: null, platforms: [] }));
+    const listing = await this.connections.v2(host).tagsListing(path, { display, signal });
+    return { details: listing.items.map((name) => ({ name: sanitizeLine(name), size: null, lastUpdated: null, digest: null, platforms: [] })), truncated: listing.truncated };
   }
 }

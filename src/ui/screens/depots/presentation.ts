@@ -56,7 +56,7 @@ export function localCells(repo: LocalRepository, downloading: boolean, theme: T
     downloading ? theme.glyph.downloading : '',
     sanitizeLine(repo.name),
     repo.name === '<none>' ? `${repo.images.length} dangling` : tags.join(', '),
-    sizes.length ? formatBytes(Math.max(...sizes)) : '-',
+    sizes.length ? formatBytes(sizes.reduce((a, b) => Math.max(a, b), 0)) : '-',
     newest ? formatAge(newest, now) : '-',
     repo.inUse ? 'yes' : '',
   ];
