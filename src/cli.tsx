@@ -105,6 +105,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     registry: async () => (await import('./commands/registry')).registerRegistry,
     repo: async () => (await import('./commands/repo')).registerRepo,
     config: async () => (await import('./commands/config')).registerConfig,
+    serve: async () => (await import('./serve/command')).registerServe,
   };
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
