@@ -72,6 +72,9 @@ const NAME_TOO_LONG: Failure = {
   detail: `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters`,
 };
 
+/** Ours, not distribution's: its grammar takes any digits, and `host:99999` only fails later as a bad URL. */
+const PORT_OUT_OF_RANGE: Failure = { reason: 'ErrPortOutOfRange', detail: 'port must be between 1 and 65535' };
+
 function fail(input: string, failure: Failure): never {
   throw new InvalidReference(input, failure.reason, failure.detail);
 }
@@ -114,6 +117,8 @@ function parse(input: string): Parsed {
   if (!match) return { ok: false, failure: mismatchFailure(input) };
   const name = splitName(match[1] ?? '');
   if (name.path.length > NAME_TOTAL_LENGTH_MAX) return { ok: false, failure: NAME_TOO_LONG };
+  const port = name.domain ? /:([0-9]+)$/.exec(name.domain)?.[1] : undefined;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return { ok: false, failure: PORT_OUT_OF_RANGE };
   const digest = match[3];
   const digestError = digest ? digestFailure(digest) : undefined;
   if (digestError) return { ok: false, failure: digestError };
