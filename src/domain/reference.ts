@@ -117,8 +117,6 @@ function parse(input: string): Parsed {
   if (!match) return { ok: false, failure: mismatchFailure(input) };
   const name = splitName(match[1] ?? '');
   if (name.path.length > NAME_TOTAL_LENGTH_MAX) return { ok: false, failure: NAME_TOO_LONG };
-  const port = name.domain ? /:([0-9]+)$/.exec(name.domain)?.[1] : undefined;
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return { ok: false, failure: PORT_OUT_OF_RANGE };
   const digest = match[3];
   const digestError = digest ? digestFailure(digest) : undefined;
   if (digestError) return { ok: false, failure: digestError };
@@ -207,6 +205,9 @@ export function normalizeReference(input: string): ImageRef {
   if (parsed.domain !== domain) {
     return fail(input, { reason: INVALID_FORMAT.reason, detail: `invalid reference format: "${domain}" is not a valid registry host` });
   }
+  // The grammar (parseReference, kept faithful to distribution's vectors) takes any digits as a port.
+  const port = /:([0-9]+)$/.exec(domain)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return fail(input, PORT_OUT_OF_RANGE);
   return imageRef(domain, parsed.path, parsed.tag, parsed.digest);
 }
 

@@ -45,7 +45,8 @@ export function sanitizeDeep<T>(value: T): T {
  * credentials become `***`. (`redis:7@sha256:…`, a tag and a digest, is left alone.)
  */
 export function redactReference(text: string): string {
-  return redactSecrets(text.replace(/^[^/@\s:]+:[^/@\s]*@(?!sha(?:256|384|512):)/i, '***@'));
+  // Anchored and linear: references can be long and adversarial (redactSecrets is not linear on them).
+  return text.replace(/^[^/@\s:]+:[^/@\s]*@(?!sha(?:256|384|512):)/i, '***@');
 }
 
 export function redactSecrets(text: string): string {
