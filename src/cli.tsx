@@ -44,12 +44,17 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
         services.registries(),
         services.settings(),
       ]);
+      let resolver: Awaited<ReturnType<typeof credentials>> | undefined;
       return createRemoteServices({
         env,
         settings: () => settings.all(),
         registries,
         registryStore: store,
-        credentials: { resolve: async (query) => (await credentials()).resolve(query) },
+        credentials: {
+          resolve: async (query) => (resolver ??= await credentials()).resolve(query),
+          // (Asked only after a resolve, so the resolver is there.)
+          problem: (host) => resolver?.problem(host),
+        },
         installed: async () => (await services.engine()).installedIndex(),
         downloading: async () => (await services.engine()).downloadingIndex(),
         enginePlatform: async () => (await services.engine()).enginePlatform(),

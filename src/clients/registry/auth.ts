@@ -348,7 +348,13 @@ function embeddedIPv4(b: number[]): string | undefined {
 }
 
 /** 401 for credentials a registry or its token server refused, naming the user and where they came from. */
-export function refusedCredentials(host: string, credential: RegistryCredential | undefined, what?: string): Unauthorized {
+export function refusedCredentials(host: string, credential: RegistryCredential | undefined, what?: string, problem?: string): Unauthorized {
+  if (!credential && problem) {
+    // Not "none were found": the helper that should have said failed.
+    return new Unauthorized(`${host} needs credentials${what ? ` for ${what}` : ''}, and ${sanitizeLine(problem)}`, {
+      hint: 'fix the credential helper (see `credsStore`/`credHelpers` in docker\'s config.json), or save credentials with `stevedore registry edit NAME --username U --password-stdin`',
+    });
+  }
   if (!credential) {
     return new Unauthorized(`${host} needs credentials${what ? ` for ${what}` : ''} and none were found`, {
       hint: 'save them with `stevedore repo add HOST/REPO --username U --password-stdin`, on the registry with `stevedore registry edit NAME --username U --password-stdin`, or with `docker login`',

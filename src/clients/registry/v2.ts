@@ -20,6 +20,8 @@ export interface V2ClientOptions {
   credential: (repository?: string) => Promise<RegistryCredential | undefined>;
   /** Docker Hub's pull rate-limit headers, as seen on manifest answers. */
   onRateLimit?: (limit: RateLimit) => void;
+  /** Why there are no credentials when that is not simply "none saved" (a credential helper failed). */
+  credentialProblem?: () => string | undefined;
   /** `n` for _catalog and tags/list pages. Default 1000. */
   pageSize?: number;
 }
@@ -245,7 +247,9 @@ export class RegistryV2Client {
       if (res.status === 401) {
         const scheme = auth.known(this.origin)?.scheme;
         const subject = o.repository ?? o.what;
-        throw scheme === 'bearer' && authorization ? noAccess(this.host, credential, subject, res) : refusedCredentials(this.host, authorization ? credential : undefined, subject);
+        throw scheme === 'bearer' && authorization
+          ? noAccess(this.host, credential, subject, res)
+          : refusedCredentials(this.host, authorization ? credential : undefined, subject, credential ? undefined : this.options.credentialProblem?.());
       }
     }
     this.noteRateLimit(res);

@@ -21,7 +21,11 @@ export interface RemoteDeps {
   registries: Pick<RegistryService, 'list' | 'get' | 'byHost'>;
   /** registries.json, for saved repositories. */
   registryStore: RegistryDataStore;
-  credentials: { resolve(query: CredentialQuery): Promise<Credential | undefined> };
+  credentials: {
+    resolve(query: CredentialQuery): Promise<Credential | undefined>;
+    /** Why a host has no credentials when a credential helper failed ("docker-credential-x failed: …"). */
+    problem?(host: string): string | undefined;
+  };
   installed: InstalledIndex;
   downloading: DownloadingIndex;
   enginePlatform: EnginePlatform;
