@@ -11,6 +11,7 @@ import type { CommandContext } from './commands/context';
 import { EXIT, type Io, Warnings } from './commands/output';
 import { type Register, buildProgram, runProgram } from './commands/program';
 import type { AppServices } from './services/index';
+import type { RegistryProbe } from './services/registries';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
 /** The shipped catalog and other assets, beside dist/ (or src/ when run from source). */
@@ -35,8 +36,12 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       const probe = {
         ping: async (url: string, options: { trustCert: boolean; pinnedCertSha256?: string }) => (await services.remote()).probe.ping(url, options),
         certificateFingerprint: async (url: string) => (await services.remote()).probe.certificateFingerprint(url),
+        login: async (url: string, options: Parameters<NonNullable<RegistryProbe['login']>>[1]) => {
+          const login = (await services.remote()).probe.login;
+          return login ? login(url, options) : 'open';
+        },
       };
-      return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY, probe);
+      return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY, probe, warn);
     }),
     remote: once(async () => {
       const [{ createRemoteServices }, store, registries, settings] = await Promise.all([

@@ -76,6 +76,10 @@ export function createRemoteServices(deps: RemoteDeps): RemoteServices {
       return prober.ping(url, { ...options, ...(hint ? { trustHint: hint } : {}) });
     },
     certificateFingerprint: (url) => prober.certificateFingerprint(url),
+    login: (url, options) => {
+      const hint = hintFor(url);
+      return prober.login(url, { ...options, ...(hint ? { trustHint: hint } : {}) });
+    },
   };
   return {
     probe,
