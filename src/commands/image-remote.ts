@@ -2,7 +2,7 @@
 // `registry ping` and `repo *`: pure functions from service results to DESIGN.md's `--json` objects and to
 // human tables. No commander code here (the `image` / `repo` commands call these). Every remote string shown
 // to a person is sanitised (table() does it for cells; the key/value lines do it here).
-import { InvalidInput, NotSupported } from '../domain/errors';
+import { InvalidInput, NotFound, NotSupported } from '../domain/errors';
 import { formatAge, formatBytes } from '../domain/format';
 import type { RemoteImage, RemoteInspect, TagList } from '../domain/images';
 import { sanitizeLine } from '../domain/sanitize';
@@ -301,6 +301,15 @@ export function remoteImageHandlers(remote: RemoteSide, columns: () => number | 
     async inspect(out, ref, options) {
       const r = await (await remote()).inspect.remote(ref, options);
       out.result(remoteInspectJson(r), () => remoteInspectLines(r, new Date(), columns()));
+    },
+    async platformCheck(ref, options) {
+      try {
+        await (await remote()).inspect.remote(ref, { ...options, signal: AbortSignal.timeout(10_000) });
+      } catch (error) {
+        // Only a definite "it has no such platform" stops the pull; anything else is left to the engine
+        // (which may reach a registry stevedore cannot: its own mirrors, certificates, proxies).
+        if (error instanceof NotFound && error.message.includes(' for platform ')) throw error;
+      }
     },
     async tags(out, name, options) {
       const list = await (await remote()).tags.list(name, options);

@@ -81,6 +81,12 @@ export function statusError(res: HttpResponse, ctx: StatusContext): AppError {
   if (status === 404) return ctx.notFound?.(detail) ?? new NotFound(`${ctx.what} not found on ${host}`);
   if (status === 429) return rateLimited(res, host);
   if (status === 400 && detail && /_INVALID$/.test(detail.code)) return new InvalidInput(`${host} refused the request for ${ctx.what}${said}`);
+  if (status === 400 && res.url.startsWith('http:') && /HTTP request to an HTTPS server/i.test(res.body.subarray(0, 512).toString('utf8'))) {
+    // Go's TLS servers (the reference registry among them) answer plain http so: the likely cause, named.
+    return new BadResponse(`${host} speaks https, and was asked over plain http (for ${ctx.what})`, {
+      hint: `add it as a registry: \`stevedore registry add NAME --url https://${host}\` (with --trust-cert for a self-signed certificate)`,
+    });
+  }
   if (status >= 500) {
     const later = retryLater(res);
     const text = `${host} failed to answer for ${ctx.what} (HTTP ${status}${detail?.message ? `, ${detail.message}` : ''})${later ? `; it asks to retry ${later}` : ''}`;

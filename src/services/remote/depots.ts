@@ -90,7 +90,7 @@ export class Depots {
       case 'selected':
         return this.selected(filter, query.signal);
       case 'official':
-        return { ...(await this.official(filter, query.signal)), warnings: [] };
+        return { warnings: [], ...(await this.official(filter, query.signal)) };
       case 'dockerhub':
         return { images: await this.dockerhub(filter, query.limit ?? DEFAULT_SEARCH_LIMIT, query.signal), warnings: [] };
       case 'private':
@@ -123,8 +123,10 @@ export class Depots {
 
   private async official(filter: string, signal?: AbortSignal) {
     const listing = await this.connections.hub().repositoriesListing('library', { signal });
-    const images = listing.items
-      .map((r) => ({ ...r, name: clean(r.name), description: clean(r.description) }))
+    const named = listing.items.filter((r) => clean(r.name) === r.name && safeRef(`library/${r.name}`));
+    const dropped = listing.items.length - named.length;
+    const images = named
+      .map((r) => ({ ...r, description: clean(r.description) }))
       .filter((r) => matches(filter, r.name, r.description))
       .flatMap((r) => {
         const ref = safeRef(`library/${r.name}`);
@@ -144,7 +146,7 @@ export class Depots {
           },
         ];
       });
-    return { images, truncated: listing.truncated };
+    return { images, truncated: listing.truncated, ...(dropped > 0 ? { warnings: [invalidNames('Docker Hub', dropped)] } : {}) };
   }
 
   private async dockerhub(filter: string, limit: number, signal?: AbortSignal) {
@@ -196,8 +198,11 @@ export class Depots {
       .map((r) => r.name.slice(prefix.length));
     const seen = new Set<string>();
     const images: Omit<RemoteImage, 'installed' | 'downloading'>[] = [];
+    let dropped = 0;
     for (const path of [...paths, ...saved]) {
-      const ref = safeRef(`${registry.builtin ? '' : `${host}/`}${clean(path)}`);
+      // A name that is not a repository name (control characters, bad grammar) is left out, not rewritten.
+      const ref = clean(path) === path ? safeRef(`${registry.builtin ? '' : `${host}/`}${path}`) : undefined;
+      if (!ref) dropped++;
       if (!ref || seen.has(fullName(ref))) continue;
       seen.add(fullName(ref));
       const name = familiarName(ref);
@@ -211,8 +216,13 @@ export class Depots {
       });
     }
     images.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    if (dropped > 0) warnings.push(invalidNames(registry.name, dropped));
     return { images, warnings, truncated };
   }
+}
+
+function invalidNames(source: string, n: number): string {
+  return `${source}: left out ${n} name${n === 1 ? '' : 's'} that ${n === 1 ? 'is not a valid repository name' : 'are not valid repository names'} (control characters, or not a name at all)`;
 }
 
 /** A normalised repository name, or undefined when a remote name is not one. */

@@ -12,6 +12,9 @@ import type { RemoteDeps } from './index';
 import { loadMarks } from './marks';
 import { repositoryOnly, resolveRef } from './refs';
 
+/** A tag as docker's reference grammar has it. */
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+
 export interface TagsOptions {
   registry?: string;
   signal?: AbortSignal;
@@ -38,6 +41,14 @@ export class Tags {
     }
     const marks = await marksPromise;
     for (const w of marks.warnings) this.deps.warn(w);
+    // What is not a tag (empty, control characters, over 128 characters) is dropped, not rewritten into
+    // a name that does not exist; the warning counts them.
+    const valid = details.filter((d) => TAG_RE.test(d.name));
+    if (valid.length < details.length) {
+      const n = details.length - valid.length;
+      this.deps.warn(`${display}: left out ${n} tag${n === 1 ? '' : 's'} the registry sent that ${n === 1 ? 'is not a valid tag name' : 'are not valid tag names'} (empty, control characters, or over 128 characters)`);
+      details = valid;
+    }
     const ordered = orderTags(details);
     return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered, truncated };
   }
@@ -49,7 +60,7 @@ export class Tags {
         const listing = await this.connections.hub().tagsListing(path.slice(0, slash), path.slice(slash + 1), { display, ...(signal ? { signal } : {}) });
         // Every remote string sanitised; a digest kept only when it is one.
         const details = listing.items.map((t) => ({
-          name: sanitizeLine(t.name),
+          name: t.name,
           size: t.size,
           lastUpdated: t.lastUpdated === null ? null : sanitizeLine(t.lastUpdated) || null,
           digest: t.digest !== null && isDigest(t.digest) ? t.digest : null,
@@ -62,6 +73,6 @@ export class Tags {
       }
     }
     const listing = await this.connections.v2(host).tagsListing(path, { display, signal });
-    return { details: listing.items.map((name) => ({ name: sanitizeLine(name), size: null, lastUpdated: null, digest: null, platforms: [] })), truncated: listing.truncated };
+    return { details: listing.items.map((name) => ({ name, size: null, lastUpdated: null, digest: null, platforms: [] })), truncated: listing.truncated };
   }
 }
