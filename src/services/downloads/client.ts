@@ -29,6 +29,8 @@ export interface DownloadsClientOptions {
 }
 
 export const DEFAULT_WORKER_DEADLINE_MS = 5000;
+/** How long a worker found not answering is reported at once instead of waited on again. */
+const STUCK_MEMORY_MS = 30_000;
 
 /** The worker accepted a connection (or is there) but did not answer within the deadline. */
 export class WorkerNotAnswering extends TimedOut {
@@ -175,6 +177,8 @@ class Connection {
 export class DownloadsClient {
   private connection: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
+  /** A worker found not answering is not waited on again for a while (the app asks on every tab). */
+  private stuck: { error: WorkerNotAnswering; until: number } | null = null;
 
   constructor(private readonly options: DownloadsClientOptions) {}
 
@@ -328,6 +332,18 @@ export class DownloadsClient {
 
   private async connect(spawn: boolean): Promise<Connection> {
     if (this.connection && !this.connection.closed) return this.connection;
+    if (!spawn && this.stuck && Date.now() < this.stuck.until) throw this.stuck.error;
+    try {
+      const connection = await this.connectOnce(spawn);
+      this.stuck = null;
+      return connection;
+    } catch (error) {
+      if (error instanceof WorkerNotAnswering) this.stuck = { error, until: Date.now() + STUCK_MEMORY_MS };
+      throw error;
+    }
+  }
+
+  private async connectOnce(spawn: boolean): Promise<Connection> {
     // An attempt already under way is shared; if it does not start a worker and fails, a spawning one follows.
     if (this.connecting) {
       const pending = await this.connecting.catch((error: unknown) => {
