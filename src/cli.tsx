@@ -100,6 +100,13 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       return made;
     },
     // --- end engine wiring ---
+    // --- LXC wiring (issue 14): LXD's socket and simplestreams servers, loaded only for --type lxc ---
+    lxc: once(async () => {
+      const [{ createLxcServices }, { LxdServerStore }, configDir] = await Promise.all([import('./services/lxc/index'), import('./store/lxdServerStore'), dir()]);
+      const store = new LxdServerStore(configDir, warn);
+      return createLxcServices({ env, settings: async () => (await services.settings()).all(), servers: () => store });
+    }),
+    // --- end LXC wiring ---
   };
   return services;
 }
@@ -145,9 +152,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     registry: async () => (await import('./commands/registry')).registerRegistry,
     repo: async () => (await import('./commands/repo')).registerRepo,
     config: async () => (await import('./commands/config')).registerConfig,
+    'lxd-server': async () => (await import('./commands/lxd-server')).registerLxdServer,
     engine: async () => (await import('./commands/engine')).registerEngine,
     serve: async () => (await import('./serve/command')).registerServe,
+    doctor: async () => (await import('./commands/doctor')).registerDoctor,
+    completion: async () => (await import('./commands/completion')).registerCompletion,
   };
+  // --- shell completion (issue 16): `stevedore __complete WORD… CURRENT`, called by the completion scripts ---
+  if (argv[0] === '__complete') {
+    const [{ runComplete }, registers] = await Promise.all([import('./commands/completion'), Promise.all(Object.values(nouns).map((n) => n()))]);
+    return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
+  }
+  // --- end shell completion ---
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
   const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));

@@ -98,13 +98,25 @@ export interface UiServices {
     engine(signal?: AbortSignal): Promise<EngineStatus>;
     hubRateLimit(): RateLimitView | null;
   };
+  /**
+   * LXC images through LXD (issue 14), when LXD is on this host: the simplestreams servers, each shown as a
+   * depot whose `registry` is `lxd:NAME` (remote.list / tags / inspect and downloads.start route those to
+   * LXD); LXC images also come in local.list with `type: 'lxc'`.
+   */
+  lxc?: { servers(): Promise<string[]> };
   /** Warnings that do not stop anything (engine unreachable during a search…): shown in the banner. */
   warnings: { subscribe(listener: (message: string) => void): () => void };
 }
 
+/** Failures that usually come from the setup (an engine or registry out of reach, a certificate): the doctor checks it all. */
+const SETUP_FAILURES = new Set<number>([495, 503]);
+
 /** A thrown value as one line for the error banner. */
 export function errorText(error: unknown): string {
-  if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') return (error as AppError).describe();
+  if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') {
+    const e = error as AppError;
+    return SETUP_FAILURES.has(e.code) ? `${e.describe()}; \`stevedore doctor\` checks the setup` : e.describe();
+  }
   // Not one of ours: its text may come from anywhere, so it is cleaned like remote text.
   return sanitizeLine(error instanceof Error ? error.message : String(error));
 }

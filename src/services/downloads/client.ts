@@ -201,6 +201,16 @@ export class DownloadsClient {
     return records(await connection.request({ op: 'list' }));
   }
 
+  /** `stevedore doctor`: connects to the worker, starting one when none runs (it exits again when idle). */
+  async ensureRunning(): Promise<{ wasRunning: boolean; downloads: DownloadRecord[] }> {
+    const wasRunning = await this.connect(false).then(
+      () => true,
+      () => false,
+    );
+    const connection = await this.connect(true);
+    return { wasRunning, downloads: records(await connection.request({ op: 'list' })) };
+  }
+
   async cancel(id: string): Promise<DownloadRecord> {
     const connection = await this.connect(false).catch((error: unknown) => {
       if (error instanceof WorkerNotAnswering) throw error;

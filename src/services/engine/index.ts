@@ -7,6 +7,7 @@ import { InvalidInput, isAppError } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
 import { type ImageRef, dockerRef, normalizeReference, refString, repositoryOf } from '../../domain/reference';
 import { registryHost, type Registry } from '../../domain/registry';
+import { type LxcPullJob, lxcJobRef } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parsePlatform, type Settings } from '../../domain/settings';
 import { EngineClient, type Endpoint, endpointKey, resolveEndpoint } from '../../clients/engine/index';
@@ -81,6 +82,8 @@ export interface EngineServices {
   downloads: {
     /** Queues a pull in the background worker (started on demand) and returns its first snapshot. */
     start(ref: string, options?: StartOptions): Promise<DownloadRecord>;
+    /** Queues an LXC image for LXD to fetch (the same worker and downloads list; issue 14). */
+    startLxc(job: LxcPullJob): Promise<DownloadRecord>;
     list(): Promise<DownloadRecord[]>;
     cancel(id: string): Promise<DownloadRecord>;
     /** Stops following (Ctrl-C): cancels only when no other terminal follows; `followers` still following. */
@@ -90,6 +93,8 @@ export interface EngineServices {
     subscribe(listener: DownloadsListener): () => void;
     /** Follows one download until it ends; rejects with AbortError when `signal` aborts (the download goes on). */
     follow(id: string, onSnapshot: (record: DownloadRecord) => void, signal?: AbortSignal): Promise<DownloadRecord>;
+    /** `stevedore doctor`: the worker of this engine answers (started when none runs); its socket and log. */
+    health(): Promise<{ wasRunning: boolean; active: number; socket: string; log: string }>;
     /** The reference a pull of `ref` with these options would send (validation and --registry resolution). */
     resolve(ref: string, registry?: string): Promise<ImageRef>;
     close(): void;
@@ -182,6 +187,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         await (await getClient()).ping();
         return (await getDownloads()).start(refString(target), chosen);
       },
+      startLxc: async (job) => (await getDownloads()).start(lxcJobRef(job), null),
       list: async () => (await getDownloads()).list(),
       cancel: async (id) => (await getDownloads()).cancel(id),
       detach: async (id) => (await getDownloads()).detach(id),
@@ -198,6 +204,10 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         };
       },
       follow: async (id, onSnapshot, signal) => (await getDownloads()).follow(id, onSnapshot, signal),
+      health: async () => {
+        const { wasRunning, downloads: all } = await (await getDownloads()).ensureRunning();
+        return { wasRunning, active: all.filter((r) => isActive(r.status)).length, socket: getPaths().socket, log: getPaths().log };
+      },
       resolve,
       close: () => openedDownloads?.close(),
     },
@@ -273,11 +283,16 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         return 1;
       }
       const idle = Number(deps.env.STEVEDORE_WORKER_IDLE_MS);
-      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }] = await Promise.all([
+      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }, { lxcPullRunner }, { LxdClient }] = await Promise.all([
         import('../downloads/worker'),
         import('../downloads/manager'),
         import('./pull'),
+        import('../lxc/pull'),
+        import('../../clients/lxd/index'),
       ]);
+      const enginePull = enginePullRunner(getClient, deps.credentials);
+      let lxd: InstanceType<typeof LxdClient> | undefined;
+      const lxcPull = lxcPullRunner(() => (lxd ??= new LxdClient({ env: deps.env })));
       return serveWorker({
         paths: p,
         endpoint: workerEndpoint.description,
@@ -286,7 +301,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         log,
         createManager: (history, persist) =>
           new DownloadManager({
-            run: enginePullRunner(getClient, deps.credentials),
+            run: (job, onEvent, signal) => (job.lxc ? lxcPull(job.lxc, onEvent, signal) : enginePull(job, onEvent, signal)),
             classify: (error, job) => pullError(error, job.ref.domain),
             concurrency: async () => (await deps.settings())['downloads.concurrency'],
             history,
