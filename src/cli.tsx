@@ -11,6 +11,7 @@ import type { CommandContext } from './commands/context';
 import { EXIT, type Io, Warnings } from './commands/output';
 import { type Register, buildProgram, runProgram } from './commands/program';
 import type { AppServices } from './services/index';
+import type { RegistryProbe } from './services/registries';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
 /** The shipped catalog and other assets, beside dist/ (or src/ when run from source). */
@@ -29,12 +30,17 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
   // What the registry side (remote services, update checks) is built from.
   const remoteDeps = once(async () => {
     const [store, registries, settings] = await Promise.all([registryStore(), services.registries(), services.settings()]);
+    let resolver: Awaited<ReturnType<typeof credentials>> | undefined;
     const deps: import('./services/remote/index').RemoteDeps = {
       env,
       settings: () => settings.all(),
       registries,
       registryStore: store,
-      credentials: { resolve: async (query) => (await credentials()).resolve(query) },
+      credentials: {
+        resolve: async (query) => (resolver ??= await credentials()).resolve(query),
+        // (Asked only after a resolve, so the resolver is there.)
+        problem: (host) => resolver?.problem(host),
+      },
       installed: async () => (await services.engine()).installedIndex(),
       downloading: async () => (await services.engine()).downloadingIndex(),
       enginePlatform: async () => (await services.engine()).enginePlatform(),
@@ -54,8 +60,12 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       const probe = {
         ping: async (url: string, options: { trustCert: boolean; pinnedCertSha256?: string }) => (await services.remote()).probe.ping(url, options),
         certificateFingerprint: async (url: string) => (await services.remote()).probe.certificateFingerprint(url),
+        login: async (url: string, options: Parameters<NonNullable<RegistryProbe['login']>>[1]) => {
+          const login = (await services.remote()).probe.login;
+          return login ? login(url, options) : 'open';
+        },
       };
-      return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY, probe);
+      return new RegistryService(await registryStore(), env.STEVEDORE_HUB_REGISTRY || DEFAULT_HUB_REGISTRY, probe, warn);
     }),
     remote: once(async () => {
       const [{ createRemoteServices }, deps] = await Promise.all([import('./services/remote/index'), remoteDeps()]);

@@ -14,19 +14,20 @@ export interface LocalListQuery {
 
 /**
  * `image list --json` for the local category. `updates` (the last update checks, by `fullName:tag`) gives each
- * entry of images[] its `update` status, null when never checked.
+ * entry of images[] its `update` status, null when never checked. `downloading` null: the download worker did
+ * not answer, the marks are unknown.
  */
 export function localListJson(
   query: LocalListQuery,
   repos: LocalRepository[],
-  downloading: Set<string>,
+  downloading: Set<string> | null,
   warnings: string[],
   updates: ReadonlyMap<string, { id: string; status: string }> = new Map(),
 ): Record<string, unknown> {
   const results = repos.map((repo) => ({
     name: repo.name,
     installed: true,
-    downloading: repo.fullName !== '' && downloading.has(repo.fullName),
+    downloading: downloading === null ? null : repo.fullName !== '' && downloading.has(repo.fullName),
     repository: 'local',
     type: 'docker',
     tags: repo.images.map((i) => i.tag),

@@ -2,7 +2,7 @@
 // `registry ping` and `repo *`: pure functions from service results to DESIGN.md's `--json` objects and to
 // human tables. No commander code here (the `image` / `repo` commands call these). Every remote string shown
 // to a person is sanitised (table() does it for cells; the key/value lines do it here).
-import { InvalidInput, NotSupported } from '../domain/errors';
+import { InvalidInput, NotFound, NotSupported } from '../domain/errors';
 import { formatAge, formatBytes } from '../domain/format';
 import type { RemoteImage, RemoteInspect, TagList } from '../domain/images';
 import { sanitizeLine } from '../domain/sanitize';
@@ -218,7 +218,7 @@ export function remoteInspectLines(r: RemoteInspect, now: Date = new Date(), wid
     ['User', r.config.user ?? '-'],
     ['Ports', r.config.exposedPorts?.join(', ') || '-'],
   ];
-  const pad = Math.max(...rows.map(([k]) => k.length)) + 1;
+  const pad = rows.reduce((w, [k]) => Math.max(w, k.length), 0) + 1;
   const lines = rows.map(([k, v]) => `${`${k}:`.padEnd(pad + 1)}${sanitizeLine(v)}`);
   const env = r.config.env ?? [];
   lines.push(`${'Env:'.padEnd(pad + 1)}${env.length ? '' : '-'}`);
@@ -295,15 +295,27 @@ export function remoteImageHandlers(remote: RemoteSide, columns: () => number | 
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
       });
       for (const w of result.warnings) out.warnings.add(w);
-      out.result(remoteListJson(category, query.filter, type, result.results, out.warnings.list), () => remoteListLines(category, result.results, columns()), { withWarnings: true });
+      const json = remoteListJson(category, query.filter, type, result.results, out.warnings.list);
+      out.result(result.truncated ? { ...json, truncated: true } : json, () => remoteListLines(category, result.results, columns()), { withWarnings: true });
     },
     async inspect(out, ref, options) {
       const r = await (await remote()).inspect.remote(ref, options);
       out.result(remoteInspectJson(r), () => remoteInspectLines(r, new Date(), columns()));
     },
+    async platformCheck(ref, options) {
+      try {
+        await (await remote()).inspect.remote(ref, { ...options, signal: AbortSignal.timeout(10_000) });
+      } catch (error) {
+        // Only a definite "it has no such platform" stops the pull; anything else is left to the engine
+        // (which may reach a registry stevedore cannot: its own mirrors, certificates, proxies).
+        if (error instanceof NotFound && error.message.includes(' for platform ')) throw error;
+      }
+    },
     async tags(out, name, options) {
       const list = await (await remote()).tags.list(name, options);
-      out.result(tagsJson(list), () => tagsLines(list, new Date(), columns()));
+      // A cut-short list says so: `"truncated": true` and a warning (on stderr in human mode).
+      if (list.truncated) out.warnings.add(list.truncated);
+      out.result(list.truncated ? { ...tagsJson(list), truncated: true } : tagsJson(list), () => tagsLines(list, new Date(), columns()));
     },
   };
 }

@@ -2,7 +2,7 @@
 // The local behaviour is here; the remote categories, `inspect --remote` and `tags` come from the
 // registry side through `RemoteImageHandlers` (without them those answer 501).
 import { type Command, Option } from 'commander';
-import { AppError, InvalidInput, NotSupported, isCancellation } from '../domain/errors';
+import { AppError, InvalidInput, NotSupported, isAppError, isCancellation } from '../domain/errors';
 import { registryHost } from '../domain/registry';
 import { sanitizeLine } from '../domain/sanitize';
 import { parsePlatform } from '../domain/settings';
@@ -42,6 +42,8 @@ export interface RemoteImageHandlers {
   list?(out: Output, query: RemoteListQuery): Promise<void>;
   inspect?(out: Output, ref: string, options: { registry?: string; platform?: string }): Promise<void>;
   tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
+  /** Before a pull with --platform: a 404 naming the platforms the image has, when it lacks that one. */
+  platformCheck?(ref: string, options: { registry?: string; platform: string }): Promise<void>;
 }
 
 const CATEGORY = choice('--category', ['local', 'selected', 'qnap', 'official', 'dockerhub', 'private', 'remote'] as const);
@@ -90,7 +92,10 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         const services = await engine();
         const [all, downloading, host, updates] = await Promise.all([
           services.images.listLocal(opts.filter ? { filter: opts.filter } : {}),
-          services.downloadingIndex(),
+          services.downloadingIndex().catch((error: unknown) => {
+            ctx.warnings.add(`cannot read the running downloads: ${isAppError(error) ? error.describe() : String(error)}; "downloading" marks are unknown`);
+            return null;
+          }),
           opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
           // The last update checks (issue 12): read from the cache, no registry asked.
           ctx.json ? ctx.services.updates().then((u) => u.cached()).catch(() => undefined) : Promise.resolve(undefined),
@@ -161,6 +166,9 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         } else {
           services = await engine();
           const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
+          // A platform the image does not have is refused before anything is queued (the engine would pull
+          // a single-platform image of another platform and call it done).
+          if (platform && remote.platformCheck) await remote.platformCheck(ref, { platform, ...(opts.registry !== undefined ? { registry: opts.registry } : {}) });
           started = await services.downloads.start(ref, {
             ...(platform ? { platform } : {}),
             ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
@@ -259,8 +267,8 @@ function confirm(io: Io, question: string): Promise<boolean> {
 }
 
 /**
- * Follows a download until it ends, printing progress the way the output allows; Ctrl-C cancels it.
- * Returns the exit code.
+ * Follows a download until it ends, printing progress the way the output allows; Ctrl-C stops following
+ * and cancels it unless another terminal follows it too. Returns the exit code.
  */
 export async function followPull(io: Io, out: Output, services: EngineServices, started: DownloadRecord): Promise<number> {
   const render = progressRenderer(io, out);
@@ -285,7 +293,14 @@ export async function followPull(io: Io, out: Output, services: EngineServices, 
       final = await services.downloads.follow(started.id, render.update, controller.signal);
     } catch (error) {
       if (!isCancellation(error)) throw error;
-      await services.downloads.cancel(started.id);
+      // Ctrl-C stops this terminal following; the worker cancels only when no other terminal follows.
+      const { followers } = await services.downloads.detach(started.id);
+      if (followers > 0) {
+        const others = followers === 1 ? 'another terminal follows it' : `${followers} other terminals follow it`;
+        if (out.json) out.jsonLine({ event: 'detached', name: started.name, id: started.id, followers });
+        else io.stderr.write(`${started.name}: stopped following; the download goes on (${others}; \`stevedore image downloads cancel ${started.id}\` cancels it)\n`);
+        return EXIT.cancelled;
+      }
       // Wait (briefly) for the engine request to be torn down, so the history says cancelled.
       const stop = AbortSignal.timeout(10_000);
       final = await services.downloads.follow(started.id, () => undefined, stop).catch(() => ({ ...started, status: 'cancelled' as const }));

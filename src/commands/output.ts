@@ -1,7 +1,7 @@
 // How a one-shot command speaks (DESIGN.md "Exit codes, streams, errors"): the result on stdout
 // (a table for people, JSON with --json), warnings and errors on stderr in human mode, and in
 // --json mode errors as `{"error": {"code", "message"}}` on stdout. Remote text is sanitised.
-import { AppError, isCancellation } from '../domain/errors';
+import { AppError, fileSystemFault, isCancellation } from '../domain/errors';
 import { sanitizeLine } from '../domain/sanitize';
 import { displayWidth as stringWidth, fit as fitText } from '../domain/text';
 
@@ -86,7 +86,9 @@ export class Output {
 }
 
 /** Turns an error into the output of DESIGN.md and returns the exit code. */
-export function reportError(io: Io, json: boolean, error: unknown): number {
+export function reportError(io: Io, json: boolean, caught: unknown): number {
+  // A full or read-only disk, a folder without permission: a fault to name, not a bug.
+  const error = caught instanceof AppError ? caught : (fileSystemFault(caught) ?? caught);
   if (isCancellation(error)) {
     if (json) io.stdout.write(`${JSON.stringify({ error: { code: 499, message: 'cancelled' } })}\n`);
     else io.stderr.write('cancelled\n');
@@ -116,7 +118,8 @@ export interface Column<T> {
 /** A plain text table: sanitised cells, padded by display width, flex columns cut to fit `width`. */
 export function table<T>(rows: T[], columns: Column<T>[], width?: number): string[] {
   const cells = rows.map((row) => columns.map((c) => sanitizeLine(c.get(row))));
-  const widths = columns.map((c, i) => Math.max(stringWidth(c.header), ...cells.map((r) => stringWidth(r[i] ?? ''))));
+  // (No spread into Math.max: an argument list of 125,000+ cells overflows the stack.)
+  const widths = columns.map((c, i) => cells.reduce((w, r) => Math.max(w, stringWidth(r[i] ?? '')), stringWidth(c.header)));
   if (width && width > 20) {
     const total = widths.reduce((a, b) => a + b, 0) + 2 * (columns.length - 1);
     let excess = total - width;

@@ -1,6 +1,6 @@
 // Typed errors. Every failure a user can cause or meet becomes one of these, with a one-line
 // message that says what happened and, where there is one, a hint that says what to do next.
-import { sanitizeLine } from './sanitize';
+import { redactReference, sanitizeLine } from './sanitize';
 
 // Codes follow DESIGN.md "Exit codes, streams, errors" (HTTP-like numbers).
 
@@ -43,9 +43,11 @@ export class InvalidReference extends InvalidInput {
   readonly reason: string;
   readonly input: string;
   constructor(input: string, reason: string, detail: string) {
-    super(`invalid reference "${input}": ${detail}`);
+    // Credentials typed into a reference (`user:pass@host/app`) are not echoed.
+    const shown = redactReference(input);
+    super(`invalid reference "${shown}": ${detail}`);
     this.reason = reason;
-    this.input = input;
+    this.input = shown;
   }
 }
 
@@ -118,6 +120,32 @@ export class TimedOut extends AppError {
   constructor(message: string, options?: AppErrorOptions) {
     super(504, message, options);
   }
+}
+
+const FS_CAUSES: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'an input/output error',
+  ENOTDIR: 'a part of the path is not a folder',
+};
+
+/**
+ * A file-system fault (a full or read-only disk, no permission) as a one-line error naming the folder and
+ * the cause (exit 1; not reported as a bug); undefined for other errors.
+ */
+export function fileSystemFault(error: unknown, folder?: string): AppError | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const cause = code ? FS_CAUSES[code] : undefined;
+  if (!cause) return undefined;
+  const where = folder ?? (typeof e?.path === 'string' ? e.path : undefined);
+  return new Unreachable(`cannot write ${where ? `in ${where}` : 'the settings'}: ${cause} (${code})`, {
+    hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space and try again; nothing was changed' : 'check the folder and its permissions; nothing was changed',
+    cause: error,
+  });
 }
 
 export function isAppError(error: unknown): error is AppError {

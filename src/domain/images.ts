@@ -58,7 +58,7 @@ export interface RemoteImage {
   /** Some tag of it is on the engine; null when the engine cannot be reached. */
   installed: boolean | null;
   /** A download of it is running in any session. */
-  downloading: boolean;
+  downloading: boolean | null;
 }
 
 export type Category = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';
@@ -84,6 +84,8 @@ export interface TagList {
   /** Ordered: latest, then versions highest first, then the rest newest first or by name. */
   tags: string[];
   details: TagDetail[];
+  /** Why the list is incomplete (the registry had more than stevedore reads), or absent when whole. */
+  truncated?: string | null;
 }
 
 /** What an image runs and how (the part of its config a person looks at). */

@@ -72,6 +72,9 @@ const NAME_TOO_LONG: Failure = {
   detail: `repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters`,
 };
 
+/** Ours, not distribution's: its grammar takes any digits, and `host:99999` only fails later as a bad URL. */
+const PORT_OUT_OF_RANGE: Failure = { reason: 'ErrPortOutOfRange', detail: 'port must be between 1 and 65535' };
+
 function fail(input: string, failure: Failure): never {
   throw new InvalidReference(input, failure.reason, failure.detail);
 }
@@ -202,6 +205,9 @@ export function normalizeReference(input: string): ImageRef {
   if (parsed.domain !== domain) {
     return fail(input, { reason: INVALID_FORMAT.reason, detail: `invalid reference format: "${domain}" is not a valid registry host` });
   }
+  // The grammar (parseReference, kept faithful to distribution's vectors) takes any digits as a port.
+  const port = /:([0-9]+)$/.exec(domain)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return fail(input, PORT_OUT_OF_RANGE);
   return imageRef(domain, parsed.path, parsed.tag, parsed.digest);
 }
 

@@ -2,7 +2,7 @@
 // "Docker Hub" is always present and first and cannot be edited or removed (403); names are unique
 // (409); a URL is http(s) with no credentials (400); a registry that saved repositories use cannot
 // be removed (409), and renaming or moving it carries them along.
-import { Conflict, Forbidden, InvalidInput, NotFound } from '../domain/errors';
+import { AppError, Conflict, Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import {
   type ApiVersion,
   DOCKER_HUB_NAME,
@@ -24,6 +24,11 @@ export interface RegistryProbe {
   ping(url: string, options: { trustCert: boolean; pinnedCertSha256?: string }): Promise<ApiVersion>;
   /** SHA-256 fingerprint of the certificate the server presents (for `enable_trust_cert`). */
   certificateFingerprint(url: string): Promise<string>;
+  /**
+   * Checks credentials as `docker login` does (v2): `open` (no credentials asked), `needs-credentials`
+   * (asked, none given), `ok`; refused ones throw a 401.
+   */
+  login?(url: string, options: { trustCert: boolean; pinnedCertSha256?: string; username?: string; password?: string }): Promise<'open' | 'needs-credentials' | 'ok'>;
 }
 
 export interface RegistryInput {
@@ -49,6 +54,8 @@ export class RegistryService {
     private readonly store: RegistryDataStore,
     private readonly hubRegistryUrl: string,
     private readonly probe?: RegistryProbe,
+    /** A one-line warning that does not stop the change (a registry saved without the credentials it asks for). */
+    private readonly warn: (message: string) => void = () => undefined,
   ) {}
 
   /** Docker Hub first, then the user's registries in the order they were added. */
@@ -77,6 +84,7 @@ export class RegistryService {
     this.assertHostFree(url);
     const pinned = trustCert ? await this.pin(url) : undefined;
     const version = input.version ?? (await this.detectVersion(url, trustCert, pinned));
+    await this.checkLogin(name, url, version, trustCert, pinned, username, input.password ?? '');
     const registry: Registry = {
       name,
       url,
@@ -117,6 +125,10 @@ export class RegistryService {
       version: changes.version === undefined && changes.url !== undefined ? await this.detectVersion(url, trustCert, pinned, version) : version,
       ...(pinned ? { pinnedCertSha256: pinned } : {}),
     };
+    // Credentials (or where they are sent) changed: checked before anything is saved.
+    if (changes.username !== undefined || changes.password !== undefined || url !== current.url || pinned !== current.pinnedCertSha256) {
+      await this.checkLogin(newName, url, updated.version, trustCert, pinned, username, password);
+    }
     const oldHost = registryHost(current.url);
     const newHost = registryHost(url);
     this.store.update((data) => {
@@ -176,6 +188,24 @@ export class RegistryService {
     if (!url.startsWith('https:')) return undefined; // nothing to pin on plain http
     if (!this.probe) throw new InvalidInput('--trust-cert needs to read the certificate, which this build cannot do');
     return this.probe.certificateFingerprint(url);
+  }
+
+  /** As `docker login`: refused credentials throw (401, nothing saved); asked-for but missing ones warn. */
+  private async checkLogin(name: string, url: string, version: ApiVersion, trustCert: boolean, pinned: string | undefined, username: string, password: string): Promise<void> {
+    if (!this.probe?.login || version !== 'v2') return;
+    let result: 'open' | 'needs-credentials' | 'ok';
+    try {
+      result = await this.probe.login(url, { trustCert, ...(pinned ? { pinnedCertSha256: pinned } : {}), ...(username ? { username, password } : {}) });
+    } catch (error) {
+      // Refused credentials stop the change. A check that could not be made (registry down, a certificate
+      // stevedore does not trust while the engine may) does not: the registry is saved, with a warning.
+      if (error instanceof AppError && error.code === 401) throw error;
+      this.warn(`could not check the credentials of registry "${name}": ${error instanceof AppError ? error.describe() : String(error)}`);
+      return;
+    }
+    if (result === 'needs-credentials') {
+      this.warn(`${registryHost(url)} asks for credentials and registry "${name}" has none: its images will not be readable until you add them (\`stevedore registry edit ${name} --username U --password-stdin\`)`);
+    }
   }
 
   private async detectVersion(url: string, trustCert: boolean, pinned: string | undefined, fallback: ApiVersion = 'v2'): Promise<ApiVersion> {

@@ -5,11 +5,12 @@
 //      (base64 `auth`, `identitytoken`), then `credHelpers` / `credsStore`
 //      (`docker-credential-<name> get`), as `docker login` left them.
 // Secrets are returned to the caller only; `source` says where they came from for messages.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { registryHost } from '../domain/registry';
+import { sanitizeLine } from '../domain/sanitize';
 import type { RegistryStore } from './registryStore';
 
 export type Credential =
@@ -23,6 +24,12 @@ export interface CredentialQuery {
   repository?: string;
 }
 
+const DEFAULT_HELPER_TIMEOUT_MS = 3000;
+/** Helper answers of this process (`program\nkey\nPATH` → credentials, or null: none or failed). */
+const helperAnswers = new Map<string, Promise<{ Username: string; Secret: string } | null>>();
+/** Host → what went wrong with its helper, for the "needs credentials" message. */
+const helperProblems = new Map<string, string>();
+
 const HUB_ALIASES = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com'];
 /** The key `docker login` uses for Docker Hub. */
 export const HUB_AUTH_KEY = 'https://index.docker.io/v1/';
@@ -33,7 +40,7 @@ export function isHubHost(host: string): boolean {
 
 export interface CredentialResolverOptions {
   env?: NodeJS.ProcessEnv;
-  /** Milliseconds a credential helper may take. */
+  /** Milliseconds a credential helper may take (one deadline for its one run). Default 3 s. */
   helperTimeoutMs?: number;
   warn?: (message: string) => void;
 }
@@ -55,7 +62,7 @@ export class CredentialResolver {
     options: CredentialResolverOptions = {},
   ) {
     this.env = options.env ?? process.env;
-    this.helperTimeoutMs = options.helperTimeoutMs ?? 10_000;
+    this.helperTimeoutMs = options.helperTimeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS;
     this.warn = options.warn ?? (() => undefined);
   }
 
@@ -96,28 +103,45 @@ export class CredentialResolver {
       const decoded = entry.auth ? decodeAuth(entry.auth) : entry.username && entry.password ? { username: entry.username, password: entry.password } : undefined;
       if (decoded) return { kind: 'basic', ...decoded, source: path };
     }
-    if (helper) return this.fromHelper(helper, keys);
+    if (helper) return this.fromHelper(helper, host);
     return undefined;
   }
 
-  private async fromHelper(helper: string, keys: string[]): Promise<Credential | undefined> {
+  /** Why no credentials came for this host when a credential helper failed ("docker-credential-x failed: …"). */
+  problem(host: string): string | undefined {
+    return helperProblems.get(host.toLowerCase());
+  }
+
+  /**
+   * One run of the helper per registry host per process, under one short deadline, with the key docker
+   * itself uses (`https://index.docker.io/v1/` for Docker Hub, `host[:port]` otherwise); the answer (or the
+   * failure) is kept for the rest of the process.
+   */
+  private async fromHelper(helper: string, host: string): Promise<Credential | undefined> {
     if (!/^[A-Za-z0-9_.-]+$/.test(helper)) {
       this.warn(`ignoring credential helper "${helper}": not a plain name`);
       return undefined;
     }
     const program = `docker-credential-${helper}`;
-    for (const key of keys) {
-      const out = await runHelper(program, key, this.helperTimeoutMs, this.env).catch((error: unknown) => {
-        this.warn(`${program} failed: ${error instanceof Error ? error.message : String(error)}`);
-        return undefined;
-      });
-      if (!out) continue;
-      const parsed = parseHelperOutput(out);
-      if (!parsed) continue;
-      if (parsed.Username === '<token>') return { kind: 'identitytoken', username: '', token: parsed.Secret, source: program };
-      return { kind: 'basic', username: parsed.Username, password: parsed.Secret, source: program };
+    const key = isHubHost(host) ? HUB_AUTH_KEY : host.toLowerCase();
+    const cacheKey = `${program}\n${key}\n${this.env.PATH ?? ''}`;
+    let pending = helperAnswers.get(cacheKey);
+    if (!pending) {
+      pending = runHelper(program, key, this.helperTimeoutMs, this.env).then(
+        (answer) => answer,
+        (error: unknown) => {
+          const message = `${program} failed: ${error instanceof Error ? error.message : String(error)}`;
+          helperProblems.set(host.toLowerCase(), message);
+          this.warn(message);
+          return null;
+        },
+      );
+      helperAnswers.set(cacheKey, pending);
     }
-    return undefined;
+    const parsed = await pending;
+    if (!parsed) return undefined;
+    if (parsed.Username === '<token>') return { kind: 'identitytoken', username: '', token: parsed.Secret, source: program };
+    return { kind: 'basic', username: parsed.Username, password: parsed.Secret, source: program };
   }
 
   private dockerConfigPath(): string {
@@ -192,28 +216,65 @@ function parseDockerConfig(raw: unknown): DockerConfig {
   return { auths, credHelpers, ...(typeof record.credsStore === 'string' && record.credsStore ? { credsStore: record.credsStore } : {}) };
 }
 
+/** The helper's JSON answer; undefined when it is not credentials. */
 function parseHelperOutput(out: string): { Username: string; Secret: string } | undefined {
   try {
     const v = JSON.parse(out) as Record<string, unknown>;
     if (typeof v.Username === 'string' && typeof v.Secret === 'string' && v.Secret) return { Username: v.Username, Secret: v.Secret };
   } catch {
-    // "credentials not found in native keychain" and the like
+    // not JSON
   }
   return undefined;
 }
 
-function runHelper(program: string, serverUrl: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/**
+ * Runs `program get` with `serverUrl` on stdin, in its own process group, killed (the whole group) when
+ * the deadline passes. Resolves with the credentials, null when the helper has none for that server
+ * ("credentials not found"), and rejects with what went wrong otherwise.
+ */
+function runHelper(program: string, serverUrl: string, timeoutMs: number, env: NodeJS.ProcessEnv): Promise<{ Username: string; Secret: string } | null> {
   return new Promise((resolve, reject) => {
-    const child = execFile(program, ['get'], { timeout: timeoutMs, env, maxBuffer: 1 << 20 }, (error, stdout) => {
-      if (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return reject(new Error(`${program} not found on PATH`));
-        if (error.killed) return reject(new Error(`${program} did not answer in ${Math.round(timeoutMs / 1000)} s`));
-        // Exit status 1 with "credentials not found" means: nothing stored for this server.
-        return resolve(undefined);
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const child = spawn(program, ['get'], { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const killGroup = (): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone already
       }
-      resolve(stdout);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, timeoutMs);
+    child.stdout.on('data', (c: Buffer) => {
+      if (stdout.length < 1 << 20) stdout += c.toString();
     });
-    child.stdin?.end(serverUrl);
+    child.stderr.on('data', (c: Buffer) => {
+      if (stderr.length < 4096) stderr += c.toString();
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new Error(error.code === 'ENOENT' ? `${program} not found on PATH` : error.message));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // Its children too, should any be left behind.
+      killGroup();
+      if (timedOut) return reject(new Error(`no answer within ${Math.round(timeoutMs / 100) / 10} s (stopped it)`));
+      const said = sanitizeLine((stderr.trim() || stdout.trim()).split('\n')[0] ?? '').slice(0, 200);
+      if (code !== 0) {
+        // "credentials not found in native keychain": nothing stored for this server.
+        if (/credentials not found/i.test(`${stdout} ${stderr}`)) return resolve(null);
+        return reject(new Error(`exit status ${code}${said ? `: ${said}` : ''}`));
+      }
+      const parsed = parseHelperOutput(stdout);
+      if (!parsed) return reject(new Error('it printed something that is not credentials'));
+      resolve(parsed);
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(serverUrl);
   });
 }

@@ -6,6 +6,7 @@
 import Conf from 'conf';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileSystemFault } from '../domain/errors';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -66,9 +67,14 @@ export class JsonStore<T extends Record<string, unknown>> {
     }
   }
 
+  /** Writes the whole file (atomically: the old one stays intact when the disk is full or read-only). */
   write(value: T): void {
-    ensurePrivateDir(this.options.dir);
-    this.conf.store = value;
+    try {
+      ensurePrivateDir(this.options.dir);
+      this.conf.store = value;
+    } catch (error) {
+      throw fileSystemFault(error, this.options.dir) ?? error;
+    }
     tightenMode(this.path);
   }
 
@@ -99,7 +105,7 @@ export class JsonStore<T extends Record<string, unknown>> {
           }
         };
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileSystemFault(error, this.options.dir) ?? error;
         try {
           if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path);
         } catch {

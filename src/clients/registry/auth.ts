@@ -6,9 +6,11 @@
 //   `expires_in` (at least 60 s); `insufficient_scope` asks again with the scope the registry names;
 // - the realm is validated before anything is sent to it: https only (http only for a plain-http registry),
 //   and no loopback / private / link-local address (IP literal in any spelling, IPv4 inside IPv6, or
-//   localhost) unless it is the registry's own host (SSRF guard).
+//   localhost) unless it is the registry's own host (SSRF guard); a host name is resolved and every address
+//   it resolves to is held to the same rule, and the request then connects to the address that was checked.
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { BadResponse, Unauthorized } from '../../domain/errors';
+import { BadResponse, Unauthorized, Unreachable } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parseChallenges, type Challenge } from './headers';
 import { isRecord, num, str } from './json';
@@ -29,14 +31,21 @@ interface CachedToken {
   expiresAt: number;
 }
 
+/** Resolves a host name to every address (as `dns.lookup` with `all: true`). */
+export type Resolver = (host: string) => Promise<Array<{ address: string; family: number }>>;
+
 export interface AuthenticatorOptions {
   now?: () => number;
+  /** How realm host names are resolved (default: the system resolver, as connections do). */
+  resolve?: Resolver;
   /** Client id sent with the OAuth2 grant. */
   clientId?: string;
 }
 
 export class Authenticator {
   private readonly challenges = new Map<string, Challenge>();
+  /** Registry origins whose challenge came over https (a redirect from http): their realm must be https. */
+  private readonly secure = new Set<string>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly inflight = new Map<string, Promise<string>>();
   private readonly now: () => number;
@@ -52,6 +61,7 @@ export class Authenticator {
   remember(origin: string, res: HttpResponse): Challenge | undefined {
     const challenge = pickChallenge(headerValues(res.headers, 'www-authenticate').flatMap(parseChallenges));
     if (challenge) this.challenges.set(origin, challenge);
+    if (challenge && res.url.startsWith('https:')) this.secure.add(origin);
     return challenge;
   }
 
@@ -97,7 +107,9 @@ export class Authenticator {
 
   /** A token for these scopes, from the cache or the realm. */
   private async token(origin: string, realm: string, service: string | undefined, scopes: string[], credential: RegistryCredential | undefined, signal: AbortSignal | undefined, force: boolean): Promise<string> {
-    const realmUrl = validateRealm(realm, origin);
+    // A registry reached over https (even through a redirect from http) never sends credentials to an http realm.
+    const reached = this.secure.has(origin) ? origin.replace(/^http:/, 'https:') : origin;
+    const realmUrl = await this.checkRealm(validateRealm(realm, reached), origin);
     const key = [realmUrl.toString(), service ?? '', [...scopes].sort().join(' '), identity(credential)].join('|');
     if (!force) {
       const cached = this.tokens.get(key);
@@ -149,6 +161,29 @@ export class Authenticator {
     return { token, expiresAt: issuedAt + expiresIn * 1000 - CLOCK_SKEW_MS };
   }
 
+  /**
+   * A realm named by a host name: resolved, and refused when any address it resolves to is internal (the
+   * rule validateRealm applies to literals; the registry's own host is exempt, as there). The transport then
+   * connects that origin to the address checked, so a second DNS answer cannot go elsewhere.
+   */
+  private async checkRealm(url: URL, origin: string): Promise<URL> {
+    const registry = new URL(origin);
+    const host = bareHost(url.hostname);
+    if (isIP(host) !== 0 || host === bareHost(registry.hostname)) return url;
+    let addresses: Array<{ address: string; family: number }>;
+    try {
+      addresses = await (this.options.resolve ?? ((h) => dnsLookup(h, { all: true, verbatim: true })))(host);
+    } catch {
+      throw new Unreachable(`cannot resolve the token server of ${registry.host} (${sanitizeLine(url.host)})`, { hint: 'check the registry and your DNS' });
+    }
+    const internal = addresses.find((a) => isInternalAddress(a.address));
+    if (internal) throw new BadResponse(`${registry.host} named a token server on an internal address (${sanitizeLine(url.host)} is ${internal.address}); refusing`);
+    const first = addresses[0];
+    if (!first) throw new Unreachable(`cannot resolve the token server of ${registry.host} (${sanitizeLine(url.host)})`);
+    this.transport.pinAddress(url.origin, first.address);
+    return url;
+  }
+
   /** Sends to the realm, following redirects only to realms that pass the same checks. */
   private async sendToRealm(origin: string, url: URL, req: { method: 'GET' | 'POST'; body?: string; headers?: Record<string, string>; authorization?: string | undefined; signal?: AbortSignal | undefined }): Promise<HttpResponse> {
     let target = url;
@@ -166,7 +201,7 @@ export class Authenticator {
       });
       const location = headerValue(res.headers, 'location');
       if (![301, 302, 303, 307, 308].includes(res.status) || !location) return res;
-      target = validateRealm(new URL(location, target).toString(), origin);
+      target = await this.checkRealm(validateRealm(new URL(location, target).toString(), origin), origin);
     }
     throw new BadResponse(`the token server of ${new URL(origin).host} redirected too many times`);
   }
@@ -313,7 +348,13 @@ function embeddedIPv4(b: number[]): string | undefined {
 }
 
 /** 401 for credentials a registry or its token server refused, naming the user and where they came from. */
-export function refusedCredentials(host: string, credential: RegistryCredential | undefined, what?: string): Unauthorized {
+export function refusedCredentials(host: string, credential: RegistryCredential | undefined, what?: string, problem?: string): Unauthorized {
+  if (!credential && problem) {
+    // Not "none were found": the helper that should have said failed.
+    return new Unauthorized(`${host} needs credentials${what ? ` for ${what}` : ''}, and ${sanitizeLine(problem)}`, {
+      hint: 'fix the credential helper (see `credsStore`/`credHelpers` in docker\'s config.json), or save credentials with `stevedore registry edit NAME --username U --password-stdin`',
+    });
+  }
   if (!credential) {
     return new Unauthorized(`${host} needs credentials${what ? ` for ${what}` : ''} and none were found`, {
       hint: 'save them with `stevedore repo add HOST/REPO --username U --password-stdin`, on the registry with `stevedore registry edit NAME --username U --password-stdin`, or with `docker login`',

@@ -102,7 +102,7 @@ export function parseLinkHeader(value: string): LinkEntry[] {
     const params = m[2] ?? '';
     const rel: string[] = [];
     for (const p of params.matchAll(/;\s*([^;=\s]+)\s*=\s*(?:"([^"]*)"|([^;,\s]*))/g)) {
-      if ((p[1] ?? '').toLowerCase() === 'rel') rel.push(...(p[2] ?? p[3] ?? '').toLowerCase().split(/\s+/).filter(Boolean));
+      if ((p[1] ?? '').toLowerCase() === 'rel') for (const r of (p[2] ?? p[3] ?? '').toLowerCase().split(/\s+/)) if (r) rel.push(r);
     }
     out.push({ url: m[1] ?? '', rel });
   }

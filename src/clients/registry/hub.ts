@@ -2,10 +2,11 @@
 // and a repository's tags with size, last update and platforms. Pages are followed through `next`, which
 // is re-based on the configured base URL (STEVEDORE_HUB_API) so nothing is ever sent to another origin.
 // The X-RateLimit-* headers of every answer are passed on for the UI.
-import { BadResponse, NotFound } from '../../domain/errors';
+import { BadResponse, NotFound, TimedOut } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parseRateLimit, type RateLimit } from './headers';
 import { num, records, str } from './json';
+import { count, deadlineNote, listingDeadline, MAX_LIST_ENTRIES, type Listing } from './listing';
 import { isDigest } from './manifest';
 import { isSuccess, readObject, statusError } from './responses';
 import { headerValue, type HttpResponse, type Transport } from './transport';
@@ -52,13 +53,21 @@ export class DockerHubClient {
 
   /** Repositories of a namespace (`library` = official images), every page unless `max` stops earlier. */
   async repositories(namespace: string, opts: { signal?: AbortSignal | undefined; max?: number } = {}): Promise<HubRepository[]> {
+    return (await this.repositoriesListing(namespace, opts)).items;
+  }
+
+  /** The repositories of a namespace, and whether the list was cut short (entry or page cap, deadline). */
+  async repositoriesListing(namespace: string, opts: { signal?: AbortSignal | undefined; max?: number } = {}): Promise<Listing<HubRepository>> {
     const start = this.url(`/v2/repositories/${encodeURIComponent(namespace)}/`);
     start.searchParams.set('page_size', String(this.pageSize));
     const out: HubRepository[] = [];
-    await this.pages(start, `the repositories of ${namespace} on Docker Hub`, () => new NotFound(`Docker Hub has no namespace ${namespace}`), opts.signal, (results) => {
+    const cap = Math.min(opts.max ?? MAX_LIST_ENTRIES, MAX_LIST_ENTRIES);
+    const what = `the repositories of ${namespace} on Docker Hub`;
+    const truncated = await this.pages(start, what, () => new NotFound(`Docker Hub has no namespace ${namespace}`), opts.signal, () => out.length, (results) => {
       for (const r of results) {
         const name = str(r.name);
         if (!name) continue;
+        if (out.length >= cap) return 'full';
         out.push({
           namespace: sanitizeLine(str(r.namespace) ?? namespace),
           name,
@@ -68,25 +77,35 @@ export class DockerHubClient {
           lastUpdated: line(str(r.last_updated)),
         });
       }
-      return opts.max === undefined || out.length < opts.max;
+      return out.length >= cap ? 'full' : 'more';
     });
-    return opts.max === undefined ? out : out.slice(0, opts.max);
+    // `max` is what the caller asked for: reaching it is not a truncation; the entry cap is.
+    if (truncated === 'full') return { items: out, truncated: opts.max !== undefined && opts.max <= MAX_LIST_ENTRIES ? null : capNote(what) };
+    return { items: out, truncated };
   }
 
   /** Every tag of `namespace/name` with its details. `display` names the image in messages. */
   async tags(namespace: string, name: string, opts: { signal?: AbortSignal | undefined; display?: string } = {}): Promise<HubTag[]> {
+    return (await this.tagsListing(namespace, name, opts)).items;
+  }
+
+  /** The tags of `namespace/name`, and whether the list was cut short (entry or page cap, deadline). */
+  async tagsListing(namespace: string, name: string, opts: { signal?: AbortSignal | undefined; display?: string } = {}): Promise<Listing<HubTag>> {
     const display = opts.display ?? `${namespace}/${name}`;
     const start = this.url(`/v2/repositories/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/tags`);
     start.searchParams.set('page_size', String(this.pageSize));
     const out: HubTag[] = [];
-    await this.pages(start, `the tags of ${display} on Docker Hub`, () => new NotFound(`Image not found: ${display}`), opts.signal, (results) => {
+    const what = `the tags of ${display} on Docker Hub`;
+    const truncated = await this.pages(start, what, () => new NotFound(`Image not found: ${display}`), opts.signal, () => out.length, (results) => {
       for (const t of results) {
         const tag = hubTag(t);
-        if (tag) out.push(tag);
+        if (!tag) continue;
+        if (out.length >= MAX_LIST_ENTRIES) return 'full';
+        out.push(tag);
       }
-      return true;
+      return 'more';
     });
-    return out;
+    return { items: out, truncated: truncated === 'full' ? capNote(what) : truncated };
   }
 
   /**
@@ -112,26 +131,48 @@ export class DockerHubClient {
     return new URL(`${prefix}${path}`, this.base.origin);
   }
 
+  /**
+   * Follows `next` links, handing each page to `take` until it says 'full' (then 'full' is returned, if
+   * more pages were there), the list ends (null), or a bound is hit: MAX_PAGES pages or the listing
+   * deadline (the transport's request deadline for the whole list); then a sentence saying so.
+   */
   private async pages(
     start: URL,
     what: string,
     notFound: () => NotFound,
     signal: AbortSignal | undefined,
-    take: (results: Record<string, unknown>[]) => boolean,
-  ): Promise<void> {
+    taken: () => number,
+    take: (results: Record<string, unknown>[]) => 'more' | 'full',
+  ): Promise<string | 'full' | null> {
     let url: URL | undefined = start;
     const visited = new Set<string>();
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      visited.add(url.toString());
-      const res = await this.options.transport.send({ url, signal, maxBytes: PAGE_LIMIT, headers: { accept: 'application/json' } });
-      this.noteRateLimit(res);
-      if (!isSuccess(res)) throw statusError(res, { what, notFound });
-      const body = readObject(res, what);
-      if (!Array.isArray(body.results)) throw new BadResponse(`Docker Hub sent ${what} in an unexpected shape`);
-      if (!take(records(body.results))) return;
-      const next = str(body.next);
-      url = next ? this.rebase(next, url) : undefined;
-      if (url && visited.has(url.toString())) return;
+    const budgetMs = this.options.transport.deadlineMs;
+    const deadline = listingDeadline(budgetMs, signal);
+    try {
+      for (let page = 0; url; page++) {
+        if (page >= MAX_PAGES) return `${what}: stopped after ${count(MAX_PAGES)} pages (the most stevedore follows)`;
+        visited.add(url.toString());
+        let res: HttpResponse;
+        try {
+          res = await this.options.transport.send({ url, signal: deadline.signal, maxBytes: PAGE_LIMIT, headers: { accept: 'application/json' } });
+        } catch (error) {
+          if (!deadline.expired()) throw error;
+          if (taken() === 0) throw new TimedOut(`Docker Hub did not list ${what} within ${Math.round(budgetMs / 1000)} s`);
+          return `${what}: ${deadlineNote(budgetMs)}, ${count(taken())} so far`;
+        }
+        this.noteRateLimit(res);
+        if (!isSuccess(res)) throw statusError(res, { what, notFound });
+        const body = readObject(res, what);
+        if (!Array.isArray(body.results)) throw new BadResponse(`Docker Hub sent ${what} in an unexpected shape`);
+        const full = take(records(body.results)) === 'full';
+        const next = str(body.next);
+        url = next ? this.rebase(next, url) : undefined;
+        if (full) return url ? 'full' : null;
+        if (url && visited.has(url.toString())) return null;
+      }
+      return null;
+    } finally {
+      deadline.dispose();
     }
   }
 
@@ -140,6 +181,10 @@ export class DockerHubClient {
     const limit = parseRateLimit((name) => headerValue(res.headers, name));
     if (limit) this.options.onRateLimit(limit);
   }
+}
+
+function capNote(what: string): string {
+  return `${what}: stopped at ${count(MAX_LIST_ENTRIES)} entries (the most stevedore lists)`;
 }
 
 /** One tag object of the Hub tags API, checked. */

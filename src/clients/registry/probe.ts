@@ -2,6 +2,7 @@
 // `/v2/` answering 200 or 401 is a v2 registry; else `/v1/_ping` answering 200 is v1; else a typed error.
 // With trustCert the chain is not checked, but the certificate must match the pin when one is given.
 import { BadResponse, Unreachable } from '../../domain/errors';
+import { Authenticator, refusedCredentials, type RegistryCredential } from './auth';
 import type { ApiVersion } from '../../domain/registry';
 import { readJson, statusError } from './responses';
 import { Transport, headerValue, type HttpResponse, type TransportOptions } from './transport';
@@ -33,6 +34,42 @@ export class RegistryProber {
       if (v1.status === 200 && !looksLikeWebPage(v1)) return 'v1';
       if (v1.status === 429 || v1.status >= 500) throw statusError(v1, { what: 'the API version check' });
       throw new BadResponse(`${base.host} is not a container registry (no answer at /v2/ or /v1/_ping)`, { hint: 'check the URL and port' });
+    } finally {
+      await transport.close();
+    }
+  }
+
+  /**
+   * Checks credentials as `docker login` does: `/v2/` without them; on a 401, with them (Basic), or a
+   * token from the realm with them (Bearer), then `/v2/` with the token. `open`: the registry answers
+   * without credentials; `needs-credentials`: it asks for some and none were given; `ok`: they were
+   * accepted. Refused credentials are a 401 naming the registry and the user (never the password).
+   */
+  async login(url: string, options: PingOptions & { username?: string; password?: string }): Promise<'open' | 'needs-credentials' | 'ok'> {
+    const base = new URL(url);
+    const transport = new Transport(this.transportOptions());
+    transport.setPolicy(base.origin, {
+      trustCert: options.trustCert,
+      ...(options.pinnedCertSha256 ? { pinnedCertSha256: options.pinnedCertSha256 } : {}),
+      ...(options.trustHint ? { trustHint: options.trustHint } : {}),
+    });
+    const credential: RegistryCredential | undefined = options.username
+      ? { kind: 'basic', username: options.username, password: options.password ?? '', source: 'the credentials given' }
+      : undefined;
+    try {
+      const first = await transport.send({ url: `${base.origin}/v2/`, signal: options.signal, maxBytes: 256 * 1024 });
+      if (first.status !== 401) {
+        if (first.status === 429 || first.status >= 500) throw statusError(first, { what: 'the login check' });
+        return 'open';
+      }
+      if (!credential) return 'needs-credentials';
+      const auth = new Authenticator(transport);
+      const authorization = await auth.answer(base.origin, first, [], credential, undefined, options.signal);
+      if (!authorization) throw refusedCredentials(base.host, credential);
+      const second = await transport.send({ url: `${base.origin}/v2/`, authorization, signal: options.signal, maxBytes: 256 * 1024 });
+      if (second.status === 401 || second.status === 403) throw refusedCredentials(base.host, credential);
+      if (second.status === 429 || second.status >= 500) throw statusError(second, { what: 'the login check' });
+      return 'ok';
     } finally {
       await transport.close();
     }

@@ -1,7 +1,7 @@
 // Turning HTTP answers into data or typed errors: JSON checked before parsing (an HTML page or a cut-off
 // document is a 502 that says so), registry error bodies (`{"errors":[{code,message}]}`) read for the
 // message, statuses mapped to the error codes of DESIGN.md. Remote text in messages is sanitised and short.
-import { AppError, BadResponse, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized } from '../../domain/errors';
+import { AppError, BadResponse, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized, Unreachable } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { isRecord, records, str } from './json';
 import { headerValue, retryAfterSeconds, type HttpResponse } from './transport';
@@ -81,18 +81,36 @@ export function statusError(res: HttpResponse, ctx: StatusContext): AppError {
   if (status === 404) return ctx.notFound?.(detail) ?? new NotFound(`${ctx.what} not found on ${host}`);
   if (status === 429) return rateLimited(res, host);
   if (status === 400 && detail && /_INVALID$/.test(detail.code)) return new InvalidInput(`${host} refused the request for ${ctx.what}${said}`);
-  if (status >= 500) return new BadResponse(`${host} failed to answer for ${ctx.what} (HTTP ${status}${detail?.message ? `, ${detail.message}` : ''})`);
+  if (status === 400 && res.url.startsWith('http:') && /HTTP request to an HTTPS server/i.test(res.body.subarray(0, 512).toString('utf8'))) {
+    // Go's TLS servers (the reference registry among them) answer plain http so: the likely cause, named.
+    return new BadResponse(`${host} speaks https, and was asked over plain http (for ${ctx.what})`, {
+      hint: `add it as a registry: \`stevedore registry add NAME --url https://${host}\` (with --trust-cert for a self-signed certificate)`,
+    });
+  }
+  if (status >= 500) {
+    const later = retryLater(res);
+    const text = `${host} failed to answer for ${ctx.what} (HTTP ${status}${detail?.message ? `, ${detail.message}` : ''})${later ? `; it asks to retry ${later}` : ''}`;
+    return status === 503 ? new Unreachable(text) : new BadResponse(text);
+  }
   return new BadResponse(`${host} answered HTTP ${status} for ${ctx.what}${said}`);
 }
 
 export function rateLimited(res: HttpResponse, host = hostOf(res), now = Date.now()): RateLimited {
   const seconds = retryAfterSeconds(res.headers, now);
+  const later = retryLater(res, now);
+  if (seconds === undefined || !later) return new RateLimited(`${host} is rate-limiting requests; retry later`, undefined);
+  return new RateLimited(`${host} is rate-limiting requests; retry ${later}`, seconds);
+}
+
+/** `in 1 h (after 13:05:00 UTC)` from the answer's Retry-After (or X-Retry-After); undefined when it has none. */
+export function retryLater(res: HttpResponse, now = Date.now()): string | undefined {
+  const seconds = retryAfterSeconds(res.headers, now);
   const at = seconds === undefined ? undefined : new Date(now + seconds * 1000);
-  if (seconds === undefined || !at || Number.isNaN(at.getTime())) return new RateLimited(`${host} is rate-limiting requests; retry later`, undefined);
+  if (seconds === undefined || !at || Number.isNaN(at.getTime())) return undefined;
   // The time of day is enough within a day; further out, the date too.
   const iso = at.toISOString();
   const clock = seconds < 86_400 ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-  return new RateLimited(`${host} is rate-limiting requests; retry in ${describeSeconds(seconds)} (after ${clock} UTC)`, seconds);
+  return `in ${describeSeconds(seconds)} (after ${clock} UTC)`;
 }
 
 function describeSeconds(s: number): string {

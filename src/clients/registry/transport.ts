@@ -8,12 +8,12 @@
 // - timeouts: connect, headers (`timeoutMs`), an idle-body timeout, and an overall deadline per try
 //   (`deadlineMs`, about twice `timeoutMs`, redirects included) so no request waits forever, not even
 //   for a server that sends one byte at a time;
-// - bounded retries with backoff for idempotent requests on 5xx / 429 (a Retry-After over ~10 s fails at
-//   once with 429 and the time to retry);
+// - bounded retries with backoff for idempotent requests on 5xx / 429 (a Retry-After over ~10 s, on any
+//   status, fails at once: 429 says when to retry, a 5xx is a 502/503 naming the time);
 // - redirects followed by hand: Authorization is sent only to the origin it was meant for;
 // - bodies read with a size limit; every failure becomes a typed error with a one-line message.
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent, Pool, buildConnector, request } from './undici';
@@ -74,7 +74,7 @@ export interface TransportOptions {
   maxRetries?: number;
   /** First backoff (ms), multiplied by 4 each time. Default 250. */
   backoffMs?: number;
-  /** A Retry-After longer than this fails at once with 429. Default 10. */
+  /** A Retry-After longer than this (any status) is not waited on: the answer is returned at once. Default 10. */
   maxRetryAfterSeconds?: number;
   /** Waiting between retries (tests replace it). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -176,6 +176,8 @@ export class Transport {
   readonly deadlineMs: number;
   private readonly connectTimeoutMs: number;
   private readonly policies = new Map<string, TlsPolicy>();
+  /** Origins whose host name must connect to one address (checked before, e.g. a token realm). */
+  private readonly pinned = new Map<string, { address: string; family: number }>();
   private readonly dispatchers = new Map<string, Dispatcher>();
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -192,6 +194,21 @@ export class Transport {
     const old = this.policies.get(key);
     if (old && samePolicy(old, policy)) return;
     this.policies.set(key, policy);
+    const d = this.dispatchers.get(key);
+    if (d) {
+      this.dispatchers.delete(key);
+      void d.close().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Connects `origin` to `address` only (the address its host name was resolved to and checked at), so a
+   * second DNS answer cannot send the request elsewhere (DNS rebinding). TLS still verifies the name.
+   */
+  pinAddress(origin: string, address: string): void {
+    const key = originOf(origin);
+    if (this.pinned.get(key)?.address === address) return;
+    this.pinned.set(key, { address, family: isIP(address) });
     const d = this.dispatchers.get(key);
     if (d) {
       this.dispatchers.delete(key);
@@ -236,10 +253,10 @@ export class Transport {
       }
       const retryable = response.status === 429 || (response.status >= 500 && response.status <= 599 && response.status !== 501);
       if (!retryable || attempt >= maxRetries) return response;
+      // One rule for every status: a server that asks for a wait longer than ~10 s is not waited on; the
+      // caller turns the answer into an error naming the time (429 → 429, 5xx → 502/503).
       const waitSeconds = retryAfterSeconds(response.headers);
-      if (response.status === 429 && waitSeconds !== undefined && waitSeconds > (this.options.maxRetryAfterSeconds ?? 10)) {
-        return response; // the caller turns it into RateLimited with the time
-      }
+      if (waitSeconds !== undefined && waitSeconds > (this.options.maxRetryAfterSeconds ?? 10)) return response;
       await this.sleep(waitSeconds !== undefined ? waitSeconds * 1000 : backoff, req.signal);
       backoff *= 4;
     }
@@ -352,16 +369,17 @@ export class Transport {
   private dispatcherFor(origin: string): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
     const policy = this.policies.get(origin);
-    const key = policy ? origin : '*';
+    const pinned = this.pinned.get(origin);
+    const key = policy || pinned ? origin : '*';
     let d = this.dispatchers.get(key);
     if (!d) {
-      d = this.createDispatcher(policy);
+      d = this.createDispatcher(policy, pinned);
       this.dispatchers.set(key, d);
     }
     return d;
   }
 
-  private createDispatcher(policy: TlsPolicy | undefined): Dispatcher {
+  private createDispatcher(policy: TlsPolicy | undefined, pinned?: { address: string; family: number }): Dispatcher {
     const env = this.options.env ?? {};
     const pin = policy?.trustCert && policy.pinnedCertSha256 ? normalizeFingerprint(policy.pinnedCertSha256) : undefined;
     // trustCert without a pin (a registry saved before pinning, or a hand-edited file) must not mean "no
@@ -374,6 +392,8 @@ export class Transport {
       ...(policy?.ca ? { ca: policy.ca } : {}),
       // Full handshakes for inspected origins, so the certificate is seen on every connection.
       ...(inspect ? { maxCachedSessions: 0 } : {}),
+      // A pinned origin connects to the address that was checked, whatever DNS says now.
+      ...(pinned ? { lookup: pinnedLookup(pinned.address, pinned.family) } : {}),
     };
     const timeout = this.connectTimeoutMs;
     const httpProxy = env.HTTP_PROXY ?? env.http_proxy ?? '';
@@ -674,6 +694,14 @@ export function headerValue(headers: HeaderMap, name: string): string | undefine
 export function headerValues(headers: HeaderMap, name: string): string[] {
   const v = headers[name.toLowerCase()];
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+/** A `lookup` for net/tls.connect that always answers one address. */
+function pinnedLookup(address: string, family: number) {
+  return (_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void): void => {
+    if (options?.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
 }
 
 /** The longest wait a server is believed about (7 days): `Retry-After: 99999999999999999999` is not a date. */

@@ -1,11 +1,12 @@
 // Registry HTTP API v2 / OCI distribution: ping, _catalog and tags/list with full pagination (the Link
 // header first, resolved relative to the request; `n`/`last` when a registry sends no Link; `tags: null`
 // accepted), manifests with the full Accept list, and JSON blobs (image configs) checked against their digest.
-import { BadResponse, NotFound } from '../../domain/errors';
+import { BadResponse, NotFound, TimedOut } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { Authenticator, noAccess, refusedCredentials, type RegistryCredential } from './auth';
 import { nextLink, parseRateLimit, type Challenge, type RateLimit } from './headers';
 import { strings } from './json';
+import { count, deadlineNote, listingDeadline, MAX_LIST_ENTRIES, type Listing } from './listing';
 import { MANIFEST_ACCEPT, parseManifest, type Manifest } from './manifest';
 import { isSuccess, readJson, readObject, statusError, type StatusContext } from './responses';
 import { headerValue, headerValues, sha256Hex, type HttpResponse, type Transport } from './transport';
@@ -19,6 +20,8 @@ export interface V2ClientOptions {
   credential: (repository?: string) => Promise<RegistryCredential | undefined>;
   /** Docker Hub's pull rate-limit headers, as seen on manifest answers. */
   onRateLimit?: (limit: RateLimit) => void;
+  /** Why there are no credentials when that is not simply "none saved" (a credential helper failed). */
+  credentialProblem?: () => string | undefined;
   /** `n` for _catalog and tags/list pages. Default 1000. */
   pageSize?: number;
 }
@@ -78,6 +81,11 @@ export class RegistryV2Client {
 
   /** Every repository the catalog lists (stops after `max` names when given). */
   async catalog(opts: RequestOptions & { max?: number; pageSize?: number } = {}): Promise<string[]> {
+    return (await this.catalogListing(opts)).items;
+  }
+
+  /** The catalog, and whether it was cut short (entry or page cap, listing deadline). */
+  async catalogListing(opts: RequestOptions & { max?: number; pageSize?: number } = {}): Promise<Listing<string>> {
     return this.paged(`${this.origin}/v2/_catalog`, 'repositories', {
       what: `the repository list of ${this.host}`,
       scopes: ['registry:catalog:*'],
@@ -90,6 +98,11 @@ export class RegistryV2Client {
 
   /** Every tag of a repository (registry order: lexical). `display` names it in messages. */
   async tags(repository: string, opts: RequestOptions & { display?: string; pageSize?: number } = {}): Promise<string[]> {
+    return (await this.tagsListing(repository, opts)).items;
+  }
+
+  /** The tags of a repository, and whether the list was cut short (entry or page cap, listing deadline). */
+  async tagsListing(repository: string, opts: RequestOptions & { display?: string; pageSize?: number } = {}): Promise<Listing<string>> {
     const display = opts.display ?? `${this.host}/${repository}`;
     return this.paged(`${this.origin}/v2/${repository}/tags/list`, 'tags', {
       what: `the tags of ${display}`,
@@ -172,50 +185,78 @@ export class RegistryV2Client {
     return readJson(res, `the config of ${display}`);
   }
 
-  /** Pages through a list endpoint (`repositories` or `tags`) until the end. */
+  /**
+   * Pages through a list endpoint (`repositories` or `tags`) until the end, or until a bound: MAX_LIST_ENTRIES
+   * entries, MAX_PAGES pages, or the listing deadline (the transport's request deadline for the whole list).
+   */
   private async paged(
     start: string,
     field: 'repositories' | 'tags',
     o: StatusContext & { scopes: string[]; repository?: string; signal?: AbortSignal | undefined; pageSize: number; max?: number },
-  ): Promise<string[]> {
+  ): Promise<Listing<string>> {
     const out: string[] = [];
     const seen = new Set<string>();
     const visited = new Set<string>();
     const first = new URL(start);
     if (o.pageSize > 0) first.searchParams.set('n', String(o.pageSize));
+    const cap = Math.min(o.max ?? MAX_LIST_ENTRIES, MAX_LIST_ENTRIES);
+    const budgetMs = this.options.transport.deadlineMs;
+    const deadline = listingDeadline(budgetMs, o.signal);
     let url: URL | undefined = first;
     let linked = false;
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      visited.add(url.toString());
-      const res = await this.request(url, { ...o, maxBytes: LIST_PAGE_LIMIT });
-      const body = readObject(res, o.what);
-      const raw = body[field];
-      if (raw !== null && raw !== undefined && !Array.isArray(raw)) throw new BadResponse(`${this.host} sent ${o.what} in an unexpected shape`);
-      const items = strings(raw) ?? []; // `tags: null` means none
-      let added = 0;
-      for (const item of items) {
-        if (seen.has(item)) continue;
-        seen.add(item);
-        out.push(item);
-        added++;
+    let page = 0;
+    try {
+      for (; url && page < MAX_PAGES; page++) {
+        visited.add(url.toString());
+        let res: HttpResponse;
+        try {
+          res = await this.request(url, { ...o, signal: deadline.signal, maxBytes: LIST_PAGE_LIMIT });
+        } catch (error) {
+          if (!deadline.expired()) throw error;
+          if (out.length === 0) throw new TimedOut(`${this.host} did not list ${o.what} within ${Math.round(budgetMs / 1000)} s`);
+          return { items: out, truncated: `${o.what}: ${deadlineNote(budgetMs)}, ${count(out.length)} so far` };
+        }
+        const body = readObject(res, o.what);
+        const raw = body[field];
+        if (raw !== null && raw !== undefined && !Array.isArray(raw)) throw new BadResponse(`${this.host} sent ${o.what} in an unexpected shape`);
+        const items = strings(raw) ?? []; // `tags: null` means none
+        let added = 0;
+        let over = false;
+        for (const item of items) {
+          if (seen.has(item)) continue;
+          if (out.length >= cap) {
+            over = true;
+            break;
+          }
+          seen.add(item);
+          out.push(item);
+          added++;
+        }
+        let next = nextLink(headerValues(res.headers, 'link'), res.url);
+        linked ||= next !== undefined;
+        if (!next && !linked && o.pageSize > 0 && items.length === o.pageSize && added > 0) {
+          // A full page and no Link from this registry at all: ask for what comes after the last item.
+          next = new URL(start);
+          next.searchParams.set('n', String(o.pageSize));
+          next.searchParams.set('last', items[items.length - 1] ?? '');
+        }
+        if (out.length >= cap && (over || next)) {
+          // `max` is what the caller asked for: not a truncation. The entry cap is.
+          if (o.max !== undefined && o.max <= MAX_LIST_ENTRIES) return { items: out, truncated: null };
+          return { items: out, truncated: `${o.what}: stopped at ${count(MAX_LIST_ENTRIES)} entries (the most stevedore lists)` };
+        }
+        if (next && next.origin !== this.origin) {
+          throw new BadResponse(`${this.host} sent a next-page link to another host (${sanitizeLine(next.host)}); stopping`);
+        }
+        if (next && visited.has(next.toString())) break;
+        if (next && added === 0 && page > 0) break; // no progress: the registry ignores paging parameters
+        url = next;
       }
-      if (o.max !== undefined && out.length >= o.max) return out.slice(0, o.max);
-      let next = nextLink(headerValues(res.headers, 'link'), res.url);
-      linked ||= next !== undefined;
-      if (!next && !linked && o.pageSize > 0 && items.length === o.pageSize && added > 0) {
-        // A full page and no Link from this registry at all: ask for what comes after the last item.
-        next = new URL(start);
-        next.searchParams.set('n', String(o.pageSize));
-        next.searchParams.set('last', items[items.length - 1] ?? '');
-      }
-      if (next && next.origin !== this.origin) {
-        throw new BadResponse(`${this.host} sent a next-page link to another host (${sanitizeLine(next.host)}); stopping`);
-      }
-      if (next && visited.has(next.toString())) break;
-      if (next && added === 0 && page > 0) break; // no progress: the registry ignores paging parameters
-      url = next;
+    } finally {
+      deadline.dispose();
     }
-    return out;
+    if (url && page >= MAX_PAGES) return { items: out, truncated: `${o.what}: stopped after ${count(MAX_PAGES)} pages (the most stevedore follows)` };
+    return { items: out, truncated: null };
   }
 
   /** A request with the registry's auth: the known challenge answered up front, a 401 answered once. */
@@ -245,7 +286,9 @@ export class RegistryV2Client {
       if (res.status === 401) {
         const scheme = auth.known(this.origin)?.scheme;
         const subject = o.repository ?? o.what;
-        throw scheme === 'bearer' && authorization ? noAccess(this.host, credential, subject, res) : refusedCredentials(this.host, authorization ? credential : undefined, subject);
+        throw scheme === 'bearer' && authorization
+          ? noAccess(this.host, credential, subject, res)
+          : refusedCredentials(this.host, authorization ? credential : undefined, subject, credential ? undefined : this.options.credentialProblem?.());
       }
     }
     this.noteRateLimit(res);

@@ -2,7 +2,7 @@
 // is started and none runs), sends requests, and keeps a live view of every download for subscribers.
 // When no worker runs, `list` reads the history it left (running entries read as failed "interrupted").
 import net from 'node:net';
-import { AppError, Unreachable } from '../../domain/errors';
+import { AppError, TimedOut, Unreachable } from '../../domain/errors';
 import { interrupted, readHistory } from './history';
 import { checkSharedSocketDir, type WorkerPaths } from './paths';
 import { encode, isActive, lineReader, parseRecord, type DownloadRecord, type Request } from './protocol';
@@ -21,6 +21,22 @@ export interface DownloadsClientOptions {
   pollMs?: number;
   /** Where a one-line warning goes (a downloads history that could not be used and was moved aside). */
   warn?: (message: string) => void;
+  /**
+   * How long the worker may take to accept a connection or answer one request (ms). Past it the worker
+   * is reported as not answering (a stopped worker, or something else listening at its socket). Default 5 s.
+   */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_WORKER_DEADLINE_MS = 5000;
+/** How long a worker found not answering is reported at once instead of waited on again. */
+const STUCK_MEMORY_MS = 30_000;
+
+/** The worker accepted a connection (or is there) but did not answer within the deadline. */
+export class WorkerNotAnswering extends TimedOut {
+  constructor(ms: number, log: string) {
+    super(`the download worker is not answering (no reply within ${Math.round(ms / 100) / 10} s)`, { hint: `see ${log}` });
+  }
 }
 
 export type DownloadsListener = (all: DownloadRecord[]) => void;
@@ -30,51 +46,93 @@ class Connection {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly updateListeners = new Set<(changed: DownloadRecord[], cleared: string[]) => void>();
-  private readonly closeListeners = new Set<() => void>();
+  private readonly closeListeners = new Set<(error: Error) => void>();
   closed = false;
   private keepAlive = 0;
+  private heard = Date.now();
+  private watchdog: NodeJS.Timeout | null = null;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly deadlineMs: number,
+    private readonly log: string,
+  ) {
     const read = lineReader(
       (message) => this.receive(message),
       (error) => this.fail(new AppError(502, `the download worker sent ${error.message}`)),
     );
-    socket.on('data', read);
+    socket.on('data', (chunk: Buffer) => {
+      this.heard = Date.now();
+      read(chunk);
+    });
     socket.on('error', (error) => this.fail(error));
     socket.on('close', () => this.fail(new Unreachable('the download worker closed the connection')));
     socket.unref();
   }
 
-  static open(path: string): Promise<Connection> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(path);
-      socket.once('connect', () => {
-        socket.removeListener('error', reject);
-        resolve(new Connection(socket));
+  /** Connects and asks `hello`: a socket that accepts but does not answer in time is a WorkerNotAnswering. */
+  static async open(path: string, deadlineMs: number, log: string): Promise<Connection> {
+    const socket = await new Promise<net.Socket>((resolve, reject) => {
+      const s = net.connect(path);
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new WorkerNotAnswering(deadlineMs, log));
+      }, deadlineMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        s.removeListener('error', onError);
+        resolve(s);
       });
-      socket.once('error', reject);
+      const onError = (error: Error): void => {
+        clearTimeout(timer);
+        reject(error);
+      };
+      s.once('error', onError);
     });
+    const connection = new Connection(socket, deadlineMs, log);
+    await connection.request({ op: 'hello' });
+    return connection;
   }
 
+  /** One request; past the deadline the connection is given up (a stuck worker answers nothing more). */
   request(body: Request): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Unreachable('the download worker is gone'));
+    if (this.closed) return Promise.reject(new Unreachable('the download worker is gone', { hint: `see ${this.log}` }));
     const id = this.nextId++;
+    let timer: NodeJS.Timeout | undefined;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.hold(1);
+      timer = setTimeout(() => this.fail(new WorkerNotAnswering(this.deadlineMs, this.log)), this.deadlineMs);
       this.socket.write(encode({ ...body, id }));
-    }).finally(() => this.hold(-1));
+    }).finally(() => {
+      clearTimeout(timer);
+      this.hold(-1);
+    });
   }
 
+  /**
+   * Pushed updates. Updates come only on change, so while anyone listens, a deadline of silence makes the
+   * connection ask `hello`: a worker that stopped fails the connection (and its listeners) within one more.
+   */
   onUpdate(listener: (changed: DownloadRecord[], cleared: string[]) => void): () => void {
     this.updateListeners.add(listener);
     this.hold(1);
+    this.watchdog ??= setInterval(() => {
+      if (Date.now() - this.heard < this.deadlineMs) return;
+      this.heard = Date.now();
+      this.request({ op: 'hello' }).catch(() => undefined);
+    }, Math.max(50, Math.floor(this.deadlineMs / 2)));
+    this.watchdog.unref();
     return () => {
       if (this.updateListeners.delete(listener)) this.hold(-1);
+      if (this.updateListeners.size === 0 && this.watchdog) {
+        clearInterval(this.watchdog);
+        this.watchdog = null;
+      }
     };
   }
 
-  onClose(listener: () => void): () => void {
+  onClose(listener: (error: Error) => void): () => void {
     this.closeListeners.add(listener);
     return () => this.closeListeners.delete(listener);
   }
@@ -108,16 +166,20 @@ class Connection {
   private fail(error: Error): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     this.socket.destroy();
     for (const w of this.pending.values()) w.reject(error);
     this.pending.clear();
-    for (const l of this.closeListeners) l();
+    for (const l of this.closeListeners) l(error);
   }
 }
 
 export class DownloadsClient {
   private connection: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
+  /** A worker found not answering is not waited on again for a while (the app asks on every tab). */
+  private stuck: { error: WorkerNotAnswering; until: number } | null = null;
 
   constructor(private readonly options: DownloadsClientOptions) {}
 
@@ -127,9 +189,15 @@ export class DownloadsClient {
     return record(await connection.request({ op: 'start', ref, platform }));
   }
 
-  /** Every download of every session; from the history file when no worker runs. */
+  /**
+   * Every download of every session; from the history file when no worker runs. A worker that is there
+   * but does not answer is an error (WorkerNotAnswering), not an empty or stale list.
+   */
   async list(): Promise<DownloadRecord[]> {
-    const connection = await this.connect(false).catch(() => null);
+    const connection = await this.connect(false).catch((error: unknown) => {
+      if (error instanceof WorkerNotAnswering) throw error;
+      return null;
+    });
     if (!connection) return interrupted(this.history());
     return records(await connection.request({ op: 'list' }));
   }
@@ -145,7 +213,8 @@ export class DownloadsClient {
   }
 
   async cancel(id: string): Promise<DownloadRecord> {
-    const connection = await this.connect(false).catch(() => {
+    const connection = await this.connect(false).catch((error: unknown) => {
+      if (error instanceof WorkerNotAnswering) throw error;
       throw new AppError(409, `download ${id} is not running`, { hint: 'no download worker runs' });
     });
     return record(await connection.request({ op: 'cancel', target: id }));
@@ -178,11 +247,18 @@ export class DownloadsClient {
     const attach = async (): Promise<void> => {
       timer = null;
       if (stopped) return;
-      const connection = await this.connect(false).catch(() => null);
+      let stuck = false;
+      const connection = await this.connect(false).catch((error: unknown) => {
+        stuck = error instanceof WorkerNotAnswering;
+        return null;
+      });
       if (stopped) return;
       if (!connection) {
-        all.clear();
-        for (const r of interrupted(this.history())) all.set(r.id, r);
+        // No worker: its history. A worker that does not answer: the last view stays (it is not "interrupted").
+        if (!stuck) {
+          all.clear();
+          for (const r of interrupted(this.history())) all.set(r.id, r);
+        }
         emit();
         timer = setTimeout(() => void attach(), this.options.pollMs ?? 1000);
         timer.unref();
@@ -241,21 +317,30 @@ export class DownloadsClient {
         if (!isActive(r.status)) settle(() => resolve(r));
       };
       const offUpdate = connection.onUpdate((changed) => changed.forEach(see));
-      const offClose = connection.onClose(() =>
-        settle(() => reject(new Unreachable('the download worker stopped', { hint: `see ${this.options.paths.log}` }))),
+      const offClose = connection.onClose((error) =>
+        settle(() =>
+          reject(error instanceof WorkerNotAnswering ? error : new Unreachable('the download worker stopped', { hint: `see ${this.options.paths.log}` })),
+        ),
       );
       const onAbort = (): void => settle(() => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      connection.request({ op: 'subscribe' }).then(
-        (list) => {
-          const current = records(list).find((r) => r.id === id);
-          if (!current) settle(() => reject(new AppError(404, `Download not found: ${id}`)));
-          else see(current);
-        },
+      connection.request({ op: 'follow', target: id }).then(
+        (current) => see(record(current)),
         (error: unknown) => settle(() => reject(error)),
       );
     });
+  }
+
+  /**
+   * Stops following a download (Ctrl-C in `image pull`): the worker cancels it only when no other
+   * follower remains. `followers` is how many still follow (0: it was cancelled).
+   */
+  async detach(id: string): Promise<{ download: DownloadRecord; followers: number }> {
+    const connection = await this.connect(false);
+    const result = (await connection.request({ op: 'detach', target: id })) as Record<string, unknown> | null;
+    const followers = typeof result?.followers === 'number' ? result.followers : 0;
+    return { download: record(result?.download), followers };
   }
 
   /** Closes the connection (the worker goes on). */
@@ -266,6 +351,18 @@ export class DownloadsClient {
 
   private async connect(spawn: boolean): Promise<Connection> {
     if (this.connection && !this.connection.closed) return this.connection;
+    if (!spawn && this.stuck && Date.now() < this.stuck.until) throw this.stuck.error;
+    try {
+      const connection = await this.connectOnce(spawn);
+      this.stuck = null;
+      return connection;
+    } catch (error) {
+      if (error instanceof WorkerNotAnswering) this.stuck = { error, until: Date.now() + STUCK_MEMORY_MS };
+      throw error;
+    }
+  }
+
+  private async connectOnce(spawn: boolean): Promise<Connection> {
     // An attempt already under way is shared; if it does not start a worker and fails, a spawning one follows.
     if (this.connecting) {
       const pending = await this.connecting.catch((error: unknown) => {
@@ -284,27 +381,37 @@ export class DownloadsClient {
     return readHistory(this.options.paths.history, this.options.warn);
   }
 
+  private get deadlineMs(): number {
+    return this.options.requestTimeoutMs ?? DEFAULT_WORKER_DEADLINE_MS;
+  }
+
   private async open(spawn: boolean): Promise<Connection> {
     const { socket, log, socketDir, sharedSocketDir } = this.options.paths;
     // A socket in the shared temp directory is only trusted in this user's own private directory.
     if (sharedSocketDir) checkSharedSocketDir(socketDir);
     try {
-      return await Connection.open(socket);
+      return await Connection.open(socket, this.deadlineMs, log);
     } catch (error) {
-      if (!spawn || !noWorker(error)) throw error;
+      // No worker: start one. A worker that does not answer (stopped, or something else listening at its
+      // socket): start a fresh one, which takes the socket over from the stuck one (see worker.ts).
+      if (!spawn || !(noWorker(error) || error instanceof WorkerNotAnswering)) throw error;
     }
     let exit: number | null | undefined;
     this.options.spawnWorker()?.once('exit', (code) => (exit = code));
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 10_000);
+    // A takeover costs the new worker one deadline of its own probing: allow for it.
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? 10_000) + this.deadlineMs;
     for (let delay = 15; ; delay = Math.min(delay * 2, 200)) {
       await new Promise((r) => setTimeout(r, delay));
+      let stuck: unknown = null;
       try {
-        return await Connection.open(socket);
+        return await Connection.open(socket, Math.min(this.deadlineMs, Math.max(100, deadline - Date.now())), log);
       } catch (error) {
-        if (!noWorker(error)) throw error;
+        if (!noWorker(error) && !(error instanceof WorkerNotAnswering)) throw error;
+        stuck = error;
       }
       // A worker that lost a start race exits at once while the winner comes up: keep trying until the deadline.
       if (Date.now() > deadline) {
+        if (stuck instanceof WorkerNotAnswering && exit !== undefined) throw stuck;
         const why = exit === undefined ? 'did not answer in time' : `exited (status ${exit})`;
         throw new Unreachable(`the download worker ${why}`, { hint: `see ${log}` });
       }

@@ -20,7 +20,11 @@ export type Request =
   | { op: 'cancel'; target: string }
   | { op: 'retry'; target: string }
   | { op: 'clear' }
-  | { op: 'subscribe' };
+  | { op: 'subscribe' }
+  /** Subscribes and counts this connection as a follower of one download. */
+  | { op: 'follow'; target: string }
+  /** Stops following; cancels the download when no follower remains. Result: {download, followers}. */
+  | { op: 'detach'; target: string };
 
 export interface Hello {
   protocol: number;
@@ -97,6 +101,8 @@ export function parseRequest(message: Record<string, unknown>): { id: number; re
       return { id, request: { op: 'start', ref: message.ref, platform } };
     case 'cancel':
     case 'retry':
+    case 'follow':
+    case 'detach':
       if (typeof message.target !== 'string') return null;
       return { id, request: { op: message.op, target: message.target } };
     default:

@@ -3,7 +3,7 @@
 // settings directory (mode 0600, directory 0700), and gone when idle (nothing waiting or running and no
 // client connected for `idleMs`). It is in its own session (spawned detached, stdio away from the
 // terminal) and ignores SIGHUP/SIGINT, so a closed terminal or a dropped SSH session does not stop a pull.
-import { chmodSync, closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { AppError, isAppError } from '../../domain/errors';
 import { interrupted, readHistory, writeHistory } from './history';
@@ -24,6 +24,8 @@ export interface WorkerOptions {
   warn?: (message: string) => void;
   /** A process of its own (default): private umask, SIGHUP/SIGINT ignored, SIGTERM ends it. Off in tests. */
   standalone?: boolean;
+  /** How long a worker already at the socket may take to answer `hello` before this one takes over (ms). Default 5 s. */
+  probeTimeoutMs?: number;
 }
 
 /** Runs the worker until it is idle; resolves with the exit code. */
@@ -37,9 +39,22 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
     log(`cannot start: ${isAppError(error) ? error.describe() : String(error)}`);
     throw error;
   }
+  const probeMs = options.probeTimeoutMs ?? 5000;
   if (!claimLock(paths.lock)) {
-    log(`another worker holds ${paths.lock}; exiting`);
-    return 0;
+    // A worker that holds the lock but does not answer at the socket (stopped with SIGSTOP, wedged) is taken
+    // over: its socket path and lock pass to this one; it leaves when it sees its socket replaced and is idle.
+    const owner = lockOwner(paths.lock);
+    if ((await probe(paths.socket, probeMs)) !== 'silent' || owner === null) {
+      log(`another worker holds ${paths.lock}; exiting`);
+      return 0;
+    }
+    log(`worker ${owner} holds ${paths.lock} but did not answer within ${probeMs} ms; taking over`);
+    takeLock(paths.lock);
+    try {
+      unlinkSync(paths.socket);
+    } catch {
+      // gone already
+    }
   }
   const history = interrupted(readHistory(paths.history, options.warn ?? ((message) => log(`warning: ${message}`))));
   writeHistory(paths.history, history);
@@ -68,8 +83,9 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
         const parsed = parseRequest(message);
         if (!parsed) return send({ re: typeof message.id === 'number' ? message.id : -1, ok: false, error: { code: 400, message: 'malformed request' } });
         try {
-          const result = handle(parsed.request);
-          if (parsed.request.op === 'subscribe' && !unsubscribe) unsubscribe = manager.subscribe((changed, cleared) => send({ event: 'update', downloads: changed, ...(cleared ? { cleared } : {}) }));
+          const result = handle(parsed.request, socket);
+          const op = parsed.request.op;
+          if ((op === 'subscribe' || op === 'follow') && !unsubscribe) unsubscribe = manager.subscribe((changed, cleared) => send({ event: 'update', downloads: changed, ...(cleared ? { cleared } : {}) }));
           send({ re: parsed.id, ok: true, result });
         } catch (error) {
           const e = isAppError(error) ? error : new AppError(502, error instanceof Error ? error.message : String(error));
@@ -86,13 +102,35 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
     socket.on('error', () => undefined);
     socket.on('close', () => {
       unsubscribe?.();
+      // A follower that goes away (a closed terminal) stops following; the download goes on.
+      for (const set of followers.values()) set.delete(socket);
       clients.delete(socket);
       checkIdle();
     });
   });
 
-  const handle = (request: Request): unknown => {
+  // Who follows which download (`image pull` in a terminal): Ctrl-C there detaches that follower, and
+  // cancels only when it was the last one.
+  const followers = new Map<string, Set<net.Socket>>();
+  const handle = (request: Request, socket: net.Socket): unknown => {
     switch (request.op) {
+      case 'follow': {
+        const record = manager.get(request.target);
+        let set = followers.get(record.id);
+        if (!set) followers.set(record.id, (set = new Set()));
+        set.add(socket);
+        return record;
+      }
+      case 'detach': {
+        const set = followers.get(request.target);
+        set?.delete(socket);
+        const remaining = set?.size ?? 0;
+        if (remaining === 0) {
+          followers.delete(request.target);
+          return { download: manager.cancel(request.target), followers: 0 };
+        }
+        return { download: manager.get(request.target), followers: remaining };
+      }
       case 'hello':
         return { protocol: PROTOCOL_VERSION, pid: process.pid, endpoint: options.endpoint };
       case 'start': {
@@ -130,35 +168,35 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
     if (idleTimer) clearTimeout(idleTimer);
     clearInterval(watch);
     manager.cancelAll();
-    server.close();
+    // Closing a unix socket server unlinks its path (libuv), which would remove a newer worker's socket
+    // after a takeover: close only while the path is still ours; otherwise just stop holding the process.
+    if (ownsSocket()) server.close();
+    else server.unref();
     for (const c of clients) c.destroy();
-    try {
-      if (statSync(paths.socket).ino === socketIno) unlinkSync(paths.socket);
-    } catch {
-      // gone already
-    }
     releaseLock(paths.lock);
     // Cancelled pulls settle (and are saved) before the process goes.
     void Promise.race([manager.idle(), new Promise((r) => setTimeout(r, 3000))]).then(() => finish(0));
   };
 
-  await listen(server, paths.socket);
+  await listen(server, paths.socket, probeMs);
   chmodSync(paths.socket, 0o600);
   const socketIno = statSync(paths.socket).ino;
+  const ownsSocket = (): boolean => {
+    try {
+      return statSync(paths.socket).ino === socketIno;
+    } catch {
+      return false;
+    }
+  };
   if (!ownsLock(paths.lock)) {
     // Two racing starts both took a stale lock; the later one keeps it.
-    server.close();
+    if (ownsSocket()) server.close();
+    else server.unref();
     return 0;
   }
   // A worker whose socket was replaced (a racing start, a removed settings dir) cannot be reached: go when idle.
   const watch = setInterval(() => {
-    let ino: number | null = null;
-    try {
-      ino = statSync(paths.socket).ino;
-    } catch {
-      ino = null;
-    }
-    if (ino !== socketIno && manager.activeCount === 0) shutdown('socket replaced');
+    if (!ownsSocket() && manager.activeCount === 0) shutdown('socket replaced');
   }, 2000);
   watch.unref();
 
@@ -171,8 +209,8 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
   return done;
 }
 
-/** Listens on a unix socket path; a stale socket (no one answers) is removed first. */
-async function listen(server: net.Server, path: string): Promise<void> {
+/** Listens on a unix socket path; a stale socket (no one answers in time) is removed first. */
+async function listen(server: net.Server, path: string, probeMs: number): Promise<void> {
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -183,20 +221,38 @@ async function listen(server: net.Server, path: string): Promise<void> {
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    if (await answers(path)) throw new Error(`another worker answers on ${path}`);
+    if ((await probe(path, probeMs)) === 'answers') throw new Error(`another worker answers on ${path}`);
     unlinkSync(path);
-    await listen(server, path);
+    await listen(server, path, probeMs);
   }
 }
 
-function answers(path: string): Promise<boolean> {
+/**
+ * Asks whatever is at `path` for `hello`: `answers` (a worker replied in time), `silent` (it accepted the
+ * connection but said nothing in time: a stopped worker, or another program), `absent` (nothing listens).
+ */
+export function probe(path: string, ms: number): Promise<'answers' | 'silent' | 'absent'> {
   return new Promise((resolve) => {
     const socket = net.connect(path);
-    socket.once('connect', () => {
+    let done = false;
+    const end = (result: 'answers' | 'silent' | 'absent'): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
       socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+      resolve(result);
+    };
+    const timer = setTimeout(() => end('silent'), ms);
+    const read = lineReader(
+      (message) => end(message.re === 1 && message.ok === true ? 'answers' : 'silent'),
+      () => end('silent'),
+    );
+    socket.once('connect', () => socket.write(encode({ op: 'hello', id: 1 })));
+    socket.on('data', read);
+    socket.once('error', () => end('absent'));
+    socket.once('close', () => end(connected ? 'silent' : 'absent'));
+    let connected = false;
+    socket.once('connect', () => (connected = true));
   });
 }
 
@@ -220,6 +276,13 @@ function claimLock(path: string): boolean {
     }
   }
   return false;
+}
+
+/** Writes this process's pid into the lock (a takeover: the previous owner is alive but not answering). */
+function takeLock(path: string): void {
+  const temp = `${path}.${process.pid}`;
+  writeFileSync(temp, String(process.pid), { mode: 0o600 });
+  renameSync(temp, path);
 }
 
 function ownsLock(path: string): boolean {

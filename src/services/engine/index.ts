@@ -86,6 +86,8 @@ export interface EngineServices {
     startLxc(job: LxcPullJob): Promise<DownloadRecord>;
     list(): Promise<DownloadRecord[]>;
     cancel(id: string): Promise<DownloadRecord>;
+    /** Stops following (Ctrl-C): cancels only when no other terminal follows; `followers` still following. */
+    detach(id: string): Promise<{ download: DownloadRecord; followers: number }>;
     retry(id: string): Promise<DownloadRecord>;
     /** Takes the finished downloads out of the list and the history; resolves with how many. */
     clear(): Promise<number>;
@@ -125,7 +127,14 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   let openedDownloads: DownloadsClient | undefined;
   const getDownloads = (): Promise<DownloadsClient> =>
     (downloads ??= import('../downloads/client').then(
-      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths(), catalog ? getName() : null), warn: deps.warn, pollMs: 2000 })),
+      ({ DownloadsClient }) =>
+        (openedDownloads = new DownloadsClient({
+          paths: getPaths(),
+          spawnWorker: () => spawnWorker(deps, getPaths(), catalog ? getName() : null),
+          warn: deps.warn,
+          pollMs: 2000,
+          ...(workerDeadline(deps.env) ? { requestTimeoutMs: workerDeadline(deps.env) } : {}),
+        })),
     ));
   const images = new LocalImageService(getClient);
   let platform: Promise<string | null> | undefined;
@@ -183,6 +192,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       startLxc: async (job) => (await getDownloads()).start(lxcJobRef(job), null),
       list: async () => (await getDownloads()).list(),
       cancel: async (id) => (await getDownloads()).cancel(id),
+      detach: async (id) => (await getDownloads()).detach(id),
       retry: async (id) => (await getDownloads()).retry(id),
       clear: async () => (await getDownloads()).clear(),
       subscribe: (listener) => {
@@ -238,9 +248,10 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       }
     },
     downloadingIndex: async () => {
-      // No worker socket: nothing is downloading (and the downloads client need not load).
+      // No worker socket: nothing is downloading (and the downloads client need not load). A worker that
+      // does not answer rejects (within its deadline): the marks are then unknown, with a warning.
       if (!existsSync(getPaths().socket)) return new Set();
-      const active = (await (await getDownloads()).list().catch(() => [])).filter((r) => isActive(r.status));
+      const active = (await (await getDownloads()).list()).filter((r) => isActive(r.status));
       return new Set(active.map((r) => repositoryOf(r.ref)).filter((n): n is string => n !== null));
     },
     enginePlatform,
@@ -289,6 +300,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         paths: p,
         endpoint: workerEndpoint.description,
         idleMs: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_MS,
+        ...(workerDeadline(deps.env) ? { probeTimeoutMs: workerDeadline(deps.env) } : {}),
         log,
         createManager: (history, persist) =>
           new DownloadManager({
@@ -333,6 +345,12 @@ export function platformOf(os: string, arch: string): string | null {
 }
 
 /** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
+
+/** `STEVEDORE_WORKER_DEADLINE_MS`: how long the worker may take to answer (tests shorten it); default 5 s. */
+function workerDeadline(env: NodeJS.ProcessEnv): number | undefined {
+  const ms = Number(env.STEVEDORE_WORKER_DEADLINE_MS);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
 
 function spawnWorker(deps: EngineDeps, paths: WorkerPaths, engine: string | null): ReturnType<typeof spawn> | undefined {
   let fd: number | null = null;

@@ -89,12 +89,13 @@ export class Connections {
     const transport = this.http();
     const endpoint = this.endpoint(host);
     this.applyPolicy(endpoint);
-    const make = (lookup: (repository?: string) => Promise<RegistryCredential | undefined>) =>
+    const make = (lookup: (repository?: string) => Promise<RegistryCredential | undefined>, saved = false) =>
       new RegistryV2Client({
         baseUrl: endpoint.baseUrl,
         transport,
         auth: this.authenticator(),
         credential: lookup,
+        ...(saved ? { credentialProblem: () => this.deps.credentials.problem?.(endpoint.host) } : {}),
         ...(this.isHub(endpoint.host) ? { onRateLimit: (limit: RateLimit) => (this.lastRateLimit = limit) } : {}),
         ...(this.deps.pageSize ? { pageSize: this.deps.pageSize } : {}),
       });
@@ -102,7 +103,7 @@ export class Connections {
     const key = `${endpoint.host}|${endpoint.baseUrl}`;
     let client = this.v2Clients.get(key);
     if (!client) {
-      client = make((repository) => this.credential(endpoint.host, repository));
+      client = make((repository) => this.credential(endpoint.host, repository), true);
       this.v2Clients.set(key, client);
     }
     return client;

@@ -26,6 +26,8 @@ export interface DepotQuery {
 export interface DepotResult {
   results: RemoteImage[];
   warnings: string[];
+  /** The remote list was cut short (a cap or the listing deadline; the warnings say which). */
+  truncated?: boolean;
 }
 
 const DEFAULT_SEARCH_LIMIT = 25;
@@ -63,7 +65,7 @@ export class Depots {
     const filter = (query.filter ?? '').trim();
     // The engine is asked in parallel with the remote side.
     const marksPromise = loadMarks(this.deps.installed, this.deps.downloading);
-    let fetched: { images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[] };
+    let fetched: { images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[]; truncated?: string | null };
     try {
       fetched = await this.fetch(query.category, filter, query);
     } catch (error) {
@@ -74,16 +76,21 @@ export class Depots {
     const images = limit !== undefined ? fetched.images.slice(0, limit) : fetched.images;
     return {
       results: images.map((image) => ({ ...image, installed: marks.installed(image.fullName), downloading: marks.downloading(image.fullName) })),
-      warnings: [...fetched.warnings, ...marks.warnings],
+      warnings: [...(fetched.truncated ? [fetched.truncated] : []), ...fetched.warnings, ...marks.warnings],
+      ...(fetched.truncated ? { truncated: true } : {}),
     };
   }
 
-  private async fetch(category: RemoteCategory, filter: string, query: DepotQuery): Promise<{ images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[] }> {
+  private async fetch(
+    category: RemoteCategory,
+    filter: string,
+    query: DepotQuery,
+  ): Promise<{ images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[]; truncated?: string | null }> {
     switch (category) {
       case 'selected':
         return this.selected(filter, query.signal);
       case 'official':
-        return { images: await this.official(filter, query.signal), warnings: [] };
+        return { warnings: [], ...(await this.official(filter, query.signal)) };
       case 'dockerhub':
         return { images: await this.dockerhub(filter, query.limit ?? DEFAULT_SEARCH_LIMIT, query.signal), warnings: [] };
       case 'private':
@@ -115,9 +122,11 @@ export class Depots {
   }
 
   private async official(filter: string, signal?: AbortSignal) {
-    const repos = await this.connections.hub().repositories('library', { signal });
-    return repos
-      .map((r) => ({ ...r, name: clean(r.name), description: clean(r.description) }))
+    const listing = await this.connections.hub().repositoriesListing('library', { signal });
+    const named = listing.items.filter((r) => clean(r.name) === r.name && safeRef(`library/${r.name}`));
+    const dropped = listing.items.length - named.length;
+    const images = named
+      .map((r) => ({ ...r, description: clean(r.description) }))
       .filter((r) => matches(filter, r.name, r.description))
       .flatMap((r) => {
         const ref = safeRef(`library/${r.name}`);
@@ -137,6 +146,7 @@ export class Depots {
           },
         ];
       });
+    return { images, truncated: listing.truncated, ...(dropped > 0 ? { warnings: [invalidNames('Docker Hub', dropped)] } : {}) };
   }
 
   private async dockerhub(filter: string, limit: number, signal?: AbortSignal) {
@@ -167,6 +177,7 @@ export class Depots {
     const host = registry.builtin ? DOCKER_HUB_DOMAIN : registryHost(registry.url);
     const warnings: string[] = [];
     let paths: string[] = [];
+    let truncated: string | null = null;
     if (registry.builtin) {
       warnings.push('Docker Hub does not list its repositories: showing saved repositories only (search it with --category dockerhub)');
     } else if (registry.version === 'v1') {
@@ -174,7 +185,7 @@ export class Depots {
       paths = found.map((r) => r.name);
     } else {
       try {
-        paths = await this.connections.v2(host).catalog({ signal: query.signal });
+        ({ items: paths, truncated } = await this.connections.v2(host).catalogListing({ signal: query.signal }));
       } catch (error) {
         if (!(error instanceof AppError) || ![401, 403, 404].includes(error.code)) throw error;
         warnings.push(`${registry.name} does not list its repositories (${error.message}): showing saved repositories only`);
@@ -187,8 +198,11 @@ export class Depots {
       .map((r) => r.name.slice(prefix.length));
     const seen = new Set<string>();
     const images: Omit<RemoteImage, 'installed' | 'downloading'>[] = [];
+    let dropped = 0;
     for (const path of [...paths, ...saved]) {
-      const ref = safeRef(`${registry.builtin ? '' : `${host}/`}${clean(path)}`);
+      // A name that is not a repository name (control characters, bad grammar) is left out, not rewritten.
+      const ref = clean(path) === path ? safeRef(`${registry.builtin ? '' : `${host}/`}${path}`) : undefined;
+      if (!ref) dropped++;
       if (!ref || seen.has(fullName(ref))) continue;
       seen.add(fullName(ref));
       const name = familiarName(ref);
@@ -202,8 +216,13 @@ export class Depots {
       });
     }
     images.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { images, warnings };
+    if (dropped > 0) warnings.push(invalidNames(registry.name, dropped));
+    return { images, warnings, truncated };
   }
+}
+
+function invalidNames(source: string, n: number): string {
+  return `${source}: left out ${n} name${n === 1 ? '' : 's'} that ${n === 1 ? 'is not a valid repository name' : 'are not valid repository names'} (control characters, or not a name at all)`;
 }
 
 /** A normalised repository name, or undefined when a remote name is not one. */

@@ -23,7 +23,11 @@ export interface RemoteDeps {
   registries: Pick<RegistryService, 'list' | 'get' | 'byHost'>;
   /** registries.json, for saved repositories. */
   registryStore: RegistryDataStore;
-  credentials: { resolve(query: CredentialQuery): Promise<Credential | undefined> };
+  credentials: {
+    resolve(query: CredentialQuery): Promise<Credential | undefined>;
+    /** Why a host has no credentials when a credential helper failed ("docker-credential-x failed: …"). */
+    problem?(host: string): string | undefined;
+  };
   installed: InstalledIndex;
   downloading: DownloadingIndex;
   enginePlatform: EnginePlatform;
@@ -79,6 +83,10 @@ export function createRemoteServices(deps: RemoteDeps): RemoteServices {
       return prober.ping(url, { ...options, ...(hint ? { trustHint: hint } : {}) });
     },
     certificateFingerprint: (url) => prober.certificateFingerprint(url),
+    login: (url, options) => {
+      const hint = hintFor(url);
+      return prober.login(url, { ...options, ...(hint ? { trustHint: hint } : {}) });
+    },
   };
   return {
     probe,

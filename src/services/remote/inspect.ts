@@ -12,7 +12,7 @@ import {
   type ImageConfig,
   type Manifest,
 } from '../../clients/registry/index';
-import type { PlatformSpec } from '../../clients/registry/manifest';
+import { platformMatches, type PlatformSpec } from '../../clients/registry/manifest';
 import { BadResponse, NotFound } from '../../domain/errors';
 import type { RemoteInspect } from '../../domain/images';
 import { familiarName } from '../../domain/reference';
@@ -65,7 +65,14 @@ export class RemoteInspector {
     if (manifest.kind !== 'image') throw new BadResponse(`${client.host}: ${shown} is not an image manifest`);
     const config: ImageConfig = parseImageConfig(await client.blobJson(ref.path, manifest.config.digest, { display: name, signal }), `${client.host}: ${shown}`);
     const own = shownPlatform({ os: config.os || 'linux', architecture: config.architecture || 'amd64', ...(config.variant ? { variant: config.variant } : {}) });
-    if (top.manifest.kind !== 'index') platforms = [own];
+    if (top.manifest.kind !== 'index') {
+      platforms = [own];
+      // A single-platform image asked for another platform: say so (as docker does), not another platform's answer.
+      const have = { os: config.os || 'linux', architecture: config.architecture || 'amd64', ...(config.variant ? { variant: config.variant } : {}) };
+      if (explicit && !platformMatches(have, parsePlatformString(explicit))) {
+        throw new NotFound(`Image not found: ${shown} for platform ${explicit}`, { hint: `it has ${own} only` });
+      }
+    }
     const layers = manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: sanitizeLine(l.mediaType) }));
     return {
       name,

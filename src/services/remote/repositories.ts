@@ -5,7 +5,7 @@
 // a local image or container uses it; `registry` is the configured registry's name for its host, or null.
 // Names are kept as `host/path`, so renaming a registry (which keeps its host) needs nothing here.
 import type { RegistryCredential } from '../../clients/registry/index';
-import { Conflict, InvalidInput, NotFound } from '../../domain/errors';
+import { AppError, Conflict, InvalidInput, NotFound } from '../../domain/errors';
 import { DOCKER_HUB_DOMAIN, familiarName, fullName, normalizeReference, type RepositoryRef } from '../../domain/reference';
 import { registryHost, type SavedRepository } from '../../domain/registry';
 import { sanitizeLine } from '../../domain/sanitize';
@@ -56,7 +56,14 @@ export class Repositories {
     const full = fullName(ref);
     const credentials = checkCredentials(input);
     if (this.findOptional(full)) throw new Conflict(`saved repository ${full} already exists`, { hint: 'change its credentials with `stevedore repo update NAME`' });
-    await this.checkAccess(ref, credentials, signal);
+    try {
+      await this.checkAccess(ref, credentials, signal);
+    } catch (error) {
+      // Given credentials that are refused stop it (nothing saved). None given where some are asked for:
+      // saved, with a warning that says so (as for a registry).
+      if (credentials || !(error instanceof AppError) || error.code !== 401) throw error;
+      this.deps.warn(`${sanitizeLine(full)} asks for credentials and none were given or found: save them with \`stevedore repo update ${sanitizeLine(full)} --username U --password-stdin\``);
+    }
     this.deps.registryStore.update((data) => {
       if (data.repositories.some((r) => r.name.toLowerCase() === full.toLowerCase())) throw new Conflict(`saved repository ${full} already exists`);
       return { ...data, repositories: [...data.repositories, { name: full, username: credentials?.username ?? '', password: credentials?.password ?? '' }] };

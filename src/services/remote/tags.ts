@@ -12,6 +12,9 @@ import type { RemoteDeps } from './index';
 import { loadMarks } from './marks';
 import { repositoryOnly, resolveRef } from './refs';
 
+/** A tag as docker's reference grammar has it. */
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+
 export interface TagsOptions {
   registry?: string;
   signal?: AbortSignal;
@@ -29,37 +32,47 @@ export class Tags {
     const full = fullName(ref);
     const marksPromise = loadMarks(this.deps.installed, this.deps.downloading);
     let details: TagDetail[];
+    let truncated: string | null;
     try {
-      details = await this.fetch(ref.domain, ref.path, display, options.signal);
+      ({ details, truncated } = await this.fetch(ref.domain, ref.path, display, options.signal));
     } catch (error) {
       void marksPromise.catch(() => undefined);
       throw error;
     }
     const marks = await marksPromise;
     for (const w of marks.warnings) this.deps.warn(w);
+    // What is not a tag (empty, control characters, over 128 characters) is dropped, not rewritten into
+    // a name that does not exist; the warning counts them.
+    const valid = details.filter((d) => TAG_RE.test(d.name));
+    if (valid.length < details.length) {
+      const n = details.length - valid.length;
+      this.deps.warn(`${display}: left out ${n} tag${n === 1 ? '' : 's'} the registry sent that ${n === 1 ? 'is not a valid tag name' : 'are not valid tag names'} (empty, control characters, or over 128 characters)`);
+      details = valid;
+    }
     const ordered = orderTags(details);
-    return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered };
+    return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered, truncated };
   }
 
-  private async fetch(host: string, path: string, display: string, signal?: AbortSignal): Promise<TagDetail[]> {
+  private async fetch(host: string, path: string, display: string, signal?: AbortSignal): Promise<{ details: TagDetail[]; truncated: string | null }> {
     if (this.connections.isHub(host)) {
       const slash = path.indexOf('/');
       try {
-        const tags = await this.connections.hub().tags(path.slice(0, slash), path.slice(slash + 1), { display, ...(signal ? { signal } : {}) });
+        const listing = await this.connections.hub().tagsListing(path.slice(0, slash), path.slice(slash + 1), { display, ...(signal ? { signal } : {}) });
         // Every remote string sanitised; a digest kept only when it is one.
-        return tags.map((t) => ({
-          name: sanitizeLine(t.name),
+        const details = listing.items.map((t) => ({
+          name: t.name,
           size: t.size,
           lastUpdated: t.lastUpdated === null ? null : sanitizeLine(t.lastUpdated) || null,
           digest: t.digest !== null && isDigest(t.digest) ? t.digest : null,
           platforms: [...new Set(t.platforms.map((p) => sanitizeLine(p)).filter(Boolean))],
         }));
+        return { details, truncated: listing.truncated };
       } catch (error) {
         // A private repository is hidden from the anonymous web API; the registry may still show it.
         if (!(error instanceof AppError) || (error.code !== 401 && error.code !== 403)) throw error;
       }
     }
-    const tags = await this.connections.v2(host).tags(path, { display, signal });
-    return tags.map((name) => ({ name: sanitizeLine(name), size: null, lastUpdated: null, digest: null, platforms: [] }));
+    const listing = await this.connections.v2(host).tagsListing(path, { display, signal });
+    return { details: listing.items.map((name) => ({ name, size: null, lastUpdated: null, digest: null, platforms: [] })), truncated: listing.truncated };
   }
 }

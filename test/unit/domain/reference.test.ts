@@ -308,6 +308,17 @@ describe('names', () => {
     expect(parseReference('foo_bar.com/app')).toStrictEqual({ path: 'foo_bar.com/app' });
     expectInvalid(() => normalizeReference('foo_bar.com/app'), 'ErrReferenceInvalidFormat');
   });
+  it('refuses a port out of range when normalising (the grammar alone takes any digits)', () => {
+    expect(parseReference('127.0.0.1:99999/x')).toStrictEqual({ domain: '127.0.0.1:99999', path: 'x' });
+    expectInvalid(() => normalizeReference('127.0.0.1:99999/x'), 'ErrPortOutOfRange');
+    expect(thrown(() => normalizeReference('127.0.0.1:99999/x'))).toMatchObject({ code: 400, message: 'invalid reference "127.0.0.1:99999/x": port must be between 1 and 65535' });
+    expectInvalid(() => dockerRef('localhost:0/x:1'), 'ErrPortOutOfRange');
+    expect(dockerRef('localhost:65535/x').domain).toBe('localhost:65535');
+  });
+  it('redacts credentials typed into a reference (as URLs are), not a tag before a digest', () => {
+    expect(thrown(() => normalizeReference('alice:s3cret@myhost:5000/x:1'))).toMatchObject({ message: 'invalid reference "***@myhost:5000/x:1": invalid reference format' });
+    expect(thrown(() => normalizeReference('redis:7@sha256:zz'))).toMatchObject({ message: expect.stringContaining('"redis:7@sha256:zz"') });
+  });
   it('throws an InvalidInput (code 400) that names the input and the upstream reason', () => {
     const error = thrown(() => normalizeReference('docker///docker'));
     expect(error).toBeInstanceOf(InvalidInput);

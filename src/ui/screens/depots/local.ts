@@ -62,7 +62,7 @@ export function localRows(repos: readonly LocalRepository[], sort: LocalSort = '
   if (sort !== 'name') {
     const key = (r: LocalRow): number => (sort === 'size' ? r.size : Date.parse(r.created) || 0);
     for (const g of groups) g.rows.sort((a, b) => key(b) - key(a) || compare(a.id, b.id));
-    const best = (g: { rows: LocalRow[] }) => Math.max(...g.rows.map(key));
+    const best = (g: { rows: LocalRow[] }) => g.rows.reduce((m, r) => Math.max(m, key(r)), -Infinity);
     groups.sort((a, b) => Number(a.repo.name === NONE) - Number(b.repo.name === NONE) || best(b) - best(a) || compare(a.repo.name, b.repo.name));
   }
   return groups.flatMap((g) => g.rows);

@@ -126,7 +126,9 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
         {editing ? (
           <TextField label="filter" value={filter} cursor={field.cursor} focused theme={theme} />
         ) : (
-          <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
+          <Text color={query.data?.truncated && !filter && !query.loading ? theme.status.warning : theme.text.muted} wrap="truncate-end">
+            {filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : query.data?.truncated ? `  truncated: ${query.data.truncated}` : ' '}
+          </Text>
         )}
       </Box>
       {picking ? (

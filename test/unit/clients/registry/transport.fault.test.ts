@@ -132,6 +132,44 @@ describe('HTTP faults', () => {
     expect(waits).toEqual([]);
   });
 
+  it('one Retry-After rule for every status: a 503 asking for an hour fails at once with 503 naming the time', async () => {
+    const s = await open((_req, res) => sendJson(res, 503, { errors: [{ code: 'UNAVAILABLE', message: 'maintenance' }] }, { 'retry-after': '3600' }));
+    const { transport, waits } = fastTransport();
+    const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
+    const t0 = Date.now();
+    const error = await failure(client.tags('a'));
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(error).toBeInstanceOf(Unreachable);
+    expect(error.code).toBe(503);
+    expect(error.message).toMatch(/\(HTTP 503, maintenance\); it asks to retry in 60 min \(after \d\d:\d\d:\d\d UTC\)$/);
+    expect(s.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+    // The version check (registry ping / add) the same, once.
+    const prober = new RegistryProber(() => ({ timeoutMs: 2_000, sleep: async (ms) => void waits.push(ms) }));
+    const ping = await failure(prober.ping(s.url, { trustCert: false }));
+    expect(ping.code).toBe(503);
+    expect(ping.message).toContain('it asks to retry in 60 min');
+    expect(s.requests).toHaveLength(2);
+    expect(waits).toEqual([]);
+  });
+
+  it('a 500 asking for two hours fails at once with 502 naming the time; a short wait on a 5xx is retried a bounded number of times', async () => {
+    const s = await open((req, res) =>
+      req.url?.includes('long') ? sendJson(res, 500, {}, { 'retry-after': '7200' }) : sendJson(res, 502, {}, { 'retry-after': '3' }),
+    );
+    const { transport, waits } = fastTransport();
+    const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
+    const long = await failure(client.tags('long'));
+    expect(long).toBeInstanceOf(BadResponse);
+    expect(long.message).toMatch(/\(HTTP 500\); it asks to retry in 2 h \(after \d\d:\d\d:\d\d UTC\)$/);
+    expect(s.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+    const short = await failure(client.tags('short'));
+    expect(short.code).toBe(502);
+    expect(s.requests).toHaveLength(4);
+    expect(waits).toEqual([3000, 3000]);
+  });
+
   it("Docker Hub's X-Retry-After (a unix time) is read too", async () => {
     const at = Math.floor(Date.now() / 1000) + 3600;
     const s = await open((_req, res) => sendJson(res, 429, { message: 'too many' }, { 'x-retry-after': String(at) }));

@@ -1,0 +1,88 @@
+// Endless and slow lists from real misbehaving servers: a tags list whose every page links to another, the
+// same from Docker Hub's tags API, pages that come slowly. A list stops at its entry cap or its deadline,
+// says so (`truncated`), and the CLI prints 100,000 rows without overflowing the stack.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Output, Warnings } from '../../../../src/commands/output';
+import { remoteImageHandlers } from '../../../../src/commands/image-remote';
+import { Authenticator, RegistryV2Client, Transport } from '../../../../src/clients/registry/index';
+import { DockerHubClient } from '../../../../src/clients/registry/hub';
+import { MAX_LIST_ENTRIES } from '../../../../src/clients/registry/listing';
+import { createRemoteServices } from '../../../../src/services/remote/index';
+import { testDeps } from '../../../fixtures/remote/deps';
+import { endlessTags, type TestServer } from '../../../fixtures/remote/servers';
+import { recordingIo } from '../../helpers';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+const open = async (...args: Parameters<typeof endlessTags>) => {
+  const s = await endlessTags(...args);
+  servers.push(s);
+  return s;
+};
+
+const v2 = (s: TestServer, transport = new Transport({ timeoutMs: 5_000 })) =>
+  new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
+
+describe('endless and slow lists', () => {
+  it('a tags list whose every page links to a new one stops at the entry cap and says so', async () => {
+    const s = await open();
+    const t0 = Date.now();
+    const listing = await v2(s).tagsListing('team/app');
+    const ms = Date.now() - t0;
+    expect(listing.items).toHaveLength(MAX_LIST_ENTRIES);
+    expect(listing.truncated).toBe(`the tags of ${s.host}/team/app: stopped at 100,000 entries (the most stevedore lists)`);
+    expect(s.requests.length).toBe(MAX_LIST_ENTRIES / 1000);
+    expect(ms).toBeLessThan(30_000);
+  });
+
+  it('a list that ends is whole (not truncated)', async () => {
+    const s = await open({ pages: 3 });
+    const listing = await v2(s).tagsListing('team/app');
+    expect(listing).toMatchObject({ truncated: null });
+    expect(listing.items).toHaveLength(3000);
+  });
+
+  it('slow pages stop at the listing deadline with what came so far, truncated', async () => {
+    const s = await open({ delayMs: 150, pageSize: 10 });
+    const transport = new Transport({ timeoutMs: 2_000, deadlineMs: 1_000 });
+    const t0 = Date.now();
+    const listing = await v2(s, transport).tagsListing('team/app');
+    const ms = Date.now() - t0;
+    expect(ms).toBeLessThan(1_600);
+    expect(listing.items.length).toBeGreaterThan(0);
+    expect(listing.truncated).toMatch(/: stopped after 1 s \(the listing deadline\), \d+ so far$/);
+  });
+
+  it("Docker Hub's tags API with an endless `next` stops at the cap and says so", async () => {
+    const s = await open({ hub: true, pageSize: 100 });
+    const hub = new DockerHubClient({ baseUrl: s.url, transport: new Transport({ timeoutMs: 5_000 }) });
+    const listing = await hub.tagsListing('library', 'redis');
+    expect(listing.items).toHaveLength(MAX_LIST_ENTRIES);
+    // 1,000 pages of 100: the page cap and the entry cap meet.
+    expect(listing.truncated).toMatch(/^the tags of library\/redis on Docker Hub: stopped (at 100,000 entries \(the most stevedore lists\)|after 1,000 pages \(the most stevedore follows\))$/);
+  });
+
+  it('`image tags` of an endless list: "truncated": true and a warning in --json; 100,000 rows and a warning line in human mode', async () => {
+    const s = await open({ pageSize: 10_000 });
+    const t = testDeps();
+    t.addRegistry('lab', s.url);
+    const handlers = remoteImageHandlers(async () => createRemoteServices(t.deps));
+
+    const io = recordingIo();
+    const warnings = new Warnings();
+    await handlers.tags(new Output(io, true, warnings), 'team/app', { registry: 'lab' });
+    const json = JSON.parse(io.out()) as { tags: string[]; truncated: boolean; warnings: string[] };
+    expect(json.truncated).toBe(true);
+    expect(json.tags).toHaveLength(MAX_LIST_ENTRIES);
+    expect(json.warnings).toEqual([`the tags of ${s.host}/team/app: stopped at 100,000 entries (the most stevedore lists)`]);
+
+    // Human mode: a table of 100,000+ rows (Math.max(...cells) overflowed the stack at ~125,000).
+    const human = recordingIo();
+    const humanWarnings = new Warnings((line) => human.stderr.write(`warning: ${line}\n`));
+    await handlers.tags(new Output(human, false, humanWarnings), 'team/app', { registry: 'lab' });
+    expect(human.out().split('\n').filter(Boolean)).toHaveLength(MAX_LIST_ENTRIES + 1);
+    expect(human.err()).toBe(`warning: the tags of ${s.host}/team/app: stopped at 100,000 entries (the most stevedore lists)\n`);
+  });
+});
