@@ -7,11 +7,10 @@ import { ConfirmDialog } from '../ui/components/ConfirmDialog';
 import { type BannerMessage, ErrorBanner } from '../ui/components/ErrorBanner';
 import { KeyHints } from '../ui/components/KeyHints';
 import { StatusBar } from '../ui/components/StatusBar';
-import { InputRouter, useCommands } from '../ui/hooks/inputRouter';
+import { type InputOptions, InputRouter, PRIORITY, useCommands } from '../ui/hooks/inputRouter';
 import { useQuery } from '../ui/hooks/useQuery';
 import { useStore } from '../ui/hooks/useStore';
 import { useTerminalSize } from '../ui/hooks/useTerminalSize';
-import type { Scope } from '../ui/keys/bindings';
 import { DepotsScreen } from '../ui/screens/depots/DepotsScreen';
 import { DownloadsScreen } from '../ui/screens/downloads/DownloadsScreen';
 import { isActive, summary } from '../ui/screens/downloads/presentation';
@@ -29,24 +28,8 @@ export interface AppProps {
   theme: Theme;
   /** Called once when the user quits; `downloadsRunning` says whether downloads go on in the background. */
   onQuit: (downloadsRunning: number) => void;
-}
-
-/** Key scopes whose labelled bindings the footer shows, per screen. */
-function hintScopes(screen: Screen, localTab: boolean): Scope[] {
-  switch (screen.kind) {
-    case 'depots':
-      return localTab ? ['local', 'list', 'depots', 'global'] : ['list', 'depots', 'global'];
-    case 'tags':
-      return ['tags', 'list', 'global'];
-    case 'inspect':
-      return ['inspect', 'global'];
-    case 'downloads':
-      return ['downloads', 'global'];
-    case 'registries':
-      return ['registries', 'global'];
-    case 'repositories':
-      return ['repositories', 'global'];
-  }
+  /** The keystroke layer: how long a lone Esc waits (`keys.escape_ms`), and a probe for tests. */
+  input?: InputOptions;
 }
 
 function title(screen: Screen): string {
@@ -72,7 +55,6 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const [banner, setBanner] = useState<BannerMessage | null>(null);
   const [help, setHelp] = useState(false);
   const [quitting, setQuitting] = useState(false);
-  const [depotKind, setDepotKind] = useState<string>('local');
   const [registries, setRegistries] = useState(() => services.registries.list());
   const downloads = useStore(services.downloads.store);
   const running = useMemo(() => downloads.downloads.filter(isActive), [downloads]);
@@ -123,7 +105,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
       default:
         return false;
     }
-  });
+  }, { priority: PRIORITY.app });
 
   const pull = useCallback(
     (ref: string, registry: string | undefined, platform?: string) => {
@@ -159,7 +141,6 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
               inspect: (target) => dispatch({ type: 'push', screen: { kind: 'inspect', target } }),
               pull: (ref, registry) => pull(ref, registry),
               banner: setBanner,
-              tabChanged: setDepotKind,
             }}
           />
         );
@@ -219,7 +200,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
         <ErrorBanner message={banner} theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <KeyHints scopes={hintScopes(screen, depotKind === 'local')} theme={theme} width={width} />
+        <KeyHints theme={theme} width={width} />
       </Box>
       <Box height={1}>
         <StatusBar engine={engine.data} rate={services.status.hubRateLimit()} downloads={summary(downloads.downloads, theme.glyph.downloading, theme.glyph.separator)} theme={theme} width={width} />
@@ -230,7 +211,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
 
 export function App(props: AppProps): React.JSX.Element {
   return (
-    <InputRouter>
+    <InputRouter {...props.input}>
       <Shell {...props} />
     </InputRouter>
   );

@@ -6,9 +6,9 @@ export interface HelpSection {
   rows: { keys: string; description: string }[];
 }
 
-const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 'downloads', 'registries', 'repositories', 'filter', 'form', 'confirm'];
+const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 'downloads', 'registries', 'repositories', 'filter', 'form', 'confirm', 'help'];
 
-function keysText(keys: KeyName[], ascii: boolean): string {
+function keysText(keys: readonly KeyName[], ascii: boolean): string {
   const show = ascii ? displayKeyAscii : displayKey;
   // 1…9 read better as a range.
   if (keys.length === 9 && keys.every((k, i) => k === String(i + 1))) return ascii ? '1..9' : '1…9';

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LocalRepository, RemoteImage } from '../../../domain/images';
 import type { Registry } from '../../../domain/registry';
 import type { BannerMessage } from '../../components/ErrorBanner';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { useFilterField } from '../../hooks/useFilterField';
@@ -206,7 +206,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
           return false;
       }
     },
-    { active: active && !editing && !confirmDelete },
+    { priority: PRIORITY.screen, active: active && !editing && !confirmDelete, waiting: rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === ''), onPaste: field.paste },
   );
 
   const badges = tabs.map((t) => {

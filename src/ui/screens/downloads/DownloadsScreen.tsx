@@ -6,7 +6,7 @@ import type { DownloadSnapshot } from '../../../domain/images';
 import { fit, truncateMiddle } from '../../../domain/text';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -77,7 +77,7 @@ export function DownloadsScreen({ services, view, theme, width, height, active, 
       }
       return false;
     },
-    { active },
+    { priority: PRIORITY.screen, active },
   );
 
   const windowRows = rows.slice(cursor.offset, cursor.offset + listHeight);

@@ -7,7 +7,7 @@ import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/t
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { VirtualList } from '../../components/VirtualList';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -76,7 +76,7 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
           return false;
       }
     },
-    { active: active && !form && !confirm },
+    { priority: PRIORITY.screen, active: active && !form && !confirm },
   );
 
   const widths = layoutColumns(SPECS, width - 2);

@@ -6,7 +6,7 @@ import type { RemoteImage } from '../../../domain/images';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { useFilterField } from '../../hooks/useFilterField';
@@ -75,7 +75,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           return false;
       }
     },
-    { active: active && !editing },
+    { priority: PRIORITY.screen, active: active && !editing, waiting: query.data === undefined && query.error === undefined, onPaste: field.paste },
   );
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
