@@ -5,6 +5,18 @@ import { bundlePatches } from './bundle-patches.mjs';
 
 export const emptyModule = fileURLToPath(new URL('./empty-module.cjs', import.meta.url));
 
+/**
+ * Ink loads its React devtools bridge (./devtools.js: react-devtools-core, and ws for its WebSocket) only when
+ * DEV=true. react-devtools-core is not bundled (below), so the bridge could never connect from the bundle: it
+ * becomes the empty module, which also keeps ws and its optional native add-ons out.
+ */
+const noInkDevtools = {
+  name: 'no-ink-devtools',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: emptyModule } : undefined));
+  },
+};
+
 export const commonOptions = {
   bundle: true,
   splitting: true,
@@ -22,6 +34,6 @@ export const commonOptions = {
   banner: {
     js: "import { createRequire as __stevedoreRequire } from 'node:module'; const require = __stevedoreRequire(import.meta.url);",
   },
-  plugins: [bundlePatches],
+  plugins: [noInkDevtools, bundlePatches],
   logLevel: 'warning',
 };

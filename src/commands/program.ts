@@ -1,10 +1,10 @@
 // The CLI grammar of DESIGN.md on commander: nouns, verbs, --help everywhere, --json on every
 // command, --version on the program; usage errors exit 2, operation errors exit 1.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { version } from '../../package.json';
 import { redactSecrets, sanitizeLine } from '../domain/sanitize';
 import type { CommandContext } from './context';
 import { EXIT, Output, reportError } from './output';
+import { versionInfo, versionText } from './version';
 
 export type Register = (program: Command, ctx: CommandContext) => void;
 
@@ -15,7 +15,7 @@ export function buildProgram(ctx: CommandContext, nouns: Register[]): Command {
   const { io, json } = ctx;
   const program = new Command('stevedore')
     .description(PROGRAM_DESCRIPTION)
-    .version(version, '--version', 'print the version')
+    .version(versionText(versionInfo(), json), '--version', 'print the version, the build date and the Node that runs it')
     .helpOption('-h, --help', 'show help')
     .helpCommand(false)
     .exitOverride()
