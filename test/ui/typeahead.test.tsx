@@ -3,7 +3,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Registry } from '../../src/domain/registry';
-import { fakeServices, localRepo, remoteImage } from './fakes';
+import { download, fakeServices, localRepo, remoteImage } from './fakes';
 import { KEY, paste, renderApp } from './render';
 
 afterEach(() => cleanup());
@@ -144,5 +144,43 @@ describe('type-ahead: bursts in one read', () => {
     const footer = app.frame().split('\n').at(-2) ?? '';
     expect(footer).toContain('Tab next field');
     expect(footer).not.toMatch(/pull|delete|downloads/);
+  });
+});
+
+describe('bindings as data: disabled commands and help', () => {
+  it('a disabled command says why in the footer (and in help) instead of acting', async () => {
+    const { services, downloads } = world();
+    downloads.set([download('redis:7', { status: 'complete', percent: 100 })]);
+    const app = renderApp(services);
+    await app.press('D');
+    await app.waitFor((f) => f.includes('redis:7'));
+    await app.press('x');
+    await app.waitFor((f) => f.includes('x: redis:7 is not running'), 'the reason in the footer');
+    expect(downloads.cancelled).toEqual([]);
+    await app.press('?');
+    for (let page = 0; page < 10 && !app.frame().includes('(not now: redis:7 is not running)'); page++) await app.press(KEY.pageDown);
+    expect(app.frame()).toContain('cancel the selected download (not now: redis:7 is not running)');
+  });
+
+  it('help scrolls with PgDn/PgUp/Home/End and g/G', async () => {
+    const { services } = world();
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('alpine'));
+    await app.press('?');
+    await app.waitFor((f) => f.includes('Keys') && /\(1-\d+ of \d+;/.test(f));
+    const range = () => /\((\d+)-(\d+) of (\d+);/.exec(app.frame())?.slice(1).map(Number) ?? [];
+    const [, end, total] = range();
+    await app.press(KEY.pageDown);
+    expect(range()[0]).toBeGreaterThan(1);
+    await app.press('G');
+    expect(range()[1]).toBe(total);
+    await app.press(KEY.pageUp);
+    expect(range()[1]).toBeLessThan(total ?? 0);
+    await app.press('g');
+    expect(range()).toEqual([1, end, total]);
+    await app.press(KEY.end);
+    expect(range()[1]).toBe(total);
+    await app.press(KEY.home);
+    expect(range()[0]).toBe(1);
   });
 });

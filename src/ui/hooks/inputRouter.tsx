@@ -7,10 +7,10 @@ import { useStdin, useStdout } from 'ink';
 import React, { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { CommandId, KeyName, Scope } from '../keys/bindings';
 import { KeyQueue } from '../input/keyQueue';
-import { type CommandHandler, type Layer, type LayerOptions, PRIORITY, ordered, route } from '../input/route';
+import { type CommandHandler, type Layer, type LayerOptions, PRIORITY, disabledWhen, ordered, route } from '../input/route';
 import { type KeyEvent, KeyTokenizer, PASTE_TIMEOUT_MS } from '../input/tokenizer';
 
-export { PRIORITY, type CommandHandler, type LayerOptions };
+export { PRIORITY, disabledWhen, type CommandHandler, type LayerOptions };
 
 /** What has the keyboard now: the footer and help are built from it. */
 export interface KeyboardView {

@@ -28,6 +28,13 @@ export interface LayerOptions {
   disabled?: Partial<Record<CommandId, string>>;
 }
 
+/** The `disabled` option from conditions: `{ 'tags.platform': platforms.length === 0 && 'why' }`. */
+export function disabledWhen(reasons: Partial<Record<CommandId, string | false | null | undefined>>): Partial<Record<CommandId, string>> {
+  const out: Partial<Record<CommandId, string>> = {};
+  for (const [id, reason] of Object.entries(reasons) as [CommandId, string | false | null | undefined][]) if (reason) out[id] = reason;
+  return out;
+}
+
 /** Layer priorities, lowest first: a higher layer takes a key before the ones below it. */
 export const PRIORITY = { app: 0, screen: 10, dialog: 20, field: 30, overlay: 40, question: 50 } as const;
 

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LocalRepository, RemoteImage } from '../../../domain/images';
 import type { Registry } from '../../../domain/registry';
 import type { BannerMessage } from '../../components/ErrorBanner';
-import { PRIORITY, useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { useFilterField } from '../../hooks/useFilterField';
@@ -137,8 +137,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   const pull = () => {
     if (selectedLocal) {
       const ref = localRef(selectedLocal);
-      if (!ref || selectedLocal.name === '<none>') actions.banner({ kind: 'info', text: 'dangling images have no name to pull' });
-      else actions.pull(ref, undefined);
+      if (ref) actions.pull(ref, undefined);
     } else if (selectedRemote) {
       if (selectedRemote.version) actions.pull(remoteRef(selectedRemote), tab.registry);
       else {
@@ -206,7 +205,10 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
           return false;
       }
     },
-    { priority: PRIORITY.screen, active: active && !editing && !confirmDelete, waiting: rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === ''), onPaste: field.paste },
+    { priority: PRIORITY.screen, active: active && !editing && !confirmDelete, waiting: rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === ''),
+      onPaste: field.paste,
+      disabled: disabledWhen({ 'list.pull': selectedLocal && (selectedLocal.name === '<none>' || !localRef(selectedLocal)) && 'dangling images have no name to pull' }),
+    },
   );
 
   const badges = tabs.map((t) => {

@@ -6,7 +6,7 @@ import type { DownloadSnapshot } from '../../../domain/images';
 import { fit, truncateMiddle } from '../../../domain/text';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
-import { PRIORITY, useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -66,18 +66,23 @@ export function DownloadsScreen({ services, view, theme, width, height, active, 
     (command) => {
       if (cursor.command(command)) return true;
       if (command === 'downloads.cancel') {
-        if (selected && isActive(selected)) act('cancel');
-        else if (selected) actions.banner({ kind: 'info', text: `${selected.name} is not running` });
+        act('cancel');
         return true;
       }
       if (command === 'downloads.retry') {
-        if (selected && (selected.status === 'failed' || selected.status === 'cancelled')) act('retry');
-        else if (selected) actions.banner({ kind: 'info', text: 'only a failed or cancelled download can be retried' });
+        act('retry');
         return true;
       }
       return false;
     },
-    { priority: PRIORITY.screen, active },
+    {
+      priority: PRIORITY.screen,
+      active,
+      disabled: disabledWhen({
+        'downloads.cancel': !selected ? 'no download to cancel' : !isActive(selected) && `${selected.name} is not running`,
+        'downloads.retry': !selected ? 'no download to retry' : selected.status !== 'failed' && selected.status !== 'cancelled' && 'only a failed or cancelled download can be retried',
+      }),
+    },
   );
 
   const windowRows = rows.slice(cursor.offset, cursor.offset + listHeight);

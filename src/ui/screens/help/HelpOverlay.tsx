@@ -2,21 +2,27 @@
 import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
 import { truncate } from '../../../domain/text';
-import { PRIORITY, useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands, useKeyboardView } from '../../hooks/inputRouter';
 import type { CommandId } from '../../keys/bindings';
 import { helpSections } from '../../keys/help';
 import type { Theme } from '../../theme/theme';
 
 export function HelpOverlay({ theme, width, height, onClose }: { theme: Theme; width: number; height: number; onClose: () => void }): React.JSX.Element {
+  // What was disabled on the screen help was opened over (and why): said next to those keys.
+  const view = useKeyboardView();
+  const [disabled] = useState(() => view.disabled);
   const lines = useMemo(() => {
-    const out: { text: string; keys?: string; title?: boolean }[] = [];
+    const out: { text: string; keys?: string; title?: boolean; disabled?: boolean }[] = [];
     for (const s of helpSections({ ascii: theme.ascii })) {
       out.push({ text: s.title, title: true });
-      for (const r of s.rows) out.push({ keys: r.keys, text: r.description });
+      for (const r of s.rows) {
+        const why = disabled[r.id];
+        out.push({ keys: r.keys, text: why ? `${r.description} (not now: ${why})` : r.description, ...(why ? { disabled: true } : {}) });
+      }
       out.push({ text: '' });
     }
     return out;
-  }, [theme.ascii]);
+  }, [theme.ascii, disabled]);
   const body = Math.max(3, height - 4);
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, lines.length - body);
@@ -54,7 +60,7 @@ export function HelpOverlay({ theme, width, height, onClose }: { theme: Theme; w
         ) : (
           <Text key={i} wrap="truncate-end">
             <Text color={theme.text.accent}>{`  ${(l.keys ?? '').padEnd(keyWidth)}`}</Text>
-            <Text>{truncate(l.text, Math.min(width, 100) - keyWidth - 6, theme.glyph.ellipsis)}</Text>
+            <Text color={l.disabled ? theme.text.muted : undefined}>{truncate(l.text, Math.min(width, 100) - keyWidth - 6, theme.glyph.ellipsis)}</Text>
           </Text>
         ),
       )}
