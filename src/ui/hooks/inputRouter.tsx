@@ -102,7 +102,8 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
           refused = nextRefused;
           publish();
         }
-        return result.outcome === 'done' && result.repeat ? 'repeat' : 'done';
+        if (result.outcome !== 'done') return 'done';
+        return result.text ? 'text' : result.repeat ? 'repeat' : 'done';
       },
       commit: () => setTick((n) => n + 1),
       defer: (fn) => setImmediate(fn),

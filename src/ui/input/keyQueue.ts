@@ -3,14 +3,16 @@
 // goes on only when told the commit happened (`committed()`): handlers and layers then belong to the
 // screen the previous key left, never to a closure from before it. A key for a layer that is still
 // loading its list is held (`3p` pulls from tab 3 once tab 3 has rows), with a deadline.
+import { isTextEvent } from './route';
 import type { KeyEvent } from './tokenizer';
 
 export interface QueueDeps {
   /**
    * Offers the key to the layers: 'hold' keeps it at the head of the queue; 'repeat' says its
-   * command composes, so the same key right after it may be applied before the commit.
+   * command composes, so the same key right after it may be applied before the commit; 'text' says
+   * a text field took it, so more text right after it may go there before the commit.
    */
-  route(event: KeyEvent, force: boolean): 'done' | 'hold' | 'repeat';
+  route(event: KeyEvent, force: boolean): 'done' | 'hold' | 'repeat' | 'text';
   /** Asks React for a commit; may call `committed()` before it returns (legacy, synchronous mode). */
   commit(): void;
   /** Runs `fn` soon, outside of React's render and commit. */
@@ -105,6 +107,7 @@ export class KeyQueue {
         this.queue.shift();
         const next = this.queue[0];
         if (outcome === 'repeat' && next?.kind === 'key' && event.kind === 'key' && next.name === event.name) continue;
+        if (outcome === 'text' && next !== undefined && isTextEvent(next)) continue;
         this.awaitingCommit = true;
         this.deps.commit();
       }

@@ -59,7 +59,7 @@ export function ordered(layers: Iterable<Layer>): Layer[] {
 
 export type RouteResult =
   /** A layer took it (or it was dropped on purpose). */
-  | { outcome: 'done'; command?: CommandId; disabled?: string; repeat?: boolean }
+  | { outcome: 'done'; command?: CommandId; disabled?: string; repeat?: boolean; text?: boolean }
   /** The layer that would take it is waiting for its data: keep the key, try again later. */
   | { outcome: 'hold' }
   /** Nobody wanted it. */
@@ -71,7 +71,9 @@ export function route(layers: readonly Layer[], event: KeyEvent, force = false):
     const o = layer.options;
     if (o.typing && isTextEvent(event)) {
       o.onText?.(event);
-      return { outcome: 'done' };
+      // Text edits compose (the field keeps its value and cursor in refs): more text right after
+      // this goes to the same field before the commit.
+      return { outcome: 'done', text: true };
     }
     if (event.kind === 'paste') {
       if (o.onPaste) {
