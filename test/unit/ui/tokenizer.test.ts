@@ -77,7 +77,7 @@ describe('keystroke tokenizer', () => {
 });
 
 describe('key queue', () => {
-  const key = (name: string): KeyEvent => ({ kind: 'key', name, text: name });
+  const key = (name: string): KeyEvent => ({ kind: 'key', name, text: name.length === 1 ? name : '' });
 
   it('applies one key per commit, in order; a held key waits for its list, others wait behind it', () => {
     const log: string[] = [];
@@ -109,6 +109,38 @@ describe('key queue', () => {
     deferred.splice(0).forEach((f) => f());
     expect(log).toEqual(['3', 'p', 'j']);
     expect(commits).toBe(3);
+  });
+
+  it('text for a field and repeats of a composing key go in one commit; anything else waits for a commit', () => {
+    const log: string[] = [];
+    let commits = 0;
+    const deferred: (() => void)[] = [];
+    const text = (e: KeyEvent) => e.kind === 'paste' || e.text !== '' || e.name === 'backspace';
+    const q: KeyQueue = new KeyQueue({
+      route: (e) => {
+        log.push(e.kind === 'key' ? e.name : 'paste');
+        if (e.kind === 'key' && e.name === 'j') return 'repeat';
+        return text(e) ? 'text' : 'done';
+      },
+      commit: () => void commits++,
+      defer: (fn) => void deferred.push(fn),
+      setTimer: () => 1,
+      clearTimer: () => undefined,
+    });
+    const step = () => {
+      q.committed();
+      deferred.splice(0).forEach((f) => f());
+    };
+    q.push([key('w'), key('e'), key('b'), { kind: 'paste', text: 'x' }, key('backspace'), key('enter'), key('j'), key('j'), key('j'), key('k')]);
+    expect(log).toEqual(['w', 'e', 'b', 'paste', 'backspace']);
+    expect(commits).toBe(1);
+    step();
+    expect(log.slice(5)).toEqual(['enter']);
+    step();
+    expect(log.slice(6)).toEqual(['j', 'j', 'j']);
+    step();
+    expect(log.slice(9)).toEqual(['k']);
+    expect(commits).toBe(4);
   });
 
   it('a synchronous commit (legacy React) lets the whole burst through at once', () => {
