@@ -15,7 +15,8 @@
 // skopeo do not): the startup rows also show the cost with it. The TypeScript of test/world and src/ is
 // loaded through tsx's API, so plain `node` runs this file.
 import { register } from 'tsx/esm/api';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,7 @@ import {
   markdownTable,
   median,
   mib,
+  percentile,
   ms,
   pick,
   procCpuMs,
@@ -49,7 +51,7 @@ const { W } = world;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.STEVEDORE_BENCH_CLI || path.join(root, 'dist', 'cli.js');
 const RESULTS = path.join(root, 'bench', 'results');
-const SECTIONS = ['startup', 'remote', 'pull', 'list', 'tui', 'keys', 'idle', 'bytes'];
+const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', 'idle', 'bytes'];
 
 // ---------------------------------------------------------------- options
 
@@ -443,6 +445,82 @@ async function sectionList() {
   }
 }
 
+// ---- stevedore serve: the same local list over HTTP, from a server that keeps its clients warm
+
+/** One GET over a keep-alive agent; resolves with the body length (the answer is read to the end). */
+function httpGet(agent, port, path, cookie) {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent, headers: { Cookie: cookie } }, (res) => {
+      let n = 0;
+      res.on('data', (c) => (n += c.length));
+      res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`GET ${path}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${path}: no answer in 30 s`)));
+  });
+}
+
+async function sectionServe() {
+  const { info } = ctx;
+  await world.ensureBulk(info, 'bench/img', 1000, say);
+  const password = 'bench-serve-password';
+  const pw = timeRun(process.execPath, cli('serve', 'passwd', '--password-stdin'), { env: ctx.env, input: `${password}\n` });
+  if (pw.status !== 0) throw new Error(`serve passwd: ${pw.stderr.trim().slice(0, 200)}`);
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, cli('serve', '--listen', `127.0.0.1:${port}`), { env: ctx.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c) => (err += c.toString()));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!err.includes('listening on')) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`serve did not start: ${err.trim().slice(0, 300)}`);
+      await sleep(50);
+    }
+    const cookie = await new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/api/v1/login', method: 'POST', agent }, (res) => {
+        res.resume();
+        const set = String(res.headers['set-cookie'] ?? '');
+        res.on('end', () => (res.statusCode === 200 ? resolve(set.split(';')[0]) : reject(new Error(`login: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(`username=admin&password=${password}`);
+    });
+    const path = '/api/v1/image/?category=local';
+    const bytes = await httpGet(agent, port, path, cookie);
+    for (let i = 0; i < 10; i++) await httpGet(agent, port, path, cookie); // warm: engine connection, JIT
+    // Latency: one request at a time. Throughput: 4 at a time (the machine has few cores; so has a NAS).
+    const latency = [];
+    const sequential = Math.max(50, RUNS.list * 10);
+    for (let i = 0; i < sequential; i++) {
+      const t0 = performance.now();
+      await httpGet(agent, port, path, cookie);
+      latency.push(performance.now() - t0);
+    }
+    const total = Math.max(100, RUNS.list * 20);
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next++ < total) await httpGet(agent, port, path, cookie);
+      }),
+    );
+    const rps = (total / (performance.now() - t0)) * 1000;
+    say(`serve: ${sequential} sequential + ${total} concurrent GETs (${(bytes / 1024).toFixed(0)} KiB each); the CLI ${RUNS.list} times…`);
+    const cliRuns = await alternate([{ name: 'cli', cmd: process.execPath, args: cli('image', 'list', '--json'), env: ctx.env }], { runs: RUNS.list });
+    const cliMed = median(pick(cliRuns.cli));
+    const p50 = median(latency);
+    const p95 = percentile(latency, 95);
+    details.serve = { bytes, latency: summary(latency), requestsPerSecond: rps, concurrency: 4, cli: summary(pick(cliRuns.cli)) };
+    row('serve', `\`GET /api/v1/image/?category=local\` (1,000 images): p95, one at a time`, `p50 ${ms(p50)}, p95 ${ms(p95)}`, `\`stevedore image list --json\` ${ms(cliMed)} per call`, ratio(p95, cliMed), '≤ 0.5×', p95 / cliMed <= 0.5);
+    row('serve', '`GET /api/v1/image/?category=local` (1,000 images): requests/s, 4 at a time', `${rps.toFixed(1)} req/s`, `CLI ${(1000 / cliMed).toFixed(1)} calls/s (one after another)`, `${(rps / (1000 / cliMed)).toFixed(1)}×`, null, null);
+  } finally {
+    agent.destroy();
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r() : child.on('close', r)));
+  }
+}
+
 // ---- the TUI
 
 function tuiEnv() {
@@ -831,6 +909,7 @@ async function main() {
     if (wanted('remote')) await guarded('remote', sectionRemote);
     if (wanted('pull')) await guarded('pull', sectionPull);
     if (wanted('list')) await guarded('list', sectionList);
+    if (wanted('serve')) await guarded('serve', sectionServe);
     if (wanted('tui')) await guarded('tui', sectionTui);
     if (wanted('keys')) await guarded('keys', sectionKeys);
     if (wanted('idle')) await guarded('idle', sectionIdle);

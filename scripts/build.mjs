@@ -1,5 +1,5 @@
 // Bundles src/cli.tsx into dist/cli.js (the `stevedore` bin) with esbuild.
-// The entry stays small: heavy modules (ink/react, dockerode, undici) are imported lazily
+// The entry stays small: heavy modules (ink/react, undici) are imported lazily
 // and land in chunks beside it, so `stevedore --help` does not parse them.
 // The bundle is self-contained: the published package has no runtime dependencies (every library is a
 // devDependency), so an import left outside the bundle fails the build (see assertSelfContained).
@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { commonOptions, emptyModule as empty } from './esbuild-common.mjs';
+import { commonOptions } from './esbuild-common.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const noSchemaValidator = fileURLToPath(new URL('./no-schema-validator.mjs', import.meta.url));
@@ -104,18 +104,7 @@ const options = {
     ...commonOptions.define,
     __STEVEDORE_BUILD__: JSON.stringify(buildInfo()),
   },
-  // Not needed at run time either: dockerode's ssh/grpc/buildkit parts (we reach ssh:// engines
-  // through the system ssh, and never build images).
-  alias: {
-    ...commonOptions.alias,
-    ssh2: empty,
-    'cpu-features': empty,
-    '@grpc/grpc-js': empty,
-    '@grpc/proto-loader': empty,
-    protobufjs: empty,
-    'tar-fs': empty,
-    '@balena/dockerignore': empty,
-  },
+  alias: { ...commonOptions.alias },
   plugins: [dropAjv, lazyBuiltins, ...commonOptions.plugins],
 };
 

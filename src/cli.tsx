@@ -16,7 +16,7 @@ const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
 /** The shipped catalog and other assets, beside dist/ (or src/ when run from source). */
 const assetsDir = fileURLToPath(new URL('../assets/', import.meta.url));
 
-export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void): AppServices {
+export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void, options: { engine?: string | null } = {}): AppServices {
   const once = <T,>(make: () => Promise<T>): (() => Promise<T>) => {
     let value: Promise<T> | undefined;
     return () => (value ??= make());
@@ -26,6 +26,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
   const settingsStore = once(async () => new (await import('./store/settingsStore')).SettingsStore(await dir(), warn));
   const credentials = once(async () => new (await import('./store/credentials')).CredentialResolver(await registryStore(), { env, warn }));
 
+  const perEngine = new Map<string, ReturnType<AppServices['engine']>>();
   const services: AppServices = {
     settings: once(async () => new (await import('./services/settings')).SettingsService(await settingsStore())),
     registries: once(async () => {
@@ -58,24 +59,52 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
         warn,
       });
     }),
-    // --- engine wiring (issue 4): dockerode loads only when the engine is used; stores only when asked ---
-    engine: once(async () => {
-      const [{ createEngineServices }, configDir] = await Promise.all([import('./services/engine/index'), dir()]);
-      return createEngineServices({
-        env,
-        configDir,
-        settings: async () => (await services.settings()).all(),
-        credentials: { resolve: async (query) => (await credentials()).resolve(query) },
-        registries: () => services.registries(),
-        warn,
-        workerCommand: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? '', '__worker'] },
-      });
+    // --- engine wiring (issues 4, 13): the engine client loads only when the engine is used; one set of
+    // engine services per engine, so switching engines in the app keeps the other's downloads going ---
+    engines: once(async () => {
+      const [{ EngineCatalog }, { EngineStore }, configDir] = await Promise.all([import('./services/engine/catalog'), import('./store/engineStore'), dir()]);
+      let store: InstanceType<typeof EngineStore> | undefined;
+      return new EngineCatalog({ env, store: () => (store ??= new EngineStore(configDir, warn)), override: options.engine ?? null });
     }),
+    engine: async () => {
+      const catalog = await services.engines();
+      const name = catalog.activeName();
+      let made = perEngine.get(name);
+      if (!made) {
+        made = (async () => {
+          const [{ createEngineServices }, configDir] = await Promise.all([import('./services/engine/index'), dir()]);
+          return createEngineServices({
+            env,
+            configDir,
+            settings: async () => (await services.settings()).all(),
+            credentials: { resolve: async (query) => (await credentials()).resolve(query) },
+            registries: () => services.registries(),
+            warn,
+            workerCommand: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? '', '__worker'] },
+            catalog,
+            engine: name,
+          });
+        })();
+        perEngine.set(name, made);
+      }
+      return made;
+    },
     // --- end engine wiring ---
   };
   return services;
 }
 
+
+/** The value of `--name VALUE` / `--name=VALUE` before a `--`, or null. */
+function optionValue(argv: string[], name: string): string | null {
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  for (let i = 0; i < end; i++) {
+    const a = argv[i] ?? '';
+    if (a === name) return argv[i + 1] ?? null;
+    if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+  }
+  return null;
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   if (argv.length > 0) {
@@ -90,7 +119,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io,
     json,
     warnings,
-    services: createServices(io.env, warnings.add),
+    // `--engine NAME` is a global option (program.ts): read here already, as the services are built before parsing.
+    services: createServices(io.env, warnings.add, { engine: optionValue(argv, '--engine') }),
     setExitCode: () => undefined,
   };
   // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
@@ -105,6 +135,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     registry: async () => (await import('./commands/registry')).registerRegistry,
     repo: async () => (await import('./commands/repo')).registerRepo,
     config: async () => (await import('./commands/config')).registerConfig,
+    engine: async () => (await import('./commands/engine')).registerEngine,
+    serve: async () => (await import('./serve/command')).registerServe,
   };
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);

@@ -9,7 +9,7 @@ import { KeyHints } from '../ui/components/KeyHints';
 import { StatusBar } from '../ui/components/StatusBar';
 import { type InputOptions, InputRouter, PRIORITY, useCommands } from '../ui/hooks/inputRouter';
 import { useQuery } from '../ui/hooks/useQuery';
-import { useStore } from '../ui/hooks/useStore';
+import { type ExternalStore, useStoreSelector } from '../ui/hooks/useStore';
 import { useTerminalSize } from '../ui/hooks/useTerminalSize';
 import { DepotsScreen } from '../ui/screens/depots/DepotsScreen';
 import { DownloadsScreen } from '../ui/screens/downloads/DownloadsScreen';
@@ -19,7 +19,7 @@ import { InspectScreen } from '../ui/screens/inspect/InspectScreen';
 import { RegistriesScreen } from '../ui/screens/registries/RegistriesScreen';
 import { RepositoriesScreen } from '../ui/screens/repositories/RepositoriesScreen';
 import { TagsScreen } from '../ui/screens/tags/TagsScreen';
-import { type UiServices, errorText } from '../ui/services';
+import { type DownloadsView, type UiServices, errorText } from '../ui/services';
 import type { Theme } from '../ui/theme/theme';
 import { type Screen, currentScreen, initialNavigation, navigate } from './navigation';
 
@@ -28,7 +28,7 @@ export interface AppProps {
   theme: Theme;
   /** Called once when the user quits; `downloadsRunning` says whether downloads go on in the background. */
   onQuit: (downloadsRunning: number) => void;
-  /** The keystroke layer: how long a lone Esc waits (`keys.escape_ms`), and a probe for tests. */
+  /** The keystroke layer: how long a lone Esc waits (`keys.escape_ms`), a redraw signal, a probe for tests. */
   input?: InputOptions;
 }
 
@@ -49,22 +49,69 @@ function title(screen: Screen): string {
   }
 }
 
-function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
-  const { columns, rows } = useTerminalSize();
-  const [nav, dispatch] = useReducer(navigate, initialNavigation);
-  const [banner, setBanner] = useState<BannerMessage | null>(null);
-  const [help, setHelp] = useState(false);
-  const [quitting, setQuitting] = useState(false);
-  const [registries, setRegistries] = useState(() => services.registries.list());
-  const downloads = useStore(services.downloads.store);
-  const running = useMemo(() => downloads.downloads.filter(isActive), [downloads]);
-  // A new set only when the names change (not on every progress snapshot): the lists key on it.
-  const namesKey = running
+/** The smallest terminal the screens are laid out for. */
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+/** Repositories with a download running, one per line, sorted (a string: equal lists compare equal). */
+function downloadingKey(view: DownloadsView): string {
+  return view.downloads
+    .filter(isActive)
     .map((d) => repositoryOf(d.ref))
     .filter((n): n is string => n !== null)
     .sort()
     .join('\n');
+}
+
+/** The status bar, subscribed to the downloads itself: a progress tick re-renders this line, not the app. */
+function StatusLine(props: {
+  store: ExternalStore<DownloadsView>;
+  seenFailed: ReadonlySet<string>;
+  engine: React.ComponentProps<typeof StatusBar>['engine'];
+  rate: React.ComponentProps<typeof StatusBar>['rate'];
+  theme: Theme;
+  width: number;
+}): React.JSX.Element {
+  const { store, seenFailed, theme } = props;
+  const text = useStoreSelector(store, (v) => summary(v.downloads.filter((d) => d.status !== 'failed' || !seenFailed.has(d.id)), theme.glyph.downloading, theme.glyph.separator));
+  return <StatusBar engine={props.engine} rate={props.rate} downloads={text} theme={theme} width={props.width} />;
+}
+
+function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
+  const { columns, rows } = useTerminalSize();
+  const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
+  // Quitting still works while the terminal is too small (nothing else is on show).
+  useCommands(['global'], (command) => (command === 'global.quit' ? (onQuit(services.downloads.store.getSnapshot().downloads.filter(isActive).length), true) : false), { active: tooSmall, priority: PRIORITY.app });
+  if (tooSmall) {
+    return (
+      <Box width={Math.max(1, columns)} height={Math.max(1, rows - 1)}>
+        <Text wrap="wrap">{`terminal too small: ${MIN_COLUMNS}x${MIN_ROWS} needed, this is ${columns}x${rows}`}</Text>
+      </Box>
+    );
+  }
+  return <Screens services={services} theme={theme} onQuit={onQuit} columns={columns} rows={rows} />;
+}
+
+function Screens({ services, theme, onQuit, columns, rows }: AppProps & { columns: number; rows: number }): React.JSX.Element {
+  const [nav, dispatch] = useReducer(navigate, initialNavigation);
+  const [banner, setBanner] = useState<BannerMessage | null>(null);
+  const [help, setHelp] = useState(false);
+  // How many downloads go on when the user quits (asked then, not followed on every tick).
+  const [quitting, setQuitting] = useState<number | null>(null);
+  const [registries, setRegistries] = useState(() => services.registries.list());
+  const store = services.downloads.store;
+  // A new set only when the names change (not on every progress snapshot): the lists key on it.
+  const namesKey = useStoreSelector(store, downloadingKey);
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
+  // Failed downloads shown on the Downloads screen stop being counted in the status bar.
+  const [seenFailed, setSeenFailed] = useState<ReadonlySet<string>>(() => new Set());
+  const markSeen = useCallback(
+    (ids: readonly string[]) => setSeenFailed((seen) => (ids.every((id) => seen.has(id)) ? seen : new Set([...seen, ...ids]))),
+    [],
+  );
+  // The "downloading X" banner goes when X's download ends.
+  const [bannerRef, setBannerRef] = useState<string | null>(null);
+  const bannerRefActive = useStoreSelector(store, (v) => bannerRef !== null && v.downloads.some((d) => isActive(d) && (d.name === bannerRef || d.ref === bannerRef)), bannerRef !== null);
   const [initialEngine] = useState(() => services.status.initialEngine?.());
   const engine = useQuery('engine-status', (signal) => services.status.engine(signal), { initial: initialEngine });
   const screen = currentScreen(nav);
@@ -76,10 +123,34 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const { reload: reloadEngine } = engine;
   useEffect(() => services.local.watch(() => reloadEngine()), [services, reloadEngine]);
 
+  // Registries added or removed from another shell become tabs (the settings file is what counts).
+  useEffect(
+    () =>
+      services.registries.watch?.(() =>
+        setRegistries((current) => {
+          const next = services.registries.list();
+          return registriesKey(next) === registriesKey(current) ? current : next;
+        }),
+      ),
+    [services],
+  );
+
+  const [bannerSeenActive, setBannerSeenActive] = useState(false);
+  useEffect(() => {
+    if (bannerRef === null) return;
+    if (bannerRefActive) setBannerSeenActive(true);
+    else if (bannerSeenActive) {
+      setBanner((b) => (b?.kind === 'info' && b.text.startsWith(`downloading ${bannerRef}`) ? null : b));
+      setBannerRef(null);
+      setBannerSeenActive(false);
+    }
+  }, [bannerRef, bannerRefActive, bannerSeenActive]);
+
   const quit = useCallback(() => {
-    if (running.length > 0) setQuitting(true);
+    const running = store.getSnapshot().downloads.filter(isActive).length;
+    if (running > 0) setQuitting(running);
     else onQuit(0);
-  }, [running.length, onQuit]);
+  }, [store, onQuit]);
 
   useCommands(['global'], (command) => {
     switch (command) {
@@ -113,7 +184,11 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
       services.downloads
         .start(ref, { ...(registry ? { registry } : {}), ...(platform ? { platform } : {}) })
         .then(
-          () => setBanner({ kind: 'info', text: `downloading ${ref}: D shows its progress` }),
+          () => {
+            setBanner({ kind: 'info', text: `downloading ${ref}: D shows its progress` });
+            setBannerSeenActive(false);
+            setBannerRef(ref);
+          },
           (error: unknown) => setBanner({ kind: 'error', text: errorText(error) }),
         );
     },
@@ -124,7 +199,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   // One line less than the terminal: Ink redraws everything when the frame reaches its height.
   const height = Math.max(8, rows - 1);
   const bodyHeight = height - 4; // header, banner, hints, status
-  const overlay = help || quitting;
+  const overlay = help || quitting !== null;
 
   const renderScreen = (s: Screen, index: number): React.ReactNode => {
     const active = index === nav.stack.length - 1 && !overlay;
@@ -156,7 +231,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
       case 'inspect':
         return <InspectScreen {...common} target={s.target} actions={{ pull, banner: setBanner }} />;
       case 'downloads':
-        return <DownloadsScreen {...common} view={downloads} actions={{ banner: setBanner }} />;
+        return <DownloadsScreen {...common} actions={{ banner: setBanner, seenFailed: markSeen }} />;
       case 'registries':
         return <RegistriesScreen {...common} onChanged={() => setRegistries(services.registries.list())} actions={{ banner: setBanner }} />;
       case 'repositories':
@@ -178,15 +253,15 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
       <Box flexDirection="column" height={bodyHeight}>
         {help ? (
           <HelpOverlay theme={theme} width={width} height={bodyHeight} onClose={() => setHelp(false)} />
-        ) : quitting ? (
+        ) : quitting !== null ? (
           <ConfirmDialog
-            title={`Quit? ${running.length} download${running.length === 1 ? '' : 's'} will go on in the background.`}
+            title={`Quit? ${quitting} download${quitting === 1 ? '' : 's'} will go on in the background.`}
             lines={['`stevedore image downloads` (or D next time) shows them.']}
             theme={theme}
             width={width}
             onAnswer={(answer) => {
-              setQuitting(false);
-              if (answer === 'yes') onQuit(running.length);
+              setQuitting(null);
+              if (answer === 'yes') onQuit(quitting);
             }}
           />
         ) : null}
@@ -203,10 +278,14 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
         <KeyHints theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <StatusBar engine={engine.data} rate={services.status.hubRateLimit()} downloads={summary(downloads.downloads, theme.glyph.downloading, theme.glyph.separator)} theme={theme} width={width} />
+        <StatusLine store={store} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} />
       </Box>
     </Box>
   );
+}
+
+function registriesKey(list: readonly { name: string; url: string }[]): string {
+  return list.map((r) => `${r.name}\t${r.url}`).join('\n');
 }
 
 export function App(props: AppProps): React.JSX.Element {

@@ -34,6 +34,12 @@ function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void)
   };
 }
 
+const REGISTRIES_POLL_MS = 2_000;
+
+function registriesSignature(list: readonly { name: string; url: string; version?: string }[]): string {
+  return JSON.stringify(list.map((r) => [r.name, r.url, r.version ?? '']));
+}
+
 /** Answers asked for before the app was on screen (the first frame uses them). */
 export interface Prefetch {
   local?: Promise<LocalRepository[]>;
@@ -142,6 +148,25 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     },
     registries: {
       list: () => registries.list(),
+      watch: (onChange) => {
+        // The settings file is small and read from disk on every list(): a light poll (never a
+        // frame when nothing changed) that does not keep the process alive.
+        let last = registriesSignature(registries.list());
+        const timer = setInterval(() => {
+          let next: string;
+          try {
+            next = registriesSignature(registries.list());
+          } catch {
+            return;
+          }
+          if (next !== last) {
+            last = next;
+            onChange();
+          }
+        }, REGISTRIES_POLL_MS);
+        timer.unref();
+        return () => clearInterval(timer);
+      },
       save: async (original, input) => {
         const common = {
           url: input.url,

@@ -18,6 +18,9 @@ export function buildProgram(ctx: CommandContext, nouns: Register[]): Command {
     .version(versionText(versionInfo(), json), '--version', 'print the version, the build date and the Node that runs it')
     .helpOption('-h, --help', 'show help')
     .helpCommand(false)
+    // Every command runs against one engine (cli.tsx reads the value before parsing; see DESIGN.md "Engines").
+    .addOption(new Option('--engine <name>', 'run against this engine (`stevedore engine list`)'))
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({

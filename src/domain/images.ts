@@ -15,6 +15,8 @@ export interface LocalImage {
   inUse: boolean;
   /** Registry digests the engine knows for it (`repo@sha256:…`). */
   digests: string[];
+  /** Names of the containers (running or stopped) that use it; absent when none do. */
+  containers?: string[];
 }
 
 /** A repository on the engine with every tag (the Local depot groups images this way). */

@@ -35,6 +35,20 @@ export interface ColumnSpec {
   /** Takes a share of the space left over (and gives it back first when short of room). */
   grow?: number;
   align?: 'left' | 'right';
+  /** Which part of a cut cell is kept: its start (default) or its end (`…5000/team/web`, for names). */
+  keep?: 'start' | 'end';
+}
+
+/** A column laid out by `layoutByPriority`. */
+export interface PriorityColumnSpec extends ColumnSpec {
+  /** Widest it gets from its content. */
+  max?: number;
+  /** Lower numbers get their room first when the width is short (the name before the tags). */
+  priority?: number;
+  /** Left out (width 0) when even the minimum widths do not fit; highest priority number goes first. */
+  optional?: boolean;
+  /** Takes what is left when everyone is served (default: the last growing column). */
+  fill?: boolean;
 }
 
 /** Column widths that fill `total` cells with `gap` between columns. */
@@ -65,9 +79,99 @@ export function layoutColumns(columns: ColumnSpec[], total: number, gap = 1): nu
   return widths;
 }
 
-/** One line of cells laid out by `layoutColumns`. */
+/** One line of cells laid out by `layoutColumns` (a column of width 0 is left out, with its gap). */
 export function renderColumns(cells: string[], widths: number[], columns: ColumnSpec[], gap = 1, ellipsis = '…'): string {
-  return cells.map((cell, i) => fit(cell, widths[i] ?? 0, columns[i]?.align ?? 'left', ellipsis)).join(' '.repeat(gap));
+  const out: string[] = [];
+  cells.forEach((cell, i) => {
+    const w = widths[i] ?? 0;
+    if (w <= 0) return;
+    const spec = columns[i];
+    const text = spec?.keep === 'end' ? truncateStart(cell, w, ellipsis) : cell;
+    out.push(fit(text, w, spec?.align ?? 'left', ellipsis));
+  });
+  return out.join(' '.repeat(gap));
+}
+
+/** Cuts the start off `text` to fit `width` cells, keeping its end (`…5000/team/web`). */
+export function truncateStart(text: string, width: number, ellipsis = '…'): string {
+  if (width <= 0) return '';
+  if (stringWidth(text) <= width) return text;
+  const room = width - stringWidth(ellipsis);
+  if (room <= 0) return ellipsis.slice(0, width);
+  const chars = [...text];
+  let end = '';
+  let used = 0;
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const w = stringWidth(chars[i] ?? '');
+    if (used + w > room) break;
+    end = (chars[i] ?? '') + end;
+    used += w;
+  }
+  return ellipsis + end;
+}
+
+/**
+ * Column widths from the content, shared by priority: fixed columns keep their natural width; when
+ * room is short, optional columns are left out (highest priority number first) until the minimums fit,
+ * then growing columns get their room in priority order (the name before the tags), each up to
+ * what its content needs; what is left after everyone is served goes to the last growing column.
+ */
+export function layoutByPriority(columns: PriorityColumnSpec[], headers: string[], rows: string[][], total: number, gap = 1): number[] {
+  const natural = columns.map((c, i) => {
+    let w = Math.max(c.width, stringWidth(headers[i] ?? ''));
+    for (const row of rows) w = Math.max(w, stringWidth(row[i] ?? ''));
+    return Math.min(w, Math.max(c.width, c.max ?? Number.POSITIVE_INFINITY));
+  });
+  const shown = columns.map(() => true);
+  const minOf = (i: number): number => (columns[i]?.grow ? (columns[i]?.width ?? 0) : (natural[i] ?? 0));
+  const minTotal = (): number => {
+    const on = columns.map((_, i) => i).filter((i) => shown[i]);
+    return on.reduce((a, i) => a + minOf(i), 0) + gap * Math.max(0, on.length - 1);
+  };
+  const prio = (i: number): number => columns[i]?.priority ?? 100;
+  const droppable = columns
+    .map((c, i) => (c.optional ? i : -1))
+    .filter((i) => i >= 0)
+    .sort((a, b) => prio(b) - prio(a) || b - a);
+  for (const i of droppable) {
+    if (minTotal() <= total) break;
+    shown[i] = false;
+  }
+  const serve = (): { widths: number[]; room: number; short: number | null } => {
+    const widths = columns.map((_, i) => (shown[i] ? minOf(i) : 0));
+    let room = total - minTotal();
+    // The most important growing column that does not get all it needs.
+    let short: number | null = null;
+    for (const i of growersOf().sort((a, b) => prio(a) - prio(b) || a - b)) {
+      const extra = Math.max(0, Math.min(room, (natural[i] ?? 0) - (widths[i] ?? 0)));
+      widths[i] = (widths[i] ?? 0) + extra;
+      room -= extra;
+      if (short === null && (widths[i] ?? 0) < (natural[i] ?? 0)) short = prio(i);
+    }
+    return { widths, room, short };
+  };
+  const growersOf = (): number[] =>
+    columns
+      .map((c, i) => (c.grow && shown[i] ? i : -1))
+      .filter((i) => i >= 0);
+  let served = serve();
+  // An optional column less important than a column that is cut gives its room to it.
+  for (const i of droppable) {
+    if (served.short === null || !shown[i] || prio(i) <= served.short) continue;
+    shown[i] = false;
+    served = serve();
+  }
+  const { widths, room } = served;
+  const growers = growersOf();
+  const last = growers.find((i) => columns[i]?.fill) ?? growers[growers.length - 1];
+  if (room > 0 && last !== undefined) widths[last] = (widths[last] ?? 0) + room;
+  if (room < 0) {
+    // Even the minimums do not fit: the shown columns shrink (layoutColumns' rules).
+    const on = columns.map((_, i) => i).filter((i) => shown[i]);
+    const shrunk = layoutColumns(on.map((i) => ({ ...columns[i], width: widths[i] ?? 0 })), total, gap);
+    on.forEach((i, n) => (widths[i] = shrunk[n] ?? 0));
+  }
+  return widths;
 }
 
 /**

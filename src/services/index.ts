@@ -1,5 +1,6 @@
 // The service layer as the CLI commands and the TUI see it. The composition root (src/cli.tsx)
 // builds the concrete services lazily, so a command pays only for what it uses.
+import type { EngineCatalog } from './engine/catalog';
 import type { EngineServices } from './engine/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
@@ -8,10 +9,12 @@ import type { SettingsService } from './settings';
 export interface AppServices {
   settings(): Promise<SettingsService>;
   registries(): Promise<RegistryService>;
-  /** The engine: local images, downloads (background worker), engine info. */
+  /** The active engine: local images, downloads (background worker), engine info. */
   engine(): Promise<EngineServices>;
+  /** The engines there are (default, docker contexts, saved, DOCKER_HOST), which is active, switching. */
+  engines(): Promise<EngineCatalog>;
   /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */
   remote(): Promise<RemoteServices>;
 }
 
-export type { EngineServices, RegistryService, RemoteServices, SettingsService };
+export type { EngineCatalog, EngineServices, RegistryService, RemoteServices, SettingsService };

@@ -80,6 +80,8 @@ export interface UiServices {
   };
   registries: {
     list(): Registry[];
+    /** Calls `onChange` when the saved registries may have changed (another shell, `registry add`); returns a stop function. */
+    watch?(onChange: () => void): () => void;
     save(original: string | null, input: RegistryFormInput): Promise<Registry>;
     remove(name: string): Promise<void>;
     ping(input: { url: string; trustCert: boolean }): Promise<ApiVersion>;

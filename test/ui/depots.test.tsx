@@ -13,9 +13,9 @@ describe('Depots screen', () => {
     await app.waitFor((f) => f.includes('redis') && f.includes('team/app'), 'local rows');
     const f = app.frame();
     expect(f).toMatch(/1 Local 3/);
-    expect(f).toMatch(/NAME\s+TAGS\s+SIZE\s+CREATED\s+IN USE/);
-    expect(f).toMatch(/› +redis +7, latest +7\.34 MB +5 days ago +yes/);
-    expect(f).toMatch(/<none> +1 dangling/);
+    expect(f).toMatch(/NAME.\s+TAGS\s+IMAGE ID\s+SIZE\s+CREATED\s+USED BY/);
+    expect(f).toMatch(/› +redis +7, latest +726564697300 +7\.34 MB +5 days ago +yes/);
+    expect(f).toMatch(/<none> +dangling/);
     expect(f).toMatch(/engine unix:\/\/\/var\/run\/docker\.sock · images 123 MB · Hub 87\/100/);
   });
 
@@ -98,13 +98,13 @@ describe('Depots screen', () => {
     const app = renderApp(services);
     await app.waitFor((f) => f.includes('redis'));
     await app.press('d');
-    await app.waitFor((f) => f.includes('Delete redis?'));
+    await app.waitFor((f) => f.includes('Delete redis:7, latest (726564697300)?'));
     expect(app.frame()).toMatch(/f force/);
     await app.press('n');
-    await app.waitFor((f) => !f.includes('Delete redis?'));
+    await app.waitFor((f) => !f.includes('Delete redis:7'));
     expect(calls.removed).toEqual([]);
     await app.press('d');
-    await app.waitFor((f) => f.includes('Delete redis?'));
+    await app.waitFor((f) => f.includes('Delete redis:7, latest (726564697300)?'));
     await app.press('f');
     await app.waitFor((f) => f.includes('deleted redis:7, redis:latest'));
     expect(calls.removed).toEqual([
@@ -172,6 +172,56 @@ describe('Depots screen', () => {
     const { services } = fakeServices({ local: [localRepo('redis', ['7'])], now: '2027-11-25T10:00:00Z' });
     const app = renderApp(services);
     await app.waitFor((f) => f.includes('redis'), 'local rows');
-    expect(app.frame()).toMatch(/› +redis +7 +7\.34 MB +1 year ago/);
+    expect(app.frame()).toMatch(/› +redis +7 +726564697300 +7\.34 MB +1 year ago/);
+  });
+
+  it('shows one row per image: the old tag of a repository is its own row, with its size, age and containers', async () => {
+    const web = localRepo('127.0.0.1:15000/team/web', ['5'], { id: `sha256:${'5'.repeat(64)}`, size: 52_000_000 });
+    const old = localRepo('127.0.0.1:15000/team/web', ['4', '2'], { id: `sha256:${'4'.repeat(64)}`, size: 48_000_000 });
+    const repo = {
+      ...web,
+      images: [
+        ...web.images.map((i) => ({ ...i, created: '2026-11-24T10:00:00Z' })),
+        ...old.images.map((i) => ({ ...i, created: '2026-10-01T10:00:00Z', inUse: true, containers: ['jellyfin', 'jellyfin-old'] })),
+      ],
+      inUse: true,
+    };
+    const { services, calls } = fakeServices({ local: [repo, localRepo('redis', ['7'], { size: 60_000_000 })] });
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    let f = app.frame();
+    expect(f).toMatch(/1 Local 3/);
+    expect(f).toMatch(/› +127\.0\.0\.1:15000\/team\/web +5 +555555555555 +52 MB +1 day ago/);
+    expect(f).toMatch(/127\.0\.0\.1:15000\/team\/web +4, 2 +444444444444 +48 MB +\d+ months? ago +jellyfin, jellyfin-old/);
+    // Sorted by size: the repository with the largest image first, its rows together.
+    await app.press('s');
+    await app.waitFor((f2) => /SIZE./.test(f2) && f2.indexOf('redis') < f2.indexOf('team/web'), 'sorted by size');
+    await app.press('s');
+    await app.waitFor((f2) => /CREATED./.test(f2) && f2.indexOf('team/web') < f2.indexOf('redis'), 'sorted by age');
+    await app.press('s');
+    await app.waitFor((f2) => /NAME./.test(f2), 'sorted by name');
+    // The old image alone is deleted (its two tags), and the dialog names its containers.
+    await app.press('j');
+    await app.waitFor((f2) => /› +127\.0\.0\.1:15000\/team\/web +4, 2/.test(f2), 'second row selected');
+    await app.press('d');
+    await app.waitFor((f2) => f2.includes('used by: jellyfin, jellyfin-old'), 'delete dialog');
+    f = app.frame();
+    expect(f).toContain('Delete 127.0.0.1:15000/team/web:4, 2 (444444444444)?');
+    await app.press('f');
+    await app.waitFor((f2) => f2.includes('deleted'), 'deleted');
+    expect(calls.removed).toEqual([
+      { ref: '127.0.0.1:15000/team/web:4', force: true },
+      { ref: '127.0.0.1:15000/team/web:2', force: true },
+    ]);
+  });
+
+  it('asks for a search on the Docker Hub tab instead of showing another tab\'s rows', async () => {
+    const { services } = fakeServices({ local: [localRepo('redis', ['7'])] });
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    await app.press('4');
+    await app.waitFor((f) => f.includes('press / and type to search Docker Hub'), 'search prompt');
+    expect(app.frame()).not.toContain('redis');
+    expect(app.frame()).not.toMatch(/4 Docker Hub \d/);
   });
 });

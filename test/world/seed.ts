@@ -19,7 +19,7 @@ const manyTag = (i: number): string => `tag-${String(i).padStart(4, '0')}`;
 
 export async function seed(info: WorldInfo): Promise<SeedResult> {
   const r = info.registries;
-  const groups = await Promise.all([seedPlain(info, r.plain), seedTls(r.tls), seedToken(r.token), seedHub(r.hub)]);
+  const groups = await Promise.all([seedPlain(info, r.plain), seedTls(r.tls), seedToken(r.token), seedHub(r.hub), seedServeExamples(r.hub)]);
   await removeAllImages(info);
   const entries = groups.flat();
   return {
@@ -121,5 +121,27 @@ async function seedHub(reg: RegistryInfo): Promise<Entry[]> {
     ['evil', 'evil:latest', evil.digest],
     ['diun', 'crazymax/diun:latest', diun.digest],
     ['helloWorld', 'hello-world:latest', hello.digest],
+  ];
+}
+
+/**
+ * The images the Container Station seed's curl examples name (`stevedore serve` runs them unchanged):
+ * ubuntu and nginx (official), lgsd/diamond (the download example) and a dorowu/ repository
+ * (the Docker Hub search example). Tiny single-layer images.
+ */
+async function seedServeExamples(reg: RegistryInfo): Promise<Entry[]> {
+  const image = (cmd: string) => ({ layers: [2_048], config: { Cmd: [cmd] }, created: '2024-03-01T00:00:00Z' });
+  const [ubuntu, nginx, diamond, dorowu] = await Promise.all([
+    pushImage(reg, 'library/ubuntu', 'latest', image('/bin/bash')),
+    pushImage(reg, 'library/nginx', '1.27', image('nginx')),
+    pushImage(reg, 'lgsd/diamond', 'latest', image('diamond')),
+    pushImage(reg, 'dorowu/ubuntu-desktop-lxde-vnc', 'latest', image('/startup.sh')),
+  ]);
+  await putTags(reg, 'library/nginx', '1.27', ['latest', '1.26']);
+  return [
+    ['ubuntu', 'ubuntu:latest', ubuntu.digest],
+    ['nginx', 'nginx:latest', nginx.digest],
+    ['diamond', 'lgsd/diamond:latest', diamond.digest],
+    ['dorowu', 'dorowu/ubuntu-desktop-lxde-vnc:latest', dorowu.digest],
   ];
 }

@@ -24,6 +24,13 @@ export interface WorldInfo {
   /** A docker client config dir owned by the world, so `docker login` in tests never touches ~/.docker. */
   dockerConfig: string;
   registries: Record<RegistryName, RegistryInfo>;
+  /** A second dockerd (own data/exec roots and socket), empty unless a test pulls there. */
+  engineB: { host: string; socket: string };
+  /**
+   * A real sshd on 127.0.0.1 whose sessions reach engineB (`docker system dial-stdio`). Point stevedore's ssh
+   * at `clientConfig` (STEVEDORE_SSH_CONFIG) and its shared connections at `controlDir`; `log` counts logins.
+   */
+  ssh: { url: string; port: number; user: string; clientConfig: string; controlDir: string; log: string };
   /** Base URL of the Docker Hub stand-in (what STEVEDORE_HUB_API points at). */
   hubApi: string;
   /** Base URL of the token server: GET /token, GET /stats, DELETE /stats. */

@@ -16,6 +16,7 @@ import { startHubStandin } from './hub-standin.js';
 import { startPaginatingProxy } from './paginating-proxy.js';
 import { detectEth0, freePort, type Started } from './proc.js';
 import { startRegistry, type RegistryLaunch } from './registries.js';
+import { startSshd, type RunningSshd } from './sshd.js';
 import { seed } from './seed.js';
 import { startThrottlingProxy } from './throttling-proxy.js';
 import { startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
@@ -118,13 +119,21 @@ async function launch(res: Resources, servers: RunningServer[]): Promise<WorldIn
   servers.push(tokenServer);
   const launches = registryLaunches(root, eth0, ports, tlsMat, signer, tokenServer.url);
   const url = (n: RegistryName): string => launches[n].url;
-  const [dockerd, nodeServers] = await Promise.all([
+  // A second engine (own roots and socket) for `--engine`, which the world's sshd also reaches (ssh:// engines).
+  const rootB = path.join(root, 'd2');
+  fs.mkdirSync(path.join(rootB, 'logs'), { recursive: true });
+  const [dockerd, sshd, nodeServers] = await Promise.all([
     startDockerd({ root, id: path.basename(root).slice('sdw-'.length), mirror: url('hub') }, (p) => track(res, 'dockerd', p, `${root}/`)),
+    (async (): Promise<{ socket: string; sshd: RunningSshd }> => {
+      const b = await startDockerd({ root: rootB, id: `${path.basename(root).slice('sdw-'.length)}-b`, mirror: url('hub') }, (p) => track(res, 'dockerd-b', p, `${rootB}/`));
+      const started = await startSshd({ root, dockerHost: b.host }, (p) => track(res, 'sshd', p, `${root}/`));
+      return { socket: b.socket, sshd: started };
+    })(),
     startNodeServers(servers, url('plain'), url('hub')),
     ...Object.values(launches).map((l) => startRegistry(l, (p) => track(res, `registry-${l.name}`, p, `${root}/`))),
   ]);
   installCa(res, `${eth0}:${ports.tls}`, tlsMat.caPem);
-  return worldInfo({ root, eth0, socket: dockerd.socket, tokenServer: tokenServer.url, launches, passwords, tls: tlsMat, ...nodeServers });
+  return worldInfo({ root, eth0, socket: dockerd.socket, socketB: sshd.socket, sshd: sshd.sshd, tokenServer: tokenServer.url, launches, passwords, tls: tlsMat, ...nodeServers });
 }
 
 async function pickPorts(eth0: string): Promise<Ports> {
@@ -181,6 +190,8 @@ interface InfoParts extends NodeServers {
   root: string;
   eth0: string;
   socket: string;
+  socketB: string;
+  sshd: RunningSshd;
   tokenServer: string;
   launches: Record<RegistryName, RegistryLaunch>;
   passwords: { tls: string; token: string };
@@ -208,6 +219,15 @@ function worldInfo(p: InfoParts): WorldInfo {
     dockerHost,
     dockerSocket: p.socket,
     dockerConfig,
+    engineB: { host: `unix://${p.socketB}`, socket: p.socketB },
+    ssh: {
+      url: `ssh://${p.sshd.user}@127.0.0.1:${p.sshd.port}`,
+      port: p.sshd.port,
+      user: p.sshd.user,
+      clientConfig: p.sshd.clientConfig,
+      controlDir: p.sshd.controlDir,
+      log: p.sshd.log,
+    },
     registries,
     hubApi: p.hub,
     tokenServer: p.tokenServer,

@@ -4,7 +4,7 @@
 // SkipTLSVerify) with its TLS files in contexts/tls/<sha256>/docker/. tcp:// uses TLS when DOCKER_TLS_VERIFY
 // (verified) or DOCKER_TLS is set, with ca.pem/cert.pem/key.pem from DOCKER_CERT_PATH (default ~/.docker).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInput } from '../../domain/errors';
@@ -30,6 +30,8 @@ export type Endpoint =
       port: number | null;
       /** Socket path on the remote side (`ssh://host/run/docker.sock`), else the remote default. */
       remoteSocket: string | null;
+      /** `docker` on the far side when it is not on the non-interactive PATH (`--docker-path`). */
+      dockerPath: string | null;
       description: string;
       source: string;
     };
@@ -55,7 +57,7 @@ export function endpointKey(endpoint: Endpoint): string {
 }
 
 /** Parses a DOCKER_HOST value (`unix:///path`, `tcp://host:port`, `host:port`, `ssh://[user@]host[:port][/socket]`). */
-export function parseHost(value: string, source: string, tls: TlsFiles | null): Endpoint {
+export function parseHost(value: string, source: string, tls: TlsFiles | null, extra: { dockerPath?: string | null } = {}): Endpoint {
   const text = value.includes('://') ? value : `tcp://${value}`;
   const scheme = text.slice(0, text.indexOf('://')).toLowerCase();
   if (scheme === 'unix') {
@@ -82,7 +84,7 @@ export function parseHost(value: string, source: string, tls: TlsFiles | null): 
     const port = url.port ? Number(url.port) : null;
     const remoteSocket = url.pathname && url.pathname !== '/' ? decodeURIComponent(url.pathname) : null;
     const who = `${user ? `${user}@` : ''}${url.hostname}${port ? `:${port}` : ''}`;
-    return { kind: 'ssh', host, user, port, remoteSocket, description: `ssh://${who}${remoteSocket ?? ''}`, source };
+    return { kind: 'ssh', host, user, port, remoteSocket, dockerPath: extra.dockerPath ?? null, description: `ssh://${who}${remoteSocket ?? ''}`, source };
   }
   throw new InvalidInput(`unsupported ${source} "${sanitizeLine(value)}"`, { hint: 'use unix://, tcp:// or ssh://' });
 }
@@ -94,7 +96,13 @@ function tlsFromEnv(env: NodeJS.ProcessEnv, home: string): TlsFiles | null {
   return { ...readTlsFiles(dir, verify), verify };
 }
 
-function readTlsFiles(dir: string, required: boolean): Omit<TlsFiles, 'verify'> {
+/** TLS for a saved engine: the files of `certPath` (ca.pem, cert.pem, key.pem); ca.pem is needed to verify. */
+export function tlsFromDir(certPath: string | null, verify: boolean, home: string): TlsFiles {
+  const dir = certPath || join(home, '.docker');
+  return { ...readTlsFiles(dir, verify), verify };
+}
+
+export function readTlsFiles(dir: string, required: boolean): Omit<TlsFiles, 'verify'> {
   const read = (name: string): Buffer | undefined => {
     try {
       return readFileSync(join(dir, name));
@@ -109,7 +117,55 @@ function readTlsFiles(dir: string, required: boolean): Omit<TlsFiles, 'verify'> 
   return Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined));
 }
 
-function currentContext(configDir: string): string | null {
+/** docker's client config dir: DOCKER_CONFIG, else ~/.docker. */
+export function dockerConfigDir(env: NodeJS.ProcessEnv, home = env.HOME || homedir()): string {
+  return env.DOCKER_CONFIG || join(home, '.docker');
+}
+
+export interface DockerContext {
+  name: string;
+  host: string;
+  description: string;
+  skipTlsVerify: boolean;
+}
+
+/** docker's contexts, from $DOCKER_CONFIG/contexts/meta/<sha256 of the name>/meta.json (unreadable ones skipped). */
+export function dockerContexts(configDir: string): DockerContext[] {
+  const metaDir = join(configDir, 'contexts', 'meta');
+  let ids: string[];
+  try {
+    ids = readdirSync(metaDir);
+  } catch {
+    return [];
+  }
+  const out: DockerContext[] = [];
+  for (const id of ids) {
+    try {
+      const meta: unknown = JSON.parse(readFileSync(join(metaDir, id, 'meta.json'), 'utf8'));
+      const name = dig(meta, ['Name']);
+      const host = dig(meta, ['Endpoints', 'docker', 'Host']);
+      if (typeof name !== 'string' || !name || typeof host !== 'string' || !host) continue;
+      const description = dig(meta, ['Metadata', 'Description']);
+      out.push({
+        name: sanitizeLine(name),
+        host: sanitizeLine(host),
+        description: typeof description === 'string' ? sanitizeLine(description) : '',
+        skipTlsVerify: dig(meta, ['Endpoints', 'docker', 'SkipTLSVerify']) === true,
+      });
+    } catch {
+      // not a context docker could read either
+    }
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The endpoint of docker context `name`. */
+export function contextEndpoint(configDir: string, name: string, source: string): Endpoint {
+  return fromContext(configDir, name, source);
+}
+
+/** config.json's `currentContext` (null for none or `default`). */
+export function currentContext(configDir: string): string | null {
   try {
     const raw: unknown = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'));
     if (raw && typeof raw === 'object' && 'currentContext' in raw) {

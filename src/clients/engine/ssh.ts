@@ -1,59 +1,194 @@
 // ssh:// engines, reached as the docker CLI reaches them (cli/connhelper): the system `ssh` runs
 // `docker system dial-stdio` on the remote host, and HTTP goes over its stdin/stdout. So ~/.ssh/config,
 // known_hosts and the user's agent apply, and no ssh library is needed.
+//
+// Unlike docker (one ssh connection per HTTP connection, docker-py #2966), every connection to one engine
+// shares ONE ssh connection: OpenSSH's ControlMaster, with its control socket in a 0700 directory of ours and
+// ControlPersist keeping it for the next command. STEVEDORE_SSH_CONFIG names an ssh_config to use instead of
+// ~/.ssh/config (`ssh -F`). BatchMode: ssh never prompts (the app owns the terminal);
+// an unknown host key or a refused login is a named failure instead.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { lstatSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duplex } from 'node:stream';
+import { AppError, InvalidInput, Unauthorized, Unreachable, UntrustedCertificate } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
 
 export interface SshTarget {
   host: string;
   user: string | null;
   port: number | null;
   remoteSocket: string | null;
+  /** `docker` on the far side when it is not on the non-interactive PATH (QNAP). */
+  dockerPath?: string | null;
 }
 
-/** The ssh command line docker uses (connhelper/ssh: `ssh -o ConnectTimeout=30 -T [-l user] [-p port] -- host docker system dial-stdio`). */
-export function sshArgs(target: SshTarget): string[] {
+export interface SshOptions {
+  /** Directory for the shared connections' control sockets (created 0700 when missing). */
+  controlDir?: string | undefined;
+  /** Seconds the shared connection stays after the last use. */
+  persistSeconds?: number;
+  command?: string | undefined;
+}
+
+const PERSIST_SECONDS = 600;
+
+/**
+ * The ssh command line: docker's (connhelper/ssh: `ssh -o ConnectTimeout=30 -T [-l user] [-p port] -- host
+ * docker system dial-stdio`) plus the shared connection and BatchMode.
+ */
+export function sshArgs(target: SshTarget, control?: { dir: string; persistSeconds?: number }, configFile?: string): string[] {
+  const docker = target.dockerPath?.trim() || 'docker';
   return [
+    ...(configFile ? ['-F', configFile] : []),
     '-o',
     'ConnectTimeout=30',
+    '-o',
+    'BatchMode=yes',
+    ...(control
+      ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(control.dir, '%C')}`, '-o', `ControlPersist=${control.persistSeconds ?? PERSIST_SECONDS}`]
+      : []),
     '-T',
     ...(target.user ? ['-l', target.user] : []),
     ...(target.port ? ['-p', String(target.port)] : []),
     '--',
     target.host,
-    'docker',
-    ...(target.remoteSocket ? ['--host', `unix://${target.remoteSocket}`] : []),
+    shellWord(docker),
+    ...(target.remoteSocket ? ['--host', shellWord(`unix://${target.remoteSocket}`)] : []),
     'system',
     'dial-stdio',
   ];
+}
+
+/** The remote command is read by the far side's shell: quote what is not plainly safe. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Our directory for ssh control sockets: $XDG_RUNTIME_DIR/stevedore-ssh, else $TMPDIR/stevedore-ssh-UID.
+ * Short (a unix socket path has 108 bytes; %C adds 40), created 0700, and refused when it is not ours or
+ * others can enter it.
+ */
+export function sshControlDir(env: NodeJS.ProcessEnv): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const dir = env.STEVEDORE_SSH_CONTROL_DIR || (env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'stevedore-ssh') : join(tmpdir(), `stevedore-ssh-${uid}`));
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    // checked below
+  }
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch (error) {
+    throw new InvalidInput(`cannot make the ssh control directory ${dir}: ${(error as Error).message}`);
+  }
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
+    throw new InvalidInput(`the ssh control directory ${dir} is not a private directory of this user`, { hint: 'remove it, or make it yours with mode 0700' });
+  }
+  return dir;
+}
+
+/** What went wrong on an ssh connection, told from ssh's exit status and its last words. */
+export class SshFailure {
+  constructor(
+    readonly kind: 'host-key' | 'auth' | 'docker-missing' | 'daemon' | 'unreachable' | 'other',
+    readonly status: number | null,
+    readonly detail: string,
+  ) {}
+
+  toError(engine: string, cause: Error): AppError {
+    const said = this.detail ? `: ${this.detail}` : '';
+    switch (this.kind) {
+      case 'host-key':
+        return new UntrustedCertificate(`the host key of ${engine} is not known or has changed${said}`, {
+          hint: 'check it and accept it once with `ssh HOST` (stevedore never answers that question for you)',
+          cause,
+        });
+      case 'auth':
+        return new Unauthorized(`ssh refused the login to ${engine}${said}`, { hint: 'check the user and that your key is in its authorized_keys (or loaded in ssh-agent)', cause });
+      case 'docker-missing':
+        return new Unreachable(`docker was not found on ${engine} (exit 127)${said}`, {
+          hint: 'give its full path with `stevedore engine add NAME --host … --docker-path PATH` (QNAP: /share/CACHEDEV1_DATA/.qpkg/container-station/bin/docker)',
+          cause,
+        });
+      case 'daemon':
+        return new Unreachable(`the docker daemon is not running on ${engine}${said}`, { hint: 'start it there (or check that the ssh user may use its socket)', cause });
+      default:
+        // ssh's own words are the useful part (name not resolved, connection refused…).
+        return new Unreachable(`cannot reach the engine at ${engine}`, { hint: this.detail || 'ssh to the host by hand to see what fails', cause });
+    }
+  }
+}
+
+/** Classifies ssh's exit status and stderr. */
+export function classifySsh(status: number | null, stderr: string): SshFailure {
+  const lines = stderr
+    .split('\n')
+    .map((l) => sanitizeLine(l).trim())
+    .filter((l) => l && !/^Warning: Permanently added/i.test(l));
+  const text = lines.join('\n');
+  const last = lines.at(-1) ?? '';
+  const pick = (re: RegExp): string => lines.find((l) => re.test(l)) ?? last;
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i.test(text)) return new SshFailure('host-key', status, pick(/host key/i));
+  if (/Permission denied \(|Too many authentication failures|no more authentication methods/i.test(text)) return new SshFailure('auth', status, pick(/Permission denied|authentication/i));
+  if (status === 127 || /(docker|\S+): (command )?not found|No such file or directory.*docker/i.test(text)) return new SshFailure('docker-missing', status, pick(/not found|No such file/i));
+  if (/Cannot connect to the Docker daemon|Is the docker daemon running|dial unix .*(no such file|connection refused)/i.test(text)) return new SshFailure('daemon', status, pick(/daemon|dial unix/i));
+  if (/Could not resolve hostname|Connection refused|Connection timed out|No route to host|Network is unreachable|Connection closed by|kex_exchange/i.test(text)) return new SshFailure('unreachable', status, last);
+  return new SshFailure('other', status, last || (status !== null ? `ssh exited with status ${status}` : ''));
+}
+
+/** The SshFailure an error carries, when it came from ssh. */
+export function sshFailure(error: Error): SshFailure | null {
+  const failure = (error as { ssh?: unknown }).ssh;
+  return failure instanceof SshFailure ? failure : null;
 }
 
 /** A child process's stdin/stdout as one socket-like duplex, for http.Agent#createConnection. */
 export class CommandConnection extends Duplex {
   private stderrTail = '';
   private exited = false;
+  private receivedData = false;
+  /** Settles when the far side answered (first bytes) or the process ended. */
+  readonly answered: Promise<boolean>;
+  private answer!: (ok: boolean) => void;
 
   constructor(private readonly child: ChildProcess) {
     super();
+    this.answered = new Promise((resolve) => (this.answer = resolve));
     const { stdout, stdin, stderr } = child;
     if (!stdout || !stdin) throw new Error('ssh was started without pipes');
     stdout.on('data', (chunk: Buffer) => {
+      if (!this.receivedData) {
+        this.receivedData = true;
+        this.answer(true);
+      }
       if (!this.push(chunk)) stdout.pause();
     });
-    // The end of stdout is reported when ssh has exited (see 'close'), so a failure carries ssh's message.
     stderr?.on('data', (chunk: Buffer) => {
-      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-2000);
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
     });
-    stdin.on('error', () => undefined); // reported through 'exit' below
-    child.on('error', (error) => this.destroy(error));
+    stdin.on('error', () => undefined); // reported through 'close' below
+    child.on('error', (error) => {
+      this.answer(false);
+      this.destroy(Object.assign(error, { ssh: new SshFailure('other', null, sanitizeLine(error.message)) }));
+    });
     // 'close' comes after stdout/stderr are drained, so ssh's own message is there to report.
     child.on('close', (code) => {
       this.exited = true;
-      if (code !== 0 && code !== null && !this.destroyed) {
-        const why = this.stderrTail.trim().split('\n').pop() ?? '';
-        this.destroy(Object.assign(new Error(`ssh exited with status ${code}${why ? `: ${why}` : ''}`), { code: 'ESSH' }));
-      } else if (!this.destroyed) {
+      this.answer(this.receivedData);
+      if (this.destroyed) return;
+      if (code !== 0 && code !== null) {
+        const failure = classifySsh(code, this.stderrTail);
+        this.destroy(Object.assign(new Error(`ssh exited with status ${code}${failure.detail ? `: ${failure.detail}` : ''}`), { code: 'ESSH', ssh: failure }));
+      } else if (!this.receivedData && this.stderrTail.trim()) {
+        // The far side ended at once with only a complaint (docker there could not reach its daemon).
+        const failure = classifySsh(code, this.stderrTail);
+        this.destroy(Object.assign(new Error(failure.detail), { code: 'ESSH', ssh: failure }));
+      } else {
         this.push(null);
       }
     });
@@ -112,18 +247,41 @@ export class CommandConnection extends Duplex {
   }
 }
 
-/** An http.Agent whose connections are `ssh … docker system dial-stdio` processes (kept alive and reused). */
+/**
+ * An http.Agent whose connections are `ssh … docker system dial-stdio` processes (kept alive and reused),
+ * all multiplexed over one shared ssh connection. The first connection sets the shared one up; others
+ * asked for meanwhile wait for it, so two requests at once do not race to be the master.
+ */
 export class SshAgent extends http.Agent {
+  private first: Promise<boolean> | null = null;
+  private readonly control: { dir: string; persistSeconds?: number } | undefined;
+  private readonly command: string;
+
   constructor(
     private readonly target: SshTarget,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly command = 'ssh',
+    options: SshOptions = {},
   ) {
     super({ keepAlive: true, maxSockets: 4 });
+    this.command = options.command ?? 'ssh';
+    this.control = options.controlDir ? { dir: options.controlDir, ...(options.persistSeconds ? { persistSeconds: options.persistSeconds } : {}) } : undefined;
   }
 
-  override createConnection(): Duplex {
-    const child = spawn(this.command, sshArgs(this.target), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
-    return new CommandConnection(child);
+  override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
+    const open = (): CommandConnection => {
+      const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
+      return new CommandConnection(child);
+    };
+    if (!this.first || !callback) {
+      const connection = open();
+      this.first ??= connection.answered.then((ok) => {
+        if (!ok) this.first = null;
+        return ok;
+      });
+      return connection;
+    }
+    // Wait for the first connection (the master) to answer, then share it.
+    void this.first.then(() => callback(null, open()));
+    return undefined;
   }
 }

@@ -45,7 +45,12 @@ function splitRepoTag(repoTag: string): { repo: string; tag: string } {
 }
 
 export function groupLocalImages(images: EngineImage[], containers: EngineContainer[]): LocalRepository[] {
-  const usedIds = new Set(containers.map((c) => c.imageId));
+  const users = new Map<string, string[]>();
+  for (const c of containers) {
+    const list = users.get(c.imageId) ?? [];
+    list.push(clean(c.names[0] ?? c.id.slice(0, 12)));
+    users.set(c.imageId, list);
+  }
   const cache = new Map<string, RepoParts>();
   const repos = new Map<string, { parts: RepoParts; images: LocalImage[] }>();
   const dangling: LocalImage[] = [];
@@ -55,12 +60,14 @@ export function groupLocalImages(images: EngineImage[], containers: EngineContai
     repo.images.push(image);
   };
   for (const img of images) {
-    const base = {
+    const names = users.get(img.id)?.sort();
+    const base: Omit<LocalImage, 'tag'> = {
       id: img.id,
       size: img.size,
       created: new Date(img.created * 1000).toISOString(),
-      inUse: usedIds.has(img.id),
+      inUse: names !== undefined,
       digests: img.repoDigests.map(clean),
+      ...(names ? { containers: names } : {}),
     };
     if (img.repoTags.length > 0) {
       for (const repoTag of img.repoTags) {

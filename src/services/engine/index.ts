@@ -1,6 +1,6 @@
 // The engine side of the service layer: local images (list, inspect, delete, prune), downloads through the
 // background worker, engine info, and the ports the remote side needs (installed, downloading, platform,
-// local usage). Built by the composition root; nothing here loads dockerode until the engine is used.
+// local usage). Built by the composition root; nothing here opens a connection until the engine is used.
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, statSync, truncateSync } from 'node:fs';
 import { InvalidInput, isAppError } from '../../domain/errors';
@@ -19,6 +19,7 @@ import { engineFailure, pullError } from './errors';
 import { watchEngine } from './watch';
 import { LocalImageService, type PruneResult, type RemoveResult } from './images';
 import type { CredentialSource } from './pull';
+import type { EngineCatalog } from './catalog';
 
 export type { DownloadRecord, PruneResult, RemoveResult, CredentialSource };
 
@@ -38,6 +39,10 @@ export interface EngineDeps {
   warn: (message: string) => void;
   /** How to start the worker: `process.execPath` and `[…execArgv, process.argv[1], '__worker']`. */
   workerCommand: { execPath: string; args: string[] };
+  /** The engines there are; without it, the engine is the one DOCKER_HOST and docker's context name. */
+  catalog?: EngineCatalog;
+  /** The engine these services work on (a name the catalog knows); default the catalog's active one. */
+  engine?: string;
 }
 
 export interface EngineInfo {
@@ -61,6 +66,8 @@ export interface StartOptions {
 }
 
 export interface EngineServices {
+  /** The engine's name (`default`, a docker context, a saved engine, `DOCKER_HOST`). */
+  name(): string;
   /** The engine endpoint as docker would name it. */
   host(): string;
   images: {
@@ -97,10 +104,13 @@ export interface EngineServices {
 const DEFAULT_IDLE_MS = 30_000;
 
 export function createEngineServices(deps: EngineDeps): EngineServices {
+  const catalog = deps.catalog;
+  let engineName: string | undefined;
+  const getName = (): string => (engineName ??= deps.engine ?? catalog?.activeName() ?? 'default');
   let endpoint: Endpoint | undefined;
-  const getEndpoint = (): Endpoint => (endpoint ??= resolveEndpoint(deps.env));
+  const getEndpoint = (): Endpoint => (endpoint ??= catalog ? catalog.endpointOf(getName()) : resolveEndpoint(deps.env));
   let client: EngineClient | undefined;
-  const getClient = async (): Promise<EngineClient> => (client ??= new EngineClient(getEndpoint(), deps.env));
+  const getClient = async (): Promise<EngineClient> => (client ??= catalog ? catalog.client(getEndpoint()) : new EngineClient(getEndpoint(), deps.env));
   let paths: WorkerPaths | undefined;
   const getPaths = (): WorkerPaths => (paths ??= workerPaths(deps.configDir, endpointKey(getEndpoint())));
   // The downloads client and the worker are chunks of their own: `image list` needs neither.
@@ -108,7 +118,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   let openedDownloads: DownloadsClient | undefined;
   const getDownloads = (): Promise<DownloadsClient> =>
     (downloads ??= import('../downloads/client').then(
-      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths()), warn: deps.warn, pollMs: 2000 })),
+      ({ DownloadsClient }) => (openedDownloads = new DownloadsClient({ paths: getPaths(), spawnWorker: () => spawnWorker(deps, getPaths(), catalog ? getName() : null), warn: deps.warn, pollMs: 2000 })),
     ));
   const images = new LocalImageService(getClient);
   let platform: Promise<string | null> | undefined;
@@ -139,6 +149,13 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   };
 
   return {
+    name: () => {
+      try {
+        return getName();
+      } catch {
+        return 'default';
+      }
+    },
     host,
     images: {
       listLocal: (options) => images.listLocal(options),
@@ -299,7 +316,7 @@ export function platformOf(os: string, arch: string): string | null {
 
 /** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
 
-function spawnWorker(deps: EngineDeps, paths: WorkerPaths): ReturnType<typeof spawn> | undefined {
+function spawnWorker(deps: EngineDeps, paths: WorkerPaths, engine: string | null): ReturnType<typeof spawn> | undefined {
   let fd: number | null = null;
   try {
     fd = openSync(paths.log, 'a', 0o600);
@@ -310,7 +327,8 @@ function spawnWorker(deps: EngineDeps, paths: WorkerPaths): ReturnType<typeof sp
     const child = spawn(deps.workerCommand.execPath, deps.workerCommand.args, {
       detached: true,
       stdio: ['ignore', 'ignore', fd ?? 'ignore'],
-      env: { ...deps.env, STEVEDORE_CONFIG_DIR: deps.configDir, STEVEDORE_WORKER_KEY: paths.key },
+      // The worker serves this one engine: it is told by name (STEVEDORE_ENGINE, as `--engine`).
+      env: { ...deps.env, STEVEDORE_CONFIG_DIR: deps.configDir, STEVEDORE_WORKER_KEY: paths.key, ...(engine ? { STEVEDORE_ENGINE: engine } : {}) },
       cwd: '/',
     });
     child.on('error', (error) => deps.warn(`could not start the download worker: ${error.message}`));

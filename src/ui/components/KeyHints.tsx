@@ -48,13 +48,16 @@ export function KeyHints({ theme, width, view: given }: { theme: Theme; width: n
       </Text>
     );
   }
-  const items = hintItems(view.scopes, theme.ascii, view.disabled);
-  // Fit as many hints as the width allows, in table order.
+  const all = hintItems(view.scopes, theme.ascii, view.disabled);
+  // Fit as many hints as the width allows, in table order, and always end with `? help`.
+  const help = all.find((item) => item.label === 'help');
+  const items = help ? [...all.filter((item) => item !== help), help] : all;
+  const room = width - (help ? help.key.length + 1 + help.label.length : 0);
   const parts: React.ReactNode[] = [];
   let used = 0;
   for (const [i, item] of items.entries()) {
     const w = item.key.length + 1 + item.label.length + 2;
-    if (used + w > width) break;
+    if (item !== help && used + w > room) continue;
     used += w;
     parts.push(
       <Text key={i} dimColor={item.disabled !== undefined}>

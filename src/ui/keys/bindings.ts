@@ -102,6 +102,7 @@ export const BINDINGS = [
 
   // local list
   { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; f in the dialog forces)' },
+  { id: 'local.sort', scope: 'local', keys: ['s'], label: 'sort', description: 'sort by name, size or age (the header shows which)' },
 
   // tags
   { id: 'tags.pull', scope: 'tags', keys: ['p'], label: 'pull', description: 'download the selected tag' },

@@ -78,7 +78,7 @@ describeWorld('the TUI in a terminal', (world) => {
     await until('the download to complete', (t) => /team\/multi:1\.0\s+complete/.test(t), 60_000);
     // Back twice and to Local at once: an Esc followed at once by a key is Esc, then that key.
     keys('Escape', 'Escape', '1');
-    await until('the image in Local', (t) => t.includes(`${slow}/team/multi`) && /1\.0\s+1\.\d+ MB/.test(t));
+    await until('the image in Local', (t) => t.includes(`${slow}/team/multi`) && /1\.0\s+[0-9a-f]{12}\s+1\.\d+ MB/.test(t));
     // Select it and delete it.
     const lines = screen().split('\n');
     const row = lines.findIndex((l) => l.includes(`${slow}/team/multi `));
@@ -86,7 +86,7 @@ describeWorld('the TUI in a terminal', (world) => {
     for (let i = first; i < row; i++) keys('Down');
     await until('the row selected', (t) => t.split('\n').some((l) => l.includes('›') && l.includes(`${slow}/team/multi `)));
     keys('d');
-    await until('the delete question', (t) => t.includes(`Delete ${slow}/team/multi?`));
+    await until('the delete question', (t) => new RegExp(`Delete ${slow.replace(/\./g, '\\.')}/team/multi:1\\.0 \\([0-9a-f]{12}\\)\\?`).test(t));
     keys('y');
     await until('the image gone', (t) => t.includes(`deleted ${slow}/team/multi:1.0`) && !t.split('\n').some((l) => l.includes(`${slow}/team/multi `)));
     const local = await run(s, ['image', 'list', '--json']);

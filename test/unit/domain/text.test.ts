@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fit, layoutColumns, layoutToContent, truncate, truncateMiddle } from '../../../src/domain/text';
+import { displayWidth, fit, layoutByPriority, layoutColumns, layoutToContent, renderColumns, truncate, truncateMiddle, truncateStart } from '../../../src/domain/text';
 
 describe('text fitting by display width', () => {
   it('cuts and pads by cells, not code units', () => {
@@ -27,5 +27,33 @@ describe('text fitting by display width', () => {
     expect(tight.reduce((a, b) => a + b, 0) + 2).toBeLessThanOrEqual(20);
     expect(tight[1]).toBe(3);
     expect(layoutColumns([{ width: 10 }, { width: 10, grow: 1 }], 30)).toEqual([10, 19]);
+  });
+
+  it('keeps the end of a cut name', () => {
+    expect(truncateStart('127.0.0.1:15000/team/web', 14)).toBe('…5000/team/web');
+    expect(displayWidth(truncateStart('127.0.0.1:15000/team/web', 15))).toBe(15);
+    expect(truncateStart('short', 10)).toBe('short');
+    expect(renderColumns(['127.0.0.1:15000/team/web', 'x'], [14, 1], [{ width: 4, keep: 'end' }, { width: 1 }])).toBe('…5000/team/web x');
+  });
+
+  it('shares the width by priority: the name is served before the tags, optional columns go first', () => {
+    const specs = [
+      { width: 12, grow: 3, max: 64, priority: 1, keep: 'end' as const },
+      { width: 6, grow: 2, max: 40, priority: 2 },
+      { width: 12, optional: true, priority: 6 },
+      { width: 8, align: 'right' as const },
+    ];
+    const headers = ['NAME', 'TAGS', 'IMAGE ID', 'SIZE'];
+    const rows = [['127.0.0.1:15000/team/web', '5, 4, 3, 2, 1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3', '555555555555', '52 MB']];
+    // Room for everything: the name whole, the tags whole.
+    expect(layoutByPriority(specs, headers, rows, 120)).toEqual([24, 40 + (120 - 24 - 40 - 12 - 8 - 3), 12, 8]);
+    // Short: the ID goes (less important than the cut tags), the name stays whole, the tags take the rest.
+    const w = layoutByPriority(specs, headers, rows, 50);
+    expect(w).toEqual([24, 50 - 24 - 8 - 2, 0, 8]);
+    expect(renderColumns(rows[0]!, w, specs)).toMatch(/^127\.0\.0\.1:15000\/team\/web 5, 4, /);
+    // Very short: the name is cut from the start, keeping its end.
+    const tiny = layoutByPriority(specs, headers, rows, 30);
+    expect(tiny.reduce((a, b) => a + b, 0) + tiny.filter(Boolean).length - 1).toBeLessThanOrEqual(30);
+    expect(renderColumns(rows[0]!, tiny, specs)).toMatch(/^…\S*team\/web /);
   });
 });

@@ -8,7 +8,8 @@ import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
-import { headerLine, localCells, remoteCells, rowText, widthsFor } from './presentation';
+import { localCells, shortId } from './local';
+import { headerLine, remoteCells, rowText, widthsFor } from './presentation';
 import { type DepotsActions, useDepotsScreen } from './useDepotsScreen';
 
 export interface DepotsScreenProps {
@@ -36,20 +37,22 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
     if (!rows) return [];
     const now = props.services.clock.now();
     return rows.kind === 'local'
-      ? rows.items.map((repo) => localCells(repo, downloading.has(repo.fullName), theme, now))
+      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName) }))
       : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
   }, [rows, downloading, theme, props.services.clock]);
-  const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells), [vm.tab.kind, rowWidth, cells]);
+  const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells, vm.sort), [vm.tab.kind, rowWidth, cells, vm.sort]);
   const row = (i: number): string => {
     const c = cells[indices[i] ?? -1];
     return c ? rowText(vm.tab.kind, c, widths, theme) : '';
   };
   const rowColor = (i: number): string | undefined => {
-    if (rows?.kind === 'local' && rows.items[indices[i] ?? -1]?.name === '<none>') return theme.text.muted;
+    if (rows?.kind === 'local' && rows.items[indices[i] ?? -1]?.repo.name === '<none>') return theme.text.muted;
     return undefined;
   };
 
   let empty = 'nothing here';
+  const deleteTitle = (row: NonNullable<typeof vm.confirmDelete>): string =>
+    row.repo.name === '<none>' ? `dangling image ${shortId(row.id)}` : `${row.repo.name}:${row.tags.join(', ')} (${shortId(row.id)})`;
   if (vm.error) empty = vm.error;
   else if (vm.needsSearch) empty = 'press / and type to search Docker Hub';
   else if (!rows) empty = vm.loading ? `loading${theme.glyph.ellipsis}` : '';
@@ -79,12 +82,18 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
       </Box>
       {vm.confirmDelete ? (
         <ConfirmDialog
-          title={`Delete ${vm.confirmDelete.name}?`}
+          title={`Delete ${deleteTitle(vm.confirmDelete)}?`}
           lines={[
-            vm.confirmDelete.name === '<none>'
-              ? `${vm.confirmDelete.images.length} dangling image(s)`
-              : `tags: ${vm.confirmDelete.images.map((i) => i.tag).join(', ')}`,
-            vm.confirmDelete.inUse ? 'in use by a container: f forces (the container keeps running on the untagged image)' : 'untags each tag; the image goes when its last tag does',
+            vm.confirmDelete.containers.length
+              ? `used by: ${vm.confirmDelete.containers.join(', ')}`
+              : vm.confirmDelete.inUse
+                ? 'used by a container'
+                : 'no container uses it',
+            vm.confirmDelete.inUse
+              ? 'f forces (the containers keep running on the untagged image)'
+              : vm.confirmDelete.repo.name === '<none>'
+                ? 'deletes this dangling image'
+                : 'untags each of its tags; the image goes with its last tag',
           ]}
           force
           theme={theme}
@@ -99,7 +108,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
           height={listHeight}
           width={width}
           theme={theme}
-          header={headerLine(vm.tab.kind, widths)}
+          header={headerLine(vm.tab.kind, widths, vm.sort, vm.sort === 'name' ? theme.glyph.arrowUp : theme.glyph.arrowDown)}
           row={row}
           rowColor={rowColor}
           empty={empty}

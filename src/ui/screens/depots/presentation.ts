@@ -1,65 +1,51 @@
 // Pure presentation of depot rows: columns per category, cells from domain objects, and the
 // client-side filter of lists that filter as you type. Tested without rendering.
-import type { LocalRepository, RemoteImage } from '../../../domain/images';
-import { formatAge, formatBytes } from '../../../domain/format';
+import type { RemoteImage } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { type ColumnSpec, layoutToContent, renderColumns } from '../../../domain/text';
+import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
+import { LOCAL_COLUMNS, type LocalSort, localHeaders } from './local';
 import type { Theme } from '../../theme/theme';
 
 export type DepotKind = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';
 
 export interface Columns {
-  specs: (ColumnSpec & { max?: number })[];
+  specs: PriorityColumnSpec[];
   headers: string[];
 }
 
-export function columnsFor(kind: DepotKind): Columns {
+/** Names keep their end when cut (`…5000/team/web`) and get their room before the free text. */
+const NAME = { grow: 2, max: 64, priority: 1, keep: 'end' } as const;
+
+export function columnsFor(kind: DepotKind, sort: LocalSort = 'name', arrow = '↓'): Columns {
   switch (kind) {
     case 'local':
-      return {
-        headers: ['', 'NAME', 'TAGS', 'SIZE', 'CREATED', 'IN USE'],
-        specs: [{ width: 1 }, { width: 12, grow: 3, max: 64 }, { width: 6, grow: 2, max: 48 }, { width: 7, align: 'right' }, { width: 7, max: 15 }, { width: 6 }],
-      };
+      return { headers: localHeaders(sort, arrow), specs: LOCAL_COLUMNS.map((c) => c.spec) };
     case 'selected':
       return {
         headers: ['', 'NAME', 'TITLE', 'GROUP', 'TAG', 'DESCRIPTION'],
-        specs: [{ width: 1 }, { width: 14, grow: 2, max: 40 }, { width: 10, grow: 1, max: 24 }, { width: 5, max: 10 }, { width: 3, max: 10 }, { width: 10, grow: 4 }],
+        specs: [{ width: 1 }, { width: 14, ...NAME }, { width: 10, grow: 1, max: 24, priority: 3, optional: true }, { width: 5, max: 10, optional: true, priority: 4 }, { width: 3, max: 10 }, { width: 10, grow: 4, priority: 5 }],
       };
     case 'official':
-      return { headers: ['', 'NAME', 'STARS', 'DESCRIPTION'], specs: [{ width: 1 }, { width: 12, grow: 1, max: 40 }, { width: 5, align: 'right' }, { width: 16, grow: 4 }] };
+      return { headers: ['', 'NAME', 'STARS', 'DESCRIPTION'], specs: [{ width: 1 }, { width: 12, ...NAME }, { width: 5, align: 'right' }, { width: 16, grow: 4, priority: 5 }] };
     case 'dockerhub':
       return {
         headers: ['', 'NAME', 'OFFICIAL', 'STARS', 'DESCRIPTION'],
-        specs: [{ width: 1 }, { width: 14, grow: 2, max: 48 }, { width: 8 }, { width: 5, align: 'right' }, { width: 16, grow: 4 }],
+        specs: [{ width: 1 }, { width: 14, ...NAME }, { width: 8 }, { width: 5, align: 'right' }, { width: 16, grow: 4, priority: 5 }],
       };
     case 'private':
-      return { headers: ['', 'NAME', 'LOCATION'], specs: [{ width: 1 }, { width: 20, grow: 2, max: 64 }, { width: 16, grow: 3 }] };
+      return { headers: ['', 'NAME', 'LOCATION'], specs: [{ width: 1 }, { width: 20, ...NAME }, { width: 16, grow: 3, priority: 5 }] };
   }
 }
 
 /** Widths that fit the content of every row (computed once per list, so scrolling keeps them). */
-export function widthsFor(kind: DepotKind, width: number, cells: string[][]): number[] {
-  const c = columnsFor(kind);
-  return layoutToContent(c.specs, c.headers, cells, width);
+export function widthsFor(kind: DepotKind, width: number, cells: string[][], sort: LocalSort = 'name'): number[] {
+  const c = columnsFor(kind, sort);
+  return layoutByPriority(c.specs, c.headers, cells, width);
 }
 
-export function headerLine(kind: DepotKind, widths: number[]): string {
-  const c = columnsFor(kind);
+export function headerLine(kind: DepotKind, widths: number[], sort: LocalSort = 'name', arrow = '↓'): string {
+  const c = columnsFor(kind, sort, arrow);
   return renderColumns(c.headers, widths, c.specs).trimEnd();
-}
-
-export function localCells(repo: LocalRepository, downloading: boolean, theme: Theme, now: number): string[] {
-  const sizes = repo.images.map((i) => i.size);
-  const newest = repo.images.reduce<string>((acc, i) => (i.created > acc ? i.created : acc), '');
-  const tags = repo.images.map((i) => i.tag).filter((t, i, all) => all.indexOf(t) === i);
-  return [
-    downloading ? theme.glyph.downloading : '',
-    sanitizeLine(repo.name),
-    repo.name === '<none>' ? `${repo.images.length} dangling` : tags.join(', '),
-    sizes.length ? formatBytes(Math.max(...sizes)) : '-',
-    newest ? formatAge(newest, now) : '-',
-    repo.inUse ? 'yes' : '',
-  ];
 }
 
 function mark(image: RemoteImage, theme: Theme): string {
@@ -95,10 +81,6 @@ export function matches(filter: string, haystack: string[]): boolean {
   return words.every((w) => text.includes(w));
 }
 
-export function localHaystack(r: LocalRepository): string[] {
-  return [r.name, ...r.images.map((i) => i.tag), ...r.images.map((i) => i.id.slice(7, 19))];
-}
-
 export function remoteHaystack(i: RemoteImage): string[] {
   return [i.name, i.title ?? '', i.description, i.group ?? ''];
 }
@@ -109,13 +91,6 @@ export function filterIndices<T>(items: readonly T[], filter: string, haystack: 
   return filter.trim() ? all.filter((i) => matches(filter, haystack(items[i] as T))) : all;
 }
 
-
-/** The reference a pull or inspect of a depot row uses. */
-export function localRef(repo: LocalRepository): string | null {
-  if (repo.name === '<none>') return repo.images[0]?.id ?? null;
-  const tag = repo.images.find((i) => i.tag !== '<none>')?.tag;
-  return tag ? `${repo.name}:${tag}` : (repo.images[0]?.id ?? null);
-}
 
 export function remoteRef(image: RemoteImage): string {
   return `${image.name}:${image.version || 'latest'}`;

@@ -12,7 +12,8 @@ import { useFilterField } from '../../hooks/useFilterField';
 import type { Scope } from '../../keys/bindings';
 import { type RemoteListResult, type UiServices, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
-import { type DepotKind, filterIndices, localHaystack, localRef, remoteHaystack, remoteRef } from './presentation';
+import { type LocalRow, type LocalSort, localRowCount, localRowDeleteRefs, localRowHaystack, localRowRef, localRows, nextSort } from './local';
+import { type DepotKind, filterIndices, remoteHaystack, remoteRef } from './presentation';
 
 export interface DepotTab {
   key: string;
@@ -32,6 +33,8 @@ export interface DepotsActions {
 }
 
 export type DepotRows = { kind: 'local'; items: LocalRepository[] } | { kind: Exclude<DepotKind, 'local'>; items: RemoteImage[] };
+/** What the list shows: local images one row per image, remote results as they come. */
+export type ShownRows = { kind: 'local'; items: LocalRow[] } | { kind: Exclude<DepotKind, 'local'>; items: RemoteImage[] };
 
 export function depotTabs(registries: Registry[]): DepotTab[] {
   return [
@@ -51,7 +54,8 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   const [tabIndex, setTabIndex] = useState(0);
   const tab: DepotTab = tabs[Math.min(tabIndex, tabs.length - 1)] ?? { key: 'local', kind: 'local', label: 'Local' };
   const [filters, setFilters] = useState<Record<string, string>>({});
-  const [confirmDelete, setConfirmDelete] = useState<LocalRepository | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState<LocalRow | null>(null);
+  const [sort, setSort] = useState<LocalSort>('name');
   const filter = filters[tab.key] ?? '';
   const tabKey = tab.key;
   const updateFilter = useCallback((update: (previous: string) => string) => setFilters((f) => ({ ...f, [tabKey]: update(f[tabKey] ?? '') })), [tabKey]);
@@ -99,11 +103,17 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
     return services.local.watch(() => reload());
   }, [services, active, tabKind, reload]);
 
-  const rows: DepotRows | undefined = query.data ?? cache.current.get(queryKey);
+  const needsSearch = tab.kind === 'dockerhub' && filter.trim() === '';
+  // Only this tab's answer (a disabled query keeps the last tab's data): Docker Hub shows nothing until a search ran.
+  const fetched: DepotRows | undefined = needsSearch ? undefined : query.data?.kind === tab.kind ? query.data : cache.current.get(queryKey);
+  const rows: ShownRows | undefined = useMemo(
+    () => (fetched?.kind === 'local' ? { kind: 'local', items: localRows(fetched.items, sort) } : fetched),
+    [fetched, sort],
+  );
   // The rows on show, as indexes into `rows` (Docker Hub and private registries filter on the server).
   const indices: number[] = useMemo(() => {
     if (!rows) return [];
-    if (rows.kind === 'local') return filterIndices(rows.items, filter, localHaystack);
+    if (rows.kind === 'local') return filterIndices(rows.items, filter, localRowHaystack);
     if (rows.kind === 'dockerhub' || rows.kind === 'private') return rows.items.map((_, i) => i);
     return filterIndices(rows.items, filter, remoteHaystack);
   }, [rows, filter]);
@@ -126,8 +136,8 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
 
   const open = (inspectOnly: boolean) => {
     if (selectedLocal) {
-      const ref = localRef(selectedLocal);
-      if (ref) actions.inspect({ kind: 'local', ref, title: ref });
+      const ref = localRowRef(selectedLocal);
+      actions.inspect({ kind: 'local', ref, title: ref, ...(selectedLocal.containers.length ? { usedBy: selectedLocal.containers } : {}) });
     } else if (selectedRemote) {
       if (inspectOnly) actions.inspect({ kind: 'remote', ref: remoteRef(selectedRemote), registry: tab.registry, title: remoteRef(selectedRemote) });
       else actions.openTags(selectedRemote, tab.registry);
@@ -136,8 +146,8 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
 
   const pull = () => {
     if (selectedLocal) {
-      const ref = localRef(selectedLocal);
-      if (ref) actions.pull(ref, undefined);
+      const ref = localRowRef(selectedLocal);
+      if (ref !== selectedLocal.id) actions.pull(ref, undefined);
     } else if (selectedRemote) {
       if (selectedRemote.version) actions.pull(remoteRef(selectedRemote), tab.registry);
       else {
@@ -149,10 +159,10 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   };
 
   const deleteSelected = async (force: boolean) => {
-    const repo = confirmDelete;
+    const row = confirmDelete;
     setConfirmDelete(null);
-    if (!repo) return;
-    const refs = repo.name === '<none>' ? repo.images.map((i) => i.id) : repo.images.map((i) => `${repo.name}:${i.tag}`);
+    if (!row) return;
+    const refs = localRowDeleteRefs(row);
     const done: string[] = [];
     try {
       for (const ref of refs) {
@@ -201,13 +211,18 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
         case 'local.delete':
           if (selectedLocal) setConfirmDelete(selectedLocal);
           return true;
+        case 'local.sort':
+          if (tab.kind !== 'local') return false;
+          setSort(nextSort);
+          actions.banner(null);
+          return true;
         default:
           return false;
       }
     },
     { priority: PRIORITY.screen, active: active && !editing && !confirmDelete, waiting: rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === ''),
       onPaste: field.paste,
-      disabled: disabledWhen({ 'list.pull': selectedLocal && (selectedLocal.name === '<none>' || !localRef(selectedLocal)) && 'dangling images have no name to pull' }),
+      disabled: disabledWhen({ 'list.pull': selectedLocal && localRowRef(selectedLocal) === selectedLocal.id && 'this image has no tag to pull again' }),
     },
   );
 
@@ -217,7 +232,8 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
       return last ? String(last.items.length) : undefined;
     }
     const cached = cache.current.get(`${t.key}|`);
-    return cached ? String(cached.items.length) : undefined;
+    if (!cached) return undefined;
+    return String(cached.kind === 'local' ? localRowCount(cached.items) : cached.items.length);
   });
 
   return {
@@ -239,6 +255,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
       if (answer === 'no') setConfirmDelete(null);
       else void deleteSelected(answer === 'force');
     },
-    needsSearch: tab.kind === 'dockerhub' && filter.trim() === '',
+    needsSearch,
+    sort,
   };
 }

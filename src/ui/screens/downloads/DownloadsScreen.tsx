@@ -1,25 +1,29 @@
 // The Downloads screen: every download of every session (from the background worker) with an
 // overall bar, speed and ETA; the selected one's layers with their own bars; x cancels, r retries.
 import { Box, Text } from 'ink';
-import React, { useMemo } from 'react';
+import React, { useEffect, useMemo } from 'react';
 import type { DownloadSnapshot } from '../../../domain/images';
 import { fit, truncateMiddle } from '../../../domain/text';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
 import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
+import { useStoreSelector } from '../../hooks/useStore';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { bytesText, etaText, isActive, layerFraction, orderDownloads, percentText, speedText, statusText } from './presentation';
 
 export interface DownloadsScreenProps {
   services: UiServices;
-  view: DownloadsView;
   theme: Theme;
   width: number;
   height: number;
   active: boolean;
-  actions: { banner(message: BannerMessage | null): void };
+  actions: {
+    banner(message: BannerMessage | null): void;
+    /** Failed downloads the user has now seen (the status bar stops counting them). */
+    seenFailed?(ids: readonly string[]): void;
+  };
 }
 
 function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapshot; selected: boolean; width: number; theme: Theme; focused: boolean }) {
@@ -44,7 +48,11 @@ function DownloadRow({ d, selected, width, theme, focused }: { d: DownloadSnapsh
   );
 }
 
-export function DownloadsScreen({ services, view, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
+const identity = (v: DownloadsView): DownloadsView => v;
+
+export function DownloadsScreen({ services, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
+  // Subscribed here, only while on show: a progress tick re-renders this screen, not the app.
+  const view = useStoreSelector(services.downloads.store, identity, active);
   const { active: running, history } = useMemo(() => orderDownloads(view.downloads), [view.downloads]);
   const rows = useMemo(() => [...running, ...history], [running, history]);
   // The list takes what the selected download's layers leave.
@@ -84,6 +92,15 @@ export function DownloadsScreen({ services, view, theme, width, height, active, 
       }),
     },
   );
+
+  const failedKey = history
+    .filter((d) => d.status === 'failed')
+    .map((d) => d.id)
+    .join(' ');
+  const { seenFailed } = actions;
+  useEffect(() => {
+    if (active && failedKey) seenFailed?.(failedKey.split(' '));
+  }, [active, failedKey, seenFailed]);
 
   const windowRows = rows.slice(cursor.offset, cursor.offset + listHeight);
   const layers = selected?.layers ?? [];

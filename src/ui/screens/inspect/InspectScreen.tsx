@@ -9,7 +9,7 @@ import type { CommandId } from '../../keys/bindings';
 import { useQuery } from '../../hooks/useQuery';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
-import { type Line, localInspectLines, remoteInspectLines } from './presentation';
+import { type Line, localInspectLines, remoteInspectLines, wrapLines } from './presentation';
 import type { InspectTarget } from './target';
 
 export interface InspectScreenProps {
@@ -26,12 +26,14 @@ export function InspectScreen({ services, theme, width, height, target, active, 
   const key = target.kind === 'local' ? `local|${target.ref}` : `remote|${target.registry ?? ''}|${target.ref}|${target.platform ?? ''}`;
   const query = useQuery<Line[]>(key, async (signal) =>
     target.kind === 'local'
-      ? localInspectLines(await services.local.inspect(target.ref, signal))
+      ? localInspectLines(await services.local.inspect(target.ref, signal), target.usedBy)
       : remoteInspectLines(
           await services.remote.inspect(target.ref, { ...(target.registry ? { registry: target.registry } : {}), ...(target.platform ? { platform: target.platform } : {}) }, signal),
         ),
   );
-  const lines = useMemo(() => query.data ?? [], [query.data]);
+  const keyWidth = 12;
+  // Whole values: long digests and labels wrap under their key instead of being cut.
+  const lines = useMemo(() => wrapLines(query.data ?? [], width - keyWidth - 2), [query.data, width]);
   const [top, setTop] = useState(0);
   const bodyHeight = Math.max(1, height - 2);
   const maxTop = Math.max(0, lines.length - bodyHeight);
@@ -63,7 +65,6 @@ export function InspectScreen({ services, theme, width, height, target, active, 
     { priority: PRIORITY.screen, active },
   );
 
-  const keyWidth = 12;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text wrap="truncate-end">

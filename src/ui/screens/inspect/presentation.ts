@@ -40,13 +40,47 @@ export function remoteInspectLines(r: RemoteInspect): Line[] {
     kv('Platform', r.platform),
     ...(r.platforms.length > 1 ? [kv('Platforms', r.platforms.join(', '))] : []),
     kv('Media type', r.mediaType),
-    kv('Size', `${formatBytes(r.size)} compressed (${r.layers.length} layers)`),
+    kv('Size', `${formatBytes(r.size)} compressed (${plural(r.layers.length, 'layer')})`),
     blank,
     ...configLines(r.config),
     blank,
     title('Layers'),
     ...r.layers.map((l, i) => ({ key: String(i + 1), text: `${formatBytes(l.size).padStart(9)}  ${l.digest}` })),
   ];
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Lines cut into pieces of at most `width` cells (whole digests and values, nothing cut off): a long
+ * value goes on under its key, at a space where it can, else mid-word.
+ */
+export function wrapLines(lines: readonly Line[], width: number): Line[] {
+  const out: Line[] = [];
+  const room = Math.max(8, width);
+  for (const line of lines) {
+    const chars = [...line.text];
+    if (chars.length <= room) {
+      out.push(line);
+      continue;
+    }
+    let rest = chars;
+    let first = true;
+    while (rest.length > 0) {
+      let cut = Math.min(room, rest.length);
+      if (cut < rest.length) {
+        const space = rest.slice(0, cut).lastIndexOf(' ');
+        if (space > room / 2) cut = space + 1;
+      }
+      const piece = rest.slice(0, cut).join('');
+      rest = rest.slice(cut);
+      out.push(first ? { ...line, text: piece } : { ...(line.key !== undefined ? { key: '' } : {}), text: piece, ...(line.tone ? { tone: line.tone } : {}) });
+      first = false;
+    }
+  }
+  return out;
 }
 
 function str(v: unknown): string {
@@ -60,7 +94,7 @@ function record(v: unknown): Record<string, unknown> {
 }
 
 /** The engine's inspect JSON (docker image inspect) as lines. */
-export function localInspectLines(json: Record<string, unknown>): Line[] {
+export function localInspectLines(json: Record<string, unknown>, usedBy: readonly string[] = []): Line[] {
   const config = record(json.Config);
   const labels = record(config.Labels);
   const rootfs = record(json.RootFS);
@@ -75,6 +109,7 @@ export function localInspectLines(json: Record<string, unknown>): Line[] {
     kv('Created', str(json.Created) || '-'),
     kv('Platform', platform || '-'),
     kv('Size', size === null ? '-' : formatBytes(size)),
+    kv('Used by', usedBy.length ? usedBy.join(', ') : '-'),
     blank,
     ...configLines({
       cmd: strings(config.Cmd),
@@ -86,7 +121,7 @@ export function localInspectLines(json: Record<string, unknown>): Line[] {
       user: str(config.User) || null,
     }),
     blank,
-    title(`Layers (${layers.length})`),
+    title(`Layers (${plural(layers.length, 'layer')})`),
     ...layers.map((l, i) => ({ key: String(i + 1), text: l })),
   ];
 }

@@ -124,7 +124,7 @@ describe('EngineClient', () => {
     const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}`, FAKE_ENGINE: socket };
     const c = new EngineClient(parseHost('ssh://admin@nas:2222', 'DOCKER_HOST', null), env);
     expect((await c.listImages()).length).toBe(3);
-    expect(readFileSync(join(dir, 'ssh-args'), 'utf8')).toContain('-o ConnectTimeout=30 -T -l admin -p 2222 -- nas docker system dial-stdio');
+    expect(readFileSync(join(dir, 'ssh-args'), 'utf8')).toContain('-o ConnectTimeout=30 -o BatchMode=yes -T -l admin -p 2222 -- nas docker system dial-stdio');
   });
 
   it('reports what ssh said when it cannot connect', async () => {
@@ -143,6 +143,8 @@ describe('EngineClient', () => {
     expect(sshArgs({ host: 'nas', user: null, port: null, remoteSocket: '/run/docker.sock' })).toEqual([
       '-o',
       'ConnectTimeout=30',
+      '-o',
+      'BatchMode=yes',
       '-T',
       '--',
       'nas',

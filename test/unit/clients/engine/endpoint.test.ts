@@ -92,3 +92,16 @@ describe('resolveEndpoint', () => {
     expect(endpointKey(resolve({ DOCKER_HOST: 'unix:///b.sock' }))).not.toBe(a);
   });
 });
+
+describe('ssh failures', async () => {
+  const { classifySsh } = await import('../../../../src/clients/engine/ssh');
+  it('tells an unknown host key, a refused login, docker missing (127), a stopped daemon and an unreachable host apart', () => {
+    expect(classifySsh(255, 'No ED25519 host key is known for [nas]:22 and you have requested strict checking.\nHost key verification failed.\n').kind).toBe('host-key');
+    expect(classifySsh(255, 'admin@nas: Permission denied (publickey,password).\n').kind).toBe('auth');
+    expect(classifySsh(127, 'sh: docker: command not found\n').kind).toBe('docker-missing');
+    expect(classifySsh(1, 'failed to open the raw stream connection: dial unix /var/run/docker.sock: connect: no such file or directory\n').kind).toBe('daemon');
+    expect(classifySsh(1, 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n').kind).toBe('daemon');
+    expect(classifySsh(255, 'ssh: connect to host nas port 22: Connection refused\n').kind).toBe('unreachable');
+    expect(classifySsh(255, 'ssh: Could not resolve hostname nas: Name or service not known\n').detail).toBe('ssh: Could not resolve hostname nas: Name or service not known');
+  });
+});

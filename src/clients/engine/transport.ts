@@ -1,0 +1,220 @@
+// The one way stevedore talks to an engine: HTTP/1.1 on node:http over a unix socket, TCP (plain or TLS),
+// or an ssh:// engine's `docker system dial-stdio` (ssh.ts). Every call — listings, inspect, delete, prune,
+// the pull stream and the events stream — goes through `send`, so there is one set of timeouts and one
+// translation of failures into typed errors.
+//
+// Why not dockerode's modem: importing it costs ~45 ms at every one-shot start on Node 20 (measured in the
+// issue-13 note: dockerode chunk median 66 ms vs node:http 19 ms to import), and `image list` has ~20 ms of
+// headroom against `docker images`. What the modem would add (querystring building, auth header, demuxing
+// attach streams) is a few lines here or not needed.
+import http from 'node:http';
+import https from 'node:https';
+import { TimedOut, Unreachable, isAppError } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
+import type { Endpoint } from './endpoint';
+import { SshAgent, type SshFailure, sshFailure } from './ssh';
+
+export type Method = 'GET' | 'POST' | 'DELETE' | 'HEAD';
+
+/** The engine answered with an HTTP error; `message` is the engine's own text (sanitised). */
+export class EngineRequestError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
+
+export interface SendOptions {
+  /** The caller's cancellation: aborting it rejects (or ends the stream) with its AbortError. */
+  signal?: AbortSignal | undefined;
+  /**
+   * How long until the answer is complete (buffered calls) or until the headers came (streams), in ms.
+   * A stream then has no deadline: a pull takes what it takes.
+   */
+  timeoutMs: number;
+  headers?: Record<string, string>;
+  /** Keep the body as a stream (pull, events) instead of buffering it. */
+  stream?: boolean;
+}
+
+export interface Answer {
+  status: number;
+  /** The buffered body (not for streams). */
+  body: Buffer;
+  /** The live response (streams only). */
+  response: http.IncomingMessage | null;
+}
+
+interface Connection {
+  socketPath?: string;
+  host: string;
+  port: number;
+  tls: boolean;
+  agent: http.Agent;
+}
+
+export interface TransportOptions {
+  /** Where ssh keeps its shared connections (a 0700 directory of ours). */
+  sshControlDir?: string;
+  /** The ssh command (tests may point it elsewhere). */
+  sshCommand?: string;
+}
+
+export class EngineTransport {
+  private connection: Connection | undefined;
+
+  constructor(
+    readonly endpoint: Endpoint,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly options: TransportOptions = {},
+  ) {}
+
+  get description(): string {
+    return this.endpoint.description;
+  }
+
+  /**
+   * One request. Resolves with the status and body (or the live response for streams); HTTP errors are
+   * returned, not thrown (the caller reads the engine's message); failures to connect are typed.
+   */
+  send(method: Method, path: string, options: SendOptions): Promise<Answer> {
+    const c = this.connect();
+    return new Promise((resolvePromise, rejectPromise) => {
+      let settled = false;
+      const settle = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const req = (c.tls ? https : http).request(
+        {
+          // No TLS name to work out for a plain-http engine (Node would parse the Host header with its IPv6 regex).
+          ...(c.tls ? {} : { servername: '' }),
+          method,
+          path,
+          headers: {
+            accept: 'application/json',
+            host: c.socketPath ? 'docker' : `${c.host}:${c.port}`,
+            ...(method === 'POST' || method === 'DELETE' ? { 'content-length': '0' } : {}),
+            ...options.headers,
+          },
+          ...(c.socketPath ? { socketPath: c.socketPath } : { host: c.host, port: c.port }),
+          agent: c.agent,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        (res) => {
+          const status = res.statusCode ?? 0;
+          if (options.stream && status >= 200 && status <= 299) return settle(() => resolvePromise({ status, body: Buffer.alloc(0), response: res }));
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            // An error body or a listing: bounded (a 1,000-image list is ~1 MB).
+            size += chunk.length;
+            if (size <= 256 << 20) chunks.push(chunk);
+          });
+          res.on('error', (error) => settle(() => rejectPromise(this.translate(error))));
+          res.on('end', () => settle(() => resolvePromise({ status, body: Buffer.concat(chunks), response: null })));
+        },
+      );
+      const timer = setTimeout(() => {
+        settle(() => rejectPromise(this.timedOut(options.timeoutMs)));
+        req.destroy();
+      }, options.timeoutMs);
+      req.on('error', (error) => settle(() => rejectPromise(this.translate(error))));
+      req.end();
+    });
+  }
+
+  timedOut(ms: number): TimedOut {
+    return new TimedOut(`the engine at ${this.description} did not answer within ${seconds(ms)} s`, {
+      hint: 'is dockerd stuck? DOCKER_CLIENT_TIMEOUT (seconds) sets a longer wait',
+    });
+  }
+
+  /** A stream whose connection broke (cancellation and typed errors are passed through). */
+  broken(error: unknown, what: string): unknown {
+    if (!(error instanceof Error) || isAppError(error) || isAbort(error)) return error;
+    const ssh = sshFailure(error);
+    if (ssh) return this.fromSsh(ssh, error);
+    return new Unreachable(`the connection to the engine at ${this.description} broke during the ${what}`, {
+      hint: 'did dockerd stop or restart?',
+      cause: error,
+    });
+  }
+
+  /** A failure to connect (or a connection that failed) as a typed error; cancellation and typed errors pass through. */
+  translate(error: unknown): unknown {
+    if (!(error instanceof Error)) return error;
+    if (isAbort(error) || isAppError(error)) return error;
+    const ssh = sshFailure(error);
+    if (ssh) return this.fromSsh(ssh, error);
+    const code = String((error as { code?: unknown }).code ?? '');
+    return new Unreachable(`cannot reach the engine at ${this.description}`, { hint: this.unreachableHint(code), cause: error });
+  }
+
+  /** Closes kept-alive connections (the shared ssh connection itself stays, for the next command). */
+  close(): void {
+    this.connection?.agent.destroy();
+  }
+
+  private fromSsh(failure: SshFailure, cause: Error): unknown {
+    return failure.toError(this.description, cause);
+  }
+
+  private unreachableHint(code: string): string {
+    const e = this.endpoint;
+    if (code === 'EACCES') return `permission denied on ${e.kind === 'unix' ? e.socketPath : 'the engine socket'}: is your user in the docker group?`;
+    if (e.source === 'default') return 'is dockerd running? The address is the default socket; set DOCKER_HOST, --engine NAME or `stevedore engine use` for another engine';
+    return `is dockerd running? The address is from ${e.source}`;
+  }
+
+  /** How to reach the engine: a socket path, or host and port with an agent (TLS, or ssh's dial-stdio). */
+  private connect(): Connection {
+    this.connection ??= this.makeConnection();
+    return this.connection;
+  }
+
+  private makeConnection(): Connection {
+    const e = this.endpoint;
+    switch (e.kind) {
+      case 'unix':
+        return { socketPath: e.socketPath, host: 'docker', port: 80, tls: false, agent: new http.Agent({ keepAlive: true }) };
+      case 'tcp':
+        return e.tls
+          ? { host: e.host, port: e.port, tls: true, agent: new https.Agent({ keepAlive: true, ca: e.tls.ca, cert: e.tls.cert, key: e.tls.key, rejectUnauthorized: e.tls.verify }) }
+          : { host: e.host, port: e.port, tls: false, agent: new http.Agent({ keepAlive: true }) };
+      case 'ssh':
+        // The host name is a placeholder, as docker's own "http://docker.example.com": the agent dials ssh.
+        return {
+          host: 'docker',
+          port: 80,
+          tls: false,
+          agent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand }),
+        };
+    }
+  }
+}
+
+export function isAbort(error: Error): boolean {
+  return error.name === 'AbortError' || (error as { code?: unknown }).code === 'ABORT_ERR';
+}
+
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toFixed(3)));
+}
+
+/** The engine's `{"message": …}` error body, else the text itself. */
+export function messageOf(body: Buffer): string {
+  const text = body.toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') return sanitizeLine((parsed as { message: string }).message);
+  } catch {
+    // not JSON
+  }
+  return sanitizeLine(text.slice(0, 500)) || 'no message';
+}

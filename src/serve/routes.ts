@@ -1,0 +1,285 @@
+// The routes of `stevedore serve`: the seed's image and registry API (/api/v1/…) and Docker Cloud's
+// external repositories (/api/repo/v1/repository/…). Each route reads its input, calls the same
+// services as the CLI and shapes the answer with the same presenters as `--json`: no logic of its own.
+// Names with slashes travel in the path as the seed writes them (`…/image/dockerhub/docker/lgsd/diamond/latest/download`).
+import { localListJson } from '../commands/image-local';
+import { canonicalCategory, checkImageType, remoteInspectJson, remoteListJson, tagsJson, type RemoteCategoryName } from '../commands/image-remote';
+import { InvalidInput, NotFound } from '../domain/errors';
+import { MASK, registryHost, registryToJson } from '../domain/registry';
+import type { AppServices } from '../services/index';
+import type { SavedRepositoryView } from '../services/remote/index';
+import type { DownloadNote } from '../store/downloadNotes';
+import { LocalListCache } from './localCache';
+import { DownloadBody, RegistryAddBody, RegistryEditBody, RegistryMethod, RepositoryAddBody, RepositoryUpdateBody, validate } from './schemas';
+
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+export interface RouteRequest {
+  method: string;
+  /** Path segments after the route's prefix, percent-decoded. */
+  segments: string[];
+  query: URLSearchParams;
+  /** The body as JSON (whatever the Content-Type: the seed's curl examples send JSON as a form). */
+  json(): Promise<unknown>;
+}
+
+export interface DownloadNotes {
+  all(): Map<string, DownloadNote>;
+  set(id: string, note: DownloadNote): void;
+}
+
+export interface RouteDeps {
+  services: AppServices;
+  notes: DownloadNotes;
+}
+
+export type Handler = (req: RouteRequest) => Promise<Reply>;
+
+/** A matched route: its handler, or the methods the path allows (405) — or nothing (404). */
+export type Match = { handler: Handler } | { allowed: string[] } | null;
+
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+const REMOTE_CATEGORIES: readonly string[] = ['selected', 'official', 'dockerhub', 'private'];
+const HUB_REPOSITORIES: readonly string[] = ['dockerhub', 'qnap', 'selected', 'official'];
+
+export interface Routes {
+  match(method: string, segments: string[]): Match;
+  /** Stops following the engine's events. */
+  close(): void;
+}
+
+export function createRoutes(deps: RouteDeps, now: () => number): Routes {
+  const { services } = deps;
+  const local = new LocalListCache(() => services.engine(), now);
+
+  // ---- /api/v1/image/… -------------------------------------------------------------------------------
+
+  const imageList: Handler = async ({ query }) => {
+    // The seed's name comes back as asked (`qnap`), as Container Station answers it; the CLI says `selected`.
+    const asked = (query.get('category') || 'local').trim().toLowerCase();
+    const category = canonicalCategory(asked);
+    const filter = query.get('filter_text') ?? '';
+    const type = checkImageType(query.get('type') ?? '');
+    const registry = query.get('registry_name') || undefined;
+    if (category === 'local') {
+      const engine = await services.engine();
+      const [all, downloading, host] = await Promise.all([
+        local.list(filter),
+        engine.downloadingIndex(),
+        registry ? registryHostOf(registry) : Promise.resolve(null),
+      ]);
+      const repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
+      const list = localListJson({ filterText: filter, type }, repos, downloading, []);
+      // The seed's local results also carry `description` and `icon` (empty for Docker images).
+      const results = (list.results as Record<string, unknown>[]).map((r) => ({ description: '', icon: '', ...r }));
+      return ok({ ...list, results });
+    }
+    if (!REMOTE_CATEGORIES.includes(category)) {
+      throw new InvalidInput(`category must be one of local, qnap, selected, official, dockerhub, private (got "${category}")`);
+    }
+    const name = category as RemoteCategoryName;
+    const result = await (await services.remote()).depots.list({ category: name, filter, ...(registry ? { registry } : {}) });
+    return ok({ ...remoteListJson(name, filter, type, result.results, result.warnings), category: asked });
+  };
+
+  const registryHostOf = async (name: string): Promise<string> => {
+    const reg = (await services.registries()).get(name);
+    return reg.builtin ? 'docker.io' : registryHost(reg.url);
+  };
+
+  const inspect =
+    (remote: boolean): Handler =>
+    async ({ segments }) => {
+      // {type}/{name…}/{tag}/inspect
+      const [type, ...rest] = segments.slice(0, -1);
+      checkImageType(type);
+      const tag = rest.pop() ?? '';
+      const ref = `${rest.join('/')}:${tag}`;
+      if (remote) return ok(remoteInspectJson(await (await services.remote()).inspect.remote(ref, {})));
+      return ok(await (await services.engine()).images.inspect(ref));
+    };
+
+  const tags: Handler = async ({ segments, query }) => {
+    const name = segments.slice(0, -1).join('/');
+    const registry = query.get('registry') || undefined;
+    return ok(tagsJson(await (await services.remote()).tags.list(name, registry ? { registry } : {})));
+  };
+
+  const download: Handler = async (req) => {
+    // {repository}/{type}/{name…}/{tag}/download
+    const [repository = '', type, ...rest] = req.segments.slice(0, -1);
+    checkImageType(type);
+    const tag = rest.pop() ?? '';
+    const name = rest.join('/');
+    const body = validate(DownloadBody, (await req.json()) ?? {});
+    const registry = HUB_REPOSITORIES.includes(repository.toLowerCase()) ? undefined : repository;
+    if (registry !== undefined) (await services.registries()).get(registry); // 404 for an unknown registry, before anything is queued
+    const started = await (await services.engine()).downloads.start(`${name}:${tag}`, registry !== undefined ? { registry } : {});
+    deps.notes.set(started.id, { description: body.description, location: body.location, icon: body.icon });
+    return ok({});
+  };
+
+  const downloadStatus: Handler = async () => {
+    const records = await (await services.engine()).downloads.list();
+    const notes = deps.notes.all();
+    return ok(
+      records.map((r) => {
+        const note = notes.get(r.id);
+        return { name: r.name, percent: r.percent, status: r.status, error: r.error, ...(note ?? {}) };
+      }),
+    );
+  };
+
+  const removeLocal: Handler = async ({ segments, query }) => {
+    // local/{type}/{name…}[:tag]   (or ?tag=)
+    const [, type, ...rest] = segments;
+    checkImageType(type);
+    const tag = query.get('tag');
+    const name = rest.join('/') + (tag ? `:${tag}` : '');
+    const force = ['1', 'true', 'yes'].includes((query.get('force') ?? '').toLowerCase());
+    const result = await (await services.engine()).images.remove(name, { force }).finally(() => local.invalidate());
+    return ok({ name: result.name, untagged: result.untagged, deleted: result.deleted });
+  };
+
+  // ---- /api/v1/registry… ------------------------------------------------------------------------------
+
+  const registryList: Handler = async () => ok((await services.registries()).list().map(registryToJson));
+
+  const registryPost: Handler = async (req) => {
+    const body = await req.json();
+    const { method } = validate(RegistryMethod, body);
+    const service = await services.registries();
+    if (method === 'add') {
+      const b = validate(RegistryAddBody, body);
+      const added = await service.add({
+        name: b.name,
+        url: b.url,
+        version: b.version,
+        trustCert: b.enable_trust_cert,
+        ...(b.username !== undefined ? { username: b.username } : {}),
+        ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),
+      });
+      return ok(registryToJson(added));
+    }
+    const b = validate(RegistryEditBody, body);
+    const edited = await service.edit(b.oldname, {
+      ...(b.name !== undefined ? { name: b.name } : {}),
+      ...(b.url !== undefined ? { url: b.url } : {}),
+      ...(b.version !== undefined ? { version: b.version } : {}),
+      ...(b.enable_trust_cert !== undefined ? { trustCert: b.enable_trust_cert } : {}),
+      ...(b.username !== undefined ? { username: b.username } : {}),
+      // A client that sends back the masked password it was shown keeps the saved one.
+      ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),
+    });
+    return ok(registryToJson(edited));
+  };
+
+  const registryDelete: Handler = async ({ segments }) => ok(registryToJson((await services.registries()).remove(segments.join('/'))));
+
+  const registryPing: Handler = async ({ query }) => {
+    const url = query.get('url');
+    if (!url) throw new InvalidInput('query parameter "url" is required');
+    const tls = ['1', 'true', 'yes', 'on'].includes((query.get('tls') ?? '').toLowerCase());
+    return ok({ version: await (await services.registries()).ping(url, tls) });
+  };
+
+  // ---- Docker Cloud: /api/repo/v1/[namespace/]repository/… -------------------------------------------
+
+  const repoList: Handler = async ({ query }) => {
+    const name = query.get('name') || undefined;
+    const registryParam = query.get('registry') || undefined;
+    let registry: string | undefined;
+    if (registryParam) {
+      // Docker Cloud filters by the registry's resource URI (`/api/repo/v1/registry/HOST/`); a registry name works too.
+      const uri = /^\/api\/repo\/v1\/(?:[^/]+\/)?registry\/([^/]+)\/?$/.exec(registryParam);
+      if (uri?.[1]) {
+        const found = (await services.registries()).byHost(decodeURIComponent(uri[1]));
+        if (!found) return ok(cloudList([]));
+        registry = found.name;
+      } else registry = registryParam;
+    }
+    const list = await (await services.remote()).repositories.list({ ...(name ? { name } : {}), ...(registry ? { registry } : {}) });
+    return ok(cloudList(list.map(cloudRepository)));
+  };
+
+  const repoAdd: Handler = async (req) => {
+    const b = validate(RepositoryAddBody, await req.json());
+    const added = await (await services.remote()).repositories.add(b.name, credentials(b));
+    return ok(cloudRepository(added), 201);
+  };
+
+  const repoShow: Handler = async ({ segments }) => ok(cloudRepository(await (await services.remote()).repositories.show(repoName(segments))));
+
+  const repoUpdate: Handler = async (req) => {
+    const b = validate(RepositoryUpdateBody, await req.json());
+    return ok(cloudRepository(await (await services.remote()).repositories.update(repoName(req.segments), credentials(b))));
+  };
+
+  const repoRemove: Handler = async ({ segments }) => ok(cloudRepository(await (await services.remote()).repositories.remove(repoName(segments))));
+
+  // ---- matching ---------------------------------------------------------------------------------------
+
+  const pick = (method: string, table: Partial<Record<string, Handler>>): Match => {
+    const handler = table[method === 'HEAD' ? 'GET' : method];
+    return handler ? { handler } : { allowed: Object.keys(table) };
+  };
+
+  const match = (method: string, all: string[]): Match => {
+    const s = all[all.length - 1] === '' ? all.slice(0, -1) : all; // a trailing slash
+    if (s[0] !== 'api') return null;
+    if (s[1] === 'v1' && s[2] === 'image') {
+      const rest = s.slice(3);
+      const last = rest[rest.length - 1];
+      const wrap = (h: Handler): Handler => (req) => h({ ...req, segments: rest });
+      if (rest.length === 0) return pick(method, { GET: imageList });
+      if (rest.length === 1 && last === 'downloadstatus') return pick(method, { GET: downloadStatus });
+      if (rest.length >= 4 && last === 'inspect') return pick(method, { GET: wrap(inspect(false)) });
+      if (rest.length >= 4 && last === 'remote_inspect') return pick(method, { GET: wrap(inspect(true)) });
+      if (rest.length >= 5 && last === 'download') return pick(method, { POST: wrap(download) });
+      if (rest.length >= 2 && last === 'tags') return pick(method, { GET: wrap(tags) });
+      if (rest.length >= 3 && rest[0] === 'local') return pick(method, { DELETE: wrap(removeLocal) });
+      return null;
+    }
+    if (s[1] === 'v1' && s[2] === 'registry') {
+      const rest = s.slice(3);
+      if (rest.length === 0) return pick(method, { GET: registryList, POST: registryPost });
+      if (rest.length === 1 && rest[0] === 'ping') return pick(method, { GET: registryPing });
+      return pick(method, { DELETE: (req) => registryDelete({ ...req, segments: rest }) });
+    }
+    if (s[1] === 'repo' && s[2] === 'v1') {
+      // An optional namespace before `repository` (Docker Cloud's `/api/repo/v1/[namespace/]repository/`).
+      const at = s[3] === 'repository' ? 3 : s[4] === 'repository' ? 4 : -1;
+      if (at < 0) return null;
+      const rest = s.slice(at + 1);
+      if (rest.length === 0) return pick(method, { GET: repoList, POST: repoAdd });
+      const on = (h: Handler): Handler => (req) => h({ ...req, segments: rest });
+      return pick(method, { GET: on(repoShow), PATCH: on(repoUpdate), DELETE: on(repoRemove) });
+    }
+    return null;
+  };
+  return { match, close: () => local.close() };
+}
+
+function credentials(b: { username?: string | undefined; password?: string | undefined }): { username?: string; password?: string } {
+  return { ...(b.username !== undefined ? { username: b.username } : {}), ...(b.password !== undefined ? { password: b.password } : {}) };
+}
+
+function repoName(segments: string[]): string {
+  const name = segments.join('/');
+  if (!name) throw new NotFound('Repository not found: (no name)');
+  return name;
+}
+
+/** A Docker Cloud repository object (the seed's example): never a password, nor the user name. */
+export function cloudRepository(r: SavedRepositoryView): { name: string; in_use: boolean; registry: string; resource_uri: string } {
+  const host = r.name.split('/')[0] ?? '';
+  return { name: r.name, in_use: r.inUse, registry: `/api/repo/v1/registry/${host}/`, resource_uri: `/api/repo/v1/repository/${r.name}/` };
+}
+
+/** Docker Cloud's list envelope (`meta` + `objects`), all on one page. */
+function cloudList<T>(objects: T[]): { meta: { limit: number; next: null; offset: number; previous: null; total_count: number }; objects: T[] } {
+  return { meta: { limit: objects.length, next: null, offset: 0, previous: null, total_count: objects.length }, objects };
+}

@@ -1,0 +1,63 @@
+// Request bodies of `stevedore serve`, as valibot schemas: a body that does not fit is a 400 that names
+// the field. Unknown fields are ignored (clients written for the seed send what they send).
+import * as v from 'valibot';
+import { InvalidInput } from '../domain/errors';
+import { sanitizeLine } from '../domain/sanitize';
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `at most ${max} characters`));
+const name = v.pipe(text(200), v.trim(), v.minLength(1, 'must not be empty'));
+
+/** `POST /api/v1/login` (form fields or JSON). */
+export const LoginBody = v.object({ username: text(200), password: text(1024) });
+
+/** `POST /api/v1/image/{repository}/{type}/{name}/{tag}/download`: all optional (the seed sends all three). */
+export const DownloadBody = v.object({
+  description: v.optional(text(10_000), ''),
+  location: v.optional(text(2_000), ''),
+  icon: v.optional(text(2_000), ''),
+});
+
+const version = v.picklist(['v1', 'v2'], 'must be "v1" or "v2"');
+const trust = v.boolean('must be true or false');
+
+/** `POST /api/v1/registry` with `method: add` (the seed marks method, name, url, enable_trust_cert, version required). */
+export const RegistryAddBody = v.object({
+  method: v.literal('add'),
+  name,
+  url: text(2_000),
+  enable_trust_cert: trust,
+  version,
+  username: v.optional(text(200)),
+  password: v.optional(text(1024)),
+});
+
+/** `POST /api/v1/registry` with `method: edit`: `oldname` names the registry; the rest are the new values. */
+export const RegistryEditBody = v.object({
+  method: v.literal('edit'),
+  oldname: name,
+  name: v.optional(name),
+  url: v.optional(text(2_000)),
+  enable_trust_cert: v.optional(trust),
+  version: v.optional(version),
+  username: v.optional(text(200)),
+  password: v.optional(text(1024)),
+});
+
+export const RegistryMethod = v.object({ method: v.picklist(['add', 'edit'], 'must be "add" or "edit"') });
+
+/** Docker Cloud: `POST /api/repo/v1/repository/`. */
+export const RepositoryAddBody = v.object({ name, username: v.optional(text(200)), password: v.optional(text(1024)) });
+
+/** Docker Cloud: `PATCH /api/repo/v1/repository/{name}/`. */
+export const RepositoryUpdateBody = v.object({ username: v.optional(text(200)), password: v.optional(text(1024)) });
+
+/** The body narrowed by `schema`, or a 400 that names the first field that does not fit. */
+export function validate<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, body);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  if (!path) throw new InvalidInput('the body must be a JSON object');
+  const missing = issue.received === 'undefined';
+  throw new InvalidInput(missing ? `field "${path}" is required` : `field "${sanitizeLine(path)}": ${sanitizeLine(issue.message)}`);
+}

@@ -1,0 +1,60 @@
+// What a client said about a download it queued through `stevedore serve` (the seed's description,
+// location and icon), kept beside the download worker's history in `serve-downloads.json` (0600),
+// keyed by the download's id. Only the newest entries are kept.
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface DownloadNote {
+  description: string;
+  location: string;
+  icon: string;
+}
+
+const FILE = 'serve-downloads.json';
+const MAX_ENTRIES = 500;
+
+export class DownloadNotesStore {
+  private readonly path: string;
+  private cache: Map<string, DownloadNote> | null = null;
+
+  constructor(private readonly dir: string) {
+    this.path = join(dir, FILE);
+  }
+
+  all(): Map<string, DownloadNote> {
+    if (this.cache) return this.cache;
+    const map = new Map<string, DownloadNote>();
+    try {
+      const raw: unknown = JSON.parse(readFileSync(this.path, 'utf8'));
+      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+        for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
+          if (!v || typeof v !== 'object') continue;
+          const n = v as Record<string, unknown>;
+          map.set(id, { description: text(n.description), location: text(n.location), icon: text(n.icon) });
+        }
+      }
+    } catch {
+      // none yet, or unreadable: start empty (the notes are a convenience, the downloads are not lost)
+    }
+    this.cache = map;
+    return map;
+  }
+
+  set(id: string, note: DownloadNote): void {
+    const map = this.all();
+    map.delete(id);
+    map.set(id, note);
+    while (map.size > MAX_ENTRIES) {
+      const oldest = map.keys().next().value;
+      if (oldest === undefined) break;
+      map.delete(oldest);
+    }
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(Object.fromEntries(map))}\n`, { mode: 0o600 });
+    chmodSync(tmp, 0o600);
+    renameSync(tmp, this.path);
+  }
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -1,0 +1,134 @@
+// The Local depot as rows: one row per image (its ID) with all its tags in that repository, its own
+// size and age; rows of one repository stay together, in the chosen order. Columns are a list of
+// definitions (header, layout, cell), so a new column (a type, an update mark) is one more entry.
+import { formatAge, formatBytes } from '../../../domain/format';
+import type { LocalRepository } from '../../../domain/images';
+import { sanitizeLine } from '../../../domain/sanitize';
+import type { PriorityColumnSpec } from '../../../domain/text';
+import type { Theme } from '../../theme/theme';
+
+/** One image of a repository (several tags of one image are one row). */
+export interface LocalRow {
+  repo: LocalRepository;
+  /** Full image ID (`sha256:…`). */
+  id: string;
+  /** Its tags in this repository (`<none>` when it has none here). */
+  tags: string[];
+  size: number;
+  /** ISO 8601. */
+  created: string;
+  inUse: boolean;
+  /** Names of the containers that use it. */
+  containers: string[];
+}
+
+export type LocalSort = 'name' | 'size' | 'age';
+export const LOCAL_SORTS: readonly LocalSort[] = ['name', 'size', 'age'];
+
+export function nextSort(sort: LocalSort): LocalSort {
+  return LOCAL_SORTS[(LOCAL_SORTS.indexOf(sort) + 1) % LOCAL_SORTS.length] ?? 'name';
+}
+
+const NONE = '<none>';
+
+/** The rows of one repository: its images in the order the service gave (latest first, newest first). */
+function repoRows(repo: LocalRepository): LocalRow[] {
+  const byId = new Map<string, LocalRow>();
+  for (const image of repo.images) {
+    let row = byId.get(image.id);
+    if (!row) {
+      row = { repo, id: image.id, tags: [], size: image.size, created: image.created, inUse: image.inUse, containers: image.containers ?? [] };
+      byId.set(image.id, row);
+    }
+    if (!row.tags.includes(image.tag)) row.tags.push(image.tag);
+  }
+  // A tag beside `<none>` says it all.
+  for (const row of byId.values()) if (row.tags.length > 1) row.tags = row.tags.filter((t) => t !== NONE);
+  return [...byId.values()];
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Every image as a row. `name`: repositories by name (as the service orders them), `latest` first
+ * within one; `size`: repositories by their largest image, largest first; `age`: by their newest image,
+ * newest first; within a repository the same key decides. Dangling images stay last.
+ */
+export function localRows(repos: readonly LocalRepository[], sort: LocalSort = 'name'): LocalRow[] {
+  const groups = repos.map((repo) => ({ repo, rows: repoRows(repo) }));
+  if (sort !== 'name') {
+    const key = (r: LocalRow): number => (sort === 'size' ? r.size : Date.parse(r.created) || 0);
+    for (const g of groups) g.rows.sort((a, b) => key(b) - key(a) || compare(a.id, b.id));
+    const best = (g: { rows: LocalRow[] }) => Math.max(...g.rows.map(key));
+    groups.sort((a, b) => Number(a.repo.name === NONE) - Number(b.repo.name === NONE) || best(b) - best(a) || compare(a.repo.name, b.repo.name));
+  }
+  return groups.flatMap((g) => g.rows);
+}
+
+export interface LocalCellContext {
+  theme: Theme;
+  now: number;
+  /** The repository has a download running. */
+  downloading: boolean;
+}
+
+export interface LocalColumn {
+  key: string;
+  header: string;
+  spec: PriorityColumnSpec;
+  cell(row: LocalRow, ctx: LocalCellContext): string;
+  /** The sort this column's header shows (`SIZE↓`). */
+  sort?: LocalSort;
+}
+
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12);
+}
+
+/** The Local list's columns, left to right. Priority: name, tags, age, containers, then the ID. */
+export const LOCAL_COLUMNS: readonly LocalColumn[] = [
+  { key: 'mark', header: '', spec: { width: 1 }, cell: (_, c) => (c.downloading ? c.theme.glyph.downloading : '') },
+  { key: 'name', header: 'NAME', sort: 'name', spec: { width: 12, grow: 3, max: 64, priority: 1, keep: 'end' }, cell: (r) => sanitizeLine(r.repo.name) },
+  {
+    key: 'tags',
+    header: 'TAGS',
+    spec: { width: 6, grow: 2, max: 40, priority: 2 },
+    cell: (r) => (r.repo.name === NONE ? 'dangling' : r.tags.map(sanitizeLine).join(', ')),
+  },
+  { key: 'id', header: 'IMAGE ID', spec: { width: 12, optional: true, priority: 6 }, cell: (r) => shortId(r.id) },
+  { key: 'size', header: 'SIZE', sort: 'size', spec: { width: 8, align: 'right' }, cell: (r) => formatBytes(r.size) },
+  { key: 'created', header: 'CREATED', sort: 'age', spec: { width: 7, max: 15, optional: true, priority: 3 }, cell: (r, c) => (r.created ? formatAge(r.created, c.now) : '-') },
+  { key: 'inUse', header: 'USED BY', spec: { width: 7, grow: 1, max: 30, priority: 4 }, cell: (r) => r.containers.map(sanitizeLine).join(', ') || (r.inUse ? 'yes' : '') },
+];
+
+export function localHeaders(sort: LocalSort, arrow: string): string[] {
+  return LOCAL_COLUMNS.map((c) => (c.sort === sort ? `${c.header}${arrow}` : c.header));
+}
+
+export function localCells(row: LocalRow, ctx: LocalCellContext): string[] {
+  return LOCAL_COLUMNS.map((c) => c.cell(row, ctx));
+}
+
+export function localRowHaystack(r: LocalRow): string[] {
+  return [r.repo.name, ...r.tags, shortId(r.id), ...r.containers];
+}
+
+/** The reference inspect and pull use: `name:tag`, else the image ID. */
+export function localRowRef(row: LocalRow): string {
+  if (row.repo.name === NONE) return row.id;
+  const tag = row.tags.find((t) => t !== NONE);
+  return tag ? `${row.repo.name}:${tag}` : row.id;
+}
+
+/** What deleting the row removes: each of its tags here (the image goes with its last tag), or the ID. */
+export function localRowDeleteRefs(row: LocalRow): string[] {
+  const tags = row.tags.filter((t) => t !== NONE);
+  return row.repo.name === NONE || tags.length === 0 ? [row.id] : tags.map((t) => `${row.repo.name}:${t}`);
+}
+
+/** How many rows a list of repositories makes (the tab's count). */
+export function localRowCount(repos: readonly LocalRepository[]): number {
+  return repos.reduce((n, r) => n + new Set(r.images.map((i) => i.id)).size, 0);
+}

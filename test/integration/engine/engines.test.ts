@@ -1,0 +1,170 @@
+// Several engines (issue 13), with the built CLI against the world's two dockerds and its real sshd:
+// `--engine`, saved engines, a docker context made with `docker context create`, and ssh:// engines through
+// the system ssh with one shared connection (counted in sshd's log) and named failures.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeWorld } from '../../world/harness.js';
+import { DOCKER_CLI, httpRequest, removeAllImages } from '../../world/index.js';
+import { run as runProcess } from '../../world/proc.js';
+import { sshLogins } from '../../world/sshd.js';
+import type { WorldInfo } from '../../world/types.js';
+import { assertBuilt, json, jsonLines, run, session, workerGone, type Session } from './helpers.js';
+
+interface LocalList {
+  results: Array<{ name: string; tags: string[] }>;
+}
+interface Engine {
+  name: string;
+  host: string;
+  source: string;
+  active: boolean;
+  reachable: boolean;
+  version: string | null;
+  error?: string;
+}
+
+/** Empties engine B (the second dockerd) as removeAllImages does for A. */
+async function emptyB(world: WorldInfo): Promise<void> {
+  for (let pass = 0; pass < 10; pass++) {
+    const list = (await httpRequest('http://docker/images/json?all=1', { socketPath: world.engineB.socket, timeoutMs: 30_000 })).json();
+    const ids = Array.isArray(list) ? list.map((i) => String((i as { Id: unknown }).Id)) : [];
+    if (ids.length === 0) return;
+    for (const id of ids) await httpRequest(`http://docker/images/${id}?force=1`, { method: 'DELETE', socketPath: world.engineB.socket, timeoutMs: 60_000 });
+  }
+}
+
+describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (world) => {
+  const sessions: Session[] = [];
+  const dirs: string[] = [];
+  const plain = world.registries.plain.host;
+  const slow = world.throttlingProxy.host;
+  /** A session without DOCKER_HOST (so saved engines and contexts decide), ssh pointed at the world's sshd. */
+  const user = (): Session => {
+    const controlDir = join(world.root, 'ssh', `c${randomBytes(3).toString('hex')}`);
+    mkdirSync(controlDir, { mode: 0o700 });
+    const dockerConfig = mkdtempSync(join(world.root, 'dc-'));
+    dirs.push(dockerConfig);
+    const s = session(world, { DOCKER_CONFIG: dockerConfig, STEVEDORE_SSH_CONFIG: world.ssh.clientConfig, STEVEDORE_SSH_CONTROL_DIR: controlDir });
+    delete s.env.DOCKER_HOST;
+    sessions.push(s);
+    return s;
+  };
+  const ok = async (s: Session, args: string[]): Promise<string> => {
+    const r = await run(s, args);
+    expect(r.code, `stevedore ${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
+    return r.stdout;
+  };
+  const names = (list: LocalList): string[] => list.results.map((r) => r.name).sort();
+
+  beforeAll(async () => {
+    assertBuilt();
+    await Promise.all([removeAllImages(world), emptyB(world)]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(sessions.map((s) => workerGone(s)));
+    await Promise.all([removeAllImages(world), emptyB(world)]);
+  });
+
+  afterAll(() => {
+    for (const s of sessions) rmSync(s.configDir, { recursive: true, force: true });
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('`image pull --engine B` lands on B; `image list --engine B` and `--engine A` differ as the engines do', async () => {
+    const s = user();
+    await ok(s, ['engine', 'add', 'A', '--host', world.dockerHost]);
+    await ok(s, ['engine', 'add', 'B', '--host', world.engineB.host]);
+    const pull = await run(s, ['image', 'pull', `${plain}/team/multi:1.0`, '--engine', 'B', '--json']);
+    expect(pull.code, pull.stderr).toBe(0);
+    expect(jsonLines(pull.stdout.split('\n').filter(Boolean)).at(-1)).toMatchObject({ event: 'done', digest: world.digests.multi });
+
+    const onB = await json<LocalList>(s, ['image', 'list', '--engine', 'B']);
+    const onA = await json<LocalList>(s, ['image', 'list', '--engine', 'A']);
+    expect(names(onB)).toEqual([`${plain}/team/multi`]);
+    expect(names(onA)).toEqual([]);
+    // What the engines themselves say.
+    const bImages = (await httpRequest('http://docker/images/json', { socketPath: world.engineB.socket })).json() as Array<{ RepoTags: string[] }>;
+    expect(bImages.flatMap((i) => i.RepoTags)).toEqual([`${plain}/team/multi:1.0`]);
+
+    // `engine use` makes B the default for later commands; --engine still wins for one command.
+    await ok(s, ['engine', 'use', 'B']);
+    expect(names(await json<LocalList>(s, ['image', 'list']))).toEqual([`${plain}/team/multi`]);
+    expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'A']))).toEqual([]);
+    const engines = await json<Engine[]>(s, ['engine', 'list']);
+    expect(engines.find((e) => e.name === 'B')).toMatchObject({ source: 'saved', active: true, reachable: true, version: expect.any(String) });
+    expect(engines.find((e) => e.name === 'A')).toMatchObject({ active: false, reachable: true });
+    // DOCKER_HOST takes precedence over `engine use`, as DESIGN.md says.
+    const withEnv = await json<LocalList>({ ...s, env: { ...s.env, DOCKER_HOST: world.dockerHost } }, ['image', 'list']);
+    expect(names(withEnv)).toEqual([]);
+  });
+
+  it('lists a context made with `docker context create` and uses it by name; the current context is the default engine', async () => {
+    const s = user();
+    const made = await runProcess(DOCKER_CLI, ['context', 'create', 'ctx-b', '--docker', `host=${world.engineB.host}`], { env: { ...process.env, DOCKER_CONFIG: s.env.DOCKER_CONFIG } });
+    expect(made.code, made.stderr).toBe(0);
+    await ok(s, ['image', 'pull', `${plain}/team/multi:1.0`, '--engine', 'ctx-b']);
+
+    const engines = await json<Engine[]>(s, ['engine', 'list']);
+    expect(engines.find((e) => e.name === 'ctx-b')).toMatchObject({ host: world.engineB.host, source: 'context', active: false, reachable: true });
+    expect(engines.find((e) => e.name === 'default')).toMatchObject({ source: 'default', active: true });
+    expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'ctx-b']))).toEqual([`${plain}/team/multi`]);
+
+    const used = await runProcess(DOCKER_CLI, ['context', 'use', 'ctx-b'], { env: { ...process.env, DOCKER_CONFIG: s.env.DOCKER_CONFIG } });
+    expect(used.code, used.stderr).toBe(0);
+    expect((await json<Engine[]>(s, ['engine', 'list'])).find((e) => e.active)?.name).toBe('ctx-b');
+    expect(names(await json<LocalList>(s, ['image', 'list']))).toEqual([`${plain}/team/multi`]);
+    // A context cannot be removed or shadowed by stevedore.
+    expect((await json<{ error: { code: number } }>(s, ['engine', 'rm', 'ctx-b'])).error.code).toBe(403);
+    expect((await json<{ error: { code: number } }>(s, ['engine', 'add', 'ctx-b', '--host', world.dockerHost])).error.code).toBe(409);
+    expect((await json<{ error: { code: number } }>(s, ['image', 'list', '--engine', 'nope'])).error.code).toBe(404);
+  });
+
+  it('over the real sshd: list, inspect, pull with progress, rm; ten one-shot commands open one ssh connection', async () => {
+    const s = user();
+    await ok(s, ['engine', 'add', 'nas', '--host', world.ssh.url]);
+    const before = sshLogins(world.ssh.log);
+
+    const pull = await run(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--engine', 'nas', '--json']);
+    expect(pull.code, pull.stderr).toBe(0);
+    const events = jsonLines(pull.stdout.split('\n').filter(Boolean));
+    expect(events.filter((e) => e.event === 'progress').length).toBeGreaterThan(0);
+    expect(events.at(-1)).toEqual({ event: 'done', name: `${slow}/team/multi:1.0`, digest: world.digests.multi });
+
+    expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'nas']))).toEqual([`${slow}/team/multi`]);
+    const inspect = await json<{ RepoTags: string[] }>(s, ['image', 'inspect', `${slow}/team/multi:1.0`, '--engine', 'nas']);
+    expect(inspect.RepoTags).toEqual([`${slow}/team/multi:1.0`]);
+    for (let i = 0; i < 7; i++) await ok(s, ['image', 'list', '--engine', 'nas', '--json']);
+    const removed = await json<{ untagged: string[] }>(s, ['image', 'rm', `${slow}/team/multi:1.0`, '--engine', 'nas']);
+    expect(removed.untagged).toContain(`${slow}/team/multi:1.0`);
+    expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'nas']))).toEqual([]);
+    // It was engine B all along (the sshd's sessions reach it).
+    expect((await httpRequest('http://docker/images/json', { socketPath: world.engineB.socket })).json()).toEqual([]);
+
+    // 12 commands (and the download worker) — one ssh login.
+    expect(sshLogins(world.ssh.log) - before).toBe(1);
+  });
+
+  it('names ssh failures: unknown host key, refused login, docker not found (127), daemon not running', async () => {
+    const s = user();
+    const port = world.ssh.port;
+    await ok(s, ['engine', 'add', 'unknown-key', '--host', `ssh://root@localhost:${port}`]);
+    await ok(s, ['engine', 'add', 'refused', '--host', `ssh://nobody@127.0.0.1:${port}`]);
+    await ok(s, ['engine', 'add', 'no-docker', '--host', world.ssh.url, '--docker-path', '/nowhere/docker']);
+    await ok(s, ['engine', 'add', 'no-daemon', '--host', `${world.ssh.url}/nowhere/docker.sock`]);
+    const engines = await json<Engine[]>(s, ['engine', 'list']);
+    const error = (name: string): string => engines.find((e) => e.name === name)?.error ?? '';
+    expect(error('unknown-key')).toMatch(/^the host key of ssh:\/\/root@localhost:\d+ is not known/);
+    expect(error('refused')).toMatch(/^ssh refused the login to ssh:\/\/nobody@127\.0\.0\.1:\d+.*Permission denied/);
+    expect(error('no-docker')).toMatch(/^docker was not found on ssh:\/\/root@127\.0\.0\.1:\d+ \(exit 127\).*--docker-path/);
+    expect(error('no-daemon')).toMatch(/^the docker daemon is not running on ssh:\/\//);
+    const r = await run(s, ['image', 'list', '--engine', 'refused']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: ssh refused the login/);
+    // A password in the URL is refused (400).
+    expect((await json<{ error: { code: number } }>(s, ['engine', 'add', 'pw', '--host', `ssh://root:secret@127.0.0.1:${port}`])).error).toMatchObject({ code: 400 });
+  });
+});
