@@ -37,7 +37,7 @@ async function until(what: string, check: (s: string) => boolean, timeoutMs = 20
 
 /** Which depot is on show, told by its list's header (the active tab differs only in colour). */
 function depot(t: string): string {
-  const header = t.split('\n').find((l) => /^\s+NAME\s/.test(l)) ?? '';
+  const header = t.split('\n').find((l) => /^\s+NAME\S*\s/.test(l)) ?? '';
   if (/TAGS\s/.test(header)) return 'Local';
   if (/TITLE\s+GROUP/.test(header)) return 'Selected';
   if (/STARS/.test(header)) return 'Official';
@@ -94,10 +94,11 @@ describeWorld('type-ahead in a real terminal', (world) => {
 
   it('`\\e` then `[A` 30 ms later is Up, not Esc and two letters', async () => {
     burst('2');
-    await until('the Selected list', (t) => selected(t) !== '');
+    const first = await until('the Selected list', (t) => depot(t) === 'Selected' && selected(t) !== '');
+    const top = first.split('\n').indexOf(selected(first));
     burst('jjj');
-    const third = await until('the fourth row', (t) => selected(t) !== '' && t.split('\n').indexOf(selected(t)) >= 6);
-    const row = third.split('\n').indexOf(selected(third));
+    const row = top + 3;
+    await until('the fourth row', (t) => t.split('\n').indexOf(selected(t)) === row);
     burst('\u001b');
     await new Promise((r) => setTimeout(r, 30)); // the rest of the sequence comes later, as over a slow link
     burst('[A');
