@@ -38,7 +38,7 @@ export interface PressOptions {
   changes?: boolean;
 }
 
-export function renderApp(services: UiServices, options: { env?: Record<string, string>; escapeMs?: number } = {}) {
+export function renderApp(services: UiServices, options: { env?: Record<string, string>; escapeMs?: number; strict?: boolean } = {}) {
   const quits: number[] = [];
   const theme = createTheme(options.env ?? { LANG: 'en_US.UTF-8', NO_COLOR: '1' });
   // The keystroke layer says when every key written so far has been applied and committed.
@@ -48,7 +48,8 @@ export function renderApp(services: UiServices, options: { env?: Record<string, 
       idle = true;
     },
   };
-  const instance = render(<App services={services} theme={theme} onQuit={(n) => quits.push(n)} input={{ escapeMs: options.escapeMs ?? 20, probe }} />);
+  const app = <App services={services} theme={theme} onQuit={(n) => quits.push(n)} input={{ escapeMs: options.escapeMs ?? 20, probe }} />;
+  const instance = render(options.strict ? <React.StrictMode>{app}</React.StrictMode> : app);
   const frame = () => instance.lastFrame() ?? '';
   const write = (data: string) => {
     idle = false;

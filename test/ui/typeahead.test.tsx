@@ -134,6 +134,17 @@ describe('type-ahead: bursts in one read', () => {
     expect(registryData().registries.map((r) => r.name)).toEqual(['lab']);
   });
 
+  it('works the same under React StrictMode (layers register in effects, twice mounted is fine)', async () => {
+    const { services, downloads } = world();
+    const app = renderApp(services, { strict: true });
+    await app.waitFor((f) => f.includes('alpine'));
+    app.write('3p');
+    await app.waitFor(() => downloads.started.length === 1, 'the pull');
+    expect(downloads.started[0]?.ref).toBe('redis:7.4');
+    app.write('/pos\r');
+    await app.waitFor((f) => f.includes('filter: pos  (1 of 2)') && f.includes('postgres'), 'the filter kept');
+  });
+
   it('the footer shows the keys of what has the keyboard: no list keys while a form is open', async () => {
     const { services } = world();
     const app = renderApp(services);
