@@ -137,7 +137,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     config: async () => (await import('./commands/config')).registerConfig,
     engine: async () => (await import('./commands/engine')).registerEngine,
     serve: async () => (await import('./serve/command')).registerServe,
+    doctor: async () => (await import('./commands/doctor')).registerDoctor,
+    completion: async () => (await import('./commands/completion')).registerCompletion,
   };
+  // --- shell completion (issue 16): `stevedore __complete WORD… CURRENT`, called by the completion scripts ---
+  if (argv[0] === '__complete') {
+    const [{ runComplete }, registers] = await Promise.all([import('./commands/completion'), Promise.all(Object.values(nouns).map((n) => n()))]);
+    return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
+  }
+  // --- end shell completion ---
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
   const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));

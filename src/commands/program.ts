@@ -105,10 +105,12 @@ export function parsePositiveInt(name: string, max: number): (value: string) => 
   };
 }
 
-export function choice<T extends string>(name: string, values: readonly T[]): (value: string) => T {
-  return (value: string) => {
+/** A parser for one of `values`; the values ride along (`.choices`) for shell completion. */
+export function choice<T extends string>(name: string, values: readonly T[]): ((value: string) => T) & { choices: readonly T[] } {
+  const parse = (value: string): T => {
     if ((values as readonly string[]).includes(value)) return value as T;
     throw new InvalidArgumentError(`${name} must be one of ${values.join(', ')}`);
   };
+  return Object.assign(parse, { choices: values });
 }
 

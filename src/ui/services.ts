@@ -102,9 +102,15 @@ export interface UiServices {
   warnings: { subscribe(listener: (message: string) => void): () => void };
 }
 
+/** Failures that usually come from the setup (an engine or registry out of reach, a certificate): the doctor checks it all. */
+const SETUP_FAILURES = new Set<number>([495, 503]);
+
 /** A thrown value as one line for the error banner. */
 export function errorText(error: unknown): string {
-  if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') return (error as AppError).describe();
+  if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') {
+    const e = error as AppError;
+    return SETUP_FAILURES.has(e.code) ? `${e.describe()}; \`stevedore doctor\` checks the setup` : e.describe();
+  }
   // Not one of ours: its text may come from anywhere, so it is cleaned like remote text.
   return sanitizeLine(error instanceof Error ? error.message : String(error));
 }

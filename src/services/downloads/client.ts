@@ -133,6 +133,16 @@ export class DownloadsClient {
     return records(await connection.request({ op: 'list' }));
   }
 
+  /** `stevedore doctor`: connects to the worker, starting one when none runs (it exits again when idle). */
+  async ensureRunning(): Promise<{ wasRunning: boolean; downloads: DownloadRecord[] }> {
+    const wasRunning = await this.connect(false).then(
+      () => true,
+      () => false,
+    );
+    const connection = await this.connect(true);
+    return { wasRunning, downloads: records(await connection.request({ op: 'list' })) };
+  }
+
   async cancel(id: string): Promise<DownloadRecord> {
     const connection = await this.connect(false).catch(() => {
       throw new AppError(409, `download ${id} is not running`, { hint: 'no download worker runs' });

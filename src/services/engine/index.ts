@@ -88,6 +88,8 @@ export interface EngineServices {
     subscribe(listener: DownloadsListener): () => void;
     /** Follows one download until it ends; rejects with AbortError when `signal` aborts (the download goes on). */
     follow(id: string, onSnapshot: (record: DownloadRecord) => void, signal?: AbortSignal): Promise<DownloadRecord>;
+    /** `stevedore doctor`: the worker of this engine answers (started when none runs); its socket and log. */
+    health(): Promise<{ wasRunning: boolean; active: number; socket: string; log: string }>;
     /** The reference a pull of `ref` with these options would send (validation and --registry resolution). */
     resolve(ref: string, registry?: string): Promise<ImageRef>;
     close(): void;
@@ -188,6 +190,10 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         };
       },
       follow: async (id, onSnapshot, signal) => (await getDownloads()).follow(id, onSnapshot, signal),
+      health: async () => {
+        const { wasRunning, downloads: all } = await (await getDownloads()).ensureRunning();
+        return { wasRunning, active: all.filter((r) => isActive(r.status)).length, socket: getPaths().socket, log: getPaths().log };
+      },
       resolve,
       close: () => openedDownloads?.close(),
     },

@@ -10,6 +10,8 @@ import type { RegistryDataStore, RegistryProbe, RegistryService } from '../regis
 import { CatalogSource } from './catalog';
 import { Connections, quoteName } from './connections';
 import { Depots, type DepotQuery, type DepotResult, type RemoteCategory } from './depots';
+import { checkDockerHub, checkRegistry } from './health';
+import type { Check } from '../doctor/types';
 import { RemoteInspector, type InspectOptions } from './inspect';
 import { Repositories, type RepositoryCredentialsInput, type SavedRepositoryDetails, type SavedRepositoryView } from './repositories';
 import { Tags, type TagsOptions } from './tags';
@@ -52,6 +54,11 @@ export interface RemoteServices {
   hubRateLimit(): RateLimit | null;
   /** Closes idle connections (end of a one-shot command). */
   close(): Promise<void>;
+  /** `stevedore doctor`: does each configured registry answer and accept its login; Docker Hub and its pull limit. */
+  health: {
+    registries(signal?: AbortSignal): Promise<Check[]>;
+    dockerHub(signal?: AbortSignal): Promise<Check>;
+  };
 }
 
 export function createRemoteServices(deps: RemoteDeps): RemoteServices {
@@ -87,6 +94,10 @@ export function createRemoteServices(deps: RemoteDeps): RemoteServices {
     },
     hubRateLimit: () => connections.lastRateLimit,
     close: () => connections.close(),
+    health: {
+      registries: (signal) => Promise.all(deps.registries.list().filter((r) => !r.builtin).map((r) => checkRegistry(connections, r, signal))),
+      dockerHub: (signal) => checkDockerHub(connections, signal),
+    },
   };
 }
 
