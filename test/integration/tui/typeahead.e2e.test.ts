@@ -60,6 +60,10 @@ describeWorld('type-ahead in a real terminal', (world) => {
     if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed for the end-to-end TUI test (apt-get install tmux)');
     const added = await run(s, ['registry', 'add', 'web', '--url', plain.url, '--api', 'v2']);
     expect(added.code, added.stderr).toBe(0);
+    // A lone Esc waits 200 ms here (the setting; 50 ms by default): each burst below is a separate tmux
+    // process, and on a loaded machine starting one can take longer than 50 ms.
+    const set = await run(s, ['config', 'set', 'keys.escape_ms', '200']);
+    expect(set.code, set.stderr).toBe(0);
     const env = Object.entries(s.env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
     tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', ...env, `${process.execPath} ${BIN} 2>${STDERR}; echo EXITED=$?; sleep 600`);
     await until('the depots', (t) => t.includes('1 Local') && t.includes('5 web'));
@@ -92,7 +96,7 @@ describeWorld('type-ahead in a real terminal', (world) => {
     await until('Selected', (t) => depot(t) === 'Selected');
   });
 
-  it('`\\e` then `[A` 30 ms later is Up, not Esc and two letters', async () => {
+  it('`\\e` then `[A` 30 ms later is Up, not Esc and two letters (keys.escape_ms 200)', async () => {
     burst('2');
     const first = await until('the Selected list', (t) => depot(t) === 'Selected' && selected(t) !== '');
     const top = first.split('\n').indexOf(selected(first));
