@@ -90,6 +90,13 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       return made;
     },
     // --- end engine wiring ---
+    // --- LXC wiring (issue 14): LXD's socket and simplestreams servers, loaded only for --type lxc ---
+    lxc: once(async () => {
+      const [{ createLxcServices }, { LxdServerStore }, configDir] = await Promise.all([import('./services/lxc/index'), import('./store/lxdServerStore'), dir()]);
+      const store = new LxdServerStore(configDir, warn);
+      return createLxcServices({ env, settings: async () => (await services.settings()).all(), servers: () => store });
+    }),
+    // --- end LXC wiring ---
   };
   return services;
 }
@@ -135,6 +142,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     registry: async () => (await import('./commands/registry')).registerRegistry,
     repo: async () => (await import('./commands/repo')).registerRepo,
     config: async () => (await import('./commands/config')).registerConfig,
+    'lxd-server': async () => (await import('./commands/lxd-server')).registerLxdServer,
     engine: async () => (await import('./commands/engine')).registerEngine,
     serve: async () => (await import('./serve/command')).registerServe,
     doctor: async () => (await import('./commands/doctor')).registerDoctor,

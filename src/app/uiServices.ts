@@ -5,6 +5,7 @@ import type { EngineInfo } from '../services/engine/index';
 import { systemClock } from '../services/clock';
 import type { AppServices } from '../services/index';
 import type { DownloadsView, EngineStatus, RateLimitView, UiServices } from '../ui/services';
+import { createLxcUi, isLxcLocalRef, lxdServerOf } from './lxcUi';
 
 /** A snapshot store over `subscribe`: started with the first screen that reads it, identical lists dropped. */
 function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void) => () => void) {
@@ -88,6 +89,8 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
   const engine = () => app.engine();
+  // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
+  const lxc = createLxcUi(() => app.lxc(), engine);
   let unsubscribeDownloads: (() => void) | null = null;
   const store = downloadsStore((listener) => {
     let stopped = false;
@@ -110,9 +113,14 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
         initialLocal = undefined;
         return value;
       },
-      list: async (signal) => (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }),
-      inspect: async (ref) => (await engine()).images.inspect(ref),
+      list: async (signal) => {
+        const docker = (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) });
+        const [images, lxcImages] = await Promise.all([docker, lxc.local(signal).catch(() => [])]);
+        return lxcImages.length > 0 ? [...images, ...lxcImages] : images;
+      },
+      inspect: async (ref) => (isLxcLocalRef(ref) ? lxc.inspectLocal(ref) : (await engine()).images.inspect(ref)),
       remove: async (ref, { force }) => {
+        if (isLxcLocalRef(ref)) return lxc.remove(ref);
         const r = await (await engine()).images.remove(ref, { force });
         return { untagged: r.untagged, deleted: r.deleted };
       },
@@ -122,21 +130,37 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
         void engine().then((e) => {
           if (!stopped) stop = e.images.watch(onChange);
         });
+        const stopLxc = lxc.watch(onChange);
         return () => {
           stopped = true;
           stop?.();
+          stopLxc();
         };
       },
     },
     remote: {
-      list: async (query, signal) =>
-        (await remote()).depots.list({ category: query.category, filter: query.filter, ...(query.registry ? { registry: query.registry } : {}), ...(signal ? { signal } : {}) }),
-      tags: async (name, registry, signal) => (await remote()).tags.list(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) }),
-      inspect: async (ref, options, signal) => (await remote()).inspect.remote(ref, { ...options, ...(signal ? { signal } : {}) }),
+      list: async (query, signal) => {
+        const server = lxdServerOf(query.registry);
+        if (server !== null) return lxc.list(server, query.filter, signal);
+        return (await remote()).depots.list({ category: query.category, filter: query.filter, ...(query.registry ? { registry: query.registry } : {}), ...(signal ? { signal } : {}) });
+      },
+      tags: async (name, registry, signal) => {
+        const server = lxdServerOf(registry);
+        if (server !== null) return lxc.tags(server, name, signal);
+        return (await remote()).tags.list(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) });
+      },
+      inspect: async (ref, options, signal) => {
+        const server = lxdServerOf(options.registry);
+        if (server !== null) return lxc.inspectRemote(server, ref, options.platform);
+        return (await remote()).inspect.remote(ref, { ...options, ...(signal ? { signal } : {}) });
+      },
     },
+    lxc: { servers: () => lxc.servers().catch(() => []) },
     downloads: {
       store,
       start: async (ref, options) => {
+        const server = lxdServerOf(options.registry);
+        if (server !== null || isLxcLocalRef(ref)) return lxc.pull(server ?? '', ref, options.platform);
         await (await engine()).downloads.start(ref, options);
       },
       cancel: async (id) => {

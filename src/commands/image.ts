@@ -21,6 +21,7 @@ import {
   pullProgressJson,
   removeLines,
 } from './image-local';
+import { lxcInspect, lxcList, lxcPullJob, lxcRemove } from './image-lxc';
 import { EXIT, type Io, type Output } from './output';
 import { action, choice, leaf, noun, parsePositiveInt } from './program';
 
@@ -42,7 +43,7 @@ export interface RemoteImageHandlers {
   tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
 }
 
-const CATEGORY = choice('--category', ['local', 'selected', 'qnap', 'official', 'dockerhub', 'private'] as const);
+const CATEGORY = choice('--category', ['local', 'selected', 'qnap', 'official', 'dockerhub', 'private', 'remote'] as const);
 const TYPE = choice('--type', ['docker', 'lxc'] as const);
 const NON_TTY_INTERVAL_MS = 5000;
 
@@ -55,14 +56,23 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
   const engine = (): Promise<EngineServices> => ctx.services.engine();
 
   leaf(image, ctx, 'list', 'list images: local ones (default) or a depot')
-    .addOption(new Option('--category <c>', 'local, selected (qnap), official, dockerhub or private').argParser(CATEGORY).default('local'))
+    .addOption(new Option('--category <c>', 'local, selected (qnap), official, dockerhub or private; remote with --type lxc').argParser(CATEGORY).default('local'))
     .option('--filter <text>', 'only names (and tags) containing this text; the search text for dockerhub')
     .option('--registry <name>', 'a configured registry (private depot; local: only its images)')
     .option('--limit <n>', 'at most this many results', parsePositiveInt('--limit', 10_000))
     .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
+    .option('--server <name>', 'LXC: the simplestreams server for --category remote (see `lxd-server list`)')
+    .option('--platform <arch>', 'LXC: architecture of remote images (default: the host\'s; `all` for every one)')
     .action(
-      action(ctx, async (out, opts: { category: string; filter?: string; registry?: string; limit?: number; type?: string }) => {
-        if (opts.type === 'lxc') throw new NotSupported('LXC images are not supported on this host yet');
+      action(ctx, async (out, opts: { category: string; filter?: string; registry?: string; limit?: number; type?: string; server?: string; platform?: string }) => {
+        if (opts.type === 'lxc') {
+          if (opts.category !== 'local' && opts.category !== 'remote') throw new InvalidInput('--type lxc lists the local or remote category');
+          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
+          await lxcList(ctx, out, opts);
+          return;
+        }
+        if (opts.category === 'remote') throw new InvalidInput('--category remote is for --type lxc');
+        if (opts.server !== undefined) throw new InvalidInput('--server is for --type lxc; Docker images use --registry');
         const type = opts.type ?? '';
         const category = opts.category === 'qnap' ? 'selected' : opts.category;
         if (category !== 'local') {
@@ -95,8 +105,14 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .option('--remote', 'ask the registry (without pulling)')
     .option('--registry <name>', 'resolve a short name against this registry (implies --remote)')
     .option('--platform <os/arch[/variant]>', 'platform to describe (implies --remote)')
+    .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
+    .option('--server <name>', 'LXC: the simplestreams server to ask (implies --remote)')
     .action(
-      action(ctx, async (out, ref: string, opts: { remote?: boolean; registry?: string; platform?: string }) => {
+      action(ctx, async (out, ref: string, opts: { remote?: boolean; registry?: string; platform?: string; type?: string; server?: string }) => {
+        if (opts.type === 'lxc') {
+          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
+          return lxcInspect(ctx, out, ref, opts);
+        }
         if (opts.remote || opts.registry !== undefined || opts.platform !== undefined) {
           if (!remote.inspect) throw needsRegistryClient('image inspect --remote');
           await remote.inspect(out, ref, {
@@ -125,14 +141,28 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .option('--registry <name>', 'resolve a short name against this registry (app → HOST/app)')
     .option('--platform <os/arch[/variant]>', "platform to pull (default: the platform setting, else the engine's)")
     .option('--detach', 'return as soon as the download is queued')
+    .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
+    .option('--server <name>', 'LXC: the simplestreams server to download from (default: images)')
     .action(
-      action(ctx, async (out, ref: string, opts: { registry?: string; platform?: string; detach?: boolean }) => {
-        const services = await engine();
-        const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
-        const started = await services.downloads.start(ref, {
-          ...(platform ? { platform } : {}),
-          ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
-        });
+      action(ctx, async (out, ref: string, opts: { registry?: string; platform?: string; detach?: boolean; type?: string; server?: string }) => {
+        let started: DownloadRecord;
+        let services: EngineServices;
+        if (opts.type === 'lxc') {
+          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
+          const lxc = await ctx.services.lxc();
+          // One clear line (501, 403) when LXD is not there, before a worker is started for nothing.
+          await lxc.client().server();
+          const job = await lxcPullJob(lxc, ref, opts);
+          services = await engine();
+          started = await services.downloads.startLxc(job);
+        } else {
+          services = await engine();
+          const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
+          started = await services.downloads.start(ref, {
+            ...(platform ? { platform } : {}),
+            ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
+          });
+        }
         if (opts.detach) {
           out.result({ id: started.id, name: started.name, percent: started.percent, status: started.status, error: started.error }, () =>
             `${started.name}: ${started.status} in the background (id ${started.id}; see \`stevedore image downloads\`)`,
@@ -153,8 +183,10 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
   leaf(image, ctx, 'rm', 'remove an image: untag a REF, or delete by ID')
     .argument('<ref>', 'REF or image ID')
     .option('-f, --force', 'remove it even when stopped containers use it or other tags point at it')
+    .addOption(new Option('--type <type>', 'docker or lxc (an LXC image by alias or fingerprint)').argParser(TYPE))
     .action(
-      action(ctx, async (out, ref: string, opts: { force?: boolean }) => {
+      action(ctx, async (out, ref: string, opts: { force?: boolean; type?: string }) => {
+        if (opts.type === 'lxc') return lxcRemove(ctx, out, ref);
         const result = await (await engine()).images.remove(ref, { force: opts.force ?? false });
         out.result({ name: result.name, untagged: result.untagged, deleted: result.deleted }, () => removeLines(result));
       }),

@@ -29,6 +29,8 @@ export interface LocalRepository {
   /** Tags that point at the same image as `latest`. */
   isLatest: string[];
   inUse: boolean;
+  /** `lxc` for an LXC image held by LXD (its one image's id is `lxc:FINGERPRINT`); absent for Docker. */
+  type?: 'docker' | 'lxc';
 }
 
 /** Where a remote result comes from (the `repository` field of DESIGN.md). */

@@ -2,6 +2,7 @@
 // builds the concrete services lazily, so a command pays only for what it uses.
 import type { EngineCatalog } from './engine/catalog';
 import type { EngineServices } from './engine/index';
+import type { LxcServices } from './lxc/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
@@ -15,6 +16,8 @@ export interface AppServices {
   engines(): Promise<EngineCatalog>;
   /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */
   remote(): Promise<RemoteServices>;
+  /** LXC images through LXD and simplestreams servers (`--type lxc`, `lxd-server`). */
+  lxc(): Promise<LxcServices>;
 }
 
-export type { EngineCatalog, EngineServices, RegistryService, RemoteServices, SettingsService };
+export type { EngineCatalog, EngineServices, LxcServices, RegistryService, RemoteServices, SettingsService };

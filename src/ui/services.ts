@@ -98,6 +98,12 @@ export interface UiServices {
     engine(signal?: AbortSignal): Promise<EngineStatus>;
     hubRateLimit(): RateLimitView | null;
   };
+  /**
+   * LXC images through LXD (issue 14), when LXD is on this host: the simplestreams servers, each shown as a
+   * depot whose `registry` is `lxd:NAME` (remote.list / tags / inspect and downloads.start route those to
+   * LXD); LXC images also come in local.list with `type: 'lxc'`.
+   */
+  lxc?: { servers(): Promise<string[]> };
   /** Warnings that do not stop anything (engine unreachable during a search…): shown in the banner. */
   warnings: { subscribe(listener: (message: string) => void): () => void };
 }

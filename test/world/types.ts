@@ -1,6 +1,8 @@
 // Shapes shared by the world's parts. WorldInfo crosses process boundaries (vitest provide/inject, the JSON
 // file written by cli.ts), so it holds only plain JSON data: URLs, paths, names.
 
+import type { LxdWorldInfo } from './lxd.js';
+
 export type RegistryName = 'plain' | 'tls' | 'token' | 'hub';
 
 export interface RegistryInfo {
@@ -45,6 +47,9 @@ export interface WorldInfo {
   env: Record<string, string>;
   eth0: string;
   startedInMs: number;
+  /** The world's LXD and simplestreams server (test/world/lxd.ts), or null with the reason in lxdError. */
+  lxd: LxdWorldInfo | null;
+  lxdError: string | null;
 }
 
 export interface Platform {

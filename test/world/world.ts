@@ -13,6 +13,7 @@ import { cleanup, resourcesFile, saveResources, stopPid, type Resources } from '
 import { startDockerd } from './dockerd.js';
 import type { RunningServer } from './http.js';
 import { startHubStandin } from './hub-standin.js';
+import { shutdownLxd, startLxd, type StartedLxd } from './lxd.js';
 import { startPaginatingProxy } from './paginating-proxy.js';
 import { detectEth0, freePort, type Started } from './proc.js';
 import { startRegistry, type RegistryLaunch } from './registries.js';
@@ -59,6 +60,8 @@ export async function startWorld(opts: StartOptions = {}): Promise<World> {
 
 async function shutdown(res: Resources, servers: RunningServer[]): Promise<void> {
   if (res.reaperPid) await stopPid(res.reaperPid, 'reaper.ts', 2_000);
+  // LXD unmounts what it mounted when asked to shut down; the process stop below is the fallback.
+  if (res.processes.some((p) => p.name === 'lxd')) await shutdownLxd(path.join(res.root, 'lxd'));
   await Promise.all(servers.map((s) => s.close()));
   await cleanup(res);
 }
@@ -122,7 +125,7 @@ async function launch(res: Resources, servers: RunningServer[]): Promise<WorldIn
   // A second engine (own roots and socket) for `--engine`, which the world's sshd also reaches (ssh:// engines).
   const rootB = path.join(root, 'd2');
   fs.mkdirSync(path.join(rootB, 'logs'), { recursive: true });
-  const [dockerd, sshd, nodeServers] = await Promise.all([
+  const [dockerd, sshd, nodeServers, lxd] = await Promise.all([
     startDockerd({ root, id: path.basename(root).slice('sdw-'.length), mirror: url('hub') }, (p) => track(res, 'dockerd', p, `${root}/`)),
     (async (): Promise<{ socket: string; sshd: RunningSshd }> => {
       const b = await startDockerd({ root: rootB, id: `${path.basename(root).slice('sdw-'.length)}-b`, mirror: url('hub') }, (p) => track(res, 'dockerd-b', p, `${rootB}/`));
@@ -130,10 +133,26 @@ async function launch(res: Resources, servers: RunningServer[]): Promise<WorldIn
       return { socket: b.socket, sshd: started };
     })(),
     startNodeServers(servers, url('plain'), url('hub')),
+    startLxdPart(res, servers),
     ...Object.values(launches).map((l) => startRegistry(l, (p) => track(res, `registry-${l.name}`, p, `${root}/`))),
   ]);
   installCa(res, `${eth0}:${ports.tls}`, tlsMat.caPem);
-  return worldInfo({ root, eth0, socket: dockerd.socket, socketB: sshd.socket, sshd: sshd.sshd, tokenServer: tokenServer.url, launches, passwords, tls: tlsMat, ...nodeServers });
+  const info = worldInfo({ root, eth0, socket: dockerd.socket, socketB: sshd.socket, sshd: sshd.sshd, tokenServer: tokenServer.url, launches, passwords, tls: tlsMat, ...nodeServers });
+  return { ...info, lxd: lxd.ok ? lxd.value.info : null, lxdError: lxd.ok ? null : lxd.error };
+}
+
+/**
+ * LXD and the simplestreams server (issue 14). A failure here does not stop the rest of the world: the LXC
+ * tests then fail in CI (or skip visibly elsewhere) with the reason, through useLxd().
+ */
+async function startLxdPart(res: Resources, servers: RunningServer[]): Promise<{ ok: true; value: StartedLxd } | { ok: false; error: string }> {
+  try {
+    const started = await startLxd(res.root, (p) => track(res, 'lxd', p, `${res.root}/`));
+    servers.push(started.server);
+    return { ok: true, value: started };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 async function pickPorts(eth0: string): Promise<Ports> {
@@ -238,5 +257,7 @@ function worldInfo(p: InfoParts): WorldInfo {
     env: { DOCKER_HOST: dockerHost, DOCKER_CONFIG: dockerConfig, STEVEDORE_HUB_API: p.hub, STEVEDORE_HUB_REGISTRY: registries.hub.url },
     eth0: p.eth0,
     startedInMs: 0,
+    lxd: null,
+    lxdError: null,
   };
 }

@@ -7,6 +7,7 @@ import { AppError, NotFound } from '../../domain/errors';
 import type { DownloadStatus } from '../../domain/images';
 import { PullFold, RateMeter, type PullEvent } from '../../domain/progress';
 import { type ImageRef, dockerRef } from '../../domain/reference';
+import { type LxcPullJob, lxcJobName, parseLxcJobRef } from '../../domain/lxc';
 import { isActive, type DownloadRecord } from './protocol';
 import type { TimerClock as Clock } from '../../domain/clock';
 import { systemClock } from '../clock';
@@ -15,6 +16,8 @@ import { Throttle } from './throttle';
 export interface PullJob {
   ref: ImageRef;
   platform: string | null;
+  /** An LXC image for LXD to fetch (the ref is then only a name holder; see lxcJob below). */
+  lxc?: LxcPullJob;
 }
 
 /** Runs one pull: hands every engine event to `onEvent`; rejects on failure; AbortError when `signal` aborts. */
@@ -62,19 +65,23 @@ export class DownloadManager {
     this.throttle = new Throttle(() => this.publish(), options.intervalMs ?? 100, this.clock);
     for (const record of options.history ?? []) {
       if (isActive(record.status)) continue;
-      this.entries.set(record.id, { record, job: { ref: safeRef(record.ref), platform: record.platform }, fold: null, meter: null, controller: null, run: 0 });
+      const lxc = parseLxcJobRef(record.ref);
+      const job: PullJob = lxc ? lxcJob(lxc, record.platform) : { ref: safeRef(record.ref), platform: record.platform };
+      this.entries.set(record.id, { record, job, fold: null, meter: null, controller: null, run: 0 });
     }
   }
 
   /** Queues a pull of `ref` (normalised: docker.io, library/, :latest), or returns the same one already waiting or running. */
   start(refText: string, platform: string | null): DownloadRecord {
-    const ref = dockerRef(refText);
-    const canonical = canonicalRef(ref);
+    const lxc = parseLxcJobRef(refText);
+    const job: PullJob = lxc ? lxcJob(lxc, platform) : { ref: dockerRef(refText), platform };
+    const ref = job.ref;
+    const canonical = lxc ? refText : canonicalRef(ref);
     for (const entry of this.entries.values()) {
       if (isActive(entry.record.status) && entry.record.ref === canonical && entry.record.platform === platform) return this.snapshot(entry);
     }
     const id = (this.options.newId ?? (() => randomBytes(4).toString('hex')))();
-    const entry: Entry = { record: freshRecord(id, ref, canonical, platform, this.clock.now()), job: { ref, platform }, fold: null, meter: null, controller: null, run: 0 };
+    const entry: Entry = { record: freshRecord(id, ref, canonical, platform, this.clock.now()), job, fold: null, meter: null, controller: null, run: 0 };
     this.entries.set(id, entry);
     this.enqueue(entry);
     return this.snapshot(entry);
@@ -299,6 +306,12 @@ function freshRecord(id: string, ref: ImageRef, canonical: string, platform: str
     startedAt: new Date(now).toISOString(),
     finishedAt: null,
   };
+}
+
+/** An LXC job as a PullJob: its ref only carries the name people see (`images:alpine/3.20`). */
+function lxcJob(lxc: LxcPullJob, platform: string | null): PullJob {
+  const name = lxcJobName(lxc);
+  return { ref: { domain: 'lxc', path: name, tag: 'latest', familiar: name }, platform, lxc };
 }
 
 function safeRef(text: string): ImageRef {

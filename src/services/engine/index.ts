@@ -7,6 +7,7 @@ import { InvalidInput, isAppError } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
 import { type ImageRef, dockerRef, normalizeReference, refString, repositoryOf } from '../../domain/reference';
 import { registryHost, type Registry } from '../../domain/registry';
+import { type LxcPullJob, lxcJobRef } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parsePlatform, type Settings } from '../../domain/settings';
 import { EngineClient, type Endpoint, endpointKey, resolveEndpoint } from '../../clients/engine/index';
@@ -81,6 +82,8 @@ export interface EngineServices {
   downloads: {
     /** Queues a pull in the background worker (started on demand) and returns its first snapshot. */
     start(ref: string, options?: StartOptions): Promise<DownloadRecord>;
+    /** Queues an LXC image for LXD to fetch (the same worker and downloads list; issue 14). */
+    startLxc(job: LxcPullJob): Promise<DownloadRecord>;
     list(): Promise<DownloadRecord[]>;
     cancel(id: string): Promise<DownloadRecord>;
     retry(id: string): Promise<DownloadRecord>;
@@ -175,6 +178,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         await (await getClient()).ping();
         return (await getDownloads()).start(refString(target), chosen);
       },
+      startLxc: async (job) => (await getDownloads()).start(lxcJobRef(job), null),
       list: async () => (await getDownloads()).list(),
       cancel: async (id) => (await getDownloads()).cancel(id),
       retry: async (id) => (await getDownloads()).retry(id),
@@ -268,11 +272,16 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         return 1;
       }
       const idle = Number(deps.env.STEVEDORE_WORKER_IDLE_MS);
-      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }] = await Promise.all([
+      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }, { lxcPullRunner }, { LxdClient }] = await Promise.all([
         import('../downloads/worker'),
         import('../downloads/manager'),
         import('./pull'),
+        import('../lxc/pull'),
+        import('../../clients/lxd/index'),
       ]);
+      const enginePull = enginePullRunner(getClient, deps.credentials);
+      let lxd: InstanceType<typeof LxdClient> | undefined;
+      const lxcPull = lxcPullRunner(() => (lxd ??= new LxdClient({ env: deps.env })));
       return serveWorker({
         paths: p,
         endpoint: workerEndpoint.description,
@@ -280,7 +289,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         log,
         createManager: (history, persist) =>
           new DownloadManager({
-            run: enginePullRunner(getClient, deps.credentials),
+            run: (job, onEvent, signal) => (job.lxc ? lxcPull(job.lxc, onEvent, signal) : enginePull(job, onEvent, signal)),
             classify: (error, job) => pullError(error, job.ref.domain),
             concurrency: async () => (await deps.settings())['downloads.concurrency'],
             history,

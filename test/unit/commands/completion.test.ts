@@ -48,7 +48,7 @@ describe('completion from the command tree', () => {
   });
 
   it("offers a flag's choices from its parser, after a space or an =", async () => {
-    expect(await values(['image', 'list', '--category', ''])).toEqual(['local', 'selected', 'qnap', 'official', 'dockerhub', 'private']);
+    expect(await values(['image', 'list', '--category', ''])).toEqual(['local', 'selected', 'qnap', 'official', 'dockerhub', 'private', 'remote']);
     expect(await values(['image', 'list', '--type='])).toEqual(['--type=docker', '--type=lxc']);
     expect(await values(['registry', 'add', 'x', '--api', 'v'])).toEqual(['v1', 'v2']);
   });

@@ -84,7 +84,7 @@ export interface LocalColumn {
 }
 
 export function shortId(id: string): string {
-  return id.replace(/^sha256:/, '').slice(0, 12);
+  return id.replace(/^(?:sha256|lxc):/, '').slice(0, 12);
 }
 
 /** The Local list's columns, left to right. Priority: name, tags, age, containers, then the ID. */
@@ -101,6 +101,8 @@ export const LOCAL_COLUMNS: readonly LocalColumn[] = [
   { key: 'size', header: 'SIZE', sort: 'size', spec: { width: 8, align: 'right' }, cell: (r) => formatBytes(r.size) },
   { key: 'created', header: 'CREATED', sort: 'age', spec: { width: 7, max: 15, optional: true, priority: 3 }, cell: (r, c) => (r.created ? formatAge(r.created, c.now) : '-') },
   { key: 'inUse', header: 'USED BY', spec: { width: 7, grow: 1, max: 30, priority: 4 }, cell: (r) => r.containers.map(sanitizeLine).join(', ') || (r.inUse ? 'yes' : '') },
+  // Docker or LXC (issue 14: LXD's images join the Local depot).
+  { key: 'type', header: 'TYPE', spec: { width: 6 }, cell: (r) => r.repo.type ?? 'docker' },
 ];
 
 export function localHeaders(sort: LocalSort, arrow: string): string[] {
@@ -117,7 +119,7 @@ export function localRowHaystack(r: LocalRow): string[] {
 
 /** The reference inspect and pull use: `name:tag`, else the image ID. */
 export function localRowRef(row: LocalRow): string {
-  if (row.repo.name === NONE) return row.id;
+  if (row.repo.name === NONE || row.repo.type === 'lxc') return row.id;
   const tag = row.tags.find((t) => t !== NONE);
   return tag ? `${row.repo.name}:${tag}` : row.id;
 }
@@ -125,7 +127,7 @@ export function localRowRef(row: LocalRow): string {
 /** What deleting the row removes: each of its tags here (the image goes with its last tag), or the ID. */
 export function localRowDeleteRefs(row: LocalRow): string[] {
   const tags = row.tags.filter((t) => t !== NONE);
-  return row.repo.name === NONE || tags.length === 0 ? [row.id] : tags.map((t) => `${row.repo.name}:${t}`);
+  return row.repo.name === NONE || row.repo.type === 'lxc' || tags.length === 0 ? [row.id] : tags.map((t) => `${row.repo.name}:${t}`);
 }
 
 /** How many rows a list of repositories makes (the tab's count). */

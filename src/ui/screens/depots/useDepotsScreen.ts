@@ -46,11 +46,25 @@ export function depotTabs(registries: Registry[]): DepotTab[] {
   ];
 }
 
+/** One depot per simplestreams server; its `registry` (`lxd:NAME`) routes its requests to LXD. */
+export function lxdTabs(servers: string[]): DepotTab[] {
+  return servers.map((name): DepotTab => ({ key: `lxd:${name}`, kind: 'private', label: `${name} (lxc)`, registry: `lxd:${name}` }));
+}
+
 const SEARCH_DEBOUNCE_MS = 250;
 
 export function useDepotsScreen(props: { services: UiServices; registries: Registry[]; listHeight: number; active: boolean; actions: DepotsActions }) {
   const { services, registries, listHeight, active, actions } = props;
-  const tabs = useMemo(() => depotTabs(registries), [registries]);
+  // LXC (issue 14): a depot per simplestreams server when LXD is on this host.
+  const [lxdServers, setLxdServers] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    void services.lxc?.servers().then((names) => live && setLxdServers(names));
+    return () => {
+      live = false;
+    };
+  }, [services]);
+  const tabs = useMemo(() => [...depotTabs(registries), ...lxdTabs(lxdServers)], [registries, lxdServers]);
   const [tabIndex, setTabIndex] = useState(0);
   const tab: DepotTab = tabs[Math.min(tabIndex, tabs.length - 1)] ?? { key: 'local', kind: 'local', label: 'Local' };
   const [filters, setFilters] = useState<Record<string, string>>({});

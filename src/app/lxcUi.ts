@@ -1,0 +1,237 @@
+// LXC images in the app (issue 14), adapted to the screens' port without new screens: LXC images held by
+// LXD join the Local depot as rows of type `lxc`; each simplestreams server is a depot whose `registry` is
+// `lxd:NAME`, whose Tags screen lists the versions (serials) with their architectures, and whose `p` goes
+// through the same download worker and Downloads screen as Docker pulls.
+import { InvalidInput } from '../domain/errors';
+import type { LocalRepository, RemoteImage, RemoteInspect, TagDetail, TagList } from '../domain/images';
+import { type LxcImage, type LxcProduct, lxcImageName, parseLxcArchitecture, parseLxcJobRef, productImage } from '../domain/lxc';
+import { formatBytes } from '../domain/format';
+import type { EngineServices } from '../services/engine/index';
+import type { LxcServices } from '../services/lxc/index';
+import type { RemoteListResult } from '../ui/services';
+
+export const LXD_DEPOT_PREFIX = 'lxd:';
+const LOCAL_ID_PREFIX = 'lxc:';
+
+/** The server of an `lxd:NAME` depot, or null for a Docker registry. */
+export function lxdServerOf(registry: string | undefined): string | null {
+  return registry?.startsWith(LXD_DEPOT_PREFIX) ? registry.slice(LXD_DEPOT_PREFIX.length) : null;
+}
+
+/** True for the id of an LXC row of the Local depot. */
+export function isLxcLocalRef(ref: string): boolean {
+  return ref.startsWith(LOCAL_ID_PREFIX);
+}
+
+/** An LXC image as a Local depot row: one "tag" (its serial, else its short fingerprint). */
+export function lxcLocalRow(image: LxcImage): LocalRepository {
+  return {
+    name: lxcImageName(image),
+    fullName: `${LOCAL_ID_PREFIX}${image.fingerprint}`,
+    images: [
+      {
+        tag: image.serial ?? image.fingerprint.slice(0, 12),
+        id: `${LOCAL_ID_PREFIX}${image.fingerprint}`,
+        size: image.size,
+        created: image.uploaded ?? image.created ?? '',
+        inUse: false,
+        digests: [],
+      },
+    ],
+    isLatest: [],
+    inUse: false,
+    type: 'lxc',
+  };
+}
+
+function productRow(server: string, product: LxcProduct, installed: Set<string> | null, downloading: Set<string>): RemoteImage {
+  const image = productImage(product);
+  const name = lxcImageName(image);
+  const what = [product.os, product.releaseTitle || product.release, product.variant].filter(Boolean).join(' ');
+  return {
+    name,
+    fullName: `${LXD_DEPOT_PREFIX}${server}/${name}`,
+    description: what,
+    location: `${what}  ${product.architecture}  ${image.serial ?? ''}  ${formatBytes(image.size)}`,
+    source: { registry: `${LXD_DEPOT_PREFIX}${server}` },
+    ...(image.serial ? { version: image.serial } : {}),
+    arch: [product.architecture],
+    installed: installed === null ? null : installed.has(image.fingerprint),
+    downloading: downloading.has(image.fingerprint),
+  };
+}
+
+/** `alias:serial` (what the Tags screen builds) → its parts; a plain alias has no serial. */
+function splitRef(ref: string): { alias: string; serial?: string } {
+  const i = ref.indexOf(':');
+  return i < 0 ? { alias: ref } : { alias: ref.slice(0, i), serial: ref.slice(i + 1) };
+}
+
+export interface LxcUi {
+  servers(): Promise<string[]>;
+  local(signal?: AbortSignal): Promise<LocalRepository[]>;
+  list(server: string, filter: string, signal?: AbortSignal): Promise<RemoteListResult>;
+  tags(server: string, name: string, signal?: AbortSignal): Promise<TagList>;
+  inspectRemote(server: string, ref: string, platform: string | undefined): Promise<RemoteInspect>;
+  inspectLocal(ref: string): Promise<Record<string, unknown>>;
+  remove(ref: string): Promise<{ untagged: string[]; deleted: string[] }>;
+  pull(server: string, ref: string, platform: string | undefined): Promise<void>;
+  /** Calls `onChange` once LXC images are known and again whenever an LXC download completes. */
+  watch(onChange: () => void): () => void;
+}
+
+export function createLxcUi(lxcServices: () => Promise<LxcServices>, engine: () => Promise<EngineServices>): LxcUi {
+  /** LXC services when LXD is on this host (its socket found), else null. */
+  const available = async (): Promise<LxcServices | null> => {
+    const lxc = await lxcServices();
+    try {
+      lxc.client().socket();
+      return lxc;
+    } catch {
+      return null;
+    }
+  };
+  const need = async (): Promise<LxcServices> => {
+    const lxc = await lxcServices();
+    lxc.client().socket(); // 501 naming the paths looked at
+    return lxc;
+  };
+  const downloading = async (): Promise<Set<string>> => {
+    try {
+      const records = await (await engine()).downloads.list();
+      const active = records.filter((r) => r.status === 'waiting' || r.status === 'downloading' || r.status === 'extracting');
+      return new Set(active.map((r) => parseLxcJobRef(r.ref)?.fingerprint).filter((f): f is string => !!f));
+    } catch {
+      return new Set();
+    }
+  };
+  const fromLocalRef = (ref: string): string => (isLxcLocalRef(ref) ? ref.slice(LOCAL_ID_PREFIX.length) : ref);
+
+  return {
+    async servers() {
+      const lxc = await available();
+      return lxc ? (await lxc.servers.list()).map((s) => s.name) : [];
+    },
+    async local(signal) {
+      const lxc = await available();
+      if (!lxc) return [];
+      return (await lxc.listLocal(signal ? { signal } : {})).map(lxcLocalRow);
+    },
+    async list(server, filter, signal) {
+      const lxc = await need();
+      const [listing, installed, active] = await Promise.all([lxc.listRemote({ server, filter, ...(signal ? { signal } : {}) }), lxc.installed(), downloading()]);
+      return { results: listing.products.map((p) => productRow(server, p, installed, active)), warnings: [] };
+    },
+    async tags(server, name, signal) {
+      const lxc = await need();
+      const [listing, installed, host] = await Promise.all([lxc.listRemote({ server, architecture: 'all', ...(signal ? { signal } : {}) }), lxc.installed(), lxc.hostArchitecture()]);
+      const products = listing.products.filter((p) => p.aliases.includes(name) || lxcImageName(productImage(p)) === name);
+      const bySerial = new Map<string, TagDetail & { hostArch: boolean }>();
+      const here = new Set<string>();
+      for (const product of products) {
+        for (const v of product.versions) {
+          if (installed?.has(v.fingerprint)) here.add(v.serial);
+          const known = bySerial.get(v.serial);
+          const forHost = product.architecture === host;
+          if (!known) {
+            bySerial.set(v.serial, { name: v.serial, size: v.size, lastUpdated: v.created, digest: v.fingerprint, platforms: [product.architecture], hostArch: forHost });
+          } else {
+            known.platforms = [...known.platforms, product.architecture].sort();
+            // Size and fingerprint shown are those of the host's architecture.
+            if (forHost && !known.hostArch) Object.assign(known, { size: v.size, digest: v.fingerprint, hostArch: true });
+          }
+        }
+      }
+      const tags = [...bySerial.keys()].sort().reverse();
+      return {
+        name,
+        fullName: `${LXD_DEPOT_PREFIX}${server}/${name}`,
+        installed: [...here],
+        tags,
+        details: tags.map((t) => {
+          const { hostArch: _hostArch, ...detail } = bySerial.get(t) as TagDetail & { hostArch: boolean };
+          return detail;
+        }),
+      };
+    },
+    async inspectRemote(server, ref, platform) {
+      const lxc = await need();
+      const { alias, serial } = splitRef(ref);
+      const found = await lxc.inspectRemote(alias, { server, ...(serial ? { serial } : {}), ...(platform ? { architecture: parseLxcArchitecture(platform) } : {}) });
+      const all = await lxc.listRemote({ server, architecture: 'all' });
+      const platforms = all.products.filter((p) => p.aliases.includes(alias)).map((p) => p.architecture);
+      return {
+        name: alias,
+        tag: found.version.serial,
+        digest: found.version.fingerprint,
+        manifestDigest: found.version.fingerprint,
+        platform: found.product.architecture,
+        platforms: [...new Set(platforms)].sort(),
+        mediaType: 'LXC image (simplestreams)',
+        created: found.version.created,
+        architecture: found.product.architecture,
+        os: found.product.os,
+        variant: found.product.variant || null,
+        config: { cmd: null, entrypoint: null, env: null, exposedPorts: null, labels: null, workingDir: null, user: null },
+        layers: [],
+        size: found.version.size,
+      };
+    },
+    async inspectLocal(ref) {
+      // The Inspect screen reads Docker's inspect fields: LXD's image in those words, properties as labels.
+      const raw = await (await need()).inspectLocal(fromLocalRef(ref));
+      const aliases = Array.isArray(raw.aliases) ? raw.aliases.map((a) => (a && typeof a === 'object' ? String((a as Record<string, unknown>).name ?? '') : '')).filter(Boolean) : [];
+      const properties = raw.properties && typeof raw.properties === 'object' ? (raw.properties as Record<string, unknown>) : {};
+      return {
+        Id: raw.fingerprint,
+        RepoTags: aliases,
+        RepoDigests: [],
+        Created: raw.created_at,
+        Os: 'linux',
+        Architecture: raw.architecture,
+        Size: raw.size,
+        Config: { Labels: Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, String(v)])) },
+        RootFS: { Layers: [] },
+      };
+    },
+    async remove(ref) {
+      const r = await (await need()).remove(fromLocalRef(ref));
+      return { untagged: r.untagged, deleted: r.deleted };
+    },
+    async pull(server, ref, platform) {
+      if (isLxcLocalRef(ref)) throw new InvalidInput('this LXC image is on LXD already: pick it in its server depot to download another version');
+      const lxc = await need();
+      await lxc.client().server();
+      const { alias, serial } = splitRef(ref);
+      const job = await lxc.resolvePull(alias, { server, ...(serial ? { serial } : {}), ...(platform ? { architecture: parseLxcArchitecture(platform) } : {}) });
+      await (await engine()).downloads.startLxc(job);
+    },
+    watch(onChange) {
+      let stopped = false;
+      let off: (() => void) | null = null;
+      const seen = new Map<string, string>();
+      void available().then(async (lxc) => {
+        if (!lxc || stopped) return;
+        if ((await lxc.listLocal().catch(() => [])).length > 0 && !stopped) onChange();
+        const e = await engine();
+        if (stopped) return;
+        let first = true;
+        off = e.downloads.subscribe((all) => {
+          let completed = false;
+          for (const r of all) {
+            if (!r.ref.startsWith(LOCAL_ID_PREFIX)) continue;
+            const before = seen.get(r.id);
+            if (!first && before !== 'complete' && r.status === 'complete') completed = true;
+            seen.set(r.id, r.status);
+          }
+          first = false;
+          if (completed) onChange();
+        });
+      });
+      return () => {
+        stopped = true;
+        off?.();
+      };
+    },
+  };
+}

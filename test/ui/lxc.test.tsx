@@ -1,0 +1,72 @@
+// LXC in the app (issue 14): LXC rows in the Local depot with their type, a depot per simplestreams server
+// (its requests carry `lxd:NAME`), versions and architectures on Enter, `p` and `d` through the same paths.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup } from 'ink-testing-library';
+import { lxcLocalRow } from '../../src/app/lxcUi';
+import { fakeServices, localRepo, remoteImage } from './fakes';
+import { KEY, renderApp } from './render';
+
+afterEach(() => cleanup());
+
+const FP = 'ab'.repeat(32);
+const lxcRow = lxcLocalRow({
+  fingerprint: FP,
+  aliases: ['world/fast'],
+  architecture: 'x86_64',
+  os: 'worldos',
+  release: 'fast',
+  variant: 'default',
+  description: 'worldos fast',
+  serial: '20250201_00:00',
+  size: 70_000,
+  created: '2025-02-01T00:00:00.000Z',
+  uploaded: '2026-11-24T10:00:00.000Z',
+  kind: 'container',
+});
+
+describe('LXC images in the app', () => {
+  it('shows LXC images in the Local depot with type lxc beside Docker ones; d deletes by fingerprint', async () => {
+    const { services, calls } = fakeServices({ local: [localRepo('redis', ['7']), lxcRow] });
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('world/fast'), 'lxc row');
+    expect(app.frame()).toMatch(/TYPE/);
+    expect(app.frame()).toMatch(/redis +7 +\w{12} +7\.34 MB .* docker/);
+    expect(app.frame()).toMatch(/world\/fast +20250201_00:00 +abababababab +70 kB .* lxc/);
+    await app.press('j', 'd');
+    await app.waitFor((f) => f.includes('Delete world/fast'));
+    await app.press('y');
+    await app.waitFor((f) => f.includes(`deleted lxc:${FP}`));
+    expect(calls.removed).toEqual([{ ref: `lxc:${FP}`, force: false }]);
+  });
+
+  it('has a depot per simplestreams server: versions and architectures on Enter, p downloads the chosen one', async () => {
+    const { services, calls, downloads } = fakeServices({
+      local: [],
+      remote: { private: [remoteImage('world/fast', { version: '20250201_00:00', source: { registry: 'lxd:world' }, location: 'worldos fast default  x86_64' })] },
+      tags: {
+        name: 'world/fast',
+        fullName: 'lxd:world/world/fast',
+        installed: ['20250101_00:00'],
+        tags: ['20250201_00:00', '20250101_00:00'],
+        details: [
+          { name: '20250201_00:00', size: 70_000, lastUpdated: '2025-02-01T00:00:00.000Z', digest: FP, platforms: ['aarch64', 'x86_64'] },
+          { name: '20250101_00:00', size: 69_000, lastUpdated: '2025-01-01T00:00:00.000Z', digest: FP, platforms: ['x86_64'] },
+        ],
+      },
+    });
+    services.lxc = { servers: async () => ['world'] };
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('world (lxc)'), 'the server depot');
+    await app.press('5');
+    await app.waitFor((f) => f.includes('world/fast'));
+    expect(calls.remoteList.at(-1)).toEqual({ category: 'private', filter: '', registry: 'lxd:world' });
+    await app.press('p');
+    await app.waitFor(() => downloads.started.length === 1, 'the first download');
+    expect(downloads.started[0]).toEqual({ ref: 'world/fast:20250201_00:00', options: { registry: 'lxd:world' } });
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('20250101_00:00') && f.includes('aarch64, x86_64'), 'versions with architectures');
+    await app.press('j', 'p');
+    await app.waitFor(() => downloads.started.length === 2, 'the second download');
+    expect(downloads.started[1]).toEqual({ ref: 'world/fast:20250101_00:00', options: { registry: 'lxd:world' } });
+  });
+});
