@@ -149,7 +149,7 @@ describe('type-ahead: bursts in one read', () => {
     const { services } = world();
     const app = renderApp(services);
     await app.waitFor((f) => f.includes('alpine'));
-    expect(app.frame()).toMatch(/d delete .*p pull/);
+    expect(app.frame()).toMatch(/d delete .*Enter open/);
     await app.press('R');
     await app.press('a');
     const footer = app.frame().split('\n').at(-2) ?? '';
