@@ -2,7 +2,7 @@
 // (the engine down, a credential helper that fails, a refused registry login, LANG=C), and in a real terminal
 // (tmux) for the terminal checks.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -109,8 +109,15 @@ describeWorld('stevedore doctor', (world) => {
   });
 
   it('names a registry whose login is refused', async () => {
-    const edit = await run(s, ['registry', 'edit', 'token', '--password-stdin'], 'not-the-password');
-    expect(edit.code, edit.stderr).toBe(0);
+    // `registry edit` checks a password before saving it (issue 10), so the password changes behind
+    // stevedore's back, as when it is changed on the registry: the saved one no longer logs in.
+    const file = join(s.configDir, 'registries.json');
+    const saved = readFileSync(file, 'utf8');
+    const data = JSON.parse(saved) as { registries: { name: string; password?: string }[] };
+    const token = data.registries.find((r) => r.name === 'token');
+    expect(token?.password).toBeTruthy();
+    if (token) token.password = 'not-the-password';
+    writeFileSync(file, JSON.stringify(data), { mode: 0o600 });
     try {
       const { code, report } = await doctor();
       expect(code).toBe(1);
@@ -120,7 +127,7 @@ describeWorld('stevedore doctor', (world) => {
       expect(check?.fix).toContain('stevedore registry edit token');
       expect(JSON.stringify(report)).not.toContain('not-the-password');
     } finally {
-      await run(s, ['registry', 'edit', 'token', '--password-stdin'], world.registries.token.password);
+      writeFileSync(file, saved, { mode: 0o600 });
     }
   });
 
