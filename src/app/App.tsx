@@ -1,7 +1,7 @@
 // The app: providers, the screen stack (top one visible, the others kept with their state),
 // global keys, the help overlay, the quit question, the banner, key hints and the status bar.
 import { Box, Text } from 'ink';
-import React, { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useReducer, useState, useSyncExternalStore } from 'react';
 import { repositoryOf } from '../domain/reference';
 import { ConfirmDialog } from '../ui/components/ConfirmDialog';
 import { type BannerMessage, ErrorBanner } from '../ui/components/ErrorBanner';
@@ -14,6 +14,7 @@ import { useTerminalSize } from '../ui/hooks/useTerminalSize';
 import type { Scope } from '../ui/keys/bindings';
 import { DepotsScreen } from '../ui/screens/depots/DepotsScreen';
 import { DownloadsScreen } from '../ui/screens/downloads/DownloadsScreen';
+import { EnginesScreen } from '../ui/screens/engines/EnginesScreen';
 import { isActive, summary } from '../ui/screens/downloads/presentation';
 import { HelpOverlay } from '../ui/screens/help/HelpOverlay';
 import { InspectScreen } from '../ui/screens/inspect/InspectScreen';
@@ -46,6 +47,8 @@ function hintScopes(screen: Screen, localTab: boolean): Scope[] {
       return ['registries', 'global'];
     case 'repositories':
       return ['repositories', 'global'];
+    case 'engines':
+      return ['engines', 'global'];
   }
 }
 
@@ -63,6 +66,8 @@ function title(screen: Screen): string {
       return 'Registries';
     case 'repositories':
       return 'Saved repositories';
+    case 'engines':
+      return 'Engines';
   }
 }
 
@@ -181,6 +186,9 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       case 'global.repositories':
         dispatch({ type: 'push', screen: { kind: 'repositories' } });
         return true;
+      case 'global.engines':
+        dispatch({ type: 'push', screen: { kind: 'engines' } });
+        return true;
       case 'global.help':
         setHelp(true);
         return true;
@@ -255,6 +263,8 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         return <RegistriesScreen {...common} onChanged={() => setRegistries(services.registries.list())} actions={{ banner: setBanner }} />;
       case 'repositories':
         return <RepositoriesScreen {...common} actions={{ banner: setBanner }} />;
+      case 'engines':
+        return <EnginesScreen {...common} actions={{ banner: setBanner }} />;
     }
   };
 
@@ -265,6 +275,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
           <Text bold color={theme.text.accent}>
             stevedore
           </Text>
+          <Text color={theme.text.title}>{`  @${services.engines.active()}`}</Text>
           <Text color={theme.text.muted}>{`  ${title(screen)}`}</Text>
           {nav.stack.length > 1 ? <Text color={theme.text.muted}>{'  (Esc back)'}</Text> : null}
         </Text>
@@ -308,9 +319,13 @@ function registriesKey(list: readonly { name: string; url: string }[]): string {
 }
 
 export function App(props: AppProps): React.JSX.Element {
+  // Switching engines (C, Enter) starts the screens afresh on the other engine: lists, downloads, marks
+  // and the status follow it; the other engine's downloads go on in its own worker.
+  const { engines } = props.services;
+  const engine = useSyncExternalStore(engines.subscribe, engines.active);
   return (
     <InputRouter>
-      <Shell {...props} />
+      <Shell key={engine} {...props} />
     </InputRouter>
   );
 }

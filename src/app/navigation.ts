@@ -10,7 +10,8 @@ export type Screen =
   | { kind: 'inspect'; target: InspectTarget }
   | { kind: 'downloads' }
   | { kind: 'registries' }
-  | { kind: 'repositories' };
+  | { kind: 'repositories' }
+  | { kind: 'engines' };
 
 export interface NavigationState {
   stack: Screen[];
@@ -42,5 +43,5 @@ export function currentScreen(state: NavigationState): Screen {
 }
 
 function isTopLevel(screen: Screen): boolean {
-  return screen.kind === 'downloads' || screen.kind === 'registries' || screen.kind === 'repositories' || screen.kind === 'depots';
+  return screen.kind === 'downloads' || screen.kind === 'registries' || screen.kind === 'repositories' || screen.kind === 'depots' || screen.kind === 'engines';
 }

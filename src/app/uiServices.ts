@@ -1,10 +1,12 @@
 // Adapts the service layer to the narrow port the screens use (src/ui/services.ts). Remote and
 // engine services are reached lazily, so the first frame does not wait for undici or dockerode.
 import type { DownloadSnapshot, LocalRepository } from '../domain/images';
+import { Conflict } from '../domain/errors';
 import type { EngineInfo } from '../services/engine/index';
 import { systemClock } from '../services/clock';
 import type { AppServices } from '../services/index';
-import type { DownloadsView, EngineStatus, RateLimitView, UiServices } from '../ui/services';
+import type { EngineStatus as EngineAnswer, EngineEntry } from '../domain/engines';
+import type { DownloadsView, EngineRow, EngineStatus, RateLimitView, UiServices } from '../ui/services';
 import { createLxcUi, isLxcLocalRef, lxdServerOf } from './lxcUi';
 
 /** A snapshot store over `subscribe`: started with the first screen that reads it, identical lists dropped. */
@@ -15,6 +17,11 @@ function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void)
   let stop: (() => void) | null = null;
   return {
     getSnapshot: () => view,
+    /** Forgets what was shown (another engine's downloads come next). */
+    reset() {
+      view = { downloads: [], error: null };
+      last = '';
+    },
     subscribe(listener: () => void) {
       listeners.add(listener);
       stop ??= subscribe((all) => {
@@ -69,6 +76,20 @@ function within<T>(promise: Promise<T> | undefined, ms: number): Promise<T | und
   });
 }
 
+function engineRow(e: EngineEntry | EngineAnswer): EngineRow {
+  const answered = 'reachable' in e;
+  return {
+    name: e.name,
+    host: e.host,
+    source: e.source,
+    active: e.active,
+    reachable: answered ? e.reachable : null,
+    version: answered ? e.version : null,
+    error: answered ? e.error : null,
+    saved: e.saved ? { tlsVerify: e.saved.tlsVerify, certPath: e.saved.certPath, dockerPath: e.saved.dockerPath } : null,
+  };
+}
+
 function engineStatus(info: EngineInfo): EngineStatus {
   return { host: info.host, reachable: info.reachable, error: info.error?.message ?? null, platform: info.platform, imagesSize: info.imagesSize };
 }
@@ -85,10 +106,17 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   let initialInfo = readyInfo ? engineStatus(readyInfo) : undefined;
   if (readyLocal) prefetchedLocal();
   if (readyInfo) prefetchedInfo();
-  const registries = await app.registries();
+  const [registries, catalog] = await Promise.all([app.registries(), app.engines()]);
+  const engineListeners = new Set<() => void>();
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
-  const engine = () => app.engine();
+  // Every engine the app worked on (switching keeps the others' downloads clients until the end).
+  const opened = new Set<Awaited<ReturnType<AppServices['engine']>>>();
+  const engine = async () => {
+    const e = await app.engine();
+    opened.add(e);
+    return e;
+  };
   // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
   const lxc = createLxcUi(() => app.lxc(), engine);
   let unsubscribeDownloads: (() => void) | null = null;
@@ -107,6 +135,41 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   return {
     clock: systemClock,
     warnings,
+    engines: {
+      active: () => catalog.activeName(),
+      list: async () => catalog.list().map(engineRow),
+      check: async () => (await catalog.check()).map(engineRow),
+      switchTo: async (name) => {
+        if (name === catalog.activeName()) return;
+        catalog.select(name);
+        // What was prefetched and shown belongs to the engine left behind (its downloads go on in its worker).
+        prefetchedLocal();
+        prefetchedInfo();
+        initialLocal = undefined;
+        initialInfo = undefined;
+        store.reset();
+        for (const listener of engineListeners) listener();
+      },
+      save: async (original, input) => {
+        const fields = {
+          name: input.name,
+          host: input.host,
+          tlsVerify: input.tlsVerify,
+          certPath: input.certPath.trim() || null,
+          dockerPath: input.dockerPath.trim() || null,
+        };
+        if (original) catalog.edit(original, fields);
+        else catalog.add(fields);
+      },
+      remove: async (name) => {
+        if (name === catalog.activeName()) throw new Conflict(`"${name}" is the engine in use`, { hint: 'switch to another engine first' });
+        catalog.remove(name);
+      },
+      subscribe: (listener) => {
+        engineListeners.add(listener);
+        return () => engineListeners.delete(listener);
+      },
+    },
     local: {
       initial: () => {
         const value = initialLocal;
@@ -232,6 +295,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     async close() {
       unsubscribeDownloads?.();
       (await engine()).downloads.close();
+      for (const e of opened) e.downloads.close();
       await remoteLoaded?.close();
     },
   };

@@ -55,6 +55,27 @@ export interface RegistryFormInput {
   password?: string;
 }
 
+/** An engine as the engines screen shows it (`reachable` null while it is being asked). */
+export interface EngineRow {
+  name: string;
+  host: string;
+  source: 'env' | 'context' | 'saved' | 'default';
+  active: boolean;
+  reachable: boolean | null;
+  version: string | null;
+  error: string | null;
+  /** Saved engines: what the edit form starts from. */
+  saved: { tlsVerify: boolean; certPath: string | null; dockerPath: string | null } | null;
+}
+
+export interface EngineFormInput {
+  name: string;
+  host: string;
+  tlsVerify: boolean;
+  certPath: string;
+  dockerPath: string;
+}
+
 export interface UiServices {
   /** The time ages are measured against (tests pin it). */
   clock: Clock;
@@ -97,6 +118,20 @@ export interface UiServices {
     initialEngine?(): EngineStatus | undefined;
     engine(signal?: AbortSignal): Promise<EngineStatus>;
     hubRateLimit(): RateLimitView | null;
+  };
+  engines: {
+    /** The active engine's name (the header shows it). */
+    active(): string;
+    /** Every engine, without asking them (fast). */
+    list(): Promise<EngineRow[]>;
+    /** Every engine with its answer (all at once, a few seconds at most). */
+    check(): Promise<EngineRow[]>;
+    /** Work on another engine from now on: lists, downloads and marks follow (subscribers are told). */
+    switchTo(name: string): Promise<void>;
+    save(original: string | null, input: EngineFormInput): Promise<void>;
+    remove(name: string): Promise<void>;
+    /** Called when the active engine changes. */
+    subscribe(listener: () => void): () => void;
   };
   /**
    * LXC images through LXD (issue 14), when LXD is on this host: the simplestreams servers, each shown as a

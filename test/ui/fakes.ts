@@ -6,7 +6,7 @@ import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, Tag
 import type { Registry } from '../../src/domain/registry';
 import { RegistryService } from '../../src/services/registries';
 import type { RegistryData } from '../../src/store/registryStore';
-import type { DownloadsView, RemoteCategory, SavedRepositoryRow, UiServices } from '../../src/ui/services';
+import type { DownloadsView, EngineRow, RemoteCategory, SavedRepositoryRow, UiServices } from '../../src/ui/services';
 
 /** The time screen tests run at: the fixtures' dates are a few days before it. */
 export const FIXTURE_NOW = '2026-11-25T10:00:00Z';
@@ -119,6 +119,12 @@ export function fakeServices(options: FakeOptions = {}) {
   let local = options.local ?? [];
 
   const warningListeners = new Set<(message: string) => void>();
+  // Engines: the default socket (active) and an ssh:// NAS that answers.
+  let engines: EngineRow[] = [
+    { name: 'default', host: 'unix:///var/run/docker.sock', source: 'default', active: true, reachable: true, version: '20.10.24', error: null, saved: null },
+    { name: 'nas', host: 'ssh://admin@nas', source: 'saved', active: false, reachable: true, version: '27.0.0', error: null, saved: { tlsVerify: false, certPath: null, dockerPath: null } },
+  ];
+  const engineListeners = new Set<() => void>();
   const services: UiServices = {
     clock: fixedClock(options.now ?? FIXTURE_NOW),
     warnings: {
@@ -200,6 +206,26 @@ export function fakeServices(options: FakeOptions = {}) {
           ? { host: 'unix:///var/run/docker.sock', reachable: false, error: local.message, platform: null, imagesSize: null }
           : { host: 'unix:///var/run/docker.sock', reachable: true, error: null, platform: 'linux/amd64', imagesSize: 123_000_000 },
       hubRateLimit: () => ({ limit: 100, remaining: 87, resetAt: null }),
+    },
+    engines: {
+      active: () => engines.find((e) => e.active)?.name ?? 'default',
+      list: async () => engines.map((e) => ({ ...e, reachable: null, version: null, error: null })),
+      check: async () => engines,
+      switchTo: async (name) => {
+        engines = engines.map((e) => ({ ...e, active: e.name === name }));
+        engineListeners.forEach((l) => l());
+      },
+      save: async (original, input) => {
+        const row: EngineRow = { name: input.name, host: input.host, source: 'saved', active: false, reachable: true, version: '27.0.0', error: null, saved: { tlsVerify: input.tlsVerify, certPath: input.certPath || null, dockerPath: input.dockerPath || null } };
+        engines = original ? engines.map((e) => (e.name === original ? { ...row, active: e.active } : e)) : [...engines, row];
+      },
+      remove: async (name) => {
+        engines = engines.filter((e) => e.name !== name);
+      },
+      subscribe: (listener) => {
+        engineListeners.add(listener);
+        return () => engineListeners.delete(listener);
+      },
     },
   };
   return { services, calls, downloads, engineChanged: () => watchers.forEach((w) => w()), registryData: () => data, warn: (m: string) => warningListeners.forEach((l) => l(m)) };

@@ -10,6 +10,8 @@ export interface DockerdLaunch {
   root: string;
   id: string;
   mirror: string;
+  /** Also listen on this TCP address with TLS (server certificate only; clients verify it with the CA). */
+  tcpTls?: { listen: string; caFile: string; certFile: string; keyFile: string };
 }
 
 export interface RunningDockerd extends Started {
@@ -28,6 +30,7 @@ export async function startDockerd(l: DockerdLaunch, onStart: (p: Started) => vo
     '--data-root', path.join(l.root, 'data'),
     '--exec-root', path.join(l.root, 'x'),
     '-H', `unix://${socket}`,
+    ...(l.tcpTls ? ['-H', `tcp://${l.tcpTls.listen}`, '--tls', '--tlscacert', l.tcpTls.caFile, '--tlscert', l.tcpTls.certFile, '--tlskey', l.tcpTls.keyFile] : []),
     '--pidfile', path.join(l.root, 'dockerd.pid'),
     '--config-file', configFile,
     '--containerd-namespace', `stevedore-test-${l.id}`,

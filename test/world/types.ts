@@ -27,7 +27,13 @@ export interface WorldInfo {
   dockerConfig: string;
   registries: Record<RegistryName, RegistryInfo>;
   /** A second dockerd (own data/exec roots and socket), empty unless a test pulls there. */
-  engineB: { host: string; socket: string };
+  engineB: {
+    host: string;
+    socket: string;
+    /** The same engine over TCP with TLS (server certificate signed by the world's CA, `caFile`). */
+    tlsHost: string;
+    caFile: string;
+  };
   /**
    * A real sshd on 127.0.0.1 whose sessions reach engineB (`docker system dial-stdio`). Point stevedore's ssh
    * at `clientConfig` (STEVEDORE_SSH_CONFIG) and its shared connections at `controlDir`; `log` counts logins.

@@ -125,10 +125,14 @@ async function launch(res: Resources, servers: RunningServer[]): Promise<WorldIn
   // A second engine (own roots and socket) for `--engine`, which the world's sshd also reaches (ssh:// engines).
   const rootB = path.join(root, 'd2');
   fs.mkdirSync(path.join(rootB, 'logs'), { recursive: true });
+  const tcpB = `127.0.0.1:${await freePort()}`;
   const [dockerd, sshd, nodeServers, lxd] = await Promise.all([
     startDockerd({ root, id: path.basename(root).slice('sdw-'.length), mirror: url('hub') }, (p) => track(res, 'dockerd', p, `${root}/`)),
     (async (): Promise<{ socket: string; sshd: RunningSshd }> => {
-      const b = await startDockerd({ root: rootB, id: `${path.basename(root).slice('sdw-'.length)}-b`, mirror: url('hub') }, (p) => track(res, 'dockerd-b', p, `${rootB}/`));
+      const b = await startDockerd(
+        { root: rootB, id: `${path.basename(root).slice('sdw-'.length)}-b`, mirror: url('hub'), tcpTls: { listen: tcpB, caFile: tlsMat.caFile, certFile: tlsMat.certFile, keyFile: tlsMat.keyFile } },
+        (p) => track(res, 'dockerd-b', p, `${rootB}/`),
+      );
       const started = await startSshd({ root, dockerHost: b.host }, (p) => track(res, 'sshd', p, `${root}/`));
       return { socket: b.socket, sshd: started };
     })(),
@@ -137,7 +141,7 @@ async function launch(res: Resources, servers: RunningServer[]): Promise<WorldIn
     ...Object.values(launches).map((l) => startRegistry(l, (p) => track(res, `registry-${l.name}`, p, `${root}/`))),
   ]);
   installCa(res, `${eth0}:${ports.tls}`, tlsMat.caPem);
-  const info = worldInfo({ root, eth0, socket: dockerd.socket, socketB: sshd.socket, sshd: sshd.sshd, tokenServer: tokenServer.url, launches, passwords, tls: tlsMat, ...nodeServers });
+  const info = worldInfo({ root, eth0, socket: dockerd.socket, socketB: sshd.socket, tcpB, sshd: sshd.sshd, tokenServer: tokenServer.url, launches, passwords, tls: tlsMat, ...nodeServers });
   return { ...info, lxd: lxd.ok ? lxd.value.info : null, lxdError: lxd.ok ? null : lxd.error };
 }
 
@@ -210,6 +214,7 @@ interface InfoParts extends NodeServers {
   eth0: string;
   socket: string;
   socketB: string;
+  tcpB: string;
   sshd: RunningSshd;
   tokenServer: string;
   launches: Record<RegistryName, RegistryLaunch>;
@@ -238,7 +243,7 @@ function worldInfo(p: InfoParts): WorldInfo {
     dockerHost,
     dockerSocket: p.socket,
     dockerConfig,
-    engineB: { host: `unix://${p.socketB}`, socket: p.socketB },
+    engineB: { host: `unix://${p.socketB}`, socket: p.socketB, tlsHost: `tcp://${p.tcpB}`, caFile: p.tls.caFile },
     ssh: {
       url: `ssh://${p.sshd.user}@127.0.0.1:${p.sshd.port}`,
       port: p.sshd.port,

@@ -247,24 +247,31 @@ export class CommandConnection extends Duplex {
   }
 }
 
+/** The first connection to each engine, while it sets up the shared one (all agents of a process share it). */
+const firstConnections = new Map<string, Promise<boolean>>();
+
 /**
  * An http.Agent whose connections are `ssh … docker system dial-stdio` processes (kept alive and reused),
  * all multiplexed over one shared ssh connection. The first connection sets the shared one up; others
- * asked for meanwhile wait for it, so two requests at once do not race to be the master.
+ * asked for meanwhile wait for it, so two requests at once do not race to be the master. Every
+ * connection starts `docker` on the far side (tens to hundreds of ms on a small NAS), so requests that
+ * answer once share ONE kept-alive connection (maxSockets 1); streams (pull, events) get an agent of
+ * their own (`maxSockets` more) so they never hold the others up.
  */
 export class SshAgent extends http.Agent {
-  private first: Promise<boolean> | null = null;
   private readonly control: { dir: string; persistSeconds?: number } | undefined;
   private readonly command: string;
+  private readonly key: string;
 
   constructor(
     private readonly target: SshTarget,
     private readonly env: NodeJS.ProcessEnv,
-    options: SshOptions = {},
+    options: SshOptions & { maxSockets?: number } = {},
   ) {
-    super({ keepAlive: true, maxSockets: 4 });
+    super({ keepAlive: true, maxSockets: options.maxSockets ?? 1 });
     this.command = options.command ?? 'ssh';
     this.control = options.controlDir ? { dir: options.controlDir, ...(options.persistSeconds ? { persistSeconds: options.persistSeconds } : {}) } : undefined;
+    this.key = JSON.stringify([target.host, target.user, target.port, this.control?.dir ?? null]);
   }
 
   override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
@@ -272,16 +279,22 @@ export class SshAgent extends http.Agent {
       const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
       return new CommandConnection(child);
     };
-    if (!this.first || !callback) {
+    const first = firstConnections.get(this.key);
+    if (!first || !callback) {
       const connection = open();
-      this.first ??= connection.answered.then((ok) => {
-        if (!ok) this.first = null;
-        return ok;
-      });
+      if (!first) {
+        firstConnections.set(
+          this.key,
+          connection.answered.then((ok) => {
+            if (!ok) firstConnections.delete(this.key);
+            return ok;
+          }),
+        );
+      }
       return connection;
     }
     // Wait for the first connection (the master) to answer, then share it.
-    void this.first.then(() => callback(null, open()));
+    void first.then(() => callback(null, open()));
     return undefined;
   }
 }

@@ -9,7 +9,7 @@
 // attach streams) is a few lines here or not needed.
 import http from 'node:http';
 import https from 'node:https';
-import { TimedOut, Unreachable, isAppError } from '../../domain/errors';
+import { TimedOut, Unauthorized, Unreachable, UntrustedCertificate, isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { Endpoint } from './endpoint';
 import { SshAgent, type SshFailure, sshFailure } from './ssh';
@@ -54,6 +54,8 @@ interface Connection {
   port: number;
   tls: boolean;
   agent: http.Agent;
+  /** For streams (pull, events), when they must not share the agent of the other requests (ssh). */
+  streamAgent?: http.Agent;
 }
 
 export interface TransportOptions {
@@ -103,7 +105,7 @@ export class EngineTransport {
             ...options.headers,
           },
           ...(c.socketPath ? { socketPath: c.socketPath } : { host: c.host, port: c.port }),
-          agent: c.agent,
+          agent: (options.stream && c.streamAgent) || c.agent,
           ...(options.signal ? { signal: options.signal } : {}),
         },
         (res) => {
@@ -153,12 +155,25 @@ export class EngineTransport {
     const ssh = sshFailure(error);
     if (ssh) return this.fromSsh(ssh, error);
     const code = String((error as { code?: unknown }).code ?? '');
+    if (/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/.test(code)) {
+      return new UntrustedCertificate(`the engine at ${this.description} presented a certificate that is not trusted (${sanitizeLine(error.message)})`, {
+        hint: 'give the directory with its CA as ca.pem: `stevedore engine add NAME --host tcp://… --tls-verify --cert-path DIR`',
+        cause: error,
+      });
+    }
+    if (/^ERR_SSL_.*(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|HANDSHAKE_FAILURE)/.test(code)) {
+      return new Unauthorized(`the engine at ${this.description} refused our TLS client certificate`, {
+        hint: 'put cert.pem and key.pem signed by a CA the engine trusts beside ca.pem in --cert-path',
+        cause: error,
+      });
+    }
     return new Unreachable(`cannot reach the engine at ${this.description}`, { hint: this.unreachableHint(code), cause: error });
   }
 
   /** Closes kept-alive connections (the shared ssh connection itself stays, for the next command). */
   close(): void {
     this.connection?.agent.destroy();
+    this.connection?.streamAgent?.destroy();
   }
 
   private fromSsh(failure: SshFailure, cause: Error): unknown {
@@ -194,6 +209,7 @@ export class EngineTransport {
           port: 80,
           tls: false,
           agent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand }),
+          streamAgent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand, maxSockets: 8 }),
         };
     }
   }

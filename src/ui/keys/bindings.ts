@@ -12,6 +12,7 @@ export type Scope =
   | 'downloads'
   | 'registries'
   | 'repositories'
+  | 'engines'
   | 'filter'
   | 'form'
   | 'confirm'
@@ -56,6 +57,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   downloads: 'Downloads',
   registries: 'Registries',
   repositories: 'Saved repositories',
+  engines: 'Engines',
   filter: 'Filter field',
   form: 'Forms',
   confirm: 'Dialogs',
@@ -67,6 +69,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'global.downloads', scope: 'global', keys: ['D'], label: 'downloads', description: 'downloads screen' },
   { id: 'global.registries', scope: 'global', keys: ['R'], label: 'registries', description: 'registries screen' },
   { id: 'global.repositories', scope: 'global', keys: ['E'], label: 'repos', description: 'saved (external) repositories screen' },
+  { id: 'global.engines', scope: 'global', keys: ['C'], label: 'engines', description: 'engines screen (Enter switches)' },
   { id: 'global.help', scope: 'global', keys: ['?'], label: 'help', description: 'show this help' },
   { id: 'global.back', scope: 'global', keys: ['escape'], label: 'back', description: 'back / close the field or dialog' },
   { id: 'global.quit', scope: 'global', keys: ['q', 'ctrl+c'], label: 'quit', description: 'quit (downloads go on in the background)' },
@@ -121,6 +124,12 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'repositories.add', scope: 'repositories', keys: ['a'], label: 'add', description: 'add a saved repository' },
   { id: 'repositories.edit', scope: 'repositories', keys: ['e', 'enter'], label: 'credentials', description: 'update its credentials' },
   { id: 'repositories.delete', scope: 'repositories', keys: ['d'], label: 'remove', description: 'remove it (asks)' },
+
+  // engines
+  { id: 'engines.switch', scope: 'engines', keys: ['enter'], label: 'switch', description: 'work on the selected engine (no restart)' },
+  { id: 'engines.add', scope: 'engines', keys: ['a'], label: 'add', description: 'add an engine (ssh://, tcp://, unix://)' },
+  { id: 'engines.edit', scope: 'engines', keys: ['e'], label: 'edit', description: 'edit the selected saved engine' },
+  { id: 'engines.delete', scope: 'engines', keys: ['d'], label: 'delete', description: 'delete the selected saved engine (asks)' },
 
   // text fields and forms (letter keys type text here)
   { id: 'filter.submit', scope: 'filter', keys: ['enter'], label: 'done', description: 'keep the filter and go back to the list' },

@@ -2,15 +2,15 @@
 // `--engine`, saved engines, a docker context made with `docker context create`, and ssh:// engines through
 // the system ssh with one shared connection (counted in sshd's log) and named failures.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
-import { DOCKER_CLI, httpRequest, removeAllImages } from '../../world/index.js';
+import { DEFAULT_THROTTLE, DOCKER_CLI, httpRequest, removeAllImages, setThrottle } from '../../world/index.js';
 import { run as runProcess } from '../../world/proc.js';
 import { sshLogins } from '../../world/sshd.js';
 import type { WorldInfo } from '../../world/types.js';
-import { assertBuilt, json, jsonLines, run, session, workerGone, type Session } from './helpers.js';
+import { assertBuilt, json, jsonLines, run, session, until, workerGone, type Session } from './helpers.js';
 
 interface LocalList {
   results: Array<{ name: string; tags: string[] }>;
@@ -101,6 +101,30 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
     expect(names(withEnv)).toEqual([]);
   });
 
+  it('keeps downloads with their engine: one running on B goes on and is listed there, not on A', async () => {
+    const s = user();
+    await ok(s, ['engine', 'add', 'A', '--host', world.dockerHost]);
+    await ok(s, ['engine', 'add', 'B', '--host', world.engineB.host]);
+    await setThrottle(world, 512 * 1024);
+    try {
+      await ok(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--engine', 'B', '--detach']);
+      const onB = await json<Array<{ name: string; status: string }>>(s, ['image', 'downloads', '--engine', 'B']);
+      expect(onB.map((d) => d.name)).toEqual([`${slow}/team/multi:1.0`]);
+      expect(await json<unknown[]>(s, ['image', 'downloads', '--engine', 'A'])).toEqual([]);
+      const done = await until(
+        () => json<Array<{ status: string }>>(s, ['image', 'downloads', '--engine', 'B']),
+        (list) => list[0]?.status === 'complete',
+        90_000,
+        'the download on B to complete',
+      );
+      expect(done[0]?.status).toBe('complete');
+      expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'B']))).toEqual([`${slow}/team/multi`]);
+      expect(names(await json<LocalList>(s, ['image', 'list', '--engine', 'A']))).toEqual([]);
+    } finally {
+      await setThrottle(world, DEFAULT_THROTTLE);
+    }
+  });
+
   it('lists a context made with `docker context create` and uses it by name; the current context is the default engine', async () => {
     const s = user();
     const made = await runProcess(DOCKER_CLI, ['context', 'create', 'ctx-b', '--docker', `host=${world.engineB.host}`], { env: { ...process.env, DOCKER_CONFIG: s.env.DOCKER_CONFIG } });
@@ -145,6 +169,37 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
 
     // 12 commands (and the download worker) — one ssh login.
     expect(sshLogins(world.ssh.log) - before).toBe(1);
+  });
+
+  it('reaches a tcp+TLS engine with --tls-verify --cert-path, and refuses one whose certificate it cannot verify (495)', async () => {
+    const s = user();
+    const certs = mkdtempSync(join(world.root, 'certs-'));
+    const wrong = mkdtempSync(join(world.root, 'certs-'));
+    dirs.push(certs, wrong);
+    // The engine verifies clients (as dockerd --tlsverify setups do): a client certificate from the world's CA.
+    copyFileSync(world.engineB.caFile, join(certs, 'ca.pem'));
+    const caKey = join(dirname(world.engineB.caFile), 'ca.key');
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    for (const [dir, ca] of [[certs, world.engineB.caFile], [wrong, null]] as const) {
+      if (ca) {
+        await runProcess('openssl', ['req', ...ec, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'c.csr'), '-subj', '/CN=stevedore-client']);
+        writeFileSync(join(dir, 'c.ext'), 'extendedKeyUsage=clientAuth\n');
+        const signed = await runProcess('openssl', ['x509', '-req', '-in', join(dir, 'c.csr'), '-CA', ca, '-CAkey', caKey, '-set_serial', '0x1234', '-days', '1', '-extfile', join(dir, 'c.ext'), '-out', join(dir, 'cert.pem')]);
+        expect(signed.code, signed.stderr).toBe(0);
+      } else {
+        // Another CA altogether: the engine's certificate cannot be verified with it.
+        const made = await runProcess('openssl', ['req', '-x509', ...ec, '-keyout', join(dir, 'k'), '-out', join(dir, 'ca.pem'), '-subj', '/CN=other', '-days', '1']);
+        expect(made.code, made.stderr).toBe(0);
+      }
+    }
+    await ok(s, ['engine', 'add', 'secure', '--host', world.engineB.tlsHost, '--tls-verify', '--cert-path', certs]);
+    await ok(s, ['engine', 'add', 'untrusted', '--host', world.engineB.tlsHost, '--tls-verify', '--cert-path', wrong]);
+    const engines = await json<Engine[]>(s, ['engine', 'list']);
+    expect(engines.find((e) => e.name === 'secure'), JSON.stringify(engines)).toMatchObject({ reachable: true, version: expect.any(String) });
+    expect((await json<LocalList>(s, ['image', 'list', '--engine', 'secure'])).results).toEqual([]);
+    const refused = await json<{ error: { code: number; message: string } }>(s, ['image', 'list', '--engine', 'untrusted']);
+    expect(refused.error.code).toBe(495);
+    expect(refused.error.message).toMatch(/certificate that is not trusted/);
   });
 
   it('names ssh failures: unknown host key, refused login, docker not found (127), daemon not running', async () => {

@@ -84,7 +84,7 @@ describeWorld('the TUI in a terminal', (world) => {
     keys('Escape');
     await until('back on the tags', (t) => t.includes(`Tags of ${slow}/team/multi`));
     keys('Escape');
-    await until('back on the depots', (t) => /^stevedore {2}Depots\s*$/m.test(t));
+    await until('back on the depots', (t) => /^stevedore {2}@\S+ {2}Depots\s*$/m.test(t));
     keys('1');
     await until('the image in Local', (t) => t.includes(`${slow}/team/multi`) && /1\.0\s+[0-9a-f]{12}\s+1\.\d+ MB/.test(t));
     // Select it and delete it.

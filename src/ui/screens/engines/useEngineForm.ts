@@ -1,0 +1,110 @@
+// View model of the engine form (add or edit a saved engine): name, host, docker path (ssh), TLS verify and
+// cert path (tcp). The catalog checks the same rules as `engine add`; its errors land next to their field.
+import { useState } from 'react';
+import type { AppError } from '../../../domain/errors';
+import { engineNameProblem } from '../../../domain/engines';
+import { useCommands } from '../../hooks/inputRouter';
+import { useTextInput } from '../../hooks/useTextInput';
+import { type EngineFormInput, type EngineRow, type UiServices, errorText } from '../../services';
+
+export type EngineFieldId = 'name' | 'host' | 'dockerPath' | 'tlsVerify' | 'certPath';
+export const ENGINE_FIELDS: EngineFieldId[] = ['name', 'host', 'dockerPath', 'tlsVerify', 'certPath'];
+
+export function initialEngineValues(row: EngineRow | null): EngineFormInput {
+  return row?.saved
+    ? { name: row.name, host: row.host, tlsVerify: row.saved.tlsVerify, certPath: row.saved.certPath ?? '', dockerPath: row.saved.dockerPath ?? '' }
+    : { name: '', host: '', tlsVerify: false, certPath: '', dockerPath: '' };
+}
+
+export function validateEngine(values: EngineFormInput): Partial<Record<EngineFieldId, string>> {
+  const errors: Partial<Record<EngineFieldId, string>> = {};
+  const name = engineNameProblem(values.name.trim());
+  if (name) errors.name = name;
+  if (!/^(ssh|tcp|unix):\/\/./.test(values.host.trim())) errors.host = 'ssh://user@host[:port], tcp://host:port or unix:///path';
+  return errors;
+}
+
+export function useEngineForm(props: { services: UiServices; original: EngineRow | null; onDone: (saved: string | null) => void }) {
+  const { services, original, onDone } = props;
+  const [values, setValues] = useState<EngineFormInput>(() => initialEngineValues(original));
+  const [focus, setFocus] = useState<EngineFieldId>('name');
+  const [errors, setErrors] = useState<Partial<Record<EngineFieldId, string>>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const edit = (key: 'name' | 'host' | 'dockerPath' | 'certPath') => (update: (previous: string) => string) => {
+    setValues((v) => ({ ...v, [key]: update(v[key]) }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+    setFormError(null);
+  };
+  const inputs = {
+    name: useTextInput(values.name, edit('name')),
+    host: useTextInput(values.host, edit('host')),
+    dockerPath: useTextInput(values.dockerPath, edit('dockerPath')),
+    certPath: useTextInput(values.certPath, edit('certPath')),
+  };
+  const move = (delta: number) => setFocus((f) => ENGINE_FIELDS[(ENGINE_FIELDS.indexOf(f) + delta + ENGINE_FIELDS.length) % ENGINE_FIELDS.length] ?? 'name');
+
+  const submit = async () => {
+    const found = validateEngine(values);
+    if (Object.values(found).some(Boolean)) {
+      setErrors(found);
+      const first = ENGINE_FIELDS.find((f) => found[f]);
+      if (first) setFocus(first);
+      return;
+    }
+    setBusy(true);
+    try {
+      await services.engines.save(original?.name ?? null, { ...values, name: values.name.trim(), host: values.host.trim() });
+      onDone(values.name.trim());
+    } catch (error) {
+      const text = errorText(error);
+      const code = (error as AppError).code;
+      if (code === 409 || /name/i.test(text)) setErrors({ name: text });
+      else if (/docker.path/i.test(text)) setErrors({ dockerPath: text });
+      else if (/tls|cert|ca\.pem/i.test(text)) setErrors({ certPath: text });
+      else if (code === 400) setErrors({ host: text });
+      else setFormError(text);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const textField = focus !== 'tlsVerify';
+  useCommands(
+    ['form'],
+    (command) => {
+      if (busy) return true;
+      switch (command) {
+        case 'form.next':
+          move(1);
+          return true;
+        case 'form.previous':
+          move(-1);
+          return true;
+        case 'form.toggle':
+          if (focus === 'tlsVerify') setValues((v) => ({ ...v, tlsVerify: !v.tlsVerify }));
+          return true;
+        case 'form.submit':
+          void submit();
+          return true;
+        case 'form.cancel':
+          onDone(null);
+          return true;
+        default:
+          return true;
+      }
+    },
+    { modal: true, typing: textField, ...(textField ? { onText: inputs[focus as Exclude<EngineFieldId, 'tlsVerify'>].onText } : {}) },
+  );
+
+  return {
+    values,
+    cursors: { name: inputs.name.cursor, host: inputs.host.cursor, dockerPath: inputs.dockerPath.cursor, certPath: inputs.certPath.cursor },
+    focus,
+    errors,
+    formError,
+    busy,
+    editing: original !== null,
+  };
+}
