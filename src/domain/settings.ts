@@ -11,6 +11,8 @@ export interface Settings {
   'http.timeout': number;
   /** Default platform (os/arch[/variant]); empty = the engine's. */
   platform: string;
+  /** Milliseconds a lone Esc waits for the rest of a key's sequence; 0 = 50, or 150 over SSH. */
+  'keys.escape_ms': number;
 }
 
 export type SettingKey = keyof Settings;
@@ -81,6 +83,12 @@ export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
     default: '',
     parse: (text) => (text.trim() === '' ? '' : parsePlatform(text)),
   },
+  'keys.escape_ms': {
+    key: 'keys.escape_ms',
+    description: 'how long a lone Esc waits for the rest of a key sequence, in ms (0: 50, or 150 over SSH)',
+    default: 0,
+    parse: integer('keys.escape_ms', 0, 2000),
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -95,6 +103,7 @@ export function defaultSettings(): Settings {
     'downloads.concurrency': SETTINGS['downloads.concurrency'].default,
     'http.timeout': SETTINGS['http.timeout'].default,
     platform: SETTINGS.platform.default,
+    'keys.escape_ms': SETTINGS['keys.escape_ms'].default,
   };
 }
 

@@ -8,7 +8,7 @@ import { displayWidth, fit, truncateStart } from '../../../domain/text';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { type ExternalStore, useStoreSelector } from '../../hooks/useStore';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
@@ -107,12 +107,10 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
       if (cursor.command(command)) return true;
       if (command === 'downloads.cancel') {
         if (selected && isActive(selected)) setConfirmCancel(selected);
-        else if (selected) actions.banner({ kind: 'info', text: `${selected.name} is not running` });
         return true;
       }
       if (command === 'downloads.retry') {
         if (selected && (selected.status === 'failed' || selected.status === 'cancelled')) act('retry', selected);
-        else if (selected) actions.banner({ kind: 'info', text: 'only a failed or cancelled download can be retried' });
         return true;
       }
       if (command === 'downloads.clear') {
@@ -121,7 +119,14 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
       }
       return false;
     },
-    { active: active && !confirmCancel },
+    {
+      priority: PRIORITY.screen,
+      active: active && !confirmCancel,
+      disabled: disabledWhen({
+        'downloads.cancel': !selected ? 'no download to cancel' : !isActive(selected) && `${selected.name} is not running`,
+        'downloads.retry': !selected ? 'no download to retry' : selected.status !== 'failed' && selected.status !== 'cancelled' && 'only a failed or cancelled download can be retried',
+      }),
+    },
   );
 
   const failedKey = history

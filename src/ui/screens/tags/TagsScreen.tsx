@@ -6,7 +6,7 @@ import type { RemoteImage } from '../../../domain/images';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { useFilterField } from '../../hooks/useFilterField';
@@ -90,7 +90,16 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           return false;
       }
     },
-    { active: active && !editing && !picking },
+    {
+      priority: PRIORITY.screen,
+      active: active && !editing && !picking,
+      waiting: query.data === undefined && query.error === undefined,
+      onPaste: field.paste,
+      disabled: disabledWhen({
+        'tags.pull': query.data !== undefined && !ref && 'no tag selected',
+        'tags.inspect': query.data !== undefined && !ref && 'no tag selected',
+      }),
+    },
   );
   // The platform list: up/down, Enter picks, Esc closes.
   useCommands(
@@ -108,7 +117,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
       else return false;
       return true;
     },
-    { active: active && picking !== null, modal: true },
+    { priority: PRIORITY.dialog, active: active && picking !== null, modal: true },
   );
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
