@@ -106,11 +106,11 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
     (command) => {
       if (cursor.command(command)) return true;
       if (command === 'downloads.cancel') {
-        if (selected) setConfirmCancel(selected);
+        if (selected && isActive(selected)) setConfirmCancel(selected);
         return true;
       }
       if (command === 'downloads.retry') {
-        if (selected) act('retry', selected);
+        if (selected && (selected.status === 'failed' || selected.status === 'cancelled')) act('retry', selected);
         return true;
       }
       if (command === 'downloads.clear') {

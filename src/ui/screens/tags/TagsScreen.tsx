@@ -90,7 +90,10 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           return false;
       }
     },
-    { priority: PRIORITY.screen, active: active && !editing && !picking, waiting: query.data === undefined && query.error === undefined,
+    {
+      priority: PRIORITY.screen,
+      active: active && !editing && !picking,
+      waiting: query.data === undefined && query.error === undefined,
       onPaste: field.paste,
       disabled: disabledWhen({
         'tags.pull': query.data !== undefined && !ref && 'no tag selected',
@@ -132,9 +135,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
         {editing ? (
           <TextField label="filter" value={filter} cursor={field.cursor} focused theme={theme} />
         ) : (
-          <Text color={query.data?.truncated && !filter && !query.loading ? theme.status.warning : theme.text.muted} wrap="truncate-end">
-            {filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : query.data?.truncated ? `  truncated: ${query.data.truncated}` : ' '}
-          </Text>
+          <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
         )}
       </Box>
       {picking ? (
