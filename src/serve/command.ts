@@ -10,10 +10,8 @@ import { action, leaf } from '../commands/program';
 import { promptSecret, readStdinSecret } from '../commands/prompt';
 import { InvalidInput } from '../domain/errors';
 import { sanitizeLine } from '../domain/sanitize';
-import { DownloadNotesStore } from '../store/downloadNotes';
 import { configDir } from '../store/paths';
-import { ServeLoginStore, verifyLogin } from '../store/serveLogin';
-import { type AccessLogEntry, createServeServer, listen } from './server';
+import type { AccessLogEntry } from './server';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8118';
 
@@ -48,6 +46,8 @@ export function registerServe(program: Command, ctx: CommandContext): void {
           const again = await promptSecret(ctx.io, 'Again: ');
           if (again !== password) throw new InvalidInput('the two passwords differ: nothing was changed');
         }
+        // node:crypto (scrypt) loads only here: `stevedore --help` lists this command without paying for it.
+        const { ServeLoginStore } = await import('../store/serveLogin');
         const store = new ServeLoginStore(configDir(ctx.io.env));
         await store.set(opts.user, password);
         out.result({ user: opts.user.trim(), file: store.path }, () => `saved the login of "${sanitizeLine(opts.user.trim())}" for stevedore serve (a scrypt hash in ${store.path})`);
@@ -84,6 +84,12 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
       hint: `or listen on ${DEFAULT_LISTEN} and put a TLS proxy in front`,
     });
   }
+  // The server (node:http/https), the routes and the login check load only when serving.
+  const [{ createServeServer, listen }, { ServeLoginStore, verifyLogin }, { DownloadNotesStore }] = await Promise.all([
+    import('./server'),
+    import('../store/serveLogin'),
+    import('../store/downloadNotes'),
+  ]);
   const dir = configDir(io.env);
   const logins = new ServeLoginStore(dir);
   if (!logins.read()) throw new InvalidInput('no login is set for stevedore serve', { hint: 'run `stevedore serve passwd` first' });
@@ -95,7 +101,7 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
   const now = (): string => new Date().toISOString();
   ctx.warnings.redirect((line) => log({ time: now(), event: 'warning', message: line }, `${now()} warning: ${line}`));
 
-  const serve = createServeServer({
+  const serve = makeServer(() => createServeServer({
     services: ctx.services,
     notes: new DownloadNotesStore(dir),
     clock: { now: () => Date.now() },
@@ -113,7 +119,7 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       log({ time: now(), event: 'bug', message: sanitizeLine(text) }, `${now()} bug: ${text}`);
     },
-  });
+  }), tls !== undefined);
   let running;
   try {
     running = await listen(serve, host, port);
@@ -146,6 +152,17 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
   // The engine's download client and the registry connections are closed; the worker is a process of its own.
   await Promise.allSettled([ctx.services.engine().then((e) => e.downloads.close()), ctx.services.remote().then((r) => r.close())]);
   log({ time: now(), event: 'stopped' }, `${now()} stopped`);
+}
+
+/** A certificate or key that TLS cannot use is the user's input, not a bug. */
+function makeServer<T>(make: () => T, tls: boolean): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!tls) throw error;
+    const text = error instanceof Error ? error.message : String(error);
+    throw new InvalidInput(`--tls-cert/--tls-key are not a usable PEM certificate and private key: ${sanitizeLine(text)}`);
+  }
 }
 
 function readPem(file: string, flag: string): Buffer {

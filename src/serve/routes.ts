@@ -6,6 +6,7 @@ import { localListJson } from '../commands/image-local';
 import { canonicalCategory, checkImageType, remoteInspectJson, remoteListJson, tagsJson, type RemoteCategoryName } from '../commands/image-remote';
 import { InvalidInput, NotFound } from '../domain/errors';
 import { MASK, registryHost, registryToJson } from '../domain/registry';
+import { parsePlatform } from '../domain/settings';
 import type { AppServices } from '../services/index';
 import type { SavedRepositoryView } from '../services/remote/index';
 import type { DownloadNote } from '../store/downloadNotes';
@@ -92,18 +93,30 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
 
   const inspect =
     (remote: boolean): Handler =>
-    async ({ segments }) => {
-      // {type}/{name…}/{tag}/inspect
+    async ({ segments, query }) => {
+      // {type}/{name…}/{tag}/inspect   (remote_inspect also takes ?registry=NAME and ?platform=OS/ARCH[/VARIANT], as the CLI)
       const [type, ...rest] = segments.slice(0, -1);
       checkImageType(type);
       const tag = rest.pop() ?? '';
       const ref = `${rest.join('/')}:${tag}`;
-      if (remote) return ok(remoteInspectJson(await (await services.remote()).inspect.remote(ref, {})));
+      if (remote) {
+        const registry = query.get('registry') || undefined;
+        const platform = query.get('platform') || undefined;
+        const options = { ...(registry ? { registry } : {}), ...(platform ? { platform: parsePlatform(platform) } : {}) };
+        return ok(remoteInspectJson(await (await services.remote()).inspect.remote(ref, options)));
+      }
       return ok(await (await services.engine()).images.inspect(ref));
     };
 
   const tags: Handler = async ({ segments, query }) => {
-    const name = segments.slice(0, -1).join('/');
+    let parts = segments.slice(0, -1);
+    // The older form the rendered seed also shows: `…/image/dockerhub/docker/{is_official}/{name}/tags`.
+    const [repo = '', type = '', official = ''] = parts;
+    if (parts.length >= 4 && HUB_REPOSITORIES.includes(repo.toLowerCase()) && (type === 'docker' || type === 'lxc') && /^[01]$/.test(official)) {
+      checkImageType(type);
+      parts = parts.slice(3);
+    }
+    const name = parts.join('/');
     const registry = query.get('registry') || undefined;
     return ok(tagsJson(await (await services.remote()).tags.list(name, registry ? { registry } : {})));
   };

@@ -131,16 +131,17 @@ export function createServeServer(options: ServeOptions): ServeServer {
         sessions.end(token);
         return send(200, {}, { 'Set-Cookie': clearedCookie(secure) });
       }
+      // Without a session nothing more is said, not even whether a route exists.
+      const user = sessions.check(token);
+      if (!user) {
+        await body.discard();
+        return fail(401, 'log in first: POST /api/v1/login with username and password, and send the session cookie');
+      }
       const segments = decodeSegments(path);
       const match = routes.match(method, segments);
       if (!match) {
         await body.discard();
         return fail(404, `no such route: ${method} ${sanitizeLine(path)}`);
-      }
-      const user = sessions.check(token);
-      if (!user) {
-        await body.discard();
-        return fail(401, 'log in first: POST /api/v1/login with username and password, and send the session cookie');
       }
       if ('allowed' in match) {
         await body.discard();

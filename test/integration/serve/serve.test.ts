@@ -192,6 +192,9 @@ describeWorld('stevedore serve against the test world', (world: WorldInfo) => {
     // The rendered seed shows this example failing; here redis has no `latest` tag: the error shape, 404.
     expect(get('GET /api/v1/image/docker/redis/latest/remote_inspect')).toEqual({ error: { code: 404, message: 'Tag not found: redis:latest' } });
     expect(get('GET /api/v1/image/nginx/tags?registry=Docker%20Hub')).toMatchObject({ name: 'nginx', installed: [], tags: ['latest', '1.27', '1.26'] });
+    expect(await curl('curl -sq -b cookies.txt "http://${QIP}:${QPORT}/api/v1/image/docker/redis/7/remote_inspect?platform=linux/arm64/v8"')).toMatchObject({ Name: 'redis', Tag: '7', Platform: 'linux/arm64/v8', Architecture: 'arm64' });
+    // The older tags route the rendered seed shows (`dockerhub/docker/{is_official}/{name}/tags`).
+    expect(await curl('curl -sq -XGET -b cookies.txt "http://${QIP}:${QPORT}/api/v1/image/dockerhub/docker/1/redis/tags"')).toMatchObject({ installed: [], tags: ['7'] });
 
     expect(get('POST /api/v1/image/dockerhub/docker/lgsd/diamond/latest/download')).toEqual({});
     const status = get('GET /api/v1/image/downloadstatus') as Record<string, unknown>[];
@@ -350,6 +353,12 @@ describeWorld('stevedore serve: listening rules, TLS and a graceful stop', (worl
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(`error: refusing plain HTTP on ${world.eth0}: other addresses than loopback need --tls-cert FILE --tls-key FILE (or listen on 127.0.0.1:8118 and put a TLS proxy in front)\n`);
     expect((await run(s, ['serve', '--listen', '0.0.0.0:8118'])).code).toBe(1);
+    const junk = join(s.configDir, 'junk.pem');
+    writeFileSync(junk, 'not a certificate');
+    const badTls = await run(s, ['serve', '--listen', `${world.eth0}:0`, '--tls-cert', junk, '--tls-key', junk]);
+    expect(badTls.code).toBe(1);
+    expect(badTls.stderr).toMatch(/^error: --tls-cert\/--tls-key are not a usable PEM certificate and private key: .+\n$/);
+    expect((await run(s, ['serve', '--tls-cert', junk])).stderr).toBe('error: --tls-cert and --tls-key go together\n');
     const bare = session(world);
     const none = await run(bare, ['serve', '--json']);
     expect(none.code).toBe(1);

@@ -91,6 +91,7 @@ describe('stevedore serve: login and safety', () => {
       ['POST', '/api/v1/registry'],
       ['GET', '/api/repo/v1/repository/'],
       ['GET', '/api/v1/image/downloadstatus'],
+      ['GET', '/api/v1/no-such-route'],
     ] as const) {
       const r = await call(base, method, path, { cookie: 'stevedore_session=forged' });
       expect(r.status, `${method} ${path}`).toBe(401);
