@@ -7,11 +7,10 @@ import { ConfirmDialog } from '../ui/components/ConfirmDialog';
 import { type BannerMessage, ErrorBanner } from '../ui/components/ErrorBanner';
 import { KeyHints } from '../ui/components/KeyHints';
 import { StatusBar } from '../ui/components/StatusBar';
-import { InputRouter, useCommands } from '../ui/hooks/inputRouter';
+import { type InputOptions, InputRouter, PRIORITY, useCommands } from '../ui/hooks/inputRouter';
 import { useQuery } from '../ui/hooks/useQuery';
 import { type ExternalStore, useStoreSelector } from '../ui/hooks/useStore';
 import { useTerminalSize } from '../ui/hooks/useTerminalSize';
-import type { Scope } from '../ui/keys/bindings';
 import { DepotsScreen } from '../ui/screens/depots/DepotsScreen';
 import { DownloadsScreen } from '../ui/screens/downloads/DownloadsScreen';
 import { EnginesScreen } from '../ui/screens/engines/EnginesScreen';
@@ -30,26 +29,8 @@ export interface AppProps {
   theme: Theme;
   /** Called once when the user quits; `downloadsRunning` says whether downloads go on in the background. */
   onQuit: (downloadsRunning: number) => void;
-}
-
-/** Key scopes whose labelled bindings the footer shows, per screen. */
-function hintScopes(screen: Screen, localTab: boolean): Scope[] {
-  switch (screen.kind) {
-    case 'depots':
-      return localTab ? ['local', 'list', 'depots', 'global'] : ['list', 'depots', 'global'];
-    case 'tags':
-      return ['tags', 'list', 'global'];
-    case 'inspect':
-      return ['inspect', 'global'];
-    case 'downloads':
-      return ['downloads', 'global'];
-    case 'registries':
-      return ['registries', 'global'];
-    case 'repositories':
-      return ['repositories', 'global'];
-    case 'engines':
-      return ['engines', 'global'];
-  }
+  /** The keystroke layer: how long a lone Esc waits (`keys.escape_ms`), a redraw signal, a probe for tests. */
+  input?: InputOptions;
 }
 
 function title(screen: Screen): string {
@@ -107,7 +88,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const { columns, rows } = useTerminalSize();
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
   // Quitting still works while the terminal is too small (nothing else is on show).
-  useCommands(['global'], (command) => (command === 'global.quit' ? (onQuit(services.downloads.store.getSnapshot().downloads.filter(isActive).length), true) : false), { active: tooSmall });
+  useCommands(['global'], (command) => (command === 'global.quit' ? (onQuit(services.downloads.store.getSnapshot().downloads.filter(isActive).length), true) : false), { active: tooSmall, priority: PRIORITY.app });
   if (tooSmall) {
     return (
       <Box width={Math.max(1, columns)} height={Math.max(1, rows - 1)}>
@@ -124,7 +105,6 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
   const [help, setHelp] = useState(false);
   // How many downloads go on when the user quits (asked then, not followed on every tick).
   const [quitting, setQuitting] = useState<number | null>(null);
-  const [depotKind, setDepotKind] = useState<string>('local');
   const [registries, setRegistries] = useState(() => services.registries.list());
   const store = services.downloads.store;
   // A new set only when the names change (not on every progress snapshot): the lists key on it.
@@ -206,7 +186,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       default:
         return false;
     }
-  });
+  }, { priority: PRIORITY.app });
 
   const pull = useCallback(
     (ref: string, registry: string | undefined, platform?: string) => {
@@ -246,7 +226,6 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
               inspect: (target) => dispatch({ type: 'push', screen: { kind: 'inspect', target } }),
               pull: (ref, registry) => pull(ref, registry),
               banner: setBanner,
-              tabChanged: setDepotKind,
             }}
           />
         );
@@ -309,7 +288,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         <ErrorBanner message={banner} theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <KeyHints scopes={hintScopes(screen, depotKind === 'local')} theme={theme} width={width} />
+        <KeyHints theme={theme} width={width} />
       </Box>
       <Box height={1}>
         <StatusLine store={store} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} {...(services.updates ? { updates: services.updates.store } : {})} />
@@ -328,7 +307,7 @@ export function App(props: AppProps): React.JSX.Element {
   const { engines } = props.services;
   const engine = useSyncExternalStore(engines.subscribe, engines.active);
   return (
-    <InputRouter>
+    <InputRouter {...props.input}>
       <Shell key={engine} {...props} />
     </InputRouter>
   );

@@ -6,11 +6,16 @@ import type { AppServices } from '../services/index';
 import { sanitizeLine } from '../domain/sanitize';
 import { createTheme } from '../ui/theme/theme';
 import { App } from './App';
+import { escapeTimeout } from '../ui/input/tokenizer';
 import { type Prefetch, createUiServices } from './uiServices';
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
 const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 const SHOW_CURSOR = '\u001b[?25h';
+// Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~, so a paste is never read
+// as keys. On while the app runs; off on every way out (quit, crash, signal, suspend).
+const PASTE_ON = '\u001b[?2004h';
+const PASTE_OFF = '\u001b[?2004l';
 
 export interface TuiIo {
   stdin: NodeJS.ReadStream;
@@ -40,6 +45,7 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
     prefetch,
   );
   const theme = createTheme(io.env);
+  const escapeMs = escapeTimeout((await app.settings()).all()['keys.escape_ms'], io.env);
   let restored = false;
   let instance: ReturnType<typeof render> | undefined;
   const restore = () => {
@@ -50,7 +56,7 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
     } catch {
       // already gone
     }
-    io.stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    io.stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
     if (io.stdin.isTTY) io.stdin.setRawMode(false);
   };
 
@@ -59,6 +65,8 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
       restore();
       warnings.redirect(null);
       for (const [signal, handler] of handlers) process.off(signal, handler);
+      process.off('SIGCONT', onContinue);
+      process.off('SIGTSTP', onSuspend);
       process.off('uncaughtException', onCrash);
       process.off('unhandledRejection', onCrash);
       if (message) io.stderr.write(`${message}\n`);
@@ -74,12 +82,38 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
     };
     process.on('uncaughtException', onCrash);
     process.on('unhandledRejection', onCrash);
+    // Suspended (`kill -TSTP`, job control): give the shell its terminal back as it was (paste off,
+    // main screen, cooked mode), stop, and on SIGCONT take it again and draw the whole frame.
+    const redrawListeners = new Set<() => void>();
+    const onSuspend = () => {
+      if (restored) return;
+      io.stdout.write(PASTE_OFF + SHOW_CURSOR + LEAVE_ALT_SCREEN);
+      if (io.stdin.isTTY) io.stdin.setRawMode(false);
+      process.kill(process.pid, 'SIGSTOP');
+    };
+    const onContinue = () => {
+      if (restored) return;
+      if (io.stdin.isTTY) io.stdin.setRawMode(true);
+      io.stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
+      for (const l of redrawListeners) l();
+    };
+    process.on('SIGTSTP', onSuspend);
+    process.on('SIGCONT', onContinue);
 
-    io.stdout.write(ENTER_ALT_SCREEN);
+    io.stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
     instance = render(
       <App
         services={services}
         theme={theme}
+        input={{
+          escapeMs,
+          redraw: {
+            subscribe(listener) {
+              redrawListeners.add(listener);
+              return () => redrawListeners.delete(listener);
+            },
+          },
+        }}
         onQuit={(running) =>
           finish(
             0,

@@ -15,6 +15,8 @@ export interface Settings {
   'updates.ttl': string;
   /** Update checks at once. */
   'updates.concurrency': number;
+  /** Milliseconds a lone Esc waits for the rest of a key's sequence; 0 = 50, or 150 over SSH. */
+  'keys.escape_ms': number;
 }
 
 export type SettingKey = keyof Settings;
@@ -114,6 +116,12 @@ export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
     default: 4,
     parse: integer('updates.concurrency', 1, 32),
   },
+  'keys.escape_ms': {
+    key: 'keys.escape_ms',
+    description: 'how long a lone Esc waits for the rest of a key sequence, in ms (0: 50, or 150 over SSH)',
+    default: 0,
+    parse: integer('keys.escape_ms', 0, 2000),
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
@@ -130,6 +138,7 @@ export function defaultSettings(): Settings {
     platform: SETTINGS.platform.default,
     'updates.ttl': SETTINGS['updates.ttl'].default,
     'updates.concurrency': SETTINGS['updates.concurrency'].default,
+    'keys.escape_ms': SETTINGS['keys.escape_ms'].default,
   };
 }
 

@@ -4,7 +4,7 @@
 // cannot be used dropped with the file's original kept aside, and read-change-write under a lock
 // so two stevedore processes changing the file at once do not lose each other's change.
 import Conf from 'conf';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FILE_MODE = 0o600;
@@ -84,29 +84,44 @@ export class JsonStore<T extends Record<string, unknown>> {
     }
   }
 
-  /** An exclusive lock file beside the store (a stale one, from a process that died, is taken over). */
+  /**
+   * An exclusive lock file beside the store, holding its owner's pid (written whole before the lock
+   * appears: a temp file hard-linked into place). A stale lock (its owner gone, or too old) is taken over.
+   */
   private lock(): () => void {
     const path = `${this.path}.lock`;
+    const mine = `${path}.${process.pid}`;
     const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        closeSync(openSync(path, 'wx', FILE_MODE));
-        return () => {
-          try {
-            unlinkSync(path);
-          } catch {
-            // already gone
-          }
-        };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    writeFileSync(mine, String(process.pid), { mode: FILE_MODE });
+    try {
+      for (;;) {
         try {
-          if (Date.now() - statSync(path).mtimeMs > LOCK_STALE_MS) unlinkSync(path);
-        } catch {
-          // released meanwhile
+          linkSync(mine, path);
+          return () => {
+            try {
+              unlinkSync(path);
+            } catch {
+              // already gone
+            }
+          };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          if (isStale(path, mine)) {
+            try {
+              unlinkSync(path);
+            } catch {
+              // released meanwhile
+            }
+          }
+          if (Date.now() > deadline) throw new Error(`${path} is held by another stevedore process; try again`);
+          sleep(20);
         }
-        if (Date.now() > deadline) throw new Error(`${path} is held by another stevedore process; try again`);
-        sleep(20);
+      }
+    } finally {
+      try {
+        unlinkSync(mine);
+      } catch {
+        // gone
       }
     }
   }
@@ -165,6 +180,27 @@ export class JsonStore<T extends Record<string, unknown>> {
     // Not a secret, only unique: Math.random spares loading node:crypto on every start.
     const unique = Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0');
     return `${this.path}.corrupt-${stamp}-${unique}`;
+  }
+}
+
+/**
+ * A lock left by a process that is gone (its pid, on this host), or older than LOCK_STALE_MS. The age is
+ * measured on the file system's clock (against `reference`, a file this process just wrote there), not
+ * this process's: the two differ under clock skew (a settings dir on NFS, faketime).
+ */
+function isStale(path: string, reference: string): boolean {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isSafeInteger(pid) && pid > 0) {
+      try {
+        process.kill(pid, 0);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+      }
+    }
+    return statSync(reference).mtimeMs - statSync(path).mtimeMs > LOCK_STALE_MS;
+  } catch {
+    return false; // released meanwhile
   }
 }
 

@@ -164,7 +164,7 @@ describe('Depots screen', () => {
     await app.waitFor((f) => f.includes('Keys') && f.includes('downloads screen') && f.includes('Anywhere'));
     await app.press(KEY.escape);
     await app.waitFor((f) => !f.includes('downloads screen'));
-    await app.press('q');
+    await app.press('q', { changes: false });
     expect(app.quits).toEqual([0]);
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BINDINGS, type Binding } from '../../src/ui/keys/bindings';
+import { BINDINGS, type Binding, type Scope } from '../../src/ui/keys/bindings';
 import { helpSections, markdownKeyTable } from '../../src/ui/keys/help';
 import { duplicateKeys, resolve } from '../../src/ui/keys/match';
-import { dispatch } from '../../src/ui/hooks/inputRouter';
+import { type Layer, type LayerOptions, ordered, route } from '../../src/ui/input/route';
+import type { KeyEvent } from '../../src/ui/input/tokenizer';
 import { clampWindow } from '../../src/ui/hooks/useListCursor';
 import { barText } from '../../src/ui/components/ProgressBar';
 import { createTheme } from '../../src/ui/theme/theme';
@@ -11,10 +12,10 @@ describe('key table', () => {
   it('binds no key twice in one scope', () => {
     expect(duplicateKeys()).toEqual([]);
     const broken: Binding[] = [
-      { id: 'a.one', scope: 'list', keys: ['x'], description: '' },
-      { id: 'a.two', scope: 'list', keys: ['x'], description: '' },
+      { id: 'list.one', scope: 'list', keys: ['x'], description: '' },
+      { id: 'list.two', scope: 'list', keys: ['x'], description: '' },
     ];
-    expect(duplicateKeys(broken)).toEqual(['list:x bound to a.one and a.two']);
+    expect(duplicateKeys(broken)).toEqual(['list:x bound to list.one and list.two']);
   });
 
   it('has unique ids in scope.action form', () => {
@@ -47,10 +48,14 @@ describe('key table', () => {
 });
 
 describe('key layers', () => {
-  const layer = (id: number, scopes: Binding['scope'][], options = {}) => {
+  const key = (name: string): KeyEvent => ({ kind: 'key', name, text: name.length === 1 ? name : name === 'space' ? ' ' : '' });
+  const layer = (id: number, scopes: Scope[], options: LayerOptions = {}) => {
     const seen: string[] = [];
-    return { seen, layer: { id, scopes, options, handler: { current: (c: string) => void seen.push(c) } } };
+    const typed: KeyEvent[] = [];
+    const l: Layer = { id, scopes, options: { onText: (e) => void typed.push(e), ...options }, handler: (c) => void seen.push(c) };
+    return { seen, typed, layer: l };
   };
+  const dispatch = (layers: Layer[], name: string) => route(ordered(layers), key(name)).outcome !== 'none';
 
   it('a modal dialog shadows the screen; ctrl+c still reaches the app', () => {
     const app = layer(1, ['global']);
@@ -71,12 +76,47 @@ describe('key layers', () => {
     const screen = layer(2, ['local', 'list']);
     const filter = layer(3, ['filter'], { typing: true });
     const layers = [app.layer, screen.layer, filter.layer];
-    for (const k of ['q', 'd', 'D', 'j', '/', 'space']) expect(dispatch(layers, k)).toBe(false);
+    for (const k of ['q', 'd', 'D', 'j', '/', 'space']) dispatch(layers, k);
+    expect(filter.typed.map((e) => (e.kind === 'key' ? e.name : e.text))).toEqual(['q', 'd', 'D', 'j', '/', 'space']);
     dispatch(layers, 'enter');
     dispatch(layers, 'escape');
     expect(filter.seen).toEqual(['filter.submit', 'filter.cancel']);
     expect(app.seen).toEqual([]);
     expect(screen.seen).toEqual([]);
+  });
+
+  it('layers go by priority, not by the order they registered; equal priorities: the later first', () => {
+    const app = layer(1, ['global'], { priority: 0 });
+    const dialog = layer(2, ['confirm'], { priority: 20, modal: true });
+    const screen = layer(3, ['local', 'list'], { priority: 10 });
+    expect(ordered([app.layer, dialog.layer, screen.layer]).map((l) => l.id)).toEqual([2, 3, 1]);
+    dispatch([screen.layer, dialog.layer, app.layer], 'y');
+    expect(dialog.seen).toEqual(['confirm.yes']);
+    const a = layer(4, ['list'], { priority: 10 });
+    const b = layer(5, ['list'], { priority: 10 });
+    expect(ordered([a.layer, b.layer]).map((l) => l.id)).toEqual([5, 4]);
+  });
+
+  it('a layer still loading its rows holds its keys (unless forced); a disabled command says why and does nothing', () => {
+    const screen = layer(1, ['tags', 'list'], { waiting: true, disabled: { 'tags.platform': 'no platforms listed' } });
+    expect(route([screen.layer], key('p')).outcome).toBe('hold');
+    expect(route([screen.layer], key('p'), true)).toEqual({ outcome: 'done', command: 'tags.pull' });
+    expect(route([screen.layer], key('P'))).toEqual({ outcome: 'done', command: 'tags.platform', disabled: 'no platforms listed' });
+    expect(screen.seen).toEqual(['tags.pull']);
+  });
+
+  it('a paste goes to the focused field, or opens a list filter; it is never read as commands', () => {
+    const app = layer(1, ['global']);
+    const pasted: string[] = [];
+    const list = layer(2, ['list'], { priority: 10, onPaste: (t) => void pasted.push(t) });
+    route(ordered([app.layer, list.layer]), { kind: 'paste', text: 'qDd' });
+    expect(pasted).toEqual(['qDd']);
+    expect(app.seen).toEqual([]);
+    const field = layer(3, ['filter'], { priority: 30, typing: true, modal: true });
+    route(ordered([app.layer, list.layer, field.layer]), { kind: 'paste', text: 'x y' });
+    expect(field.typed).toEqual([{ kind: 'paste', text: 'x y' }]);
+    expect(route(ordered([app.layer]), { kind: 'paste', text: 'q' }).outcome).toBe('none');
+    expect(app.seen).toEqual([]);
   });
 
   it('the screen scope wins over the generic list scope', () => {

@@ -124,7 +124,9 @@ describe('Downloads screen', () => {
     expect(f).toMatch(/redis:7 +downloading +█+░+ +45% +2 MB\/s +3s/);
     expect(f).toMatch(/bbbbbbbbbbbb +Downloading +█+[▏▎▍▌▋▊▉]?░+ 1 MB \/ 4 MB/);
     expect(f).toMatch(/bad:1 +failed: manifest for bad:1 not found/);
-    expect(f).toMatch(/↓ 1 downloading 45% · 1 failed/);
+    expect(f).toMatch(/↓ 1 downloading 45%/);
+    // Seen here, the failed download stops being counted in the status bar.
+    await app.waitFor((g) => /↓ 1 downloading 45%\s*$/m.test(g) && !g.includes('1 failed'), 'the failed one no longer counted');
     await app.press('x');
     await waitFor(() => downloads.cancelled.length === 1, () => 'cancel');
     expect(downloads.cancelled).toEqual(['r1']);
@@ -193,7 +195,8 @@ describe('Registries screen', () => {
     await app.press(KEY.enter);
     await app.waitFor((f) => f.includes('registry URL must not carry credentials'));
     expect(calls.pings).toEqual([]);
-    for (let i = 0; i < 'lab.example'.length; i++) await app.press('\u001b[D');
+    // The cursor moves (not visible without colours), then the backspaces delete `me:pw@`.
+    await app.press(...Array.from({ length: 'lab.example'.length }, () => KEY.left), { changes: false });
     await app.press(...Array.from({ length: 6 }, () => KEY.backspace));
     await app.waitFor((f) => f.includes('https://lab.example'));
     await app.press(KEY.tab, KEY.tab, KEY.tab);

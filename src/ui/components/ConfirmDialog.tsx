@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { useCommands } from '../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../hooks/inputRouter';
 import type { Theme } from '../theme/theme';
 
 export interface ConfirmDialogProps {
@@ -24,7 +24,7 @@ export function ConfirmDialog({ title, lines = [], force = false, theme, width, 
       else return false;
       return true;
     },
-    { modal: true },
+    { priority: PRIORITY.dialog, modal: true },
   );
   const w = Math.min(width, Math.max(40, title.length + 6, ...lines.map((l) => l.length + 4)));
   return (

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import SelectInput from 'ink-select-input';
 import React from 'react';
-import { useCommands } from '../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../hooks/inputRouter';
 import type { Theme } from '../theme/theme';
 
 /** A yes/no switch inside a form (space toggles it). */
@@ -36,7 +36,7 @@ export function SelectField<V extends string>(props: {
   onClose: () => void;
 }): React.JSX.Element {
   const { label, value, choices, focused, open, theme, labelWidth, onPick, onClose } = props;
-  useCommands(['form'], (command) => (command === 'form.cancel' ? (onClose(), true) : true), { active: open, modal: true, typing: true });
+  useCommands(['form'], (command) => (command === 'form.cancel' ? (onClose(), true) : true), { priority: PRIORITY.field, active: open, modal: true, typing: true });
   const current = choices.find((c) => c.value === value)?.label ?? value;
   return (
     <Box flexDirection="column">

@@ -1,28 +1,54 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { BINDINGS, type Scope, displayKey, displayKeyAscii } from '../keys/bindings';
+import { type KeyboardView, useKeyboardView } from '../hooks/inputRouter';
+import { BINDINGS, type CommandId, type Scope, displayKey, displayKeyAscii } from '../keys/bindings';
 import type { Theme } from '../theme/theme';
 
-/** Footer hints for the bindings of `scopes` that have a label (first scope first). */
-export function hintItems(scopes: readonly Scope[], ascii: boolean, hidden: readonly string[] = []): { key: string; label: string }[] {
+export interface HintItem {
+  key: string;
+  label: string;
+  /** Why the command does nothing now. */
+  disabled?: string;
+}
+
+/** Footer hints for the labelled bindings of `scopes` (first scope first), disabled ones marked. */
+export function hintItems(scopes: readonly Scope[], ascii: boolean, disabled: Partial<Record<CommandId, string>> = {}): HintItem[] {
   const show = ascii ? displayKeyAscii : displayKey;
   // A key bound in an earlier (more specific) scope shadows the same key further down.
   const bound = new Set<string>();
-  const items: { key: string; label: string }[] = [];
-  for (const scope of scopes) {
+  const items: HintItem[] = [];
+  for (const scope of new Set(scopes)) {
     const here = BINDINGS.filter((b) => b.scope === scope);
     for (const b of here) {
       const first = b.keys[0];
-      if (!b.label || first === undefined || hidden.includes(b.id) || bound.has(first)) continue;
-      items.push({ key: show(first), label: b.label });
+      if (!('label' in b) || first === undefined || bound.has(first)) continue;
+      const reason = disabled[b.id];
+      items.push({ key: show(first), label: b.label, ...(reason !== undefined ? { disabled: reason } : {}) });
     }
     for (const b of here) for (const k of b.keys) bound.add(k);
   }
   return items;
 }
 
-export function KeyHints({ scopes, theme, width, hidden }: { scopes: readonly Scope[]; theme: Theme; width: number; hidden?: readonly string[] }): React.JSX.Element {
-  const all = hintItems(scopes, theme.ascii, hidden);
+/**
+ * The footer: the keys of the layers that have the keyboard now (no list keys while a form or
+ * dialog is open). A key pressed for a disabled command shows why, until the next key.
+ */
+export function KeyHints({ theme, width, view: given }: { theme: Theme; width: number; view?: KeyboardView }): React.JSX.Element {
+  const live = useKeyboardView();
+  const view = given ?? live;
+  if (view.refused) {
+    const key = (theme.ascii ? displayKeyAscii : displayKey)(view.refused.key);
+    return (
+      <Text wrap="truncate-end">
+        <Text color={theme.text.accent} bold>
+          {key}
+        </Text>
+        <Text color={theme.status.warning}>{`: ${view.refused.reason}`}</Text>
+      </Text>
+    );
+  }
+  const all = hintItems(view.scopes, theme.ascii, view.disabled);
   // Fit as many hints as the width allows, in table order, and always end with `? help`.
   const help = all.find((item) => item.label === 'help');
   const items = help ? [...all.filter((item) => item !== help), help] : all;
@@ -34,8 +60,8 @@ export function KeyHints({ scopes, theme, width, hidden }: { scopes: readonly Sc
     if (item !== help && used + w > room) continue;
     used += w;
     parts.push(
-      <Text key={i}>
-        <Text color={theme.text.accent} bold>
+      <Text key={i} dimColor={item.disabled !== undefined}>
+        <Text color={item.disabled !== undefined ? theme.text.muted : theme.text.accent} bold={item.disabled === undefined}>
           {item.key}
         </Text>
         <Text color={theme.text.muted}>{` ${item.label}  `}</Text>

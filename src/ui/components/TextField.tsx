@@ -16,27 +16,35 @@ export interface TextFieldProps {
   error?: string | undefined;
 }
 
-/** A labelled one-line field. Its keys come from the owner's typing layer (useTextInput). */
+/**
+ * A labelled one-line field. Its keys come from the owner's typing layer (useTextInput). A value
+ * longer than the line scrolls: the part around the cursor is shown, on one line.
+ */
 export function TextField({ label, value, cursor = value.length, focused, theme, placeholder, mask, labelWidth = 0, error }: TextFieldProps): React.JSX.Element {
   const shown = mask ? mask.repeat(value.length) : value;
   const at = Math.max(0, Math.min(cursor, shown.length));
   return (
     <Box flexDirection="column">
       <Box>
-        <Text color={focused ? theme.text.accent : theme.text.muted} bold={focused}>
-          {`${focused ? theme.glyph.pointer : ' '} ${label.padEnd(labelWidth)} `}
-        </Text>
+        <Box flexShrink={0}>
+          <Text color={focused ? theme.text.accent : theme.text.muted} bold={focused}>
+            {`${focused ? theme.glyph.pointer : ' '} ${label.padEnd(labelWidth)} `}
+          </Text>
+        </Box>
         {shown.length === 0 && !focused ? (
-          <Text color={theme.text.muted}>{placeholder ?? ''}</Text>
+          <Text color={theme.text.muted} wrap="truncate-end">
+            {placeholder ?? ''}
+          </Text>
         ) : focused ? (
-          <Text>
+          // Too long for the line: cut on the side away from the cursor, so the cursor stays in view.
+          <Text wrap={at > shown.length / 2 ? 'truncate-start' : 'truncate-end'}>
             {shown.slice(0, at)}
             <Text inverse>{shown[at] ?? ' '}</Text>
             {shown.slice(at + 1)}
             {shown.length === 0 && placeholder ? <Text color={theme.text.muted}>{` ${placeholder}`}</Text> : null}
           </Text>
         ) : (
-          <Text>{shown}</Text>
+          <Text wrap="truncate-end">{shown}</Text>
         )}
       </Box>
       {error ? <Text color={theme.status.error}>{`  ${' '.repeat(labelWidth)} ${error}`}</Text> : null}

@@ -1,133 +1,232 @@
-// Key handling with priorities (STYLE.md "Dialogs shadow screens"): one useInput at the root turns
-// each key press into a key name, then offers it to the registered layers from the top down. A
-// layer resolves the key in its own scopes; a modal layer (dialog, form) stops keys from reaching
-// the screens below; a typing layer (text field with focus) keeps printable keys for the field.
-import { type Key, useInput } from 'ink';
-import React, { createContext, useContext, useLayoutEffect, useMemo, useRef } from 'react';
-import type { Binding, KeyName, Scope } from '../keys/bindings';
-import { keyName, resolve } from '../keys/match';
+// Key handling (DESIGN.md "Keyboard over SSH", STYLE.md "Dialogs shadow screens"). The router reads
+// the terminal's bytes itself (through Ink's stdin, not useInput: Ink hands a whole read of text to
+// useInput as one event), cuts them into keys (src/ui/input/tokenizer.ts) and applies them one at a
+// time, each after React has committed the previous one (src/ui/input/keyQueue.ts), to the layers
+// that components register with `useCommands` (src/ui/input/route.ts).
+import { useStdin, useStdout } from 'ink';
+import React, { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { CommandId, KeyName, Scope } from '../keys/bindings';
+import { KeyQueue } from '../input/keyQueue';
+import { type CommandHandler, type Layer, type LayerOptions, PRIORITY, disabledWhen, ordered, route } from '../input/route';
+import { type KeyEvent, KeyTokenizer, PASTE_TIMEOUT_MS } from '../input/tokenizer';
 
-export interface LayerOptions {
-  /** Keys do not fall through to layers below (except ctrl+c, which always quits). */
-  modal?: boolean;
-  /** A text field has focus: printable keys belong to it, not to any binding. */
-  typing?: boolean;
-  /** Receives the text keys (characters, backspace, left/right/home/end) while typing. */
-  onText?: (input: string, key: Key) => void;
-  /** Inactive layers are skipped. */
-  active?: boolean;
+export { PRIORITY, disabledWhen, type CommandHandler, type LayerOptions };
+
+/** What has the keyboard now: the footer and help are built from it. */
+export interface KeyboardView {
+  /** Scopes of the layers that keys reach now, highest first (stops at the first modal layer). */
+  scopes: readonly Scope[];
+  /** Commands of those layers that do nothing now, with the reason. */
+  disabled: Partial<Record<CommandId, string>>;
+  /** A text field has the keyboard: letters type. */
+  typing: boolean;
+  /** The last key pressed for a disabled command, with the reason (until the next key). */
+  refused: { key: KeyName; reason: string } | null;
 }
 
-/** Returns true when it handled the command (false lets the key fall through). */
-export type CommandHandler = (command: string, key: KeyName) => boolean | void;
-
-interface Layer {
-  id: number;
-  scopes: readonly Scope[];
-  options: LayerOptions;
-  handler: { current: CommandHandler };
+/** Test hook: told when every key written so far has been applied and committed. */
+export interface InputProbe {
+  idle(): void;
 }
 
 interface Router {
   register(layer: Layer): () => void;
+  changed(): void;
+  subscribe(listener: () => void): () => void;
+  view(): KeyboardView;
 }
 
 const RouterContext = createContext<Router | null>(null);
 
-const TEXT_KEYS = new Set(['space', 'backspace', 'left', 'right', 'home', 'end']);
+const EMPTY_VIEW: KeyboardView = { scopes: [], disabled: {}, typing: false, refused: null };
 
-/** Keys that edit text while a field has focus (a paste arrives as one multi-character input). */
-function isTextKey(name: KeyName | undefined, input: string): boolean {
-  if (name === undefined) return input.length > 1 && !input.startsWith('\u001b');
-  return name.length === 1 || TEXT_KEYS.has(name);
-}
-
-const NO_KEY: Key = {
-  upArrow: false,
-  downArrow: false,
-  leftArrow: false,
-  rightArrow: false,
-  pageDown: false,
-  pageUp: false,
-  home: false,
-  end: false,
-  return: false,
-  escape: false,
-  ctrl: false,
-  shift: false,
-  tab: false,
-  backspace: false,
-  delete: false,
-  meta: false,
-  super: false,
-  hyper: false,
-  capsLock: false,
-  numLock: false,
-};
-
-/**
- * Picks the layer and binding for a key. Exported for tests. `input`/`key` are Ink's, for text
- * fields; a test may give just the key name.
- */
-export function dispatch(layers: readonly Layer[], name: KeyName | undefined, bindings?: readonly Binding[], input: string = name ?? '', key: Key = NO_KEY): boolean {
-  for (let i = layers.length - 1; i >= 0; i--) {
-    const layer = layers[i];
-    if (!layer || layer.options.active === false) continue;
-    if (layer.options.typing && isTextKey(name, input)) {
-      // The text field takes it; nothing below sees letters while typing.
-      layer.options.onText?.(input, key);
-      return Boolean(layer.options.onText);
-    }
-    if (name === undefined) return false;
-    const binding = resolve(name, layer.scopes, bindings);
-    if (binding && layer.handler.current(binding.id, name) !== false) return true;
-    if (layer.options.modal && name !== 'ctrl+c') return false;
+function viewOf(layers: readonly Layer[], refused: KeyboardView['refused']): KeyboardView {
+  const scopes: Scope[] = [];
+  const disabled: Partial<Record<CommandId, string>> = {};
+  let typing = false;
+  for (const layer of layers) {
+    scopes.push(...layer.scopes);
+    Object.assign(disabled, { ...layer.options.disabled, ...disabled });
+    if (layer.options.typing) typing = true;
+    if (layer.options.modal) break;
   }
-  return false;
+  return { scopes, disabled, typing, refused };
 }
 
-export function InputRouter({ children, isActive = true }: { children: React.ReactNode; isActive?: boolean }): React.JSX.Element {
-  const layers = useRef<Layer[]>([]);
-  const router = useMemo<Router>(
-    () => ({
+export interface InputOptions {
+  /** How long a lone Esc waits for the rest of a sequence (`keys.escape_ms`). */
+  escapeMs?: number;
+  probe?: InputProbe;
+  /** Asks for the whole screen to be drawn again (back from a suspend). */
+  redraw?: { subscribe(listener: () => void): () => void };
+}
+
+export interface InputRouterProps extends InputOptions {
+  children: React.ReactNode;
+  isActive?: boolean;
+}
+
+export function InputRouter({ children, isActive = true, escapeMs = 50, probe, redraw }: InputRouterProps): React.JSX.Element {
+  const { setRawMode, isRawModeSupported, internal_eventEmitter: events } = useStdin();
+  const { write } = useStdout();
+  const [, setTick] = useState(0);
+  const probeRef = useRef(probe);
+  probeRef.current = probe;
+
+  const core = useMemo(() => {
+    const tokenizer = new KeyTokenizer();
+    const layers = new Map<number, Layer>();
+    const listeners = new Set<() => void>();
+    let refused: KeyboardView['refused'] = null;
+    let view: KeyboardView = EMPTY_VIEW;
+    let signature = '';
+    const publish = () => {
+      const next = viewOf(ordered(layers.values()), refused);
+      const sig = JSON.stringify(next);
+      if (sig === signature) return;
+      signature = sig;
+      view = next;
+      for (const l of listeners) l();
+    };
+    const queue = new KeyQueue({
+      route(event, force) {
+        if (event.kind === 'key' && event.name === 'ctrl+l') {
+          // Redraw: Ink clears what it drew, writes this, and draws the whole frame again.
+          redraw();
+          return 'done';
+        }
+        const result = route(ordered(layers.values()), event, force);
+        if (result.outcome === 'hold') return 'hold';
+        const nextRefused = result.outcome === 'done' && result.disabled !== undefined && event.kind === 'key' ? { key: event.name, reason: result.disabled } : null;
+        if (nextRefused !== null || refused !== null) {
+          refused = nextRefused;
+          publish();
+        }
+        if (result.outcome !== 'done') return 'done';
+        return result.text ? 'text' : result.repeat ? 'repeat' : 'done';
+      },
+      commit: () => setTick((n) => n + 1),
+      defer: (fn) => setImmediate(fn),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
+      idle: () => {
+        if (tokenizer.pending === 'none') probeRef.current?.idle();
+      },
+    });
+    const redrawRef: { current: () => void } = { current: () => undefined };
+    const redraw = () => redrawRef.current();
+    const router: Router = {
       register(layer) {
-        layers.current = [...layers.current, layer];
+        layers.set(layer.id, layer);
+        publish();
+        queue.changed();
         return () => {
-          layers.current = layers.current.filter((l) => l.id !== layer.id);
+          layers.delete(layer.id);
+          publish();
+          queue.changed();
         };
       },
-    }),
-    [],
-  );
-  useInput(
-    (input, key) => {
-      dispatch(layers.current, keyName(input, key), undefined, input, key);
-    },
-    { isActive },
-  );
-  return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
+      changed() {
+        publish();
+        queue.changed();
+      },
+      subscribe(listener) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      view: () => view,
+    };
+    return { router, queue, redrawRef, tokenizer };
+  }, []);
+  core.redrawRef.current = () => write('\u001b[2J\u001b[3J\u001b[H');
+
+  useEffect(() => redraw?.subscribe(() => core.redrawRef.current()), [redraw, core]);
+
+  // Every commit lets the next key go (the key before it has been applied to this state).
+  useLayoutEffect(() => {
+    core.queue.committed();
+  });
+
+  useEffect(() => {
+    if (!isActive) return undefined;
+    if (isRawModeSupported) setRawMode(true);
+    const { tokenizer, queue } = core;
+    let timer: NodeJS.Timeout | undefined;
+    const wait = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const pending = tokenizer.pending;
+      if (pending === 'none') return;
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          queue.push(tokenizer.flush());
+        },
+        pending === 'paste' ? PASTE_TIMEOUT_MS : escapeMs,
+      );
+    };
+    // Ink's parser splits a read at escape sequences but loses nothing: joined again, its events
+    // are the bytes as they came. Ink's own Esc flush (setImmediate) is too short over SSH, so
+    // the tokenizer keeps an unfinished sequence and waits `escapeMs` itself.
+    const onInput = (data: string) => {
+      queue.push(tokenizer.push(data));
+      wait();
+    };
+    events.on('input', onInput);
+    return () => {
+      events.off('input', onInput);
+      clearTimeout(timer);
+      queue.dispose();
+      if (isRawModeSupported) setRawMode(false);
+    };
+  }, [isActive, isRawModeSupported, setRawMode, events, escapeMs, core]);
+
+  return <RouterContext.Provider value={core.router}>{children}</RouterContext.Provider>;
 }
 
 let nextId = 1;
 
 /**
- * Registers a key layer for the lifetime of the component. Layers stack in the order components
- * first render (parents before children, a dialog opened later above its screen), not in the
- * order effects run (children first). Scopes and options are read from the latest render, so a
- * key typed right after `/` already goes to the new field.
+ * Registers a key layer while the component is mounted: in an effect (not during render), with an
+ * explicit priority (PRIORITY). Its scopes, options and handler are the ones of the latest commit,
+ * so a key typed right after `/` goes to the new field and `3` then `p` pulls from tab 3.
  */
 export function useCommands(scopes: readonly Scope[], handler: CommandHandler, options: LayerOptions = {}): void {
   const router = useContext(RouterContext);
-  const handlerRef = useRef(handler);
-  handlerRef.current = handler;
-  const layerRef = useRef<{ layer: Layer; unregister: () => void } | null>(null);
-  if (layerRef.current === null) {
-    const layer: Layer = { id: nextId++, scopes, options, handler: handlerRef };
-    layerRef.current = { layer, unregister: router ? router.register(layer) : () => undefined };
-  }
-  layerRef.current.layer.scopes = scopes;
-  layerRef.current.layer.options = options;
-  // A layout effect: its cleanup runs in the commit that removes the component, so a closed
-  // dialog stops taking keys at once (a passive effect's cleanup could run after the next key).
-  useLayoutEffect(() => () => layerRef.current?.unregister(), []);
+  const layerRef = useRef<Layer | null>(null);
+  // After every commit: the layer takes this render's scopes, options and handler.
+  useLayoutEffect(() => {
+    const layer = layerRef.current;
+    if (!layer) return;
+    const changed = layer.options.active !== options.active || layer.options.waiting !== options.waiting || layer.options.typing !== options.typing || layer.scopes.join() !== scopes.join() || JSON.stringify(layer.options.disabled) !== JSON.stringify(options.disabled);
+    layer.scopes = scopes;
+    layer.options = options;
+    layer.handler = handler;
+    if (changed) router?.changed();
+  });
+  useLayoutEffect(() => {
+    if (!router) return undefined;
+    const layer: Layer = { id: nextId++, scopes, options, handler };
+    layerRef.current = layer;
+    const unregister = router.register(layer);
+    return () => {
+      layerRef.current = null;
+      unregister();
+    };
+    // Registered once per mount; the effect above keeps it current.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [router]);
 }
+
+/** What has the keyboard now (for the footer and help). */
+export function useKeyboardView(): KeyboardView {
+  const router = useContext(RouterContext);
+  return useSyncExternalStore(
+    router ? router.subscribe : noopSubscribe,
+    router ? router.view : () => EMPTY_VIEW,
+  );
+}
+
+const noopSubscribe = () => () => undefined;
+
+export type { KeyEvent };

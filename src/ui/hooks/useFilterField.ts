@@ -1,12 +1,15 @@
 // The `/` filter field of a list: open it, type into it (keys come through the router), Enter keeps
-// the text, Esc clears it; every change puts the cursor back on the first row.
+// the text, Esc clears it; every change puts the cursor back on the first row. A paste on the list
+// opens the field with the pasted text.
 import { useCallback, useState } from 'react';
-import { useCommands } from './inputRouter';
+import { PRIORITY, useCommands } from './inputRouter';
 import { type TextUpdate, useTextInput } from './useTextInput';
 
 export interface FilterField {
   editing: boolean;
   open(): void;
+  /** Opens the field with `text` added at its end (a paste on the list). */
+  paste(text: string): void;
   cursor: number;
 }
 
@@ -26,14 +29,25 @@ export function useFilterField(options: { value: string; update: TextUpdate; act
       return true;
     },
     {
+      priority: PRIORITY.field,
       active: active && editing,
       typing: true,
       modal: true,
-      onText: (text, key) => {
-        input.onText(text, key);
+      onText: (event) => {
+        input.onText(event);
         onChange();
       },
     },
   );
-  return { editing, open: useCallback(() => setEditing(true), []), cursor: input.cursor };
+  const { onText } = input;
+  const paste = useCallback(
+    (text: string) => {
+      setEditing(true);
+      onText({ kind: 'key', name: 'end', text: '' });
+      onText({ kind: 'paste', text });
+      onChange();
+    },
+    [onText, onChange],
+  );
+  return { editing, open: useCallback(() => setEditing(true), []), paste, cursor: input.cursor };
 }

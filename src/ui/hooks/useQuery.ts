@@ -26,7 +26,9 @@ export interface QueryOptions<T = unknown> {
 
 export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T>, options: QueryOptions<T> = {}): QueryState<T> {
   const { debounceMs = 0, loadingDelayMs = 100, enabled = true, keepPrevious = true } = options;
-  const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown }>({ data: options.initial, loading: false, error: undefined });
+  // `key` is the key the data and error belong to: after the key changes, the previous answer is not
+  // this key's (a key typed right after `3` must not act on the rows of the tab that was left).
+  const [state, setState] = useState<{ data: T | undefined; loading: boolean; error: unknown; key: string }>({ data: options.initial, loading: false, error: undefined, key });
   const [generation, setGeneration] = useState(0);
   const runRef = useRef(run);
   runRef.current = run;
@@ -43,7 +45,7 @@ export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T
     // The function of THIS key: a timer that fires after a newer render must not run the newer one.
     const runForKey = runRef.current;
     let done = false;
-    setState((s) => (keepPrevious ? (s.error === undefined && !s.loading ? s : { ...s, loading: false, error: undefined }) : { data: undefined, loading: false, error: undefined }));
+    setState((s) => (keepPrevious ? (s.error === undefined && !s.loading ? s : { ...s, loading: false, error: undefined }) : { data: undefined, loading: false, error: undefined, key }));
     const loadingTimer = setTimeout(() => {
       if (!done) setState((s) => ({ ...s, loading: true }));
     }, debounceMs + loadingDelayMs);
@@ -52,12 +54,12 @@ export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T
         (data) => {
           if (controller.signal.aborted) return; // a newer key owns the state now
           done = true;
-          setState({ data, loading: false, error: undefined });
+          setState({ data, loading: false, error: undefined, key });
         },
         (error: unknown) => {
           if (controller.signal.aborted) return;
           done = true;
-          setState((s) => ({ data: keepPrevious ? s.data : undefined, loading: false, error }));
+          setState((s) => ({ data: keepPrevious ? s.data : undefined, loading: false, error, key }));
         },
       );
     }, debounceMs);
@@ -70,5 +72,6 @@ export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T
   }, [key, generation, enabled, debounceMs, loadingDelayMs, keepPrevious]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { ...state, reload };
+  const current = state.key === key;
+  return { data: current || keepPrevious ? state.data : undefined, loading: state.loading, error: current ? state.error : undefined, reload };
 }

@@ -33,18 +33,26 @@ export type KeyName =
   | 'tab'
   | 'shift+tab'
   | 'backspace'
+  | 'delete'
   | 'ctrl+c'
+  | 'ctrl+l'
   | 'space'
   | (string & {});
 
-export interface Binding {
+/** One line of the table. A screen may mark a command disabled for now, with the reason (see useCommands). */
+export interface BindingSpec {
   /** `scope.action`, what screens handle. */
-  id: string;
+  id: `${Scope}.${string}`;
   scope: Scope;
-  keys: KeyName[];
+  keys: readonly KeyName[];
   /** Short label for the footer hints (omit to keep it out of the footer). */
   label?: string;
   description: string;
+  /**
+   * The handler's update composes (a functional state update): the same key repeated in one burst
+   * (`jjjj`) is applied in one commit instead of one commit per key.
+   */
+  repeat?: true;
 }
 
 export const SCOPE_TITLES: Record<Scope, string> = {
@@ -64,7 +72,9 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   help: 'Help',
 };
 
-export const BINDINGS: readonly Binding[] = [
+// Add a line to add a key: the command id becomes part of CommandId, so a handler's `case` for it
+// type-checks (and a typo in one does not).
+export const BINDINGS = [
   // anywhere
   { id: 'global.downloads', scope: 'global', keys: ['D'], label: 'downloads', description: 'downloads screen' },
   { id: 'global.registries', scope: 'global', keys: ['R'], label: 'registries', description: 'registries screen' },
@@ -73,6 +83,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'global.help', scope: 'global', keys: ['?'], label: 'help', description: 'show this help' },
   { id: 'global.back', scope: 'global', keys: ['escape'], label: 'back', description: 'back / close the field or dialog' },
   { id: 'global.quit', scope: 'global', keys: ['q', 'ctrl+c'], label: 'quit', description: 'quit (downloads go on in the background)' },
+  { id: 'global.redraw', scope: 'global', keys: ['ctrl+l'], description: 'redraw the whole screen' },
 
   // depots
   { id: 'depots.next', scope: 'depots', keys: ['tab'], label: 'depot', description: 'next depot' },
@@ -80,10 +91,10 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'depots.pick', scope: 'depots', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], description: 'depot by number (Local, Selected, Official, Docker Hub, then private registries)' },
 
   // every list
-  { id: 'list.up', scope: 'list', keys: ['up', 'k'], description: 'move up' },
-  { id: 'list.down', scope: 'list', keys: ['down', 'j'], description: 'move down' },
-  { id: 'list.pageUp', scope: 'list', keys: ['pageup'], description: 'page up' },
-  { id: 'list.pageDown', scope: 'list', keys: ['pagedown'], description: 'page down' },
+  { id: 'list.up', scope: 'list', keys: ['up', 'k'], description: 'move up', repeat: true },
+  { id: 'list.down', scope: 'list', keys: ['down', 'j'], description: 'move down', repeat: true },
+  { id: 'list.pageUp', scope: 'list', keys: ['pageup'], description: 'page up', repeat: true },
+  { id: 'list.pageDown', scope: 'list', keys: ['pagedown'], description: 'page down', repeat: true },
   { id: 'list.first', scope: 'list', keys: ['home', 'g'], description: 'first row' },
   { id: 'list.last', scope: 'list', keys: ['end', 'G'], description: 'last row' },
   { id: 'list.filter', scope: 'list', keys: ['/'], label: 'filter', description: 'filter (local) or search (Docker Hub, private registries)' },
@@ -104,10 +115,10 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'tags.platform', scope: 'tags', keys: ['P'], label: 'platform', description: 'choose the platform for inspect and pull' },
 
   // inspect
-  { id: 'inspect.up', scope: 'inspect', keys: ['up', 'k'], description: 'scroll up' },
-  { id: 'inspect.down', scope: 'inspect', keys: ['down', 'j'], description: 'scroll down' },
-  { id: 'inspect.pageUp', scope: 'inspect', keys: ['pageup'], description: 'page up' },
-  { id: 'inspect.pageDown', scope: 'inspect', keys: ['pagedown', 'space'], description: 'page down' },
+  { id: 'inspect.up', scope: 'inspect', keys: ['up', 'k'], description: 'scroll up', repeat: true },
+  { id: 'inspect.down', scope: 'inspect', keys: ['down', 'j'], description: 'scroll down', repeat: true },
+  { id: 'inspect.pageUp', scope: 'inspect', keys: ['pageup'], description: 'page up', repeat: true },
+  { id: 'inspect.pageDown', scope: 'inspect', keys: ['pagedown', 'space'], description: 'page down', repeat: true },
   { id: 'inspect.top', scope: 'inspect', keys: ['home', 'g'], description: 'top' },
   { id: 'inspect.bottom', scope: 'inspect', keys: ['end', 'G'], description: 'bottom' },
   { id: 'inspect.pull', scope: 'inspect', keys: ['p'], label: 'pull', description: 'download this image' },
@@ -149,9 +160,19 @@ export const BINDINGS: readonly Binding[] = [
 
   // help overlay
   { id: 'help.close', scope: 'help', keys: ['escape', '?', 'q'], label: 'close', description: 'close help' },
-  { id: 'help.down', scope: 'help', keys: ['down', 'j'], description: 'scroll down' },
-  { id: 'help.up', scope: 'help', keys: ['up', 'k'], description: 'scroll up' },
-];
+  { id: 'help.down', scope: 'help', keys: ['down', 'j'], description: 'scroll down', repeat: true },
+  { id: 'help.up', scope: 'help', keys: ['up', 'k'], description: 'scroll up', repeat: true },
+  { id: 'help.pageDown', scope: 'help', keys: ['pagedown', 'space'], description: 'page down', repeat: true },
+  { id: 'help.pageUp', scope: 'help', keys: ['pageup'], description: 'page up', repeat: true },
+  { id: 'help.top', scope: 'help', keys: ['home', 'g'], description: 'top' },
+  { id: 'help.bottom', scope: 'help', keys: ['end', 'G'], description: 'bottom' },
+] as const satisfies readonly BindingSpec[];
+
+/** Every command a screen can handle: `case 'tags.pul':` fails to compile. */
+export type CommandId = (typeof BINDINGS)[number]['id'];
+
+/** A binding of the table (tests may build others with the same shape). */
+export type Binding = BindingSpec;
 
 
 /** Keys shown to people: `shift+tab` → `S-Tab`, `pagedown` → `PgDn`. */
@@ -170,7 +191,9 @@ export function displayKey(key: KeyName): string {
     tab: 'Tab',
     'shift+tab': 'S-Tab',
     backspace: 'Bksp',
+    delete: 'Del',
     'ctrl+c': 'Ctrl-C',
+    'ctrl+l': 'Ctrl-L',
     space: 'Space',
   };
   return names[key] ?? key;

@@ -1,14 +1,14 @@
 // Help text generated from the key table: the `?` overlay and the README's key table.
-import { BINDINGS, type Binding, type KeyName, SCOPE_TITLES, type Scope, displayKey, displayKeyAscii } from './bindings';
+import { BINDINGS, type Binding, type CommandId, type KeyName, SCOPE_TITLES, type Scope, displayKey, displayKeyAscii } from './bindings';
 
 export interface HelpSection {
   title: string;
-  rows: { keys: string; description: string }[];
+  rows: { id: CommandId; keys: string; description: string }[];
 }
 
-const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 'downloads', 'registries', 'repositories', 'filter', 'form', 'confirm'];
+const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 'downloads', 'registries', 'repositories', 'filter', 'form', 'confirm', 'help'];
 
-function keysText(keys: KeyName[], ascii: boolean): string {
+function keysText(keys: readonly KeyName[], ascii: boolean): string {
   const show = ascii ? displayKeyAscii : displayKey;
   // 1…9 read better as a range.
   if (keys.length === 9 && keys.every((k, i) => k === String(i + 1))) return ascii ? '1..9' : '1…9';
@@ -19,7 +19,7 @@ export function helpSections(options: { ascii?: boolean; bindings?: readonly Bin
   const bindings = options.bindings ?? BINDINGS;
   return ORDER.map((scope) => ({
     title: SCOPE_TITLES[scope],
-    rows: bindings.filter((b) => b.scope === scope).map((b) => ({ keys: keysText(b.keys, options.ascii ?? false), description: b.description })),
+    rows: bindings.filter((b) => b.scope === scope).map((b) => ({ id: b.id as CommandId, keys: keysText(b.keys, options.ascii ?? false), description: b.description })),
   })).filter((s) => s.rows.length > 0);
 }
 

@@ -1,7 +1,6 @@
 // The remote services against the real test world: docker-registry 2.8 servers (plain, TLS + htpasswd,
 // token), the paginating proxy, and the Docker Hub stand-in (STEVEDORE_HUB_API / STEVEDORE_HUB_REGISTRY).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { remoteInspectJson, remoteListJson, tagsJson } from '../../../src/commands/image-remote';
@@ -11,6 +10,7 @@ import { createRemoteServices, type RemoteServices } from '../../../src/services
 import { testDeps, type TestDeps } from '../../fixtures/remote/deps';
 import { describeWorld } from '../../world/harness';
 import { EVIL_DESCRIPTION, MANY_TAGS, type WorldInfo } from '../../world/index';
+import { tempDir } from '../../unit/helpers';
 
 const opened: RemoteServices[] = [];
 afterAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
 
 /** A docker client config dir holding `auths` for the given registries. */
 function dockerConfig(entries: Record<string, { username: string; password: string }>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-docker-config-'));
+  const dir = tempDir('sd-docker-config-');
   const auths = Object.fromEntries(Object.entries(entries).map(([host, c]) => [host, { auth: Buffer.from(`${c.username}:${c.password}`).toString('base64') }]));
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths }));
   return dir;
@@ -28,7 +28,7 @@ function dockerConfig(entries: Record<string, { username: string; password: stri
 function connect(world: WorldInfo, opts: { dockerConfigDir?: string; pageSize?: number } = {}): { t: TestDeps; remote: RemoteServices; registries: RegistryService } {
   const env = { ...world.env, ...(opts.dockerConfigDir ? { DOCKER_CONFIG: opts.dockerConfigDir } : {}) };
   const t = testDeps(opts.pageSize ? { pageSize: opts.pageSize } : {}, env);
-  if (!opts.dockerConfigDir) t.deps.env.DOCKER_CONFIG = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-empty-docker-'));
+  if (!opts.dockerConfigDir) t.deps.env.DOCKER_CONFIG = tempDir('sd-empty-docker-');
   const remote = createRemoteServices(t.deps);
   opened.push(remote);
   // The registry commands' service, with this side's probe (ping + certificate pinning).

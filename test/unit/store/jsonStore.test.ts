@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync, mkdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RegistryStore } from '../../../src/store/registryStore';
@@ -32,7 +32,7 @@ describe('settings and registry files', () => {
     writeFileSync(join(dir, 'settings.json'), '{"http.timeout": 20, ', { mode: 0o600 });
     const warnings: string[] = [];
     const store = new SettingsStore(dir, (w) => warnings.push(w));
-    expect(store.all()).toEqual({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '', 'updates.ttl': '6h', 'updates.concurrency': 4 });
+    expect(store.all()).toEqual({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '', 'updates.ttl': '6h', 'updates.concurrency': 4, 'keys.escape_ms': 0 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/settings\.json was not valid JSON; kept it as .*settings\.json\.corrupt-\d{8}T\d{6}Z-[0-9a-f]{6} and restored defaults/);
     const aside = readdirSync(dir).filter((f) => f.startsWith('settings.json.corrupt-'));
@@ -82,6 +82,26 @@ describe('settings and registry files', () => {
     chmodSync(dir, 0o755);
     new SettingsStore(dir, () => undefined).all();
     expect(mode(dir)).toBe(0o700);
+  });
+
+  it('takes over a lock left by a process that is gone, or an old one; waits for a live one', async () => {
+    const dir = tempDir();
+    const store = new RegistryStore(dir, () => undefined);
+    const add = (name: string) => store.update((d) => ({ ...d, registries: [...d.registries, { name, url: `https://${name}.example`, trustCert: false, username: '', password: '', version: 'v2' as const }] }));
+    const lock = join(dir, 'registries.json.lock');
+    // A pid no process has (above the kernel's pid_max).
+    writeFileSync(lock, '99999999');
+    add('one');
+    expect(existsSync(lock)).toBe(false);
+    // No pid in it, and older than 10 s on the file system's clock.
+    writeFileSync(lock, '');
+    const old = new Date(statSync(lock).mtimeMs - 60_000);
+    utimesSync(lock, old, old);
+    add('two');
+    // A live owner (this process) is waited for, then the change fails with a clear message.
+    writeFileSync(lock, String(process.pid));
+    expect(() => add('three')).toThrow(/is held by another stevedore process; try again/);
+    expect(store.read().registries.map((r) => r.name)).toEqual(['one', 'two']);
   });
 
   it('does not lose changes made by several processes at once', async () => {

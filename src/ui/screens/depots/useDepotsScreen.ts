@@ -5,7 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LocalRepository, RemoteImage } from '../../../domain/images';
 import type { Registry } from '../../../domain/registry';
 import type { BannerMessage } from '../../components/ErrorBanner';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { useFilterField } from '../../hooks/useFilterField';
@@ -212,8 +212,7 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
   const pull = () => {
     if (selectedLocal) {
       const ref = localRowRef(selectedLocal);
-      if (ref === selectedLocal.id) actions.banner({ kind: 'info', text: 'this image has no tag to pull again' });
-      else actions.pull(ref, undefined);
+      if (ref !== selectedLocal.id) actions.pull(ref, undefined);
     } else if (selectedRemote) {
       if (selectedRemote.version) actions.pull(remoteRef(selectedRemote), tab.registry);
       else {
@@ -301,7 +300,10 @@ export function useDepotsScreen(props: { services: UiServices; registries: Regis
           return false;
       }
     },
-    { active: active && !editing && !confirmDelete && !confirmUpdate && !confirmRemoveOld },
+    { priority: PRIORITY.screen, active: active && !editing && !confirmDelete && !confirmUpdate && !confirmRemoveOld, waiting: rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === ''),
+      onPaste: field.paste,
+      disabled: disabledWhen({ 'list.pull': selectedLocal && localRowRef(selectedLocal) === selectedLocal.id && 'this image has no tag to pull again' }),
+    },
   );
 
   const badges = tabs.map((t) => {

@@ -6,7 +6,7 @@ import type { DownloadSnapshot } from '../../../domain/images';
 import { fit, truncateMiddle } from '../../../domain/text';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useStoreSelector } from '../../hooks/useStore';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
@@ -74,18 +74,23 @@ export function DownloadsScreen({ services, theme, width, height, active, action
     (command) => {
       if (cursor.command(command)) return true;
       if (command === 'downloads.cancel') {
-        if (selected && isActive(selected)) act('cancel');
-        else if (selected) actions.banner({ kind: 'info', text: `${selected.name} is not running` });
+        act('cancel');
         return true;
       }
       if (command === 'downloads.retry') {
-        if (selected && (selected.status === 'failed' || selected.status === 'cancelled')) act('retry');
-        else if (selected) actions.banner({ kind: 'info', text: 'only a failed or cancelled download can be retried' });
+        act('retry');
         return true;
       }
       return false;
     },
-    { active },
+    {
+      priority: PRIORITY.screen,
+      active,
+      disabled: disabledWhen({
+        'downloads.cancel': !selected ? 'no download to cancel' : !isActive(selected) && `${selected.name} is not running`,
+        'downloads.retry': !selected ? 'no download to retry' : selected.status !== 'failed' && selected.status !== 'cancelled' && 'only a failed or cancelled download can be retried',
+      }),
+    },
   );
 
   const failedKey = history

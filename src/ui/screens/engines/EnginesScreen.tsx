@@ -6,7 +6,7 @@ import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/t
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { VirtualList } from '../../components/VirtualList';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { type EngineRow, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -91,7 +91,7 @@ export function EnginesScreen({ services, theme, width, height, active, actions 
           return false;
       }
     },
-    { active: active && !form && !confirm },
+    { priority: PRIORITY.screen, active: active && !form && !confirm },
   );
 
   if (form) {

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { AppError } from '../../../domain/errors';
 import { engineNameProblem } from '../../../domain/engines';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type EngineFormInput, type EngineRow, type UiServices, errorText } from '../../services';
 
@@ -95,7 +95,7 @@ export function useEngineForm(props: { services: UiServices; original: EngineRow
           return true;
       }
     },
-    { modal: true, typing: textField, ...(textField ? { onText: inputs[focus as Exclude<EngineFieldId, 'tlsVerify'>].onText } : {}) },
+    { priority: PRIORITY.dialog, modal: true, typing: textField, ...(textField ? { onText: inputs[focus as Exclude<EngineFieldId, 'tlsVerify'>].onText } : {}) },
   );
 
   return {

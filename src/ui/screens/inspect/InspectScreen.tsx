@@ -4,7 +4,8 @@ import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { truncate } from '../../../domain/text';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
+import type { CommandId } from '../../keys/bindings';
 import { useQuery } from '../../hooks/useQuery';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -36,22 +37,22 @@ export function InspectScreen({ services, theme, width, height, target, active, 
   const [top, setTop] = useState(0);
   const bodyHeight = Math.max(1, height - 2);
   const maxTop = Math.max(0, lines.length - bodyHeight);
-  const scroll = (to: number) => setTop(Math.max(0, Math.min(maxTop, to)));
 
   useCommands(
     ['inspect'],
     (command) => {
-      const moves: Record<string, number> = {
-        'inspect.up': top - 1,
-        'inspect.down': top + 1,
-        'inspect.pageUp': top - bodyHeight + 1,
-        'inspect.pageDown': top + bodyHeight - 1,
-        'inspect.top': 0,
-        'inspect.bottom': maxTop,
+      // Functional updates: a burst of the same key composes (see `repeat` in the key table).
+      const moves: Partial<Record<CommandId, (t: number) => number>> = {
+        'inspect.up': (t) => t - 1,
+        'inspect.down': (t) => t + 1,
+        'inspect.pageUp': (t) => t - bodyHeight + 1,
+        'inspect.pageDown': (t) => t + bodyHeight - 1,
+        'inspect.top': () => 0,
+        'inspect.bottom': () => maxTop,
       };
-      const to = moves[command];
-      if (to !== undefined) {
-        scroll(to);
+      const move = moves[command];
+      if (move) {
+        setTop((t) => Math.max(0, Math.min(maxTop, move(t))));
         return true;
       }
       if (command === 'inspect.pull') {
@@ -61,7 +62,7 @@ export function InspectScreen({ services, theme, width, height, target, active, 
       }
       return false;
     },
-    { active },
+    { priority: PRIORITY.screen, active },
   );
 
   return (

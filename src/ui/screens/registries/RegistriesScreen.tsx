@@ -7,7 +7,7 @@ import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/t
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { VirtualList } from '../../components/VirtualList';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -42,7 +42,7 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
     setList(services.registries.list());
     onChanged();
   };
-  const locked = (what: string) => actions.banner({ kind: 'warning', text: `Docker Hub cannot be ${what}: its credentials come from \`docker login\`` });
+  const locked = (what: string) => selected?.builtin && `${selected.name} cannot be ${what}: its credentials come from \`docker login\``;
 
   useCommands(
     ['registries', 'list'],
@@ -53,12 +53,10 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
           setForm({ original: null });
           return true;
         case 'registries.edit':
-          if (selected?.builtin) locked('edited');
-          else if (selected) setForm({ original: selected });
+          if (selected) setForm({ original: selected });
           return true;
         case 'registries.delete':
-          if (selected?.builtin) locked('removed');
-          else if (selected) setConfirm(selected);
+          if (selected) setConfirm(selected);
           return true;
         case 'registries.test':
           if (selected) {
@@ -76,7 +74,7 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
           return false;
       }
     },
-    { active: active && !form && !confirm },
+    { priority: PRIORITY.screen, active: active && !form && !confirm, disabled: disabledWhen({ 'registries.edit': locked('edited'), 'registries.delete': locked('removed') }) },
   );
 
   const widths = layoutColumns(SPECS, width - 2);

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { AppError } from '../../../domain/errors';
 import { type ApiVersion, type Registry, normalizeRegistryUrl, validateRegistryName } from '../../../domain/registry';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 
@@ -133,7 +133,7 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
           return true;
       }
     },
-    { modal: true, typing: textField, active: !selectOpen, ...(textField ? { onText: inputs[focus].onText } : {}) },
+    { priority: PRIORITY.dialog, modal: true, typing: textField, active: !selectOpen, ...(textField ? { onText: inputs[focus].onText } : {}) },
   );
 
   return {

@@ -6,7 +6,7 @@ import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/t
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { VirtualList } from '../../components/VirtualList';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { type UiServices, errorText } from '../../services';
@@ -46,7 +46,7 @@ export function RepositoriesScreen({ services, theme, width, height, active, act
           return false;
       }
     },
-    { active: active && !form && !confirm },
+    { priority: PRIORITY.screen, active: active && !form && !confirm },
   );
 
   if (form) {

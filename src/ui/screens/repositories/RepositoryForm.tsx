@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import React, { useState } from 'react';
 import { TextField } from '../../components/TextField';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -44,7 +44,7 @@ export function RepositoryForm({ services, editing, theme, width, onDone }: { se
       else if (command === 'form.cancel') onDone(null);
       return true;
     },
-    { modal: true, typing: true, onText: (input, key) => inputs[focus].onText(input, key) },
+    { priority: PRIORITY.dialog, modal: true, typing: true, onText: (event) => inputs[focus].onText(event) },
   );
   const edit = (k: Field) => (update: (previous: string) => string) => {
     setValues((s) => ({ ...s, [k]: update(s[k]) }));

@@ -6,7 +6,7 @@ import type { RemoteImage } from '../../../domain/images';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
-import { useCommands } from '../../hooks/inputRouter';
+import { PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useListCursor } from '../../hooks/useListCursor';
 import { useQuery } from '../../hooks/useQuery';
 import { useFilterField } from '../../hooks/useFilterField';
@@ -62,8 +62,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           if (ref) actions.inspect({ kind: 'remote', ref, registry, platform, title: ref });
           return true;
         case 'tags.platform':
-          if (platforms.length === 0) actions.banner({ kind: 'info', text: 'this registry does not list platforms per tag: the engine default is used' });
-          else setPlatformIndex((i) => (i + 1 >= platforms.length ? -1 : i + 1));
+          setPlatformIndex((i) => (i + 1 >= platforms.length ? -1 : i + 1));
           return true;
         case 'list.filter':
           field.open();
@@ -75,7 +74,14 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           return false;
       }
     },
-    { active: active && !editing },
+    { priority: PRIORITY.screen, active: active && !editing, waiting: query.data === undefined && query.error === undefined,
+      onPaste: field.paste,
+      disabled: disabledWhen({
+        'tags.platform': query.data !== undefined && platforms.length === 0 && 'this registry does not list platforms per tag: the engine default is used',
+        'tags.pull': query.data !== undefined && !ref && 'no tag selected',
+        'tags.inspect': query.data !== undefined && !ref && 'no tag selected',
+      }),
+    },
   );
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data

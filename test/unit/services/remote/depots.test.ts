@@ -3,13 +3,13 @@
 // sequences in descriptions sanitised), a private registry (catalog paged + saved repositories), and the
 // installed/downloading marks, including an unreachable engine.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../../../src/domain/catalog';
 import { createRemoteServices } from '../../../../src/services/remote/index';
 import { testDeps, ASSETS_DIR } from '../../../fixtures/remote/deps';
 import { FakeRegistry, sendJson, startServer, type TestServer } from '../../../fixtures/remote/servers';
+import { tempDir } from '../../helpers';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -82,7 +82,7 @@ describe('selected depot', () => {
   });
 
   it("reads a user's catalog file: hostile text sanitised, bad entries skipped with a warning", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-cat-'));
+    const dir = tempDir('sd-cat-');
     const file = path.join(dir, 'catalog.json');
     fs.writeFileSync(
       file,
@@ -107,7 +107,7 @@ describe('selected depot', () => {
   });
 
   it('a catalog file that is not a catalog is an error naming it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-cat-'));
+    const dir = tempDir('sd-cat-');
     const file = path.join(dir, 'catalog.json');
     fs.writeFileSync(file, '{"images": 3}');
     const t = testDeps();
