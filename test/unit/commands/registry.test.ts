@@ -147,7 +147,7 @@ describe('stevedore registry', () => {
 describe('stevedore config', () => {
   it('lists, gets and sets settings with validation', async () => {
     const dir = tempDir();
-    expect((await runCli(dir, ['config', 'list', '--json'])).json()).toMatchObject({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '' });
+    expect((await runCli(dir, ['config', 'list', '--json'])).json()).toMatchObject({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '', 'keys.escape_ms': 0 });
     expect((await runCli(dir, ['config', 'set', 'downloads.concurrency', '3', '--json'])).json()).toEqual({ key: 'downloads.concurrency', value: 3 });
     expect((await runCli(dir, ['config', 'get', 'downloads.concurrency'])).stdout).toBe('3\n');
     const bad = await runCli(dir, ['config', 'set', 'http.timeout', 'forever', '--json']);
