@@ -12,10 +12,30 @@ export interface Started {
   exited: Promise<string>;
 }
 
+/**
+ * `env` without libfaketime (LD_PRELOAD, FAKETIME*): the world's children (dockerd, docker-registry, LXD, sshd,
+ * openssl, …) run on the real clock even when the tests run under `faketime` (npm run test:later). The Go
+ * daemons ignore libfaketime anyway; openssl and the rest must agree with them, so that certificates are valid
+ * for the daemons' clock. Only the program under test (and the test process) see the moved clock.
+ */
+export function realClockEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC') continue;
+    if (key === 'LD_PRELOAD' && value !== undefined) {
+      const kept = value.split(/[:\s]+/).filter((lib) => lib && !lib.includes('faketime'));
+      if (kept.length) out[key] = kept.join(':');
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
 export function startProcess(cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env, cwd?: string): Started {
   const fd = fs.openSync(logFile, 'a');
   try {
-    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd });
+    const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env: realClockEnv(env), cwd });
     // Listen before anything can throw: an unhandled 'error' (ENOENT) would crash the whole process.
     const exited = new Promise<string>((resolve) => {
       child.once('exit', (code, signal) => resolve(signal ?? String(code)));
@@ -35,10 +55,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run a command to completion, capturing output (never throws on a non-zero exit). */
+/** Run a command to completion, capturing output (never throws on a non-zero exit); on the real clock (realClockEnv). */
 export function run(cmd: string, args: string[], opts: { input?: string | Buffer; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: realClockEnv(opts.env ?? process.env), cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

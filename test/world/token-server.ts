@@ -6,7 +6,9 @@
 //   - wrong credentials: 401.
 // GET /stats counts requests per scope (tests check that clients cache tokens); DELETE /stats resets.
 import type http from 'node:http';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { realNowMs } from './clock.js';
 import { listen, sendJson, type RunningServer } from './http.js';
 import { signJwt, type Access, type KeyHeader } from './jwt.js';
 import type { TokenSigner } from './certs.js';
@@ -82,7 +84,9 @@ function grant(scope: string, who: string | null): Access | null {
 }
 
 function issue(opts: TokenServerOptions, sub: string, access: Access[]): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
+  // The registry checks nbf/exp on its own (real) clock: take the time from the file system, not from this
+  // process, whose clock may be moved (npm run test:later runs the tests under faketime).
+  const now = Math.floor(realNowMs(path.dirname(opts.signer.certFile)) / 1000);
   const claims = { iss: TOKEN_ISSUER, sub, aud: TOKEN_SERVICE, exp: now + EXPIRES_IN, nbf: now - 10, iat: now, jti: randomUUID(), access };
   const token = signJwt(claims, opts.signer.keyPem, opts.signer.certPem, opts.keyHeader ?? 'x5c');
   return { token, access_token: token, expires_in: EXPIRES_IN, issued_at: new Date(now * 1000).toISOString() };

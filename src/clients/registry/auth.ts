@@ -3,7 +3,7 @@
 // - Basic: the credentials go with each request;
 // - Bearer: a token from the realm (anonymous, or with Basic credentials and `account=`, or an identity
 //   token through the OAuth2 refresh-token grant), cached per realm/service/scopes/credential for its
-//   `expires_in` (at least 60 s); `insufficient_scope` asks again with the scope the registry names;
+//   `expires_in` (at least 60 s, timed on this machine's clock); `insufficient_scope` asks again with the scope the registry names;
 // - the realm is validated before anything is sent to it: https only (http only for a plain-http registry),
 //   and no loopback / private / link-local address (IP literal in any spelling, IPv4 inside IPv6, or
 //   localhost) unless it is the registry's own host (SSRF guard); a host name is resolved and every address
@@ -156,9 +156,9 @@ export class Authenticator {
     const token = str(body.access_token) || str(body.token);
     if (!token) throw new BadResponse(`the token server of ${registryHost} sent no token`);
     const expiresIn = Math.max(MIN_TOKEN_SECONDS, num(body.expires_in) ?? MIN_TOKEN_SECONDS);
-    const issued = Date.parse(str(body.issued_at) ?? '');
-    const issuedAt = Number.isNaN(issued) ? this.now() : Math.min(issued, this.now());
-    return { token, expiresAt: issuedAt + expiresIn * 1000 - CLOCK_SKEW_MS };
+    // Timed from receipt on this machine's clock: `issued_at` is on the token server's, and with the two
+    // clocks apart (a NAS whose clock is off) it would make every token look expired, or last for ever.
+    return { token, expiresAt: this.now() + expiresIn * 1000 - CLOCK_SKEW_MS };
   }
 
   /**

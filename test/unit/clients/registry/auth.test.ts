@@ -16,7 +16,7 @@ const USER = 'alice';
 const PASSWORD = 'pa55-Secret!';
 
 /** A token registry: anonymous pull on public/*, alice everything; tokens are `tok:<account>:<scopes>`. */
-async function tokenWorld(opts: { expiresIn?: number; scopeInChallenge?: boolean } = {}) {
+async function tokenWorld(opts: { expiresIn?: number; scopeInChallenge?: boolean; issuedAt?: () => string } = {}) {
   const tokenServer = await startServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const auth = req.headers.authorization;
@@ -27,7 +27,7 @@ async function tokenWorld(opts: { expiresIn?: number; scopeInChallenge?: boolean
       who = u;
     }
     const scopes = url.searchParams.getAll('scope').join(' ');
-    sendJson(res, 200, { token: `tok:${who}:${scopes}`, expires_in: opts.expiresIn ?? 300, issued_at: new Date().toISOString() });
+    sendJson(res, 200, { token: `tok:${who}:${scopes}`, expires_in: opts.expiresIn ?? 300, issued_at: opts.issuedAt?.() ?? new Date().toISOString() });
   });
   const registry = await startServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -80,6 +80,22 @@ describe('token auth', () => {
     now += 121_000;
     await c.tags('private/app');
     expect(tokenServer.requests).toHaveLength(3);
+  });
+
+  it('times expires_in on its own clock: a token server whose clock differs (issued_at a year off) does not defeat the cache', async () => {
+    const YEAR = 365 * 86_400_000;
+    for (const offset of [-YEAR, YEAR]) {
+      let now = Date.now();
+      const { tokenServer, registry } = await tokenWorld({ expiresIn: 120, issuedAt: () => new Date(now + offset).toISOString() });
+      const c = client(registry.url, alice, () => now);
+      await c.tags('private/app');
+      now += 100_000;
+      await c.tags('private/app');
+      expect(tokenServer.requests, `issued_at ${offset > 0 ? 'ahead' : 'behind'}`).toHaveLength(1);
+      now += 21_000;
+      await c.tags('private/app');
+      expect(tokenServer.requests, `issued_at ${offset > 0 ? 'ahead' : 'behind'}`).toHaveLength(2);
+    }
   });
 
   it('treats expires_in below 60 s as 60 s', async () => {
