@@ -16,3 +16,11 @@ export interface TimerClock extends Clock {
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
+
+/**
+ * The hint for a certificate refused as expired or not yet valid: TLS checks it against this machine's clock
+ * (the system's, not an injected one), and that clock may be what is wrong.
+ */
+export function clockHint(now = Date.now()): string {
+  return `check this machine's date and time (it says ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
+}

@@ -19,6 +19,7 @@ import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent, Pool, buildConnector, request } from './undici';
 import { AppError, BadResponse, Cancelled, TimedOut, Unreachable, UntrustedCertificate } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
+import { clockHint } from '../../domain/clock';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -473,9 +474,17 @@ export class Transport {
     if (has('UND_ERR_HEADERS_TIMEOUT')) return new TimedOut(`${host} did not answer within ${seconds(this.timeoutMs)}`, { hint: 'the wait is set by http.timeout', cause: error });
     if (has('UND_ERR_BODY_TIMEOUT')) return new TimedOut(`${host} stopped sending its answer (nothing for ${seconds(this.timeoutMs)})`, { cause: error });
     if (has('ETIMEDOUT')) return new TimedOut(`${host} did not answer in time`, { cause: error });
+    if (has('CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID')) {
+      // Often this machine's clock, not the certificate: say so rather than offer --trust-cert.
+      const expired = has('CERT_HAS_EXPIRED');
+      return new UntrustedCertificate(`the certificate of ${host} is not trusted: ${expired ? 'its certificate has expired' : 'its certificate is not valid yet'}`, {
+        hint: `${clockHint()}${expired ? `; if it is right, ${host} needs a renewed certificate` : ''}`,
+        cause: error,
+      });
+    }
     if (has(...TLS_UNTRUSTED)) {
       const code = codes.find((c) => TLS_UNTRUSTED.includes(c)) ?? '';
-      const why = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'its certificate is for another name' : code === 'CERT_HAS_EXPIRED' ? 'its certificate has expired' : 'its certificate is not signed by a trusted authority';
+      const why = code === 'ERR_TLS_CERT_ALTNAME_INVALID' ? 'its certificate is for another name' : 'its certificate is not signed by a trusted authority';
       const hint = this.policies.get(url.origin)?.trustHint ?? `if you trust it, add it with \`stevedore registry add NAME --url ${url.origin} --trust-cert\``;
       return new UntrustedCertificate(`the certificate of ${host} is not trusted: ${why}`, { hint, cause: error });
     }

@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidInput } from '../../../../src/domain/errors';
-import { endpointKey, resolveEndpoint } from '../../../../src/clients/engine/endpoint';
+import { InvalidInput, UntrustedCertificate } from '../../../../src/domain/errors';
+import { endpointKey, parseHost, resolveEndpoint } from '../../../../src/clients/engine/endpoint';
+import { EngineTransport } from '../../../../src/clients/engine/transport';
 
 let home: string;
 let dockerConfig: string;
@@ -103,5 +104,19 @@ describe('ssh failures', async () => {
     expect(classifySsh(1, 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n').kind).toBe('daemon');
     expect(classifySsh(255, 'ssh: connect to host nas port 22: Connection refused\n').kind).toBe('unreachable');
     expect(classifySsh(255, 'ssh: Could not resolve hostname nas: Name or service not known\n').detail).toBe('ssh: Could not resolve hostname nas: Name or service not known');
+  });
+});
+
+describe('EngineTransport.translate: certificates out of their dates', () => {
+  it("names this machine's clock for an expired or not-yet-valid certificate, and the CA for an unknown one", () => {
+    const transport = new EngineTransport(parseHost('tcp://engine.lan:2376', 'test', null), {});
+    const hint = (code: string): string => {
+      const error = transport.translate(Object.assign(new Error(`tls: ${code}`), { code }));
+      expect(error).toBeInstanceOf(UntrustedCertificate);
+      return (error as UntrustedCertificate).hint ?? '';
+    };
+    expect(hint('CERT_NOT_YET_VALID')).toMatch(/^check this machine's date and time \(it says \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
+    expect(hint('CERT_HAS_EXPIRED')).toMatch(/^check this machine's date and time/);
+    expect(hint('SELF_SIGNED_CERT_IN_CHAIN')).toContain('--cert-path DIR');
   });
 });

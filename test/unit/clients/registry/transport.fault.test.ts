@@ -303,6 +303,24 @@ describe('TLS: verification and pinning', () => {
     expect(s.requests).toHaveLength(0);
   });
 
+  it('a certificate out of its dates (expired, not valid yet) names this machine\'s clock, not --trust-cert', async () => {
+    // Dates far from any clock the tests run with (npm run test:later moves it a year ahead).
+    const cases = [
+      { cert: selfSigned('old', { from: '2001-01-01T00:00:00Z', to: '2002-01-01T00:00:00Z' }), why: 'its certificate has expired' },
+      { cert: selfSigned('future', { from: '2045-01-01T00:00:00Z', to: '2046-01-01T00:00:00Z' }), why: 'its certificate is not valid yet' },
+    ];
+    for (const { cert, why } of cases) {
+      const s = await open((_req, res) => sendJson(res, 200, {}), cert);
+      const { transport } = fastTransport();
+      transport.setPolicy(s.origin, { trustCert: false, ca: cert.cert, trustHint: '`stevedore registry edit lab --trust-cert`' });
+      const error = await failure(transport.send({ url: `${s.url}/v2/` }));
+      expect(error.code).toBe(495);
+      expect(error.message).toBe(`the certificate of ${s.host} is not trusted: ${why}`);
+      expect(error.describe()).toMatch(/check this machine's date and time \(it says \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+      expect(error.describe()).not.toContain('--trust-cert');
+    }
+  });
+
   it('trustCert without a pin still connects when the certificate verifies (nothing is skipped)', async () => {
     const s = await open((_req, res) => sendJson(res, 200, { ok: true }), certA);
     const { transport } = fastTransport();
