@@ -138,6 +138,20 @@ function leadingNumber(value: string | undefined): number | undefined {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
+/** Below this, a difference between the server's `Date` and this machine's clock is resolution and latency. */
+const CLOCK_SKEW_NOISE_MS = 60_000;
+
+/**
+ * How far the server's clock is ahead of this machine's (ms; negative when behind), from the answer's `Date`
+ * header; 0 without one, or when the two agree to within a minute (`Date` has whole seconds, and the answer
+ * took time to come). Times a server names (a reset, a retry date) are on its clock: subtract this to get ours.
+ */
+export function serverOffsetMs(get: (name: string) => string | undefined, now = Date.now()): number {
+  const date = Date.parse(get('date')?.trim() ?? '');
+  if (Number.isNaN(date) || Math.abs(date - now) < CLOCK_SKEW_NOISE_MS) return 0;
+  return date - now;
+}
+
 /**
  * Docker Hub's rate-limit headers: the registry's `ratelimit-limit`/`ratelimit-remaining` (`N;w=SECONDS`,
  * optional `ratelimit-reset`) or the web API's `x-ratelimit-limit`/`-remaining`/`-reset` (unix time).
@@ -149,8 +163,9 @@ export function parseRateLimit(get: (name: string) => string | undefined, now = 
   const reset = leadingNumber(get('x-ratelimit-reset')) ?? leadingNumber(get('ratelimit-reset'));
   let resetAt: string | null = null;
   if (reset !== undefined) {
-    // A unix time (X-RateLimit-Reset), or seconds from now (RateLimit-Reset, draft standard).
-    const ms = reset > 1_000_000_000 ? reset * 1000 : now + reset * 1000;
+    // A unix time (X-RateLimit-Reset) on the server's clock, moved onto this machine's (serverOffsetMs) so the
+    // time shown is right even when the two clocks differ. Or seconds from now (RateLimit-Reset).
+    const ms = reset > 1_000_000_000 ? reset * 1000 - serverOffsetMs(get, now) : now + reset * 1000;
     resetAt = new Date(ms).toISOString();
   }
   return { limit, remaining, resetAt };

@@ -20,6 +20,7 @@ import { EnvHttpProxyAgent, Pool, buildConnector, request } from './undici';
 import { AppError, BadResponse, Cancelled, TimedOut, Unreachable, UntrustedCertificate } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { clockHint } from '../../domain/clock';
+import { serverOffsetMs } from './headers';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -718,17 +719,20 @@ export const MAX_RETRY_AFTER_SECONDS = 7 * 24 * 3600;
 
 /**
  * Seconds to wait, from `Retry-After` (seconds or an HTTP date) or Docker Hub's `X-Retry-After` (a unix time),
- * at most MAX_RETRY_AFTER_SECONDS. `now` in ms for tests.
+ * at most MAX_RETRY_AFTER_SECONDS. A point in time is on the server's clock, so it is measured against the
+ * server's now (serverOffsetMs): a clock here that is off does not turn it into no wait or a week's. `now` in
+ * ms for tests.
  */
 export function retryAfterSeconds(headers: HeaderMap, now = Date.now()): number | undefined {
   const clamp = (s: number): number | undefined => (Number.isNaN(s) ? undefined : Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(0, Math.ceil(s))));
   const value = headerValue(headers, 'retry-after')?.trim();
+  const serverNow = (): number => now + serverOffsetMs((name) => headerValue(headers, name), now);
   if (value) {
     if (/^\d+$/.test(value)) return clamp(Number(value));
     const date = Date.parse(value);
-    if (!Number.isNaN(date)) return clamp((date - now) / 1000);
+    if (!Number.isNaN(date)) return clamp((date - serverNow()) / 1000);
   }
   const unix = headerValue(headers, 'x-retry-after')?.trim();
-  if (unix && /^\d+$/.test(unix)) return clamp(Number(unix) - Math.floor(now / 1000));
+  if (unix && /^\d+$/.test(unix)) return clamp(Number(unix) - Math.floor(serverNow() / 1000));
   return undefined;
 }

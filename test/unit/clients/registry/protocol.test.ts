@@ -83,6 +83,21 @@ describe('rate limits and Retry-After', () => {
     expect(retryAfterSeconds({ 'x-retry-after': String(now / 1000 + 45) }, now)).toBe(45);
     expect(retryAfterSeconds({}, now)).toBeUndefined();
   });
+
+  it("measures a server's times against its Date when this machine's clock is off (a year ahead or behind)", () => {
+    const server = Date.parse('2024-01-01T00:00:00Z');
+    const date = new Date(server).toUTCString();
+    const YEAR = 365 * 86_400_000;
+    for (const now of [server + YEAR, server - YEAR]) {
+      expect(retryAfterSeconds({ date, 'retry-after': 'Mon, 01 Jan 2024 00:02:00 GMT' }, now)).toBe(120);
+      expect(retryAfterSeconds({ date, 'x-retry-after': String(server / 1000 + 45) }, now)).toBe(45);
+      const web: Record<string, string> = { date, 'x-ratelimit-limit': '180', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(server / 1000 + 600) };
+      // The reset in ten minutes, on this machine's clock.
+      expect(parseRateLimit((n) => web[n], now)?.resetAt).toBe(new Date(now + 600_000).toISOString());
+    }
+    // Clocks that agree to within the Date header's resolution and the answer's latency: taken as agreeing.
+    expect(retryAfterSeconds({ date, 'retry-after': 'Mon, 01 Jan 2024 00:02:00 GMT' }, server + 900)).toBe(120);
+  });
 });
 
 describe('v2 pagination', () => {
