@@ -35,10 +35,15 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-/** `just now`, `5 minutes ago`, `3 days ago`, `2 years ago` (like docker's CREATED column). */
+/**
+ * `just now`, `5 minutes ago`, `3 days ago`, `2 years ago` (like docker's CREATED column). A time more than a
+ * minute ahead of `now` (this machine's clock is behind the one that wrote it) is shown as its date, not as
+ * `just now`.
+ */
 export function formatAge(iso: string, now: number = Date.now()): string {
   const then = Date.parse(iso);
   if (!Number.isFinite(then)) return '-';
+  if (then - now > 60_000) return new Date(then).toISOString().slice(0, 10);
   const seconds = Math.max(0, (now - then) / 1000);
   const steps: Array<[number, string]> = [
     [60 * 60 * 24 * 365, 'year'],

@@ -56,6 +56,9 @@ describe('format', () => {
     expect(formatAge('2024-05-31T23:59:58Z', now)).toBe('just now');
     expect(formatAge('2024-05-31T22:00:00Z', now)).toBe('2 hours ago');
     expect(formatAge('2022-05-01T00:00:00Z', now)).toBe('2 years ago');
+    // Ahead of this machine's clock (it is behind the one that wrote the time): the date, not "just now".
+    expect(formatAge('2024-06-01T00:00:30Z', now)).toBe('just now');
+    expect(formatAge('2025-05-30T10:00:00Z', now)).toBe('2025-05-30');
   });
 });
 
