@@ -32,6 +32,23 @@ export function realClockEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   return out;
 }
 
+/**
+ * The moved clock of this process (libfaketime's LD_PRELOAD and FAKETIME*), for the program under test: when the
+ * tests run under faketime, stevedore runs on the same moved clock as the client it plays, while the world's
+ * daemons keep the real one. Empty when the clock is not moved. FAKETIME_SHARED (a shared-memory segment of
+ * the faketime run, needed only for absolute start times) is left out: processes of another user cannot open it.
+ */
+export function movedClockEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  const preload = (env.LD_PRELOAD ?? '').split(/[:\s]+/).filter((lib) => lib.includes('faketime'));
+  if (!preload.length) return out;
+  out.LD_PRELOAD = preload.join(':');
+  for (const [key, value] of Object.entries(env)) {
+    if ((key.startsWith('FAKETIME') || key === 'DONT_FAKE_MONOTONIC') && key !== 'FAKETIME_SHARED' && value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
 export function startProcess(cmd: string, args: string[], logFile: string, env: NodeJS.ProcessEnv = process.env, cwd?: string): Started {
   const fd = fs.openSync(logFile, 'a');
   try {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WorldInfo } from '../../world/index.js';
+import { movedClockEnv } from '../../world/proc.js';
 
 export const BIN = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
 
@@ -24,6 +25,8 @@ export function session(world: WorldInfo, extra: Record<string, string> = {}): S
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     LANG: 'C.UTF-8',
+    // Under npm run test:later, stevedore runs with the clock a year ahead, as the tests do.
+    ...movedClockEnv(),
     ...world.env,
     STEVEDORE_CONFIG_DIR: configDir,
     STEVEDORE_WORKER_IDLE_MS: '1500',

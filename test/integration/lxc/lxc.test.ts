@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
 import type { LxdWorldInfo } from '../../world/lxd.js';
+import { movedClockEnv } from '../../world/proc.js';
 import { BIN, assertBuilt, json, jsonLines, run, session, start, until, workerGone, type Session } from '../engine/helpers.js';
 
 interface LxcResult {
@@ -101,7 +102,7 @@ describeWorld('LXC images through LXD', (world) => {
         const child = spawn(process.execPath, [BIN, 'image', 'list', '--type', 'lxc', '--json'], {
           uid: 65534,
           gid: 65534,
-          env: { PATH: process.env.PATH, HOME: home, STEVEDORE_CONFIG_DIR: join(home, 'cfg'), LXD_DIR: dir },
+          env: { PATH: process.env.PATH, HOME: home, STEVEDORE_CONFIG_DIR: join(home, 'cfg'), LXD_DIR: dir, ...movedClockEnv() },
         });
         let stdout = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
