@@ -5,7 +5,7 @@
 // and with --update-readme puts the table into README.md between <!-- bench:start --> and <!-- bench:end -->.
 //
 //   npm run bench                      (= npm run build --silent && node bench/run.mjs)
-//   node bench/run.mjs [--runs N] [--quick] [--only startup,remote,pull,list,tui,keys,idle,bytes]
+//   node bench/run.mjs [--runs N] [--quick] [--only startup,remote,pull,list,serve,tui,keys,idle,bytes,updates,ssh]
 //                      [--update-readme] [--own-world] [--world-file F] [--idle-seconds S] [--out FILE]
 //
 // It reuses a running test world (`npx tsx test/world/cli.ts up`, or STEVEDORE_WORLD_FILE), else starts
@@ -51,7 +51,7 @@ const { W } = world;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.STEVEDORE_BENCH_CLI || path.join(root, 'dist', 'cli.js');
 const RESULTS = path.join(root, 'bench', 'results');
-const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', 'idle', 'bytes', 'updates'];
+const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', 'idle', 'bytes', 'updates', 'ssh'];
 
 // ---------------------------------------------------------------- options
 
@@ -805,7 +805,7 @@ whether each target is met. Besides what the tests need (see Set up) it needs \`
 or starts its own, seeds it (1,000 + 1,000 local images, a 3,000-tag repository, a 6-layer 25 MB image),
 and removes what it added. It takes about 4 minutes on 2 cores. Options go after \`--\`
 (\`npm run bench -- --quick\`): \`--quick\` (about 2 minutes), \`--runs N\`, \`--only tui,keys\` (sections
-startup, remote, pull, list, tui, keys, idle, bytes), \`--own-world\`. It prints the table and writes
+startup, remote, pull, list, serve, tui, keys, idle, bytes, updates, ssh), \`--own-world\`. It prints the table and writes
 \`bench/results/latest.json\`; \`--update-readme\` rewrites this section.
 \`node bench/profile.mjs -- image tags NAME\` (or \`--tui REGEX\`) shows where one command's time goes.
 Absolute times are noisy on shared machines: the ratios and differences are the claim.
@@ -918,6 +918,7 @@ async function main() {
     if (wanted('idle')) await guarded('idle', sectionIdle);
     if (wanted('bytes')) await guarded('bytes', sectionBytes);
     if (wanted('updates')) await guarded('updates', async () => (await import('./updates.mjs')).sectionUpdates({ info: ctx.info, W, cli, env: ctx.env, runs: RUNS.remote, row, say, details }));
+    if (wanted('ssh')) await guarded('ssh', async () => (await import('./ssh.mjs')).sectionSsh({ info: ctx.info, runs: RUNS.remote, row, say, details }));
   } finally {
     await cleanup(opened);
   }
