@@ -45,6 +45,11 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       downloading: async () => (await services.engine()).downloadingIndex(),
       enginePlatform: async () => (await services.engine()).enginePlatform(),
       localUsage: async () => (await services.engine()).localUsage(),
+      // The selected catalog's LXC entries (issue 14b): LXD's aliases and LXC downloads, asked only when shown.
+      lxcMarks: async () => {
+        const [{ loadLxcCatalogMarks }, lxc] = await Promise.all([import('./services/lxc/index'), services.lxc()]);
+        return loadLxcCatalogMarks(lxc, async () => (await services.engine()).downloads.list());
+      },
       assetsDir,
       warn,
     };

@@ -71,10 +71,10 @@ export function lxcRemoteTable(products: LxcProduct[], installed: Set<string> | 
   );
 }
 
-/** Fingerprints with an LXC download waiting or running. */
-async function downloadingFingerprints(ctx: CommandContext): Promise<Set<string>> {
+/** Fingerprints with an LXC download waiting or running (empty when the worker cannot be asked). */
+export async function downloadingFingerprints(downloads: () => Promise<Array<{ ref: string; status: string }>>): Promise<Set<string>> {
   try {
-    const records = await (await ctx.services.engine()).downloads.list();
+    const records = await downloads();
     return new Set(
       records
         .filter((r) => r.status === 'waiting' || r.status === 'downloading' || r.status === 'extracting')
@@ -86,35 +86,47 @@ async function downloadingFingerprints(ctx: CommandContext): Promise<Set<string>
   }
 }
 
-export async function lxcList(ctx: CommandContext, out: Output, opts: LxcListOptions): Promise<void> {
-  const lxc = await ctx.services.lxc();
+/** `image list --type lxc` as data (the CLI prints it; `serve` answers it): the JSON without `warnings`, the table. */
+export async function lxcListResult(
+  lxc: LxcServices,
+  downloads: () => Promise<Array<{ ref: string; status: string }>>,
+  opts: LxcListOptions,
+): Promise<{ json: Record<string, unknown>; warnings: string[]; lines: (width: number | undefined) => string[] }> {
   const filterText = opts.filter ?? '';
   if (opts.category === 'remote') {
     const architecture = opts.platform === undefined ? undefined : opts.platform === 'all' ? 'all' : parseLxcArchitecture(opts.platform);
     const [listing, installed, downloading] = await Promise.all([
       lxc.listRemote({ ...(opts.server !== undefined ? { server: opts.server } : {}), filter: filterText, ...(architecture ? { architecture } : {}) }),
       lxc.installed(),
-      downloadingFingerprints(ctx),
+      downloadingFingerprints(downloads),
     ]);
-    if (installed === null) ctx.warnings.add('LXD cannot be reached: `installed` is null');
     let products = listing.products;
     if (opts.limit !== undefined) products = products.slice(0, opts.limit);
     const results = products.map((p) => {
       const image = productImage(p);
       return { ...lxcResultJson(image, listing.server.name, installed === null ? null : installed.has(image.fingerprint), downloading.has(image.fingerprint)), versions: p.versions.map((v) => v.serial) };
     });
-    out.result(
-      { category: 'remote', filter_text: filterText, type: 'lxc', server: listing.server.name, architecture: listing.architecture, results, total_count: results.length, warnings: ctx.warnings.list },
-      () => lxcRemoteTable(products, installed, ctx.io.stdout.columns),
-    );
-    return;
+    return {
+      json: { category: 'remote', filter_text: filterText, type: 'lxc', server: listing.server.name, architecture: listing.architecture, results, total_count: results.length },
+      warnings: installed === null ? ['LXD cannot be reached: `installed` is null'] : [],
+      lines: (width) => lxcRemoteTable(products, installed, width),
+    };
   }
   let images = await lxc.listLocal({ filter: filterText });
   if (opts.limit !== undefined) images = images.slice(0, opts.limit);
   const results = images.map((i) => lxcResultJson(i, 'local', true, false));
-  out.result({ category: 'local', filter_text: filterText, type: 'lxc', results, total_count: results.length, warnings: ctx.warnings.list }, () =>
-    lxcLocalTable(images, ctx.io.stdout.columns),
-  );
+  return {
+    json: { category: 'local', filter_text: filterText, type: 'lxc', results, total_count: results.length },
+    warnings: [],
+    lines: (width) => lxcLocalTable(images, width),
+  };
+}
+
+export async function lxcList(ctx: CommandContext, out: Output, opts: LxcListOptions): Promise<void> {
+  const lxc = await ctx.services.lxc();
+  const result = await lxcListResult(lxc, async () => (await ctx.services.engine()).downloads.list(), opts);
+  for (const w of result.warnings) ctx.warnings.add(w);
+  out.result({ ...result.json, warnings: ctx.warnings.list }, () => result.lines(ctx.io.stdout.columns));
 }
 
 export function remoteInspectJson(r: RemoteLxcInspect): Record<string, unknown> {
@@ -128,6 +140,14 @@ export function remoteInspectJson(r: RemoteLxcInspect): Record<string, unknown> 
   };
 }
 
+/** `image inspect --type lxc --remote --json`: the product and its versions, `installed` from LXD. */
+export async function remoteInspectWithInstalled(lxc: LxcServices, found: RemoteLxcInspect): Promise<Record<string, unknown>> {
+  const json = remoteInspectJson(found);
+  const installed = await lxc.installed();
+  json.installed = installed === null ? null : installed.has(found.version.fingerprint);
+  return json;
+}
+
 export async function lxcInspect(ctx: CommandContext, out: Output, ref: string, opts: { remote?: boolean; server?: string; platform?: string }): Promise<void> {
   const lxc = await ctx.services.lxc();
   if (opts.remote || opts.server !== undefined) {
@@ -135,9 +155,7 @@ export async function lxcInspect(ctx: CommandContext, out: Output, ref: string, 
       ...(opts.server !== undefined ? { server: opts.server } : {}),
       ...(opts.platform !== undefined ? { architecture: parseLxcArchitecture(opts.platform) } : {}),
     });
-    const json = remoteInspectJson(found);
-    const installed = await lxc.installed();
-    json.installed = installed === null ? null : installed.has(found.version.fingerprint);
+    const json = await remoteInspectWithInstalled(lxc, found);
     out.result(json, () => JSON.stringify(json, null, 2));
     return;
   }

@@ -32,11 +32,13 @@ function repositoryField(image: RemoteImage): string {
 
 /** One result of `image list --json` with the fields DESIGN.md lists for its category. */
 export function remoteImageJson(category: RemoteCategoryName, image: RemoteImage): Record<string, unknown> {
-  const base = { name: image.name, installed: image.installed, downloading: image.downloading, repository: repositoryField(image), type: 'docker' };
+  const base = { name: image.name, installed: image.installed, downloading: image.downloading, repository: repositoryField(image), type: image.type ?? 'docker' };
   switch (category) {
     case 'selected':
       return {
         ...base,
+        // LXC entries: the simplestreams server, and why they cannot be downloaded here (no LXD) when so.
+        ...(image.type === 'lxc' ? { server: image.server ?? '', ...(image.unavailable ? { unavailable: image.unavailable } : {}) } : {}),
         title: image.title ?? image.name,
         description: image.description,
         version: image.version ?? 'latest',
@@ -90,7 +92,8 @@ export function remoteListLines(category: RemoteCategoryName, results: RemoteIma
         results,
         [
           { header: 'NAME', get: (r) => r.name },
-          { header: 'VERSION', get: (r) => r.version ?? 'latest' },
+          { header: 'TYPE', get: (r) => r.type ?? 'docker' },
+          { header: 'VERSION', get: (r) => (r.type === 'lxc' ? '-' : (r.version ?? 'latest')) },
           { header: 'ARCH', get: (r) => (r.arch ?? []).join(',') || '-' },
           { header: 'GROUP', get: (r) => r.group ?? '' },
           { header: 'INSTALLED', get: state },
@@ -286,11 +289,13 @@ type RemoteSide = () => Promise<Pick<RemoteServices, 'depots' | 'tags' | 'inspec
 export function remoteImageHandlers(remote: RemoteSide, columns: () => number | undefined = () => undefined): Required<RemoteImageHandlers> {
   return {
     async list(out, query) {
-      const type = checkImageType(query.type);
       const category = canonicalCategory(query.category) as RemoteCategoryName;
+      // The selected catalog holds LXC entries too: `--type lxc` / `--type docker` picks one kind.
+      const type = category === 'selected' && query.type.trim().toLowerCase() === 'lxc' ? 'lxc' : checkImageType(query.type);
       const result = await (await remote()).depots.list({
         category,
         filter: query.filter,
+        ...(category === 'selected' && (type === 'lxc' || type === 'docker') ? { type } : {}),
         ...(query.registry !== undefined ? { registry: query.registry } : {}),
         ...(query.limit !== undefined ? { limit: query.limit } : {}),
       });

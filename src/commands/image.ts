@@ -68,8 +68,8 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .option('--platform <arch>', 'LXC: architecture of remote images (default: the host\'s; `all` for every one)')
     .action(
       action(ctx, async (out, opts: { category: string; filter?: string; registry?: string; limit?: number; type?: string; server?: string; platform?: string }) => {
-        if (opts.type === 'lxc') {
-          if (opts.category !== 'local' && opts.category !== 'remote') throw new InvalidInput('--type lxc lists the local or remote category');
+        if (opts.type === 'lxc' && opts.category !== 'selected' && opts.category !== 'qnap') {
+          if (opts.category !== 'local' && opts.category !== 'remote') throw new InvalidInput('--type lxc lists the local, remote or selected category');
           if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
           await lxcList(ctx, out, opts);
           return;

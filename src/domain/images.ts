@@ -55,6 +55,12 @@ export interface RemoteImage {
   pullCount?: number;
   isOfficial?: boolean;
   isTrusted?: boolean;
+  /** `lxc` for an LXC image of the selected catalog (an alias on a simplestreams server); absent for Docker. */
+  type?: 'docker' | 'lxc';
+  /** LXC: the simplestreams server's name (`lxd-server list`). */
+  server?: string;
+  /** Why it cannot be downloaded here (LXC without LXD: the sockets looked at); absent when it can. */
+  unavailable?: string;
   /** Some tag of it is on the engine; null when the engine cannot be reached. */
   installed: boolean | null;
   /** A download of it is running in any session. */

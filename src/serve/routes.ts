@@ -3,15 +3,18 @@
 // services as the CLI and shapes the answer with the same presenters as `--json`: no logic of its own.
 // Names with slashes travel in the path as the seed writes them (`…/image/dockerhub/docker/lgsd/diamond/latest/download`).
 import { localListJson } from '../commands/image-local';
+import { lxcListResult, remoteInspectWithInstalled } from '../commands/image-lxc';
 import { canonicalCategory, checkImageType, remoteInspectJson, remoteListJson, tagsJson, type RemoteCategoryName } from '../commands/image-remote';
 import { InvalidInput, NotFound } from '../domain/errors';
+import { parseLxcArchitecture } from '../domain/lxc';
+import { sanitizeLine } from '../domain/sanitize';
 import { MASK, registryHost, registryToJson } from '../domain/registry';
 import { parsePlatform } from '../domain/settings';
 import type { AppServices } from '../services/index';
 import type { SavedRepositoryView } from '../services/remote/index';
 import type { DownloadNote } from '../store/downloadNotes';
 import { LocalListCache } from './localCache';
-import { DownloadBody, RegistryAddBody, RegistryEditBody, RegistryMethod, RepositoryAddBody, RepositoryUpdateBody, validate } from './schemas';
+import { DownloadBody, LxcImagePath, LxcQuery, RegistryAddBody, RegistryEditBody, RegistryMethod, RepositoryAddBody, RepositoryUpdateBody, validate } from './schemas';
 
 export interface Reply {
   status: number;
@@ -45,6 +48,7 @@ export type Match = { handler: Handler } | { allowed: string[] } | null;
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
 const REMOTE_CATEGORIES: readonly string[] = ['selected', 'official', 'dockerhub', 'private'];
 const HUB_REPOSITORIES: readonly string[] = ['dockerhub', 'qnap', 'selected', 'official'];
+const isLxc = (type: string | undefined): boolean => (type ?? '').trim().toLowerCase() === 'lxc';
 
 export interface Routes {
   match(method: string, segments: string[]): Match;
@@ -63,6 +67,7 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     const asked = (query.get('category') || 'local').trim().toLowerCase();
     const category = canonicalCategory(asked);
     const filter = query.get('filter_text') ?? '';
+    if (isLxc(query.get('type') ?? '')) return lxcList(asked, category, query);
     const type = checkImageType(query.get('type') ?? '');
     const registry = query.get('registry_name') || undefined;
     if (category === 'local') {
@@ -86,6 +91,75 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     return ok({ ...remoteListJson(name, filter, type, result.results, result.warnings), category: asked });
   };
 
+  // ---- type=lxc (issue 14b): the LXC services of `--type lxc`, answers shaped by the same presenters ------
+
+  const lxcQuery = (query: URLSearchParams) => {
+    const q = validate(LxcQuery, Object.fromEntries(query));
+    const server = q.server ?? q.registry_name ?? q.registry;
+    return { server, platform: q.platform, filter: q.filter_text ?? '' };
+  };
+  const lxcArch = (platform: string | undefined) => (platform === undefined ? {} : { architecture: parseLxcArchitecture(platform) });
+  const serialOf = (tag: string) => (tag === 'latest' ? {} : { serial: tag });
+
+  /** `GET /api/v1/image/?type=lxc&category=local|remote|selected|qnap[&server=NAME]`: as `image list --type lxc --json`. */
+  const lxcList = async (asked: string, category: string, query: URLSearchParams): Promise<Reply> => {
+    const q = lxcQuery(query);
+    if (category === 'selected') {
+      const result = await (await services.remote()).depots.list({ category: 'selected', filter: q.filter, type: 'lxc' });
+      return ok({ ...remoteListJson('selected', q.filter, 'lxc', result.results, result.warnings), category: asked });
+    }
+    if (category !== 'local' && category !== 'remote') throw new InvalidInput(`type=lxc lists the local, remote or selected category (got "${sanitizeLine(category)}")`);
+    const lxc = await services.lxc();
+    const platform = q.platform?.toLowerCase() === 'all' ? 'all' : q.platform;
+    const result = await lxcListResult(lxc, async () => (await services.engine()).downloads.list(), {
+      category,
+      filter: q.filter,
+      ...(q.server !== undefined ? { server: q.server } : {}),
+      ...(platform !== undefined ? { platform } : {}),
+    });
+    return ok({ ...result.json, warnings: result.warnings });
+  };
+
+  /** `GET …/image/lxc/{name…}/{tag}/inspect` (LXD's JSON) and `/remote_inspect` (`?server=`, `?platform=`). */
+  const lxcInspect = async (remote: boolean, name: string, tag: string, query: URLSearchParams): Promise<unknown> => {
+    const p = validate(LxcImagePath, { name, tag });
+    const q = lxcQuery(query);
+    const lxc = await services.lxc();
+    if (remote) {
+      const found = await lxc.inspectRemote(p.name, { ...(q.server !== undefined ? { server: q.server } : {}), ...serialOf(p.tag), ...lxcArch(q.platform) });
+      return remoteInspectWithInstalled(lxc, found);
+    }
+    const raw = await lxc.inspectLocal(p.name);
+    const properties = raw.properties && typeof raw.properties === 'object' ? (raw.properties as Record<string, unknown>) : {};
+    if (p.tag !== 'latest' && properties.serial !== p.tag) throw new NotFound(`Image not found: ${p.name}:${p.tag}`);
+    return raw;
+  };
+
+  /** The server of a download: `?server=`, else the path's repository (hub names and `selected`: the catalog entry's, else `images`). */
+  const lxcDownloadServer = async (repository: string, name: string, asked: string | undefined): Promise<string | undefined> => {
+    if (asked !== undefined) return asked;
+    const repo = repository.toLowerCase();
+    if (repo === 'selected' || repo === 'qnap') {
+      const selected = await (await services.remote()).depots.list({ category: 'selected', type: 'lxc' });
+      return selected.results.find((r) => r.name === name)?.server;
+    }
+    return HUB_REPOSITORIES.includes(repo) ? undefined : repository;
+  };
+
+  /** `POST …/image/{repository}/lxc/{name…}/{tag}/download`: through the download worker, as `image pull --type lxc`. */
+  const lxcDownload = async (repository: string, name: string, tag: string, req: RouteRequest): Promise<Reply> => {
+    const p = validate(LxcImagePath, { name, tag });
+    const q = lxcQuery(req.query);
+    const body = validate(DownloadBody, (await req.json()) ?? {});
+    const lxc = await services.lxc();
+    await lxc.client().server(); // 501 (no LXD) or 403 before anything is queued
+    const server = await lxcDownloadServer(repository, p.name, q.server);
+    const job = await lxc.resolvePull(p.name, { ...(server !== undefined ? { server } : {}), ...serialOf(p.tag), ...lxcArch(q.platform) });
+    const started = await (await services.engine()).downloads.startLxc(job);
+    deps.notes.set(started.id, { description: body.description, location: body.location, icon: body.icon });
+    return ok({});
+  };
+
   const registryHostOf = async (name: string): Promise<string> => {
     const reg = (await services.registries()).get(name);
     return reg.builtin ? 'docker.io' : registryHost(reg.url);
@@ -96,6 +170,10 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     async ({ segments, query }) => {
       // {type}/{name…}/{tag}/inspect   (remote_inspect also takes ?registry=NAME and ?platform=OS/ARCH[/VARIANT], as the CLI)
       const [type, ...rest] = segments.slice(0, -1);
+      if (isLxc(type)) {
+        const lxcTag = rest.pop() ?? '';
+        return ok(await lxcInspect(remote, rest.join('/'), lxcTag, query));
+      }
       checkImageType(type);
       const tag = rest.pop() ?? '';
       const ref = `${rest.join('/')}:${tag}`;
@@ -124,9 +202,10 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
   const download: Handler = async (req) => {
     // {repository}/{type}/{name…}/{tag}/download
     const [repository = '', type, ...rest] = req.segments.slice(0, -1);
-    checkImageType(type);
     const tag = rest.pop() ?? '';
     const name = rest.join('/');
+    if (isLxc(type)) return lxcDownload(repository, name, tag, req);
+    checkImageType(type);
     const body = validate(DownloadBody, (await req.json()) ?? {});
     const registry = HUB_REPOSITORIES.includes(repository.toLowerCase()) ? undefined : repository;
     if (registry !== undefined) (await services.registries()).get(registry); // 404 for an unknown registry, before anything is queued
@@ -149,6 +228,11 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
   const removeLocal: Handler = async ({ segments, query }) => {
     // local/{type}/{name…}[:tag]   (or ?tag=)
     const [, type, ...rest] = segments;
+    if (isLxc(type)) {
+      // An alias or a fingerprint, as `image rm --type lxc`.
+      const p = validate(LxcImagePath, { name: rest.join('/'), tag: 'latest' });
+      return ok(await (await services.lxc()).remove(p.name));
+    }
     checkImageType(type);
     const tag = query.get('tag');
     const name = rest.join('/') + (tag ? `:${tag}` : '');

@@ -51,6 +51,26 @@ export const RepositoryAddBody = v.object({ name, username: v.optional(text(200)
 /** Docker Cloud: `PATCH /api/repo/v1/repository/{name}/`. */
 export const RepositoryUpdateBody = v.object({ username: v.optional(text(200)), password: v.optional(text(1024)) });
 
+const serverName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be the name of an LXD image server (see `stevedore lxd-server list`)'));
+
+/**
+ * The query of `type=lxc` image routes (issue 14b): `server` (or the seed's `registry_name` / `registry`) names
+ * the simplestreams server, `platform` an architecture (`arm64`, `linux/arm64`; `all` in remote lists).
+ */
+export const LxcQuery = v.object({
+  server: v.optional(serverName),
+  registry_name: v.optional(serverName),
+  registry: v.optional(serverName),
+  platform: v.optional(v.pipe(v.string(), v.regex(/^(?:[a-z0-9_]+\/)?[a-z0-9_]{1,32}$/i, 'must be an architecture like x86_64, arm64 or linux/arm64'))),
+  filter_text: v.optional(text(200)),
+});
+
+/** An LXC image's path segments: an alias (`debian/12`) or a fingerprint, and `latest` or a serial (`20250101_00:00`). */
+export const LxcImagePath = v.object({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*(?:\/[A-Za-z0-9][A-Za-z0-9._+-]*){0,3}$/, 'must be an LXC image alias (like debian/12) or a fingerprint')),
+  tag: v.pipe(v.string(), v.regex(/^(?:latest|[0-9]{8}_[0-9]{2}:[0-9]{2}|[A-Za-z0-9][A-Za-z0-9._:-]{0,63})$/, 'must be latest or a serial like 20250101_00:00')),
+});
+
 /** The body narrowed by `schema`, or a 400 that names the first field that does not fit. */
 export function validate<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, body);

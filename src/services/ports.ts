@@ -20,3 +20,19 @@ export type EnginePlatform = () => Promise<string | null>;
  * saved repositories. `null` when the engine cannot be reached.
  */
 export type LocalUsage = () => Promise<{ images: Set<string>; containers: Set<string> } | null>;
+
+/**
+ * Marks of the LXC entries of the selected catalog (issue 14b), from LXD: an entry is installed when LXD
+ * holds an image with its alias; downloading when an LXC download of it waits or runs. `installed` and
+ * `downloading` are null when LXD cannot be reached, and `unavailable` then says why (the 501 naming the
+ * sockets looked at), so a screen can say why the entry cannot be downloaded.
+ */
+export interface LxcCatalogMarks {
+  unavailable: string | null;
+  /** A simplestreams server's URL by its name (`images` → https://images.linuxcontainers.org). */
+  serverUrl(name: string): string | undefined;
+  installed(alias: string): boolean | null;
+  downloading(server: string, alias: string): boolean | null;
+}
+
+export type LxcMarksSource = () => Promise<LxcCatalogMarks>;

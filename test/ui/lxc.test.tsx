@@ -70,3 +70,53 @@ describe('LXC images in the app', () => {
     expect(downloads.started[1]).toEqual({ ref: 'world/fast:20250101_00:00', options: { registry: 'lxd:world' } });
   });
 });
+
+describe('LXC entries of the Selected depot (issue 14b)', () => {
+  const debian = remoteImage('debian/12', {
+    title: 'Debian 12 (LXC)',
+    group: 'System',
+    version: '',
+    type: 'lxc',
+    server: 'world',
+    fullName: 'lxd:world/debian/12',
+    description: 'Debian bookworm system container',
+  });
+  const redis = remoteImage('redis', { title: 'Redis', group: 'Databases', version: '7' });
+
+  it('shows a TYPE column; Enter opens the versions from the entry’s server; p downloads the alias through it', async () => {
+    const { services, downloads } = fakeServices({
+      local: [],
+      remote: { selected: [redis, debian] },
+      tags: { name: 'debian/12', fullName: 'lxd:world/debian/12', installed: [], tags: ['20250201_00:00'], details: [{ name: '20250201_00:00', size: 70_000, lastUpdated: null, digest: FP, platforms: ['aarch64', 'x86_64'] }] },
+    });
+    const tagsAsked: Array<{ name: string; registry: string | undefined }> = [];
+    const tags = services.remote.tags;
+    services.remote.tags = (name, registry, signal) => {
+      tagsAsked.push({ name, registry });
+      return tags(name, registry, signal);
+    };
+    const app = renderApp(services);
+    await app.press('2');
+    await app.waitFor((f) => f.includes('debian/12'), 'the lxc entry');
+    expect(app.frame()).toMatch(/NAME +TITLE +GROUP +TAG +TYPE +DESCRIPTION/);
+    expect(app.frame()).toMatch(/redis +Redis +Databases +7 +docker/);
+    expect(app.frame()).toMatch(/debian\/12 +Debian 12 \(LXC\) +System +- +lxc/);
+    await app.press('j', 'p');
+    await app.waitFor(() => downloads.started.length === 1, 'the download');
+    expect(downloads.started[0]).toEqual({ ref: 'debian/12', options: { registry: 'lxd:world' } });
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('20250201_00:00') && f.includes('aarch64, x86_64'), 'the versions');
+    expect(tagsAsked).toEqual([{ name: 'debian/12', registry: 'lxd:world' }]);
+  });
+
+  it('without LXD the entry still shows and p says why it cannot be downloaded', async () => {
+    const why = 'no LXD or Incus socket found (looked at /var/lib/lxd/unix.socket)';
+    const { services, downloads } = fakeServices({ local: [], remote: { selected: [{ ...debian, installed: null, unavailable: why }] } });
+    const app = renderApp(services);
+    await app.press('2');
+    await app.waitFor((f) => f.includes('debian/12'), 'the lxc entry');
+    await app.press('p');
+    await app.waitFor((f) => f.includes('p: no LXD or Incus socket found'), 'the reason in the footer');
+    expect(downloads.started).toEqual([]);
+  });
+});

@@ -15,8 +15,10 @@ import {
   latestVersion,
   looksLikeFingerprint,
   lxcImageName,
+  parseLxcJobRef,
   productImage,
 } from '../../domain/lxc';
+import type { LxcCatalogMarks } from '../ports';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { Settings } from '../../domain/settings';
 import { LxdClient } from '../../clients/lxd/client';
@@ -247,5 +249,26 @@ export function createLxcServices(deps: LxcDeps): LxcServices {
       return { name: ref.trim(), untagged: image.aliases, deleted: [fingerprint] };
     },
     client,
+  };
+}
+
+/**
+ * Marks of the selected catalog's LXC entries (src/services/ports.ts): LXD's aliases and the running LXC
+ * downloads. Rejects (with LXD's 501/403) when LXD cannot be reached; the depot turns that into `unavailable`.
+ */
+export async function loadLxcCatalogMarks(lxc: LxcServices, downloads: () => Promise<Array<{ ref: string; status: string }>>): Promise<LxcCatalogMarks> {
+  lxc.client().socket(); // 501 naming the paths looked at
+  const [images, servers, records] = await Promise.all([lxc.listLocal(), lxc.servers.list(), downloads().catch(() => null)]);
+  const aliases = new Set(images.flatMap((i) => i.aliases));
+  const urls = new Map(servers.map((s) => [s.name, s.url]));
+  const active = (records ?? [])
+    .filter((r) => r.status === 'waiting' || r.status === 'downloading' || r.status === 'extracting')
+    .map((r) => parseLxcJobRef(r.ref))
+    .filter((j): j is LxcPullJob => j !== null);
+  return {
+    unavailable: null,
+    serverUrl: (name) => urls.get(name),
+    installed: (alias) => aliases.has(alias),
+    downloading: (server, alias) => (records === null ? null : active.some((j) => j.serverName === server && j.aliases.includes(alias))),
   };
 }

@@ -11,6 +11,7 @@ import type { CatalogSource } from './catalog';
 import type { Connections } from './connections';
 import type { RemoteDeps } from './index';
 import { loadMarks, type Marks } from './marks';
+import type { LxcCatalogMarks } from '../ports';
 
 export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
 
@@ -19,6 +20,8 @@ export interface DepotQuery {
   filter?: string;
   /** Registry name (private depot). */
   registry?: string;
+  /** Selected depot: only Docker or only LXC entries (both when absent). */
+  type?: 'docker' | 'lxc';
   limit?: number;
   signal?: AbortSignal;
 }
@@ -31,6 +34,8 @@ export interface DepotResult {
 }
 
 const DEFAULT_SEARCH_LIMIT = 25;
+
+type Fetched = Omit<RemoteImage, 'installed' | 'downloading'> & { marks?: Pick<RemoteImage, 'installed' | 'downloading'> };
 
 /** A URL a person can open for an image: Docker Hub's page, or the registry URL plus the path. */
 export function locationOf(ref: RepositoryRef, registryUrl?: string): string {
@@ -65,7 +70,7 @@ export class Depots {
     const filter = (query.filter ?? '').trim();
     // The engine is asked in parallel with the remote side.
     const marksPromise = loadMarks(this.deps.installed, this.deps.downloading);
-    let fetched: { images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[]; truncated?: string | null };
+    let fetched: { images: Fetched[]; warnings: string[]; truncated?: string | null };
     try {
       fetched = await this.fetch(query.category, filter, query);
     } catch (error) {
@@ -75,7 +80,9 @@ export class Depots {
     const marks: Marks = await marksPromise;
     const images = limit !== undefined ? fetched.images.slice(0, limit) : fetched.images;
     return {
-      results: images.map((image) => ({ ...image, installed: marks.installed(image.fullName), downloading: marks.downloading(image.fullName) })),
+      results: images.map(({ marks: own, ...image }) =>
+        own ? { ...image, ...own } : { ...image, installed: marks.installed(image.fullName), downloading: marks.downloading(image.fullName) },
+      ),
       warnings: [...(fetched.truncated ? [fetched.truncated] : []), ...fetched.warnings, ...marks.warnings],
       ...(fetched.truncated ? { truncated: true } : {}),
     };
@@ -85,10 +92,10 @@ export class Depots {
     category: RemoteCategory,
     filter: string,
     query: DepotQuery,
-  ): Promise<{ images: Omit<RemoteImage, 'installed' | 'downloading'>[]; warnings: string[]; truncated?: string | null }> {
+  ): Promise<{ images: Fetched[]; warnings: string[]; truncated?: string | null }> {
     switch (category) {
       case 'selected':
-        return this.selected(filter, query.signal);
+        return this.selected(filter, query.type, query.signal);
       case 'official':
         return { warnings: [], ...(await this.official(filter, query.signal)) };
       case 'dockerhub':
@@ -100,11 +107,32 @@ export class Depots {
     }
   }
 
-  private async selected(filter: string, signal?: AbortSignal) {
+  private async selected(filter: string, type: 'docker' | 'lxc' | undefined, signal?: AbortSignal): Promise<{ images: Fetched[]; warnings: string[] }> {
     const catalog = await this.catalog.load(this.deps.settings().catalog, signal);
-    const images = catalog.entries
-      .filter((e) => matches(filter, e.name, e.title, e.description, e.group))
-      .map((e) => {
+    const entries = catalog.entries.filter((e) => (type === undefined || e.type === type) && matches(filter, e.name, e.title, e.description, e.group, e.type));
+    // LXD is asked only when the catalog shows LXC entries.
+    const lxc = entries.some((e) => e.type === 'lxc') ? await this.lxcMarks() : null;
+    // No warning when LXD is missing (most hosts run Docker only): each LXC entry says why in `unavailable`.
+    const warnings = [...catalog.problems];
+    const images = entries.map((e): Fetched => {
+        if (e.type === 'lxc') {
+          const server = e.server ?? 'images';
+          return {
+            name: e.name,
+            fullName: `lxd:${server}/${e.name}`,
+            description: e.description,
+            location: `${lxc?.serverUrl(server) ?? server}  ${e.name}`,
+            source: 'selected' as const,
+            title: e.title,
+            version: '',
+            arch: e.arch,
+            group: e.group,
+            type: 'lxc',
+            server,
+            ...(lxc?.unavailable ? { unavailable: lxc.unavailable } : {}),
+            marks: { installed: lxc ? lxc.installed(e.name) : null, downloading: lxc ? lxc.downloading(server, e.name) : null },
+          };
+        }
         const ref = normalizeReference(e.name);
         return {
           name: familiarName(ref),
@@ -118,7 +146,18 @@ export class Depots {
           group: e.group,
         };
       });
-    return { images, warnings: catalog.problems };
+    return { images, warnings };
+  }
+
+  /** The LXC marks, or marks saying why LXD cannot be asked (never a failure of the whole list). */
+  private async lxcMarks(): Promise<LxcCatalogMarks> {
+    const why = (error: unknown): string => (error instanceof AppError ? error.message : sanitizeLine(error instanceof Error ? error.message : String(error)));
+    if (!this.deps.lxcMarks) return { unavailable: 'LXC images are not supported here', serverUrl: () => undefined, installed: () => null, downloading: () => null };
+    try {
+      return await this.deps.lxcMarks();
+    } catch (error) {
+      return { unavailable: why(error), serverUrl: () => undefined, installed: () => null, downloading: () => null };
+    }
   }
 
   private async official(filter: string, signal?: AbortSignal) {

@@ -5,7 +5,7 @@ import { RegistryProber, type RateLimit, type TransportOptions } from '../../cli
 import type { RemoteImage, RemoteInspect, TagList } from '../../domain/images';
 import type { Settings } from '../../domain/settings';
 import type { Credential, CredentialQuery } from '../../store/credentials';
-import type { DownloadingIndex, EnginePlatform, InstalledIndex, LocalUsage } from '../ports';
+import type { DownloadingIndex, EnginePlatform, InstalledIndex, LocalUsage, LxcMarksSource } from '../ports';
 import type { RegistryDataStore, RegistryProbe, RegistryService } from '../registries';
 import { CatalogSource } from './catalog';
 import { Connections, quoteName } from './connections';
@@ -32,6 +32,8 @@ export interface RemoteDeps {
   downloading: DownloadingIndex;
   enginePlatform: EnginePlatform;
   localUsage: LocalUsage;
+  /** Marks of the catalog's LXC entries from LXD (absent: LXC entries show `installed: null`). */
+  lxcMarks?: LxcMarksSource;
   /** Folder holding the shipped catalog.json. */
   assetsDir: string;
   warn: (message: string) => void;

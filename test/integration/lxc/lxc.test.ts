@@ -2,7 +2,7 @@
 // remote lists, inspect, a download through LXD with progress to `complete`, cancel, rm — compared with what
 // `lxc image list --format json` says — and the 501 when there is no LXD.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -214,5 +214,55 @@ describeWorld('LXC images through LXD', (world) => {
       'no running download in LXD',
     );
     expect(lxdImages().some((i) => i.fingerprint === fingerprint)).toBe(false);
+  });
+
+  it('shows the catalog\'s LXC entries in the Selected depot with installed marks from the real LXD (issue 14b)', async () => {
+    const file = join(s.configDir, 'catalog.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        version: 1,
+        images: [
+          { name: 'redis', version: '7', arch: ['amd64'], group: 'Databases' },
+          { type: 'lxc', name: 'world/fast', server: 'world', title: 'World fast', arch: ['amd64'], group: 'System' },
+          { type: 'lxc', name: lxd.localAlias, server: 'world', group: 'System' },
+        ],
+      }),
+    );
+    const set = await run(s, ['config', 'set', 'catalog', file]);
+    expect(set.code, set.stderr).toBe(0);
+    interface Selected { category: string; results: Array<{ name: string; type: string; server?: string; installed: boolean | null; downloading: boolean | null; repository: string; unavailable?: string }>; warnings: string[] }
+    const list = await json<Selected>(s, ['image', 'list', '--category', 'selected']);
+    expect(list.category).toBe('selected');
+    expect(list.results.map((r) => [r.name, r.type])).toEqual([['redis', 'docker'], ['world/fast', 'lxc'], [lxd.localAlias, 'lxc']]);
+    expect(list.results[1]).toMatchObject({ server: 'world', installed: false, downloading: false, repository: 'selected' });
+    expect(list.results[2]).toMatchObject({ installed: true });
+    expect(list.results[1]?.unavailable).toBeUndefined();
+    const onlyLxc = await json<Selected>(s, ['image', 'list', '--category', 'qnap', '--type', 'lxc']);
+    expect(onlyLxc.results.map((r) => r.name)).toEqual(['world/fast', lxd.localAlias]);
+
+    // Downloaded through LXD, the entry is installed.
+    const pull = await run(s, ['image', 'pull', '--type', 'lxc', 'world/fast', '--server', 'world', '--json']);
+    expect(pull.code, pull.stderr).toBe(0);
+    const after = await json<Selected>(s, ['image', 'list', '--category', 'selected', '--type', 'lxc', '--filter', 'fast']);
+    expect(after.results).toEqual([expect.objectContaining({ name: 'world/fast', installed: true })]);
+    const removed = await run(s, ['image', 'rm', '--type', 'lxc', 'world/fast', '--json']);
+    expect(removed.code, removed.stderr).toBe(0);
+
+    // Without LXD the entries still show, with installed null and why they cannot be downloaded.
+    const none = session(world, { LXD_DIR: '/nonexistent/lxd' });
+    try {
+      const set2 = await run(none, ['config', 'set', 'catalog', file]);
+      expect(set2.code, set2.stderr).toBe(0);
+      const r = await run(none, ['image', 'list', '--category', 'selected', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const body = JSON.parse(r.stdout) as Selected;
+      expect(body.results[1]).toMatchObject({ name: 'world/fast', type: 'lxc', installed: null, unavailable: expect.stringContaining('/nonexistent/lxd/unix.socket') });
+      const human = await run(none, ['image', 'list', '--category', 'selected']);
+      expect(human.code).toBe(0);
+      expect(human.stdout).toMatch(/world\/fast +lxc +- /);
+    } finally {
+      rmSync(none.configDir, { recursive: true, force: true });
+    }
   });
 });

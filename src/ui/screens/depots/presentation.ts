@@ -22,8 +22,17 @@ export function columnsFor(kind: DepotKind, sort: LocalSort = 'name', arrow = 'â
       return { headers: localHeaders(sort, arrow), specs: LOCAL_COLUMNS.map((c) => c.spec) };
     case 'selected':
       return {
-        headers: ['', 'NAME', 'TITLE', 'GROUP', 'TAG', 'DESCRIPTION'],
-        specs: [{ width: 1 }, { width: 14, ...NAME }, { width: 10, grow: 1, max: 24, priority: 3, optional: true }, { width: 5, max: 10, optional: true, priority: 4 }, { width: 3, max: 10 }, { width: 10, grow: 4, priority: 5 }],
+        // TYPE: docker or lxc (the catalog's LXC entries, issue 14b), as in Local.
+        headers: ['', 'NAME', 'TITLE', 'GROUP', 'TAG', 'TYPE', 'DESCRIPTION'],
+        specs: [
+          { width: 1 },
+          { width: 14, ...NAME },
+          { width: 10, grow: 1, max: 24, priority: 3, optional: true },
+          { width: 5, max: 10, optional: true, priority: 4 },
+          { width: 3, max: 10 },
+          { width: 6 },
+          { width: 10, grow: 4, priority: 5 },
+        ],
       };
     case 'official':
       return { headers: ['', 'NAME', 'STARS', 'DESCRIPTION'], specs: [{ width: 1 }, { width: 12, ...NAME }, { width: 5, align: 'right' }, { width: 16, grow: 4, priority: 5 }] };
@@ -59,7 +68,7 @@ export function remoteCells(kind: Exclude<DepotKind, 'local'>, image: RemoteImag
   const stars = image.starCount === undefined ? '' : String(image.starCount);
   switch (kind) {
     case 'selected':
-      return [mark(image, theme), sanitizeLine(image.name), sanitizeLine(image.title ?? ''), sanitizeLine(image.group ?? ''), sanitizeLine(image.version ?? ''), d];
+      return [mark(image, theme), sanitizeLine(image.name), sanitizeLine(image.title ?? ''), sanitizeLine(image.group ?? ''), image.type === 'lxc' ? '-' : sanitizeLine(image.version ?? ''), image.type ?? 'docker', d];
     case 'official':
       return [mark(image, theme), sanitizeLine(image.name), stars, d];
     case 'dockerhub':
@@ -82,7 +91,7 @@ export function matches(filter: string, haystack: string[]): boolean {
 }
 
 export function remoteHaystack(i: RemoteImage): string[] {
-  return [i.name, i.title ?? '', i.description, i.group ?? ''];
+  return [i.name, i.title ?? '', i.description, i.group ?? '', i.type ?? ''];
 }
 
 /** Indexes of the rows that match (all of them without a filter): rows keep their cells and widths. */
@@ -93,6 +102,13 @@ export function filterIndices<T>(items: readonly T[], filter: string, haystack: 
 
 
 export function remoteRef(image: RemoteImage): string {
+  // An LXC entry is named by its alias alone (a download takes the newest serial).
+  if (image.type === 'lxc') return image.name;
   return `${image.name}:${image.version || 'latest'}`;
+}
+
+/** The depot a row's requests go to: an LXC entry's simplestreams server (`lxd:NAME`), else the tab's registry. */
+export function rowRegistry(image: RemoteImage, tabRegistry: string | undefined): string | undefined {
+  return image.type === 'lxc' ? `lxd:${image.server ?? 'images'}` : tabRegistry;
 }
 

@@ -14,7 +14,7 @@ import type { Scope } from '../../keys/bindings';
 import { type RemoteListResult, type UiServices, type UpdatesView, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
 import { type LocalRow, type LocalSort, localRowCount, localRowDeleteRefs, localRowHaystack, localRowRef, localRows, nextSort, rowUpdate } from './local';
-import { type DepotKind, filterIndices, remoteHaystack, remoteRef } from './presentation';
+import { type DepotKind, filterIndices, remoteHaystack, remoteRef, rowRegistry } from './presentation';
 
 export interface DepotTab {
   key: string;
@@ -221,8 +221,9 @@ export function useDepotsScreen(props: {
       const ref = localRowRef(selectedLocal);
       actions.inspect({ kind: 'local', ref, title: ref, ...(selectedLocal.containers.length ? { usedBy: selectedLocal.containers } : {}) });
     } else if (selectedRemote) {
-      if (inspectOnly) actions.inspect({ kind: 'remote', ref: remoteRef(selectedRemote), registry: tab.registry, title: remoteRef(selectedRemote) });
-      else actions.openTags(selectedRemote, tab.registry);
+      const registry = rowRegistry(selectedRemote, tab.registry);
+      if (inspectOnly) actions.inspect({ kind: 'remote', ref: remoteRef(selectedRemote), registry, title: remoteRef(selectedRemote) });
+      else actions.openTags(selectedRemote, registry);
     }
   };
 
@@ -231,7 +232,8 @@ export function useDepotsScreen(props: {
       const ref = localRowRef(selectedLocal);
       if (ref !== selectedLocal.id) actions.pull(ref, undefined);
     } else if (selectedRemote) {
-      if (selectedRemote.version) actions.pull(remoteRef(selectedRemote), tab.registry);
+      if (selectedRemote.type === 'lxc') actions.pull(remoteRef(selectedRemote), rowRegistry(selectedRemote, tab.registry));
+      else if (selectedRemote.version) actions.pull(remoteRef(selectedRemote), tab.registry);
       else {
         // No suggested tag (search results, private repositories): guessing `latest` fails too often.
         actions.openTags(selectedRemote, tab.registry);
@@ -319,7 +321,9 @@ export function useDepotsScreen(props: {
     },
     { priority: PRIORITY.screen, active: active && !editing && !confirmDelete && !confirmUpdate && !confirmRemoveOld, waiting: rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === ''),
       onPaste: field.paste,
-      disabled: disabledWhen({ 'list.pull': selectedLocal && localRowRef(selectedLocal) === selectedLocal.id && 'this image has no tag to pull again' }),
+      disabled: disabledWhen({
+        'list.pull': (selectedLocal && localRowRef(selectedLocal) === selectedLocal.id && 'this image has no tag to pull again') || selectedRemote?.unavailable,
+      }),
     },
   );
 

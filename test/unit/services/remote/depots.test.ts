@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCatalog } from '../../../../src/domain/catalog';
+import { NotSupported } from '../../../../src/domain/errors';
 import { createRemoteServices } from '../../../../src/services/remote/index';
 import { testDeps, ASSETS_DIR } from '../../../fixtures/remote/deps';
 import { FakeRegistry, sendJson, startServer, type TestServer } from '../../../fixtures/remote/servers';
@@ -53,7 +54,7 @@ describe('selected depot', () => {
     for (const name of ['jellyfin/jellyfin', 'pihole/pihole', 'homeassistant/home-assistant', 'nextcloud', 'mariadb', 'postgres', 'traefik']) {
       expect(catalog.entries.map((e) => e.name)).toContain(name);
     }
-    expect(catalog.entries.every((e) => e.arch.length > 0 && e.version && e.group && e.description)).toBe(true);
+    expect(catalog.entries.every((e) => e.arch.length > 0 && (e.type === 'lxc' || e.version) && e.group && e.description)).toBe(true);
   });
 
   it('lists the catalog with installed and downloading marks, filtered by text', async () => {
@@ -104,6 +105,99 @@ describe('selected depot', () => {
     expect(out.results[0]?.description).toBe('Totally normal image red text');
     expect(out.warnings).toHaveLength(4);
     expect(out.warnings.join('\n')).not.toMatch(/\u001b/);
+  });
+
+  it('LXC entries (issue 14b): type lxc with their server, marks from LXD; bad entries skipped; old catalogs still valid', () => {
+    const catalog = parseCatalog(
+      {
+        version: 1,
+        images: [
+          { name: 'redis', version: '7' },
+          { type: 'docker', name: 'team/app' },
+          { type: 'lxc', name: 'debian/12', title: 'Debian', arch: ['amd64'], group: 'System' },
+          { type: 'lxc', name: 'world/fast', server: 'world' },
+          { type: 'lxc', name: 'debian/12' },
+          { type: 'lxc', name: 'debian/12', server: 'world' },
+          { type: 'lxc', name: 'alpine/3.20', version: '3.20' },
+          { type: 'lxc', name: 'alpine:3.20' },
+          { type: 'lxc', name: 'alpine/3.20', server: 'bad server!' },
+          { type: 'lxc', name: '\u001b[2Jevil' },
+          { type: 'lxc' },
+          { type: 'vm', name: 'x' },
+          { name: 'nginx', server: 'images' },
+        ],
+      },
+      'cat.json',
+    );
+    expect(catalog.entries.map((e) => [e.type, e.name, e.server])).toEqual([
+      ['docker', 'redis', undefined],
+      ['docker', 'team/app', undefined],
+      ['lxc', 'debian/12', 'images'],
+      ['lxc', 'world/fast', 'world'],
+      ['lxc', 'debian/12', 'world'],
+    ]);
+    expect(catalog.entries[2]).toMatchObject({ title: 'Debian', version: '', arch: ['amd64'], group: 'System' });
+    expect(catalog.problems).toEqual([
+      'catalog cat.json: entry 5 skipped: debian/12 is listed twice',
+      'catalog cat.json: entry 7 skipped: alpine/3.20: "version" is for Docker images; an LXC download takes the newest serial',
+      'catalog cat.json: entry 8 skipped: "alpine:3.20" is not a simplestreams alias (like debian/12 or alpine/3.20)',
+      'catalog cat.json: entry 9 skipped: alpine/3.20: "server" is the name of an LXD image server (see `stevedore lxd-server list`)',
+      'catalog cat.json: entry 10 skipped: "evil" is not a simplestreams alias (like debian/12 or alpine/3.20)',
+      'catalog cat.json: entry 11 skipped: no "name"',
+      'catalog cat.json: entry 12 skipped: "type" must be "docker" or "lxc"',
+      'catalog cat.json: entry 13 skipped: nginx: "server" is for entries of type "lxc"',
+    ]);
+    expect(catalog.problems.join('\n')).not.toMatch(/\u001b/);
+  });
+
+  it('lists LXC entries with type, server and LXD marks, or says why they cannot be downloaded', async () => {
+    const dir = tempDir('sd-cat-');
+    const file = path.join(dir, 'catalog.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ images: [{ name: 'redis' }, { type: 'lxc', name: 'world/fast', server: 'world', group: 'System' }, { type: 'lxc', name: 'world/slow', server: 'world' }] }),
+    );
+    const t = testDeps();
+    t.settings = { ...t.settings, catalog: file };
+    let asked = 0;
+    const marks = {
+      unavailable: null,
+      serverUrl: (name: string) => (name === 'world' ? 'https://127.0.0.1:8443' : undefined),
+      installed: (alias: string) => alias === 'world/fast',
+      downloading: (server: string, alias: string) => server === 'world' && alias === 'world/slow',
+    };
+    const remote = createRemoteServices({
+      ...t.deps,
+      lxcMarks: async () => {
+        asked++;
+        return marks;
+      },
+    });
+    const out = await remote.depots.list({ category: 'selected' });
+    expect(out.warnings).toEqual([]);
+    expect(out.results.map((r) => [r.name, r.type ?? 'docker', r.installed, r.downloading])).toEqual([
+      ['redis', 'docker', false, false],
+      ['world/fast', 'lxc', true, false],
+      ['world/slow', 'lxc', false, true],
+    ]);
+    expect(out.results[1]).toMatchObject({ server: 'world', fullName: 'lxd:world/world/fast', version: '', location: 'https://127.0.0.1:8443  world/fast', source: 'selected' });
+    expect(out.results[1]?.unavailable).toBeUndefined();
+    // --type picks one kind; LXD is not asked when no LXC entry shows.
+    expect((await remote.depots.list({ category: 'selected', type: 'lxc' })).results.map((r) => r.name)).toEqual(['world/fast', 'world/slow']);
+    const before = asked;
+    expect((await remote.depots.list({ category: 'selected', type: 'docker' })).results.map((r) => r.name)).toEqual(['redis']);
+    expect(asked).toBe(before);
+
+    const noLxd = createRemoteServices({
+      ...t.deps,
+      lxcMarks: async () => {
+        throw new NotSupported('no LXD or Incus socket found (looked at /x/unix.socket)');
+      },
+    });
+    const without = await noLxd.depots.list({ category: 'selected' });
+    expect(without.warnings).toEqual([]);
+    expect(without.results[1]).toMatchObject({ type: 'lxc', installed: null, downloading: null, unavailable: 'no LXD or Incus socket found (looked at /x/unix.socket)' });
+    expect(without.results[0]).toMatchObject({ installed: false });
   });
 
   it('a catalog file that is not a catalog is an error naming it', async () => {
