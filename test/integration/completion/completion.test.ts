@@ -46,7 +46,8 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   });
 
   afterAll(async () => {
-    await docker(world, ['rmi', 'complete-me/app:1.0']);
+    // Both tags: the pulled one too, or the engine is not empty for the next file (world.test.ts expects it so).
+    await docker(world, ['rmi', 'complete-me/app:1.0', world.seeded.alpine ?? 'alpine:3.19']);
     if (bin) rmSync(bin, { recursive: true, force: true });
     if (s) rmSync(s.configDir, { recursive: true, force: true });
   });
