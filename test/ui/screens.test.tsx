@@ -33,6 +33,33 @@ const inspectFixture: RemoteInspect = {
 };
 
 describe('Tags screen', () => {
+  it('applies platform moves typed ahead in one read, each on the previous one', async () => {
+    const { services } = fakeServices({
+      local: [],
+      remote: { official: [remoteImage('redis', { starCount: 1 })] },
+      tags: {
+        name: 'redis',
+        fullName: 'docker.io/library/redis',
+        installed: [],
+        tags: ['latest'],
+        details: [{ name: 'latest', size: 40_000_000, lastUpdated: '2026-11-22T00:00:00Z', digest: 'sha256:a', platforms: ['linux/amd64', 'linux/arm64/v8'] }],
+      },
+    });
+    const app = renderApp(services);
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'));
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('1 tag'));
+    await app.press('P');
+    await app.waitFor((f) => f.includes('Platforms of latest'), 'the platform list');
+    app.write('jj');
+    await app.waitFor((f) => /› linux\/arm64\/v8/.test(f), 'two rows down');
+    app.write('kk');
+    await app.waitFor((f) => /› default/.test(f), 'two rows up');
+    app.write(`jj${KEY.enter}`);
+    await app.waitFor((f) => f.includes('platform: linux/arm64/v8') && !f.includes('Platforms of'), 'arm64 chosen');
+  });
+
   it('shows tags with size, date, platforms and installed marks; filters; pulls with the chosen platform', async () => {
     const { services, downloads } = fakeServices({
       local: [],
