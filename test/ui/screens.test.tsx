@@ -157,6 +157,28 @@ describe('Tags screen', () => {
   });
 });
 
+describe('Inspect of an installed tag', () => {
+  it('inspecting an installed tag says it is also on this engine', async () => {
+    const { services } = fakeServices({
+      local: [],
+      remote: { official: [remoteImage('redis', { starCount: 1 })] },
+      tags: { name: 'redis', fullName: 'docker.io/library/redis', installed: ['7'], tags: ['latest', '7'], details: [] },
+      inspect: inspectFixture,
+    });
+    const app = renderApp(services);
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'));
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('2 tags, 1 installed'));
+    await app.press('i');
+    await app.waitFor((f) => f.includes('Inspect redis:latest') && f.includes('remote, not pulled'), 'latest: not pulled');
+    await app.press(KEY.escape);
+    await app.waitFor((f) => f.includes('2 tags, 1 installed'));
+    await app.press('j', 'i');
+    await app.waitFor((f) => f.includes('Inspect redis:7') && f.includes('remote (also on this engine)'), '7: also on this engine');
+  });
+});
+
 describe('Inspect screen', () => {
   it('shows a remote image without pulling: summary, config and layers, scrollable, sanitised', async () => {
     const { services } = fakeServices({ local: [], remote: { official: [remoteImage('team/app', { version: '1.0' })] }, inspect: inspectFixture });

@@ -78,7 +78,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           if (ref) actions.pull(ref, registry, platform);
           return true;
         case 'tags.inspect':
-          if (ref) actions.inspect({ kind: 'remote', ref, registry, platform, title: ref });
+          if (ref) actions.inspect({ kind: 'remote', ref, registry, platform, title: ref, ...(selected?.installed ? { installed: true } : {}) });
           return true;
         case 'tags.platform': {
           const options = selected?.detail?.platforms ?? [];
