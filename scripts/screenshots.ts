@@ -3,6 +3,9 @@
 // screen is captured with its colours (`tmux capture-pane -e -p`) and rendered by scripts/ansi-svg.ts.
 //
 //   npm run build && npx tsx scripts/screenshots.ts [--size 100x30] [--out assets/screenshots]
+//                                                   [--text assets/screens] [--text-only]
+// `--text DIR` also writes each screen as plain text (`DIR/01-local.txt`, `-80x24` added for other sizes);
+// `--text-only` writes only those (to refresh the text captures at 80x24 without touching the README's images).
 //
 // It reuses a running world when STEVEDORE_WORLD_FILE names one (`npx tsx test/world/cli.ts up`), else starts
 // its own (needs root, as the tests do) and stops it at the end. It leaves the engine as it found it.
@@ -25,6 +28,20 @@ function arg(name: string, fallback: string): string {
 
 const [columns, rows] = arg('--size', '100x30').split('x').map(Number) as [number, number];
 const outDir = join(ROOT, arg('--out', 'assets/screenshots'));
+const textDir = arg('--text', '');
+const textOnly = process.argv.includes('--text-only');
+/** The text captures' names (assets/screens/), numbered in the order a person meets the screens. */
+const TEXT_NAMES: Record<string, string> = {
+  doctor: '00-doctor',
+  local: '01-local',
+  selected: '02-selected',
+  'dockerhub-search': '03-dockerhub-search',
+  tags: '04-tags-private',
+  inspect: '05-inspect-remote',
+  downloads: '06-downloads',
+  registries: '07-registries',
+  help: '10-help',
+};
 
 const tmux = (...args: string[]): string => execFileSync('tmux', args, { encoding: 'utf8' });
 const plainScreen = (): string => tmux('capture-pane', '-p', '-t', SESSION);
@@ -52,10 +69,19 @@ async function until(what: string, check: (screen: string) => boolean, ms = 30_0
 
 const written: string[] = [];
 function shoot(name: string, title: string): void {
-  const capture = tmux('capture-pane', '-e', '-p', '-t', SESSION);
-  writeFileSync(join(outDir, `${name}.svg`), renderSvg(capture, { columns, rows, title }));
-  written.push(`${name}.svg`);
-  console.log(`  ${name}.svg`);
+  if (!textOnly) {
+    const capture = tmux('capture-pane', '-e', '-p', '-t', SESSION);
+    writeFileSync(join(outDir, `${name}.svg`), renderSvg(capture, { columns, rows, title }));
+    written.push(`${name}.svg`);
+    console.log(`  ${name}.svg`);
+  }
+  if (textDir) {
+    const file = `${TEXT_NAMES[name] ?? name}${columns === 100 && rows === 30 ? '' : `-${columns}x${rows}`}.txt`;
+    const text = plainScreen().split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
+    writeFileSync(join(ROOT, textDir, file), `${text}\n`);
+    written.push(file);
+    console.log(`  ${textDir}/${file}`);
+  }
 }
 
 async function dockerOk(world: WorldInfo, args: string[]): Promise<void> {
@@ -87,6 +113,7 @@ async function main(): Promise<void> {
   const slow = world.throttlingProxy.host;
   const pulled = [world.seeded.alpine ?? 'alpine:3.19', world.seeded.redis ?? 'redis:7', world.seeded.beta ?? ''];
   mkdirSync(outDir, { recursive: true });
+  if (textDir) mkdirSync(join(ROOT, textDir), { recursive: true });
   const added: string[] = [];
   try {
     for (const ref of pulled) {

@@ -195,13 +195,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
   }
   // --- end shell completion ---
-  const first = argv[0];
-  const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
-  const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));
   if (argv.length === 0) {
     const stdin = process.stdin;
     const stdout = process.stdout;
     if (io.stdin === stdin && io.stdout === stdout && stdin.isTTY && stdout.isTTY) {
+      // The app needs none of the commands' modules: the engine is asked before anything else loads.
       // Ask the engine for the local images while Ink loads: the first frame shows them sooner.
       const engine = ctx.services.engine();
       const prefetch = { local: engine.then((e) => e.images.listLocal()), engineInfo: engine.then((e) => e.info({ diskUsage: true })) };
@@ -214,6 +212,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const { runTui } = await import('./app/tui');
       return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings, prefetch);
     }
+  }
+  const first = argv[0];
+  const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
+  const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));
+  if (argv.length === 0) {
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());
     return EXIT.usage;

@@ -2,7 +2,7 @@
 // The local behaviour is here; the remote categories, `inspect --remote` and `tags` come from the
 // registry side through `RemoteImageHandlers` (without them those answer 501).
 import { type Command, Option } from 'commander';
-import { AppError, InvalidInput, NotSupported, isAppError, isCancellation } from '../domain/errors';
+import { AppError, Conflict, InvalidInput, NotSupported, isAppError, isCancellation } from '../domain/errors';
 import { registryHost } from '../domain/registry';
 import { sanitizeLine } from '../domain/sanitize';
 import { parsePlatform } from '../domain/settings';
@@ -80,6 +80,8 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         const category = opts.category === 'qnap' ? 'selected' : opts.category;
         if (category !== 'local') {
           if (!remote.list) throw needsRegistryClient(`--category ${category}`);
+          if (category === 'dockerhub' && !opts.filter?.trim()) throw new InvalidInput('searching Docker Hub needs a text to search for', { hint: 'give it with --filter TEXT' });
+          if (category === 'private' && opts.registry === undefined) throw new InvalidInput('the private depot needs a registry', { hint: 'name it with --registry NAME; see `stevedore registry list`' });
           await remote.list(out, {
             category: category as RemoteCategory,
             filter: opts.filter ?? '',
@@ -203,6 +205,13 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         }
         if (verb !== 'cancel' && verb !== 'retry') throw new InvalidInput(`unknown downloads verb "${sanitizeLine(verb)}": use cancel ID, retry ID or clear`);
         if (id === undefined || !id.trim()) throw new InvalidInput(`\`image downloads ${verb}\` needs a download ID (see \`stevedore image downloads\`)`);
+        if (verb === 'cancel') {
+          // As the app's `x`: a download that has ended cannot be cancelled (a script learns it did not stop it).
+          const known = (await downloads.list()).find((r) => r.id === id.trim());
+          if (known && !['waiting', 'downloading', 'extracting'].includes(known.status)) {
+            throw new Conflict(`${sanitizeLine(known.name)} is not running (it is ${known.status})`, { hint: '`stevedore image downloads retry ID` starts it again' });
+          }
+        }
         const record = verb === 'cancel' ? await downloads.cancel(id.trim()) : await downloads.retry(id.trim());
         out.result(downloadsJson([record])[0], () => `${record.name}: ${verb === 'cancel' ? (['waiting', 'downloading', 'extracting'].includes(record.status) ? 'cancelling' : record.status) : record.status} (id ${record.id})`);
       }),

@@ -13,8 +13,8 @@ describe('Depots screen', () => {
     await app.waitFor((f) => f.includes('redis') && f.includes('team/app'), 'local rows');
     const f = app.frame();
     expect(f).toMatch(/1 Local 3/);
-    expect(f).toMatch(/NAME.\s+TAGS\s+IMAGE ID\s+SIZE\s+CREATED\s+USED BY/);
-    expect(f).toMatch(/› +redis +7, latest +726564697300 +7\.34 MB +5 days ago +yes/);
+    expect(f).toMatch(/NAME.\s+TAGS\s+IMAGE ID\s+SIZE\s+CREATED\s+TYPE\s+USED BY/);
+    expect(f).toMatch(/› +redis +7, latest +726564697300 +7\.34 MB +5 days ago +docker +yes/);
     expect(f).toMatch(/<none> +dangling/);
     expect(f).toMatch(/engine unix:\/\/\/var\/run\/docker\.sock · images 123 MB · Hub 87\/100/);
   });
@@ -192,7 +192,7 @@ describe('Depots screen', () => {
     let f = app.frame();
     expect(f).toMatch(/1 Local 3/);
     expect(f).toMatch(/› +127\.0\.0\.1:15000\/team\/web +5 +555555555555 +52 MB +1 day ago/);
-    expect(f).toMatch(/127\.0\.0\.1:15000\/team\/web +4, 2 +444444444444 +48 MB +\d+ months? ago +jellyfin, jellyfin-old/);
+    expect(f).toMatch(/127\.0\.0\.1:15000\/team\/web +4, 2 +444444444444 +48 MB +\d+ months? ago +docker +jellyfin, jellyfin-old/);
     // Sorted by size: the repository with the largest image first, its rows together.
     await app.press('s');
     await app.waitFor((f2) => /SIZE./.test(f2) && f2.indexOf('redis') < f2.indexOf('team/web'), 'sorted by size');

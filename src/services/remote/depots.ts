@@ -189,7 +189,7 @@ export class Depots {
   }
 
   private async dockerhub(filter: string, limit: number, signal?: AbortSignal) {
-    if (!filter) throw new InvalidInput('searching Docker Hub needs a text to search for (--filter TEXT)');
+    if (!filter) throw new InvalidInput('searching Docker Hub needs a text to search for');
     const found = await this.connections.hubIndex().search(filter, { limit: Math.min(100, limit), signal });
     return found.flatMap((r) => {
       const ref = safeRef(clean(r.name));
@@ -211,7 +211,7 @@ export class Depots {
   }
 
   private async private(filter: string, query: DepotQuery) {
-    if (!query.registry) throw new InvalidInput('the private depot needs a registry (--registry NAME)', { hint: 'see `stevedore registry list`' });
+    if (!query.registry) throw new InvalidInput('the private depot needs a registry name', { hint: 'see `stevedore registry list`' });
     const registry = this.deps.registries.get(query.registry);
     const host = registry.builtin ? DOCKER_HUB_DOMAIN : registryHost(registry.url);
     const warnings: string[] = [];

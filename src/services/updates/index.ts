@@ -144,7 +144,7 @@ export function createUpdateServices(deps: UpdateDeps): UpdateServices {
       const repos = await listLocal();
       const repo = repos.find((r) => r.fullName === full);
       const image = repo?.images.find((i) => i.tag === tag);
-      if (!repo || !image) throw new NotFound(`Image not found: ${sanitizeLine(input)} is not on this engine`, { hint: 'pull it first with `stevedore image pull`' });
+      if (!repo || !image) throw new NotFound(`Image not found: ${sanitizeLine(input)} (not on this engine)`, { hint: 'pull it first with `stevedore image pull`' });
       const familiar = ref.domain === DOCKER_HUB_DOMAIN ? `${repo.name}:${tag}` : `${full}:${tag}`;
       return { ref: familiar, name: repo.name, fullName: full, tag, id: image.id, inUse: image.inUse };
     },

@@ -45,6 +45,11 @@ describeWorld('engine: image downloads cancel, retry, clear', (world) => {
     const cancelled = await until(() => json<Download[]>(s, ['image', 'downloads']), (l) => l[0]?.status === 'cancelled', 30_000, 'cancelled');
     expect(cancelled[0]).toMatchObject({ id: started.id, status: 'cancelled' });
     expect(Date.parse(cancelled[0]?.started_at ?? '')).toBeGreaterThan(0);
+    // Once it has ended, cancel says so (as the app's `x` does) instead of claiming it stopped it.
+    const again = await run(s, ['image', 'downloads', 'cancel', started.id, '--json']);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 409 } });
+    expect(JSON.parse(again.stdout).error.message).toMatch(/is not running \(it is cancelled\)/);
     await setThrottle(world, 0);
     const retry = await run(s, ['image', 'downloads', 'retry', started.id]);
     expect(retry.code, retry.stderr).toBe(0);

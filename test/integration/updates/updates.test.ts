@@ -144,6 +144,6 @@ describeWorld('update checks against the test world', (world) => {
     expect(built.stderr).toBe(`error: cannot update ${cases.refs.builtLocally}: built locally (no registry digest)\n`);
     const missing = await run(s, ['image', 'update', 'nothing/here:1']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error: Image not found: nothing\/here:1 is not on this engine/);
+    expect(missing.stderr).toMatch(/^error: Image not found: nothing\/here:1 \(not on this engine\)/);
   });
 });

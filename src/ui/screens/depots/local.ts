@@ -126,9 +126,10 @@ export const LOCAL_COLUMNS: readonly LocalColumn[] = [
   { key: 'id', header: 'IMAGE ID', spec: { width: 12, optional: true, priority: 6 }, cell: (r) => shortId(r.id) },
   { key: 'size', header: 'SIZE', sort: 'size', spec: { width: 8, align: 'right' }, cell: (r) => formatBytes(r.size) },
   { key: 'created', header: 'CREATED', sort: 'age', spec: { width: 7, max: 15, optional: true, priority: 3 }, cell: (r, c) => (r.created ? formatAge(r.created, c.now) : '-') },
-  { key: 'inUse', header: 'USED BY', spec: { width: 7, grow: 1, max: 30, priority: 4 }, cell: (r) => r.containers.map(sanitizeLine).join(', ') || (r.inUse ? 'yes' : '') },
-  // Docker or LXC (issue 14: LXD's images join the Local depot).
+  // Docker or LXC (issue 14: LXD's images join the Local depot). Before the containers: that free text
+  // is last and takes the room a wide terminal has left.
   { key: 'type', header: 'TYPE', spec: { width: 6 }, cell: (r) => r.repo.type ?? 'docker' },
+  { key: 'inUse', header: 'USED BY', spec: { width: 7, grow: 1, max: 30, priority: 4 }, cell: (r) => r.containers.map(sanitizeLine).join(', ') || (r.inUse ? 'yes' : '') },
 ];
 
 export function localHeaders(sort: LocalSort, arrow: string): string[] {
