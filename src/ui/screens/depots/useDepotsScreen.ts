@@ -195,8 +195,11 @@ export function useDepotsScreen(props: {
     services.updates?.check({ refresh: false });
     const old = rows.items.find((r) => r.id === pendingUpdate.oldId);
     if (!old) return;
-    if (old.inUse) {
-      actions.banner({ kind: 'info', text: `updated ${pendingUpdate.ref}; the old image ${old.id.slice(7, 19)} is still used by ${old.containers.join(', ') || 'a container'}` });
+    // Not offered when the old image is still tagged elsewhere or used: say why it stays.
+    const stillTagged = rows.items.filter((r) => r.id === old.id).flatMap((r) => r.tags.filter((t) => t !== '<none>').map((t) => `${r.repo.name}:${t}`));
+    if (stillTagged.length > 0 || old.inUse) {
+      const why = stillTagged.length > 0 ? `still tagged as ${stillTagged.join(', ')}` : `used by ${old.containers.join(', ') || 'a container'}`;
+      actions.banner({ kind: 'info', text: `updated ${pendingUpdate.ref}; kept the old image ${old.id.slice(7, 19)}: ${why}` });
       return;
     }
     setConfirmRemoveOld({ oldId: old.id, newId: tagged.id, ref: pendingUpdate.ref });
