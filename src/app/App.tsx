@@ -319,7 +319,20 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       case 'inspect':
         return <InspectScreen {...common} target={s.target} actions={{ pull, banner: setBanner }} />;
       case 'downloads':
-        return <DownloadsScreen {...common} store={shown} actions={{ banner: setBanner, seenFailed: markSeen }} />;
+        return (
+          <DownloadsScreen
+            {...common}
+            store={shown}
+            actions={{
+              banner: setBanner,
+              seenFailed: markSeen,
+              showMessage: (message) => {
+                setBanner(message);
+                setMessageOpen(true);
+              },
+            }}
+          />
+        );
       case 'registries':
         return <RegistriesScreen {...common} onChanged={() => setRegistries(services.registries.list())} actions={{ banner: setBanner }} />;
       case 'repositories':

@@ -124,7 +124,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
       else return false;
       return true;
     },
-    { priority: PRIORITY.dialog, active: active && picking !== null, modal: true },
+    { priority: PRIORITY.dialog, active: active && picking !== null, modal: true, commands: ['list.up', 'list.down', 'list.open', 'confirm.yes', 'confirm.no'] },
   );
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
