@@ -100,16 +100,47 @@ function StatusLine(props: {
 function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
   const { columns, rows } = useTerminalSize();
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
-  // Quitting still works while the terminal is too small (nothing else is on show).
-  useCommands(['global'], (command) => (command === 'global.quit' ? (onQuit(services.downloads.store.getSnapshot().downloads.filter(isActive).length), true) : false), { active: tooSmall, priority: PRIORITY.app });
-  if (tooSmall) {
-    return (
-      <Box width={Math.max(1, columns)} height={Math.max(1, rows - 1)}>
-        <Text wrap="wrap">{`terminal too small: ${MIN_COLUMNS}x${MIN_ROWS} needed, this is ${columns}x${rows}`}</Text>
+  // `q` while the terminal is too small: asked as usual when downloads go on.
+  const [quitting, setQuitting] = useState<number | null>(null);
+  // While too small the screens stay mounted (hidden, with their state) and this layer keeps every
+  // key from them; `q` still quits.
+  const hidden = tooSmall || quitting !== null;
+  useCommands(
+    quitting !== null ? ['confirm'] : ['global'],
+    (command) => {
+      if (quitting !== null) {
+        if (command === 'confirm.yes' || command === 'confirm.no') setQuitting(null);
+        if (command === 'confirm.yes') onQuit(quitting);
+        return true;
+      }
+      if (command !== 'global.quit') return true;
+      const running = services.downloads.store.getSnapshot().downloads.filter(isActive).length;
+      if (running > 0) setQuitting(running);
+      else onQuit(0);
+      return true;
+    },
+    { active: hidden, priority: PRIORITY.question + 10, modal: true },
+  );
+  return (
+    <>
+      {quitting !== null ? (
+        <ConfirmDialog
+          title={`Quit? ${quitting} download${quitting === 1 ? '' : 's'} will go on in the background.`}
+          lines={['`stevedore image downloads` (or D next time) shows them.']}
+          theme={theme}
+          width={Math.max(20, columns)}
+          onAnswer={() => undefined}
+        />
+      ) : tooSmall ? (
+        <Box width={Math.max(1, columns)} height={Math.max(1, rows - 1)}>
+          <Text wrap="wrap">{`terminal too small: ${MIN_COLUMNS}x${MIN_ROWS} needed, this is ${columns}x${rows}`}</Text>
+        </Box>
+      ) : null}
+      <Box display={hidden ? 'none' : 'flex'}>
+        <Screens services={services} theme={theme} onQuit={onQuit} columns={columns} rows={rows} />
       </Box>
-    );
-  }
-  return <Screens services={services} theme={theme} onQuit={onQuit} columns={columns} rows={rows} />;
+    </>
+  );
 }
 
 function Screens({ services, theme, onQuit, columns, rows }: AppProps & { columns: number; rows: number }): React.JSX.Element {
@@ -288,7 +319,20 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
       case 'inspect':
         return <InspectScreen {...common} target={s.target} actions={{ pull, banner: setBanner }} />;
       case 'downloads':
-        return <DownloadsScreen {...common} store={shown} actions={{ banner: setBanner, seenFailed: markSeen }} />;
+        return (
+          <DownloadsScreen
+            {...common}
+            store={shown}
+            actions={{
+              banner: setBanner,
+              seenFailed: markSeen,
+              showMessage: (message) => {
+                setBanner(message);
+                setMessageOpen(true);
+              },
+            }}
+          />
+        );
       case 'registries':
         return <RegistriesScreen {...common} onChanged={() => setRegistries(services.registries.list())} actions={{ banner: setBanner }} />;
       case 'repositories':

@@ -22,6 +22,22 @@ describe('Engines screen', () => {
     app.unmount();
   });
 
+  it('applies keys typed ahead of the rows from the engine in use (Ck Enter: the one above it)', async () => {
+    const { services } = fakeServices({ local: [] });
+    await services.engines.save(null, { name: 'mini', host: 'tcp://mini:2375', tlsVerify: false, certPath: '', dockerPath: '' });
+    await services.engines.switchTo('mini');
+    const later = <T,>(value: Promise<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 150));
+    const { list, check } = services.engines;
+    services.engines.list = () => later(list());
+    services.engines.check = () => later(check());
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('@mini'), 'header names the engine');
+    app.write(`Ck${KEY.enter}`);
+    await app.waitFor((f) => !f.includes('@mini'), 'switched');
+    expect(services.engines.active()).toBe('nas');
+    app.unmount();
+  });
+
   it('adds a saved engine with the form, refuses to edit a built-in one, deletes after asking', async () => {
     const { services } = fakeServices({ local: [] });
     const app = renderApp(services);

@@ -2,7 +2,7 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { visibleTabs } from '../../src/ui/components/Tabs';
-import { fakeServices, localRepo, remoteImage } from './fakes';
+import { download, fakeServices, localRepo, remoteImage } from './fakes';
 import { KEY, renderApp } from './render';
 
 afterEach(() => cleanup());
@@ -40,6 +40,62 @@ describe('a terminal smaller than 80x24', () => {
     size.rows = 30;
     app.stdout.emit('resize');
     await app.waitFor((f) => f.includes('redis') && !f.includes('too small'), 'the app again');
+  });
+});
+
+describe('a terminal that is too small for a while', () => {
+  const resizable = (app: ReturnType<typeof renderApp>) => {
+    const size = { columns: 80, rows: 24 };
+    Object.defineProperty(app.stdout, 'columns', { get: () => size.columns, configurable: true });
+    Object.defineProperty(app.stdout, 'rows', { get: () => size.rows, configurable: true });
+    return (columns: number, rows: number) => {
+      size.columns = columns;
+      size.rows = rows;
+      app.stdout.emit('resize');
+    };
+  };
+
+  it('keeps the open screen, form and typed text, and keys do not reach them meanwhile', async () => {
+    const { services } = fakeServices({ local: [localRepo('redis', ['7'])] });
+    const app = renderApp(services);
+    const resize = resizable(app);
+    resize(80, 24);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    await app.press('R');
+    await app.waitFor((f) => f.includes('Docker Hub (built in)'));
+    await app.press('a');
+    await app.waitFor((f) => f.includes('Add a registry'));
+    await app.type('myreg');
+    resize(60, 15);
+    await app.waitFor((f) => f.includes('terminal too small: 80x24 needed, this is 60x15'), 'the message');
+    expect(app.frame()).not.toContain('myreg');
+    app.write('xy');
+    await app.settled();
+    resize(80, 24);
+    await app.waitFor((f) => f.includes('Add a registry') && !f.includes('too small'), 'the form again');
+    expect(app.frame()).toContain('myreg');
+    expect(app.frame()).not.toContain('myregxy');
+    await app.type('2', (p) => `myreg${p}`);
+  });
+
+  it('asks before quitting while too small when downloads go on', async () => {
+    const { services, downloads } = fakeServices({ local: [localRepo('redis', ['7'])] });
+    downloads.set([download('redis:7')]);
+    const app = renderApp(services);
+    const resize = resizable(app);
+    resize(80, 24);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    resize(79, 24);
+    await app.waitFor((f) => f.includes('terminal too small'), 'the message');
+    await app.press('q');
+    await app.waitFor((f) => f.includes('Quit? 1 download will go on in the background.'), 'the question');
+    await app.press('n');
+    await app.waitFor((f) => f.includes('terminal too small') && !f.includes('Quit?'), 'the message again');
+    expect(app.quits).toEqual([]);
+    await app.press('q');
+    await app.waitFor((f) => f.includes('Quit?'), 'the question');
+    await app.press('y', { changes: false });
+    expect(app.quits).toEqual([1]);
   });
 });
 

@@ -71,6 +71,44 @@ describe('LXC images in the app', () => {
   });
 });
 
+describe('LXC depots that arrive after the start', () => {
+  const fast = remoteImage('world/fast', { version: '20250201_00:00', source: { registry: 'lxd:world' }, location: 'worldos fast default  x86_64' });
+
+  it('holds a depot key typed before the server tabs are there, then opens that tab', async () => {
+    const { services, calls } = fakeServices({ local: [localRepo('redis', ['7'])], remote: { private: [fast] } });
+    let arrive: (names: string[]) => void = () => undefined;
+    services.lxc = { servers: () => new Promise<string[]>((resolve) => (arrive = resolve)) };
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('redis'), 'local rows');
+    app.write('5');
+    await new Promise((r) => setTimeout(r, 50));
+    arrive(['world']);
+    await app.waitFor((f) => f.includes('world/fast'), 'the lxc depot');
+    expect(calls.remoteList.at(-1)).toEqual({ category: 'private', filter: '', registry: 'lxd:world' });
+  });
+
+  it('stays on the open depot when a registry is added from another shell', async () => {
+    const { services, calls } = fakeServices({ local: [], remote: { private: [fast] } });
+    services.lxc = { servers: async () => ['world'] };
+    const watchers = new Set<() => void>();
+    services.registries.watch = (onChange) => {
+      watchers.add(onChange);
+      return () => watchers.delete(onChange);
+    };
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('world (lxc)'), 'the server depot');
+    await app.press('5');
+    await app.waitFor((f) => f.includes('world/fast'));
+    await services.registries.save(null, { name: 'pag', url: 'https://pag.example', trustCert: false, username: '' });
+    watchers.forEach((w) => w());
+    await app.waitFor((f) => /5 pag/.test(f) && f.includes('6 world (lxc)'), 'the new tab');
+    await app.press('r', { changes: false });
+    expect(calls.remoteList.some((c) => c.registry === 'pag')).toBe(false);
+    expect(calls.remoteList.at(-1)).toEqual({ category: 'private', filter: '', registry: 'lxd:world' });
+    await app.waitFor((f) => f.includes('world/fast'), 'the lxc rows again');
+  });
+});
+
 describe('LXC entries of the Selected depot (issue 14b)', () => {
   const debian = remoteImage('debian/12', {
     title: 'Debian 12 (LXC)',

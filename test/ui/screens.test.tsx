@@ -33,6 +33,33 @@ const inspectFixture: RemoteInspect = {
 };
 
 describe('Tags screen', () => {
+  it('applies platform moves typed ahead in one read, each on the previous one', async () => {
+    const { services } = fakeServices({
+      local: [],
+      remote: { official: [remoteImage('redis', { starCount: 1 })] },
+      tags: {
+        name: 'redis',
+        fullName: 'docker.io/library/redis',
+        installed: [],
+        tags: ['latest'],
+        details: [{ name: 'latest', size: 40_000_000, lastUpdated: '2026-11-22T00:00:00Z', digest: 'sha256:a', platforms: ['linux/amd64', 'linux/arm64/v8'] }],
+      },
+    });
+    const app = renderApp(services);
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'));
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('1 tag'));
+    await app.press('P');
+    await app.waitFor((f) => f.includes('Platforms of latest'), 'the platform list');
+    app.write('jj');
+    await app.waitFor((f) => /› linux\/arm64\/v8/.test(f), 'two rows down');
+    app.write('kk');
+    await app.waitFor((f) => /› default/.test(f), 'two rows up');
+    app.write(`jj${KEY.enter}`);
+    await app.waitFor((f) => f.includes('platform: linux/arm64/v8') && !f.includes('Platforms of'), 'arm64 chosen');
+  });
+
   it('shows tags with size, date, platforms and installed marks; filters; pulls with the chosen platform', async () => {
     const { services, downloads } = fakeServices({
       local: [],
@@ -127,6 +154,28 @@ describe('Tags screen', () => {
     await app.press(KEY.enter);
     await app.waitFor((f) => f.includes('1 tags') || f.includes('1 tag'));
     expect(app.frame()).toMatch(/latest +40 MB +1 year ago/);
+  });
+});
+
+describe('Inspect of an installed tag', () => {
+  it('inspecting an installed tag says it is also on this engine', async () => {
+    const { services } = fakeServices({
+      local: [],
+      remote: { official: [remoteImage('redis', { starCount: 1 })] },
+      tags: { name: 'redis', fullName: 'docker.io/library/redis', installed: ['7'], tags: ['latest', '7'], details: [] },
+      inspect: inspectFixture,
+    });
+    const app = renderApp(services);
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'));
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('2 tags, 1 installed'));
+    await app.press('i');
+    await app.waitFor((f) => f.includes('Inspect redis:latest') && f.includes('remote, not pulled'), 'latest: not pulled');
+    await app.press(KEY.escape);
+    await app.waitFor((f) => f.includes('2 tags, 1 installed'));
+    await app.press('j', 'i');
+    await app.waitFor((f) => f.includes('Inspect redis:7') && f.includes('remote (also on this engine)'), '7: also on this engine');
   });
 });
 
@@ -254,6 +303,48 @@ describe('Downloads screen', () => {
     expect(published).toBeLessThanOrEqual(11);
     await app.waitFor((f) => /redis:7 +downloading/.test(f));
     finish();
+  });
+});
+
+describe('Downloads screen keys', () => {
+  it('opens a failed download\'s whole error with e; the footer lists only keys the screen takes', async () => {
+    const error = 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.53:53: server misbehaving (a long message that the row cuts)';
+    const { services, downloads } = fakeServices({ local: [] });
+    downloads.set([download('bad:1', { id: 'b1', status: 'failed', percent: 3, error, finishedAt: '2026-11-23T09:30:00Z' })]);
+    const app = renderApp(services);
+    await app.press('D');
+    await app.waitFor((f) => f.includes('failed: Get'), 'the failed row');
+    const footer = () => app.frame().split('\n').at(-2) ?? '';
+    await app.waitFor(() => footer().includes('e error'), 'e in the footer');
+    for (const gone of ['/ filter', 'open', 'inspect', 'pull']) expect(footer()).not.toContain(gone);
+    await app.press('e');
+    await app.waitFor((f) => f.includes('server misbehaving (a long message that the row cuts)'), 'the whole message');
+    await app.press(KEY.escape);
+    await app.waitFor((f) => f.includes('failed: Get') && !f.includes('that the row cuts'), 'back on the list');
+    downloads.set([download('redis:7', { id: 'r1' })]);
+    await app.waitFor((f) => f.includes('redis:7'), 'a running download');
+    await app.press('q');
+    await app.waitFor((f) => f.includes('Quit? 1 download'), 'the quit question');
+    expect(footer()).toContain('y yes');
+    expect(footer()).not.toContain('force');
+  });
+
+  it('the platform picker footer has only its own keys', async () => {
+    const { services } = fakeServices({
+      local: [],
+      remote: { official: [remoteImage('redis', { starCount: 1 })] },
+      tags: { name: 'redis', fullName: 'docker.io/library/redis', installed: [], tags: ['latest'], details: [{ name: 'latest', size: 1, lastUpdated: null, digest: 'sha256:a', platforms: ['linux/amd64'] }] },
+    });
+    const app = renderApp(services);
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'));
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('1 tag'));
+    await app.press('P');
+    await app.waitFor((f) => f.includes('Platforms of latest'), 'the platform list');
+    const footer = app.frame().split('\n').at(-2) ?? '';
+    expect(footer).toContain('y yes');
+    for (const gone of ['/ filter', 'inspect', 'force']) expect(footer).not.toContain(gone);
   });
 });
 

@@ -78,6 +78,19 @@ describe('type-ahead: bursts in one read', () => {
     await app.waitFor((f) => f.includes('busybox') && f.includes('alpine') && !f.includes('filter:'), 'the filter cleared and kept');
   });
 
+  it('a filter field reopened after switching tabs has its cursor at the end', async () => {
+    const { services } = world();
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('alpine'));
+    app.write('4/abc\r');
+    await app.waitFor((f) => f.includes('abc') && !/search +abc/.test(f), 'the search kept');
+    app.write('24/X');
+    await app.waitFor((f) => /search +abcX/.test(f), 'X typed at the end');
+    app.write(KEY.ctrlU);
+    await app.waitFor((f) => /search +$/m.test(f) || !f.includes('abcX'), 'ctrl+u clears what is before the cursor');
+    expect(app.frame()).not.toContain('abc');
+  });
+
   it('form fields written as separate quick writes land in their own fields', async () => {
     const { services, registryData } = world();
     const app = renderApp(services);

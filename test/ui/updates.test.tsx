@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import type { UpdateMark, UpdatesView } from '../../src/ui/services';
-import { fakeServices, localRepo } from './fakes';
+import { download, fakeServices, localRepo } from './fakes';
 import { renderApp } from './render';
 
 afterEach(() => cleanup());
@@ -55,5 +55,49 @@ describe('Local list update marks', () => {
     await app.press('r', { changes: false });
     await app.waitFor(() => updates.checks.length === 2, 'r checks again');
     expect(updates.checks[1]).toBe(true);
+  });
+
+  it('does not offer to remove an old image still tagged elsewhere, and says it was kept', async () => {
+    const OLD = `sha256:${'a'.repeat(64)}`;
+    const NEW = `sha256:${'b'.repeat(64)}`;
+    const { services, downloads, engineChanged } = fakeServices({ local: [] });
+    let local = [localRepo('alpine', ['latest', '3.19'], { id: OLD })];
+    services.local.list = async () => local;
+    const updates = fakeUpdates({ 'docker.io/library/alpine:latest': { status: 'update_available', newerTags: [], id: OLD } });
+    services.updates = updates.port;
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('↑'), 'update mark');
+    await app.press('u');
+    await app.waitFor((f) => f.includes('Update alpine:latest'), 'asks');
+    await app.press('y');
+    await app.waitFor(() => downloads.started.length === 1, 'pull started');
+    const alpine = localRepo('alpine', ['latest'], { id: NEW });
+    alpine.images.push({ ...alpine.images[0]!, tag: '3.19', id: OLD });
+    local = [alpine];
+    engineChanged();
+    await app.waitFor((f) => f.includes(`kept the old image ${'a'.repeat(12)}: still tagged as alpine:3.19`), 'kept, with the reason');
+    expect(app.frame()).not.toContain('Remove the old image');
+  });
+
+  it('after y on "Remove the old image", says what happened', async () => {
+    const OLD = `sha256:${'a'.repeat(64)}`;
+    const NEW = `sha256:${'b'.repeat(64)}`;
+    const { services, downloads, engineChanged } = fakeServices({ local: [] });
+    let local = [localRepo('alpine', ['latest'], { id: OLD })];
+    services.local.list = async () => local;
+    const updates = fakeUpdates({ 'docker.io/library/alpine:latest': { status: 'update_available', newerTags: [], id: OLD } });
+    services.updates = { ...updates.port, removeReplaced: async () => ({ removed: [], kept: 'image is being used by running container web' }) };
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('↑'), 'update mark');
+    await app.press('u');
+    await app.waitFor((f) => f.includes('Update alpine:latest'), 'asks');
+    await app.press('y');
+    await app.waitFor(() => downloads.started.length === 1, 'pull started');
+    downloads.set([download('alpine:latest', { status: 'complete', percent: 100 })]);
+    local = [localRepo('alpine', ['latest'], { id: NEW }), localRepo('<none>', ['<none>'], { id: OLD })];
+    engineChanged();
+    await app.waitFor((f) => f.includes('Remove the old image'), 'offered');
+    await app.press('y');
+    await app.waitFor((f) => f.includes('kept the old image: image is being used by running container web'), 'the outcome');
   });
 });

@@ -24,7 +24,7 @@ export function ConfirmDialog({ title, lines = [], force = false, theme, width, 
       else return false;
       return true;
     },
-    { priority: PRIORITY.dialog, modal: true },
+    { priority: PRIORITY.dialog, modal: true, ...(force ? {} : { commands: ['confirm.yes', 'confirm.no'] as const }) },
   );
   const w = Math.min(width, Math.max(40, title.length + 6, ...lines.map((l) => l.length + 4)));
   return (

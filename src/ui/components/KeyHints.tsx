@@ -12,7 +12,7 @@ export interface HintItem {
 }
 
 /** Footer hints for the labelled bindings of `scopes` (first scope first), disabled ones marked. */
-export function hintItems(scopes: readonly Scope[], ascii: boolean, disabled: Partial<Record<CommandId, string>> = {}): HintItem[] {
+export function hintItems(scopes: readonly Scope[], ascii: boolean, disabled: Partial<Record<CommandId, string>> = {}, hidden: readonly CommandId[] = []): HintItem[] {
   const show = ascii ? displayKeyAscii : displayKey;
   // A key bound in an earlier (more specific) scope shadows the same key further down.
   const bound = new Set<string>();
@@ -21,7 +21,7 @@ export function hintItems(scopes: readonly Scope[], ascii: boolean, disabled: Pa
     const here = BINDINGS.filter((b) => b.scope === scope);
     for (const b of here) {
       const first = b.keys[0];
-      if (!('label' in b) || first === undefined || bound.has(first)) continue;
+      if (!('label' in b) || first === undefined || bound.has(first) || hidden.includes(b.id)) continue;
       const reason = disabled[b.id];
       items.push({ key: show(first), label: b.label, ...(reason !== undefined ? { disabled: reason } : {}) });
     }
@@ -48,7 +48,7 @@ export function KeyHints({ theme, width, view: given }: { theme: Theme; width: n
       </Text>
     );
   }
-  const all = hintItems(view.scopes, theme.ascii, view.disabled);
+  const all = hintItems(view.scopes, theme.ascii, view.disabled, view.hidden);
   // Fit as many hints as the width allows, in table order, and always end with `? help`.
   const help = all.find((item) => item.label === 'help');
   const items = help ? [...all.filter((item) => item !== help), help] : all;

@@ -5,7 +5,7 @@
 // that components register with `useCommands` (src/ui/input/route.ts).
 import { useStdin, useStdout } from 'ink';
 import React, { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { CommandId, KeyName, Scope } from '../keys/bindings';
+import { BINDINGS, type CommandId, type KeyName, type Scope } from '../keys/bindings';
 import { KeyQueue } from '../input/keyQueue';
 import { type CommandHandler, type Layer, type LayerOptions, PRIORITY, disabledWhen, ordered, route } from '../input/route';
 import { type KeyEvent, KeyTokenizer, PASTE_TIMEOUT_MS } from '../input/tokenizer';
@@ -18,6 +18,8 @@ export interface KeyboardView {
   scopes: readonly Scope[];
   /** Commands of those layers that do nothing now, with the reason. */
   disabled: Partial<Record<CommandId, string>>;
+  /** Commands of those scopes that no layer takes here (left out of the footer). */
+  hidden: readonly CommandId[];
   /** A text field has the keyboard: letters type. */
   typing: boolean;
   /** The last key pressed for a disabled command, with the reason (until the next key). */
@@ -38,19 +40,23 @@ interface Router {
 
 const RouterContext = createContext<Router | null>(null);
 
-const EMPTY_VIEW: KeyboardView = { scopes: [], disabled: {}, typing: false, refused: null };
+const EMPTY_VIEW: KeyboardView = { scopes: [], disabled: {}, hidden: [], typing: false, refused: null };
 
 function viewOf(layers: readonly Layer[], refused: KeyboardView['refused']): KeyboardView {
   const scopes: Scope[] = [];
   const disabled: Partial<Record<CommandId, string>> = {};
   let typing = false;
+  const taken = new Set<CommandId>();
+  const left = new Set<CommandId>();
   for (const layer of layers) {
     scopes.push(...layer.scopes);
     Object.assign(disabled, { ...layer.options.disabled, ...disabled });
     if (layer.options.typing) typing = true;
+    const only = layer.options.commands;
+    for (const b of BINDINGS) if (layer.scopes.includes(b.scope)) (only === undefined || only.includes(b.id) ? taken : left).add(b.id);
     if (layer.options.modal) break;
   }
-  return { scopes, disabled, typing, refused };
+  return { scopes, disabled, hidden: [...left].filter((id) => !taken.has(id)), typing, refused };
 }
 
 export interface InputOptions {
@@ -198,7 +204,7 @@ export function useCommands(scopes: readonly Scope[], handler: CommandHandler, o
   useLayoutEffect(() => {
     const layer = layerRef.current;
     if (!layer) return;
-    const changed = layer.options.active !== options.active || layer.options.waiting !== options.waiting || layer.options.typing !== options.typing || layer.scopes.join() !== scopes.join() || JSON.stringify(layer.options.disabled) !== JSON.stringify(options.disabled);
+    const changed = layer.options.active !== options.active || layer.options.waiting !== options.waiting || layer.options.typing !== options.typing || layer.scopes.join() !== scopes.join() || JSON.stringify(layer.options.disabled) !== JSON.stringify(options.disabled) || String(layer.options.commands) !== String(options.commands);
     layer.scopes = scopes;
     layer.options = options;
     layer.handler = handler;

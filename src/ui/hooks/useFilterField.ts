@@ -49,5 +49,10 @@ export function useFilterField(options: { value: string; update: TextUpdate; act
     },
     [onText, onChange],
   );
-  return { editing, open: useCallback(() => setEditing(true), []), paste, cursor: input.cursor };
+  // Opened again, the field puts its cursor at the end of the text it keeps.
+  const open = useCallback(() => {
+    setEditing(true);
+    onText({ kind: 'key', name: 'end', text: '' });
+  }, [onText]);
+  return { editing, open, paste, cursor: input.cursor };
 }

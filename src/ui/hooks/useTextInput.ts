@@ -72,8 +72,9 @@ export function useTextInput(value: string, update: TextUpdate): TextInputState 
   useLayoutEffect(() => {
     valueRef.current = value;
   });
-  // A value replaced from outside (cleared, reset) moves the cursor to its end.
-  if (cursorRef.current > value.length) cursorRef.current = value.length;
+  // A value replaced from outside (cleared, reset, another tab's) moves the cursor to its end.
+  if (value !== valueRef.current) cursorRef.current = value.length;
+  else if (cursorRef.current > value.length) cursorRef.current = value.length;
 
   const onText = useCallback(
     (event: KeyEvent) => {

@@ -26,6 +26,8 @@ export interface LayerOptions {
   waiting?: boolean;
   /** Commands that do nothing now, with the reason (shown in the footer and help instead). */
   disabled?: Partial<Record<CommandId, string>>;
+  /** The only commands of its scopes this layer takes (the footer and help leave out the others). */
+  commands?: readonly CommandId[];
 }
 
 /** The `disabled` option from conditions: `{ 'tags.platform': platforms.length === 0 && 'why' }`. */

@@ -128,6 +128,7 @@ export const BINDINGS = [
   { id: 'downloads.cancel', scope: 'downloads', keys: ['x'], label: 'cancel', description: 'cancel the selected download' },
   { id: 'downloads.retry', scope: 'downloads', keys: ['r'], label: 'retry', description: 'retry a failed or cancelled download' },
   { id: 'downloads.clear', scope: 'downloads', keys: ['c'], label: 'clear', description: 'clear the finished downloads from the list' },
+  { id: 'downloads.message', scope: 'downloads', keys: ['e'], label: 'error', description: "the selected download's whole error message" },
 
   // registries
   { id: 'registries.add', scope: 'registries', keys: ['a'], label: 'add', description: 'add a registry' },

@@ -81,15 +81,27 @@ export function useDepotsScreen(props: {
   const { services, registries, listHeight, active, actions, pickTab = null } = props;
   // LXC (issue 14): a depot per simplestreams server when LXD is on this host.
   const [lxdServers, setLxdServers] = useState<string[]>([]);
+  // Until the server list is in, depot keys wait for their tab (a key typed ahead is held).
+  const [tabsLoading, setTabsLoading] = useState(() => services.lxc !== undefined);
   useEffect(() => {
     let live = true;
-    void services.lxc?.servers().then((names) => live && setLxdServers(names));
+    void services.lxc?.servers().then(
+      (names) => {
+        if (!live) return;
+        setLxdServers(names);
+        setTabsLoading(false);
+      },
+      () => live && setTabsLoading(false),
+    );
     return () => {
       live = false;
     };
   }, [services]);
   const tabs = useMemo(() => [...depotTabs(registries), ...lxdTabs(lxdServers)], [registries, lxdServers]);
-  const [tabIndex, setTabIndex] = useState(0);
+  // The open depot is remembered by its key: a tab added or removed elsewhere does not switch it.
+  const [tabKeyOpen, setTabKeyOpen] = useState<string | null>(null);
+  const tabIndex = Math.max(0, tabs.findIndex((t) => t.key === tabKeyOpen));
+  const setTabIndex = (index: number) => setTabKeyOpen(tabs[index]?.key ?? null);
   const tab: DepotTab = tabs[Math.min(tabIndex, tabs.length - 1)] ?? { key: 'local', kind: 'local', label: 'Local' };
   const [filters, setFilters] = useState<Record<string, string>>({});
   const [confirmDelete, setConfirmDelete] = useState<LocalRow | null>(null);
@@ -183,8 +195,11 @@ export function useDepotsScreen(props: {
     services.updates?.check({ refresh: false });
     const old = rows.items.find((r) => r.id === pendingUpdate.oldId);
     if (!old) return;
-    if (old.inUse) {
-      actions.banner({ kind: 'info', text: `updated ${pendingUpdate.ref}; the old image ${old.id.slice(7, 19)} is still used by ${old.containers.join(', ') || 'a container'}` });
+    // Not offered when the old image is still tagged elsewhere or used: say why it stays.
+    const stillTagged = rows.items.filter((r) => r.id === old.id).flatMap((r) => r.tags.filter((t) => t !== '<none>').map((t) => `${r.repo.name}:${t}`));
+    if (stillTagged.length > 0 || old.inUse) {
+      const why = stillTagged.length > 0 ? `still tagged as ${stillTagged.join(', ')}` : `used by ${old.containers.join(', ') || 'a container'}`;
+      actions.banner({ kind: 'info', text: `updated ${pendingUpdate.ref}; kept the old image ${old.id.slice(7, 19)}: ${why}` });
       return;
     }
     setConfirmRemoveOld({ oldId: old.id, newId: tagged.id, ref: pendingUpdate.ref });
@@ -319,7 +334,7 @@ export function useDepotsScreen(props: {
           return false;
       }
     },
-    { priority: PRIORITY.screen, active: active && !editing && !confirmDelete && !confirmUpdate && !confirmRemoveOld, waiting: rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === ''),
+    { priority: PRIORITY.screen, active: active && !editing && !confirmDelete && !confirmUpdate && !confirmRemoveOld, waiting: tabsLoading || (rows === undefined && query.error === undefined && !(tab.kind === 'dockerhub' && filter.trim() === '')),
       onPaste: field.paste,
       disabled: disabledWhen({
         'list.pull': (selectedLocal && localRowRef(selectedLocal) === selectedLocal.id && 'this image has no tag to pull again') || selectedRemote?.unavailable,

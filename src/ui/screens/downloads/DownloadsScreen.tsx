@@ -41,6 +41,8 @@ export interface DownloadsScreenProps {
     banner(message: BannerMessage | null): void;
     /** Failed downloads the user has now seen (the status bar stops counting them). */
     seenFailed?(ids: readonly string[]): void;
+    /** Opens a message whole (the `e` pane of the banner). */
+    showMessage?(message: BannerMessage): void;
   };
 }
 
@@ -117,12 +119,18 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
         clear();
         return true;
       }
+      if (command === 'downloads.message') {
+        if (selected?.error) actions.showMessage?.({ kind: 'error', text: `${selected.name}: ${selected.error}` });
+        return true;
+      }
       return false;
     },
     {
       priority: PRIORITY.screen,
       active: active && !confirmCancel,
+      commands: ['list.up', 'list.down', 'list.pageUp', 'list.pageDown', 'list.first', 'list.last', 'downloads.cancel', 'downloads.retry', 'downloads.clear', 'downloads.message'],
       disabled: disabledWhen({
+        'downloads.message': !selected?.error && 'no error message for this download',
         'downloads.cancel': !selected ? 'no download to cancel' : !isActive(selected) && `${selected.name} is not running`,
         'downloads.retry': !selected ? 'no download to retry' : selected.status !== 'failed' && selected.status !== 'cancelled' && 'only a failed or cancelled download can be retried',
       }),

@@ -91,7 +91,8 @@ export function EnginesScreen({ services, theme, width, height, active, actions 
           return false;
       }
     },
-    { priority: PRIORITY.screen, active: active && !form && !confirm },
+    // Until the rows are in and the cursor is on the engine in use, keys typed ahead wait.
+    { priority: PRIORITY.screen, active: active && !form && !confirm, waiting: !placed },
   );
 
   if (form) {

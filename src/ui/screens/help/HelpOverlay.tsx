@@ -10,7 +10,8 @@ import type { Theme } from '../../theme/theme';
 export function HelpOverlay({ theme, width, height, onClose }: { theme: Theme; width: number; height: number; onClose: () => void }): React.JSX.Element {
   // What was disabled on the screen help was opened over (and why): said next to those keys.
   const view = useKeyboardView();
-  const [disabled] = useState(() => view.disabled);
+  // Keys of those scopes that screen does not take are said to do nothing there.
+  const [disabled] = useState((): Partial<Record<CommandId, string>> => ({ ...Object.fromEntries(view.hidden.map((id) => [id, 'not on this screen'])), ...view.disabled }));
   const lines = useMemo(() => {
     const out: { text: string; keys?: string; title?: boolean; disabled?: boolean }[] = [];
     for (const s of helpSections({ ascii: theme.ascii })) {

@@ -71,7 +71,7 @@ export function InspectScreen({ services, theme, width, height, target, active, 
         <Text bold color={theme.text.title}>
           {target.title}
         </Text>
-        <Text color={theme.text.muted}>{target.kind === 'remote' ? '  remote, not pulled' : '  local'}</Text>
+        <Text color={theme.text.muted}>{target.kind === 'remote' ? (target.installed ? '  remote (also on this engine)' : '  remote, not pulled') : '  local'}</Text>
         {target.kind === 'remote' && target.platform ? <Text color={theme.text.muted}>{`  ${target.platform}`}</Text> : null}
       </Text>
       {query.error !== undefined ? (

@@ -1,7 +1,7 @@
 // The Tags screen: every tag of the chosen image with size, date and platforms where the registry
 // tells them, installed marks, a filter, a platform choice for inspect and pull, and `p` to pull.
 import { Box, Text } from 'ink';
-import React, { useMemo, useState } from 'react';
+import React, { useMemo, useRef, useState } from 'react';
 import type { RemoteImage } from '../../../domain/images';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { TextField } from '../../components/TextField';
@@ -37,7 +37,13 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
   // undefined: the default (the engine's platform, or the `platform` setting)
   const [platform, setPlatform] = useState<string | undefined>(undefined);
   // The platform list `P` opens (every platform of the selected tag), with its cursor.
-  const [picking, setPicking] = useState<{ options: string[]; index: number } | null>(null);
+  const [picking, setPickingState] = useState<{ options: string[]; index: number } | null>(null);
+  // Moves typed ahead (`jj` in one read) are applied before the next commit: each acts on the last one's result.
+  const pickingRef = useRef(picking);
+  const setPicking = (next: typeof picking) => {
+    pickingRef.current = next;
+    setPickingState(next);
+  };
   const listHeight = Math.max(1, height - 4);
   const all = useMemo(() => (query.data ? tagRows(query.data) : []), [query.data]);
   const filtered = useMemo(() => filterTags(all, filter), [all, filter]);
@@ -72,7 +78,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           if (ref) actions.pull(ref, registry, platform);
           return true;
         case 'tags.inspect':
-          if (ref) actions.inspect({ kind: 'remote', ref, registry, platform, title: ref });
+          if (ref) actions.inspect({ kind: 'remote', ref, registry, platform, title: ref, ...(selected?.installed ? { installed: true } : {}) });
           return true;
         case 'tags.platform': {
           const options = selected?.detail?.platforms ?? [];
@@ -105,6 +111,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
   useCommands(
     ['list', 'confirm'],
     (command) => {
+      const picking = pickingRef.current;
       if (!picking) return false;
       const n = picking.options.length;
       if (command === 'list.up') setPicking({ ...picking, index: (picking.index - 1 + n) % n });
@@ -117,7 +124,7 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
       else return false;
       return true;
     },
-    { priority: PRIORITY.dialog, active: active && picking !== null, modal: true },
+    { priority: PRIORITY.dialog, active: active && picking !== null, modal: true, commands: ['list.up', 'list.down', 'list.open', 'confirm.yes', 'confirm.no'] },
   );
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
