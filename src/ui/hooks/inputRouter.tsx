@@ -153,9 +153,18 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
     core.queue.committed();
   });
 
+  // The subscription to the terminal lives as long as the router: Ink hands out a new `setRawMode` when its
+  // own callbacks change, and re-subscribing for that would drop the keys waiting in the queue (and turn raw
+  // mode off and on with keys in flight). The latest function and Esc wait are read through refs.
+  const setRawModeRef = useRef(setRawMode);
+  setRawModeRef.current = setRawMode;
+  const escapeMsRef = useRef(escapeMs);
+  escapeMsRef.current = escapeMs;
+  useEffect(() => () => core.queue.dispose(), [core]);
+
   useEffect(() => {
     if (!isActive) return undefined;
-    if (isRawModeSupported) setRawMode(true);
+    if (isRawModeSupported) setRawModeRef.current(true);
     const { tokenizer, queue } = core;
     let timer: NodeJS.Timeout | undefined;
     const wait = () => {
@@ -168,7 +177,7 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
           timer = undefined;
           queue.push(tokenizer.flush());
         },
-        pending === 'paste' ? PASTE_TIMEOUT_MS : escapeMs,
+        pending === 'paste' ? PASTE_TIMEOUT_MS : escapeMsRef.current,
       );
     };
     // Ink's parser splits a read at escape sequences but loses nothing: joined again, its events
@@ -182,10 +191,9 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
     return () => {
       events.off('input', onInput);
       clearTimeout(timer);
-      queue.dispose();
-      if (isRawModeSupported) setRawMode(false);
+      if (isRawModeSupported) setRawModeRef.current(false);
     };
-  }, [isActive, isRawModeSupported, setRawMode, events, escapeMs, core]);
+  }, [isActive, isRawModeSupported, events, core]);
 
   return <RouterContext.Provider value={core.router}>{children}</RouterContext.Provider>;
 }
