@@ -4,6 +4,7 @@ import type { DownloadSnapshot, LocalRepository } from '../domain/images';
 import { Conflict } from '../domain/errors';
 import type { EngineInfo } from '../services/engine/index';
 import { systemClock } from '../services/clock';
+import type { Clock } from '../domain/clock';
 import type { AppServices } from '../services/index';
 import type { EngineStatus as EngineAnswer, EngineEntry } from '../domain/engines';
 import type { DownloadsView, EngineRow, EngineStatus, RateLimitView, UiServices, UpdateMark, UpdatesView } from '../ui/services';
@@ -52,7 +53,7 @@ function registriesSignature(list: readonly { name: string; url: string; version
  * Update checks for the app (issue 12): the cached results at once, then a round in the background; the
  * view is published as results come (at most every 200 ms) and once at the end.
  */
-function updatesPort(app: AppServices): NonNullable<UiServices['updates']> & { hubRateLimit(): RateLimitView | null; close(): Promise<void> } {
+function updatesPort(app: AppServices, clock: Clock): NonNullable<UiServices['updates']> & { hubRateLimit(): RateLimitView | null; close(): Promise<void> } {
   let view: UpdatesView = { marks: new Map(), checking: false, count: 0, error: null };
   const listeners = new Set<() => void>();
   let loaded: Awaited<ReturnType<AppServices['updates']>> | null = null;
@@ -76,8 +77,10 @@ function updatesPort(app: AppServices): NonNullable<UiServices['updates']> & { h
       signal: stop.signal,
       onResult: (r) => {
         marks.set(`${r.fullName}:${r.tag}`, { status: r.status, newerTags: r.newerTags, id: r.id });
-        if (Date.now() - last > 200) {
-          last = Date.now();
+        // Marks reach the screen at most five times a second while a round runs.
+        const now = clock.now();
+        if (now - last > 200) {
+          last = now;
           publish(new Map(marks), true, null);
         }
       },
@@ -192,7 +195,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
   const lxc = createLxcUi(() => app.lxc(), engine);
   let unsubscribeDownloads: (() => void) | null = null;
-  const updates = updatesPort(app);
+  const updates = updatesPort(app, systemClock);
   const store = downloadsStore((listener) => {
     let stopped = false;
     void engine().then((e) => {
