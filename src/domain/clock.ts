@@ -24,3 +24,8 @@ export interface TimerClock extends Clock {
 export function clockHint(now = Date.now()): string {
   return `check this machine's date and time (it says ${new Date(now).toISOString().slice(0, 16).replace('T', ' ')} UTC)`;
 }
+
+/** TLS error codes for a certificate refused for its dates: the fix is often this machine's clock. */
+export function isCertDateError(code: string): boolean {
+  return code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID';
+}

@@ -11,7 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { TimedOut, Unauthorized, Unreachable, UntrustedCertificate, isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
-import { clockHint } from '../../domain/clock';
+import { clockHint, isCertDateError } from '../../domain/clock';
 import type { Endpoint } from './endpoint';
 import { SshAgent, type SshFailure, sshFailure } from './ssh';
 
@@ -159,7 +159,7 @@ export class EngineTransport {
     if (/^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID)$/.test(code)) {
       return new UntrustedCertificate(`the engine at ${this.description} presented a certificate that is not trusted (${sanitizeLine(error.message)})`, {
         // Expired / not yet valid: often this machine's clock rather than a missing CA.
-        hint: /^CERT_(HAS_EXPIRED|NOT_YET_VALID)$/.test(code)
+        hint: isCertDateError(code)
           ? clockHint()
           : 'give the directory with its CA as ca.pem: `stevedore engine add NAME --host tcp://… --tls-verify --cert-path DIR`',
         cause: error,

@@ -19,7 +19,7 @@ import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent, Pool, buildConnector, request } from './undici';
 import { AppError, BadResponse, Cancelled, TimedOut, Unreachable, UntrustedCertificate } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
-import { clockHint } from '../../domain/clock';
+import { clockHint, isCertDateError } from '../../domain/clock';
 import { serverOffsetMs } from './headers';
 
 export type HeaderMap = Record<string, string | string[] | undefined>;
@@ -475,7 +475,7 @@ export class Transport {
     if (has('UND_ERR_HEADERS_TIMEOUT')) return new TimedOut(`${host} did not answer within ${seconds(this.timeoutMs)}`, { hint: 'the wait is set by http.timeout', cause: error });
     if (has('UND_ERR_BODY_TIMEOUT')) return new TimedOut(`${host} stopped sending its answer (nothing for ${seconds(this.timeoutMs)})`, { cause: error });
     if (has('ETIMEDOUT')) return new TimedOut(`${host} did not answer in time`, { cause: error });
-    if (has('CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID')) {
+    if (codes.some(isCertDateError)) {
       // Often this machine's clock, not the certificate: say so rather than offer --trust-cert.
       const expired = has('CERT_HAS_EXPIRED');
       return new UntrustedCertificate(`the certificate of ${host} is not trusted: ${expired ? 'its certificate has expired' : 'its certificate is not valid yet'}`, {
