@@ -1,5 +1,6 @@
 // The esbuild options every bundle of stevedore shares: the app (scripts/build.mjs) and the Ink "hello"
 // it is benchmarked against (bench/ink-hello/build.mjs), so the two differ only in what they do.
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { bundlePatches } from './bundle-patches.mjs';
 
@@ -14,6 +15,45 @@ const noInkDevtools = {
   name: 'no-ink-devtools',
   setup(build) {
     build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: emptyModule } : undefined));
+  },
+};
+
+const noSchemaValidator = fileURLToPath(new URL('./no-schema-validator.mjs', import.meta.url));
+
+/** conf's schema validator (ajv) is never used by stevedore: keep it out of the bundle. */
+export const dropAjv = {
+  name: 'drop-ajv',
+  setup(build) {
+    build.onResolve({ filter: /^ajv(?:-formats)?(?:\/.*)?$/ }, () => ({ path: noSchemaValidator }));
+  },
+};
+// Built-ins that exist only with the node: prefix (and only on newer Nodes: undici loads node:sqlite for its
+// optional SQLite cache, which stevedore does not use) are not all in builtinModules on Node 20.
+const prefixOnly = ['node:sqlite', 'node:sea', 'node:test', 'node:test/reporters'];
+const builtins = new Set([...builtinModules.flatMap((m) => [m, `node:${m}`]), ...prefixOnly]);
+/**
+ * Fails the build when an output still imports something that is not a Node built-in: the package ships no
+ * node_modules, so such an import would throw on a user's machine (a library whose optional native part is
+ * needed goes into `alias` above as the empty module, with the reason).
+ */
+export function assertSelfContained(metafile) {
+  const leftOut = new Set();
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    for (const imp of output.imports) {
+      if (imp.external && !builtins.has(imp.path)) leftOut.add(`${imp.path} (imported by ${file})`);
+    }
+  }
+  if (leftOut.size > 0) {
+    throw new Error(`the bundle must be self-contained (no runtime dependencies), but these stay outside it:\n  ${[...leftOut].join('\n  ')}`);
+  }
+}
+
+const noUndiciH2Module = fileURLToPath(new URL('./undici-no-h2.cjs', import.meta.url));
+/** undici's HTTP/2 client is never used (see undici-no-h2.cjs). */
+const noUndiciH2 = {
+  name: 'no-undici-h2',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) => (/[\\/]undici[\\/]lib[\\/]dispatcher[\\/]/.test(args.importer) ? { path: noUndiciH2Module } : undefined));
   },
 };
 
@@ -34,6 +74,6 @@ export const commonOptions = {
   banner: {
     js: "import { createRequire as __stevedoreRequire } from 'node:module'; const require = __stevedoreRequire(import.meta.url);",
   },
-  plugins: [noInkDevtools, bundlePatches],
+  plugins: [noInkDevtools, noUndiciH2, bundlePatches],
   logLevel: 'warning',
 };

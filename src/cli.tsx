@@ -6,6 +6,7 @@ import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
+import { getAsset } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
 import { EXIT, type Io, Warnings } from './commands/output';
@@ -14,8 +15,11 @@ import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
-/** The shipped catalog and other assets, beside dist/ (or src/ when run from source). */
-const assetsDir = fileURLToPath(new URL('../assets/', import.meta.url));
+/** Defined (true) by scripts/build-bin.mjs in the single-file builds; absent in the npm bundle and from source. */
+declare const __STEVEDORE_SINGLE_FILE__: boolean | undefined;
+const singleFile = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' && __STEVEDORE_SINGLE_FILE__;
+/** The shipped catalog and other assets, beside dist/ (or src/ when run from source); the single file carries them. */
+const assetsDir = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' ? '' : fileURLToPath(new URL('../assets/', import.meta.url));
 
 export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void, options: { engine?: string | null } = {}): AppServices {
   const once = <T,>(make: () => Promise<T>): (() => Promise<T>) => {
@@ -51,6 +55,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
         return loadLxcCatalogMarks(lxc, async () => (await services.engine()).downloads.list());
       },
       assetsDir,
+      ...(singleFile ? { shippedCatalog: () => getAsset('catalog.json', 'utf8') } : {}),
       warn,
     };
     return deps;
@@ -113,7 +118,8 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
             credentials: { resolve: async (query) => (await credentials()).resolve(query) },
             registries: () => services.registries(),
             warn,
-            workerCommand: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? '', '__worker'] },
+            // The single file is its own program: no script argument (its argv[1] is the name it was started by).
+            workerCommand: { execPath: process.execPath, args: singleFile ? ['__worker'] : [...process.execArgv, process.argv[1] ?? '', '__worker'] },
             catalog,
             engine: name,
           });
@@ -224,16 +230,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return runProgram(program, ctx, argv);
 }
 
-// Node 22.1+ keeps the compiled code of the chunks on disk, so later starts skip most of the compile
-// (Node 20 has no such cache: a no-op there).
-const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
-try {
-  enableCompileCache?.(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'stevedore', 'v8'));
-} catch {
-  // a read-only home: run without the cache
+/** Runs stevedore with this process's argv and exits with its code. */
+export function start(): void {
+  // Node 22.1+ keeps the compiled code of the chunks on disk, so later starts skip most of the compile
+  // (Node 20 has no such cache: a no-op there). The single file has no chunks: its code is in its snapshot.
+  const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+  try {
+    if (!singleFile) enableCompileCache?.(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'stevedore', 'v8'));
+  } catch {
+    // a read-only home: run without the cache
+  }
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  void main(process.argv.slice(2), io).then((code) => {
+    // Let stdout drain before exiting (pipes are asynchronous), then exit even if sockets linger.
+    process.stdout.write('', () => process.exit(code));
+  });
 }
 
-const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-const code = await main(process.argv.slice(2), io);
-// Let stdout drain before exiting (pipes are asynchronous), then exit even if sockets linger.
-process.stdout.write('', () => process.exit(code));
+// The single file calls start() from its snapshot's main function (src/single-file.ts).
+if (!singleFile) start();

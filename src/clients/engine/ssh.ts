@@ -257,36 +257,28 @@ const firstConnections = new Map<string, Promise<boolean>>();
  * connection starts `docker` on the far side (tens to hundreds of ms on a small NAS), so requests that
  * answer once share ONE kept-alive connection (maxSockets 1); streams (pull, events) get an agent of
  * their own (`maxSockets` more) so they never hold the others up.
+ * (An Agent with its own createConnection rather than a subclass: a class that extends http.Agent when
+ * this module loads would load node:http with it, which a startup snapshot cannot hold; see
+ * scripts/build-bin.mjs.)
  */
-export class SshAgent extends http.Agent {
-  private readonly control: { dir: string; persistSeconds?: number } | undefined;
-  private readonly command: string;
-  private readonly key: string;
-
-  constructor(
-    private readonly target: SshTarget,
-    private readonly env: NodeJS.ProcessEnv,
-    options: SshOptions & { maxSockets?: number } = {},
-  ) {
-    super({ keepAlive: true, maxSockets: options.maxSockets ?? 1 });
-    this.command = options.command ?? 'ssh';
-    this.control = options.controlDir ? { dir: options.controlDir, ...(options.persistSeconds ? { persistSeconds: options.persistSeconds } : {}) } : undefined;
-    this.key = JSON.stringify([target.host, target.user, target.port, this.control?.dir ?? null]);
-  }
-
-  override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
+export function sshAgent(target: SshTarget, env: NodeJS.ProcessEnv, options: SshOptions & { maxSockets?: number } = {}): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 1 });
+  const command = options.command ?? 'ssh';
+  const control = options.controlDir ? { dir: options.controlDir, ...(options.persistSeconds ? { persistSeconds: options.persistSeconds } : {}) } : undefined;
+  const key = JSON.stringify([target.host, target.user, target.port, control?.dir ?? null]);
+  agent.createConnection = (_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined => {
     const open = (): CommandConnection => {
-      const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
+      const child = spawn(command, sshArgs(target, control, env.STEVEDORE_SSH_CONFIG || undefined), { stdio: ['pipe', 'pipe', 'pipe'], env });
       return new CommandConnection(child);
     };
-    const first = firstConnections.get(this.key);
+    const first = firstConnections.get(key);
     if (!first || !callback) {
       const connection = open();
       if (!first) {
         firstConnections.set(
-          this.key,
+          key,
           connection.answered.then((ok) => {
-            if (!ok) firstConnections.delete(this.key);
+            if (!ok) firstConnections.delete(key);
             return ok;
           }),
         );
@@ -296,5 +288,6 @@ export class SshAgent extends http.Agent {
     // Wait for the first connection (the master) to answer, then share it.
     void first.then(() => callback(null, open()));
     return undefined;
-  }
+  };
+  return agent;
 }

@@ -13,7 +13,7 @@ import { TimedOut, Unauthorized, Unreachable, UntrustedCertificate, isAppError }
 import { sanitizeLine } from '../../domain/sanitize';
 import { clockHint, isCertDateError } from '../../domain/clock';
 import type { Endpoint } from './endpoint';
-import { SshAgent, type SshFailure, sshFailure } from './ssh';
+import { type SshFailure, sshAgent, sshFailure } from './ssh';
 
 export type Method = 'GET' | 'POST' | 'DELETE' | 'HEAD';
 
@@ -212,8 +212,8 @@ export class EngineTransport {
           host: 'docker',
           port: 80,
           tls: false,
-          agent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand }),
-          streamAgent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand, maxSockets: 8 }),
+          agent: sshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand }),
+          streamAgent: sshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand, maxSockets: 8 }),
         };
     }
   }

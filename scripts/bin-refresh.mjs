@@ -1,0 +1,18 @@
+// What the single file redoes when it starts, for libraries that keep, from the moment they load, something of
+// the machine they run on: the snapshot holds the values of the build machine (see bin-entry.mjs, and
+// AMBIENT_READS in build-bin.mjs, where every such read is listed with the reason it is harmless or a fix here).
+// `stevedore-from:PKG:SPEC` imports SPEC as PKG imports it (build-bin.mjs resolves it), so these are the very
+// module instances Ink and ink-select-input use.
+import tty from 'node:tty';
+import chalk from 'stevedore-from:ink:chalk';
+import { createSupportsColor } from 'stevedore-from:ink>chalk:#supports-color';
+import figures, { fallbackSymbols } from 'stevedore-from:ink-select-input:figures';
+import isUnicodeSupported from 'stevedore-from:ink-select-input>figures:is-unicode-supported';
+
+export function refreshAfterStart() {
+  // chalk decides its colour level (terminal? FORCE_COLOR, NO_COLOR, TERM, COLORTERM…) when it loads.
+  const color = createSupportsColor({ isTTY: tty.isatty(1) });
+  chalk.level = color ? color.level : 0;
+  // figures picks Unicode or ASCII symbols when it loads (ASCII on the Linux console, TERM=linux).
+  if (!isUnicodeSupported()) Object.assign(figures, fallbackSymbols);
+}

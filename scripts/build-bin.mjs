@@ -1,0 +1,340 @@
+// `npm run build:bin`: stevedore as one file per platform, dist/bin/stevedore-linux-x64 and
+// dist/bin/stevedore-linux-arm64, that need no Node: Node's single executable application (SEA) support, on the
+// official Node binaries from the npm registry (scripts/node-binaries.mjs), with a V8 startup snapshot.
+//
+//   1. Bundle scripts/bin-entry.mjs with every module of src/ into one CommonJS file (SEA runs one script).
+//      node:http, https, tls, http2 and sqlite become proxies that load the real module on first use: a V8
+//      startup snapshot cannot hold them (they keep native handles), and nothing needs them while loading.
+//   2. Probe: run the bundle's preload in plain node and stop on any ambient read a module makes while it loads
+//      that AMBIENT_READS does not explain (bin-entry.mjs, bin-ambient.mjs).
+//   3. Per architecture: run that platform's node with --experimental-sea-config and useSnapshot (arm64 under
+//      Debian's qemu-user-static; a snapshot can only be loaded by the architecture that made it): it runs the
+//      preload and writes the snapshot and the catalog asset into a blob. Then copy the node binary, strip its
+//      debug information and symbols (strip / aarch64-linux-gnu-strip), and inject the blob with postject.
+//   4. Run each file once (`--version`; arm64 under qemu) and print the sizes.
+//
+// A file whose inputs (the bundle, the Node version, this script) are those of the last build is kept: set
+// SOURCE_DATE_EPOCH for a reproducible bundle (the tests do, so a run builds each file once).
+//   node scripts/build-bin.mjs [--arch x64|arm64] [--force]
+import * as esbuild from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { buildInfo } from './build-info.mjs';
+import { assertSelfContained, commonOptions, dropAjv } from './esbuild-common.mjs';
+import { SINGLE_FILE_NODE, nodeBinary } from './node-binaries.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const OUT = join(root, 'dist', 'bin');
+const WORK = join(OUT, '.work');
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+const ARCHES = ['x64', 'arm64'];
+/** Where Debian's libc6-arm64-cross & co put the arm64 libraries the arm64 node needs under qemu. */
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+const say = (message) => console.error(`[build:bin] ${message}`);
+
+/** Built-ins a startup snapshot cannot hold (native handles): loaded on first use instead. */
+const UNSNAPSHOTTABLE = ['http', 'https', 'tls', 'http2', 'sqlite'];
+
+/**
+ * Every read of ambient state a module makes while it loads (found by the probe), with why the value the
+ * snapshot keeps is right on any machine, or what bin-refresh.mjs does about it. A read not listed here stops
+ * the build. `what` is the read as the probe names it (a trailing * matches any rest), `from` a piece of the
+ * stack (the library's file) where it happens.
+ */
+const AMBIENT_READS = [
+  // ansi-escapes decides at load whether the terminal is Apple's Terminal or tmux; that changes only its
+  // cursor save/restore and OSC sequences, which Ink does not use (it uses cursorTo/Up/Down/NextLine,
+  // eraseLines, eraseEndLine, clearTerminal).
+  { what: 'process.env.TERM_PROGRAM', from: 'ansi-escapes/base.js', why: 'only its save/restore cursor sequences, unused' },
+  { what: 'process.env.TERM', from: 'ansi-escapes/base.js', why: 'only its OSC wrapping for tmux, unused' },
+  { what: 'process.env.TMUX', from: 'ansi-escapes/base.js', why: 'only its OSC wrapping for tmux, unused' },
+  // is-in-ci: Ink draws nothing but the last frame when it believes it runs in CI. cli.tsx removes CI from the
+  // environment before it loads Ink for the app, so the value the app needs is "not in CI", which is what a
+  // snapshot built without CI (buildEnv) holds.
+  { what: 'process.env.CI', from: 'is-in-ci/', why: 'the app runs Ink as not in CI (cli.tsx), the value the snapshot holds' },
+  { what: 'process.env.CONTINUOUS_INTEGRATION', from: 'is-in-ci/', why: 'as CI' },
+  // node:assert (loaded by signal-exit) sets up its own colours for assertion messages from stderr.
+  { what: 'process.stderr', from: 'signal-exit/index.js', why: "node:assert's message colours (Node's internal util/colors), never shown" },
+  { what: 'process.env.FORCE_COLOR', from: 'signal-exit/index.js', why: "node:assert's message colours, never shown" },
+  // Ink reads DEV to connect React devtools, which these bundles replace by the empty module.
+  { what: 'process.env.DEV', from: 'ink/', why: 'Ink devtools: not in the bundle' },
+  // chalk (Ink's) decides its colour level when it loads: bin-refresh.mjs decides it again at every start.
+  { what: 'tty.isatty(1)', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
+  { what: 'tty.isatty(2)', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
+  { what: 'process.env.TF_BUILD', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
+  { what: 'process.env.FORCE_COLOR', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
+  // (and --color/--no-color on the command line, which stevedore does not take: commander refuses them)
+  { what: 'process.argv', from: 'chalk/source/vendor/supports-color/', why: 'no --color flags in stevedore; decided again at start' },
+  // figures (ink-select-input's pointer) picks Unicode or ASCII symbols: picked again at start (bin-refresh.mjs).
+  { what: 'process.env.TERM', from: 'is-unicode-supported/', why: 'picked again at start (bin-refresh.mjs)' },
+  { what: 'process.env.TERM_PROGRAM', from: 'is-unicode-supported/', why: 'picked again at start (bin-refresh.mjs)' },
+  // Ink's stdin/stdout contexts default to the process streams; Ink's own render always provides the ones
+  // stevedore passes (src/app/tui.tsx), so the defaults are never read.
+  { what: 'process.stdin', from: 'ink/src/components/StdinContext', why: 'context default, always overridden by render()' },
+  { what: 'process.stdout', from: 'ink/src/components/StdoutContext', why: 'context default, always overridden by render()' },
+  { what: 'process.stderr', from: 'ink/src/components/StderrContext', why: 'context default, always overridden by render()' },
+  // stack-utils (Ink's error overview, shown when the app itself crashes) shortens stack paths by the cwd.
+  { what: 'process.cwd()', from: 'stack-utils/', why: "only shortens the paths of a crash's stack trace" },
+  { what: 'process.cwd()', from: 'ink/src/components/ErrorOverview', why: "the same, for Ink's own stack-utils" },
+  // semver logs its internals when NODE_DEBUG names it: not in the single file.
+  { what: 'process.env.NODE_DEBUG', from: 'semver/', why: 'its debug log only' },
+  // env-paths (conf's) keeps the home and temp dirs for a default config folder; stevedore always gives conf
+  // its folder (src/store/jsonStore.ts), so they are never used.
+  { what: 'os.homedir()', from: 'env-paths/', why: 'conf always gets cwd from stevedore' },
+  { what: 'os.tmpdir()', from: 'env-paths/', why: 'conf always gets cwd from stevedore' },
+  // when-exit hooks exit and signals when it loads; while a snapshot is built it does so when the snapshot
+  // starts instead (bundle-patches.mjs), so the probe (plain node) sees hooks the snapshot does not hold.
+  { what: "process.on('*", from: 'when-exit/', why: 'hooked at start in the snapshot (bundle-patches.mjs)' },
+  { what: "process.once('*", from: 'when-exit/', why: 'hooked at start in the snapshot (bundle-patches.mjs)' },
+];
+
+function parseArgs(argv) {
+  const o = { arches: ARCHES, force: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--arch') {
+      const v = argv[++i];
+      if (!ARCHES.includes(v)) fail(`--arch takes ${ARCHES.join(' or ')}`);
+      o.arches = [v];
+    } else if (a === '--force') o.force = true;
+    else fail(`unknown option ${a} (options: --arch x64|arm64, --force)`);
+  }
+  return o;
+}
+
+function fail(message) {
+  console.error(`build:bin: ${message}`);
+  process.exit(1);
+}
+
+/** The names of a built-in's exports, read from the target node (the proxies report them without loading it). */
+function builtinKeys(node) {
+  const script = `process.stdout.write(JSON.stringify(Object.fromEntries(${JSON.stringify(UNSNAPSHOTTABLE)}.map((m) => [m, Object.keys(require('node:' + m))]))))`;
+  return JSON.parse(execFileSync(node, ['--no-warnings', '-e', script], { encoding: 'utf8' }));
+}
+
+/** Stands in for a built-in that the snapshot cannot hold: the real module is loaded on first use. */
+function lazyUnsnapshottable(keys) {
+  const filter = new RegExp(`^(node:)?(${UNSNAPSHOTTABLE.join('|')})$`);
+  return {
+    name: 'lazy-unsnapshottable',
+    setup(build) {
+      build.onResolve({ filter }, (args) => (args.namespace === 'unsnapshottable' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'unsnapshottable' }));
+      build.onLoad({ filter: /.*/, namespace: 'unsnapshottable' }, (args) => ({
+        loader: 'js',
+        // esbuild's interop copies a CommonJS module's own keys (as getters) when it is imported: the keys are
+        // the real module's, read at build time, so that importing the proxy does not load the module.
+        contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));
+const keys = ${JSON.stringify(keys[args.path])};
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? false : Reflect.get(load(), key)),
+  has: (_, key) => Reflect.has(load(), key),
+  set: (_, key, value) => Reflect.set(load(), key, value),
+  ownKeys: () => keys,
+  getOwnPropertyDescriptor: (_, key) => (keys.includes(key) ? { configurable: true, enumerable: true, writable: true, value: undefined } : undefined),
+});`,
+      }));
+    },
+  };
+}
+
+/** `stevedore:modules`: [name, () => import(module)] for every module of src/, in a fixed order. */
+function allModules() {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(path);
+    }
+  };
+  walk(join(root, 'src'));
+  return {
+    name: 'stevedore-modules',
+    setup(build) {
+      build.onResolve({ filter: /^stevedore:modules$/ }, () => ({ path: 'modules', namespace: 'stevedore' }));
+      build.onLoad({ filter: /.*/, namespace: 'stevedore' }, () => ({
+        loader: 'js',
+        resolveDir: root,
+        contents: `export const modules = [\n${files.map((f) => `  [${JSON.stringify(relative(root, f))}, () => import(${JSON.stringify(f)})],`).join('\n')}\n];\n`,
+      }));
+    },
+  };
+}
+
+/**
+ * `stevedore-from:A>B:SPEC`: SPEC resolved as package B imports it, B as A imports it (bin-refresh.mjs reaches
+ * the very copies of chalk and figures that Ink and ink-select-input load, whatever npm's layout).
+ */
+const resolveFrom = {
+  name: 'stevedore-from',
+  setup(build) {
+    build.onResolve({ filter: /^stevedore-from:/ }, async (args) => {
+      const [chain, spec] = args.path.slice('stevedore-from:'.length).split(/:(.*)/s);
+      let resolveDir = root;
+      for (const pkg of chain.split('>')) {
+        const r = await build.resolve(pkg, { resolveDir, kind: 'import-statement' });
+        if (r.errors.length) return { errors: r.errors };
+        resolveDir = dirname(r.path);
+      }
+      const r = await build.resolve(spec, { resolveDir, kind: 'import-statement' });
+      return r.errors.length ? { errors: r.errors } : { path: r.path };
+    });
+  },
+};
+
+async function bundle(keys) {
+  mkdirSync(WORK, { recursive: true });
+  const outfile = join(WORK, 'stevedore.cjs');
+  const result = await esbuild.build({
+    ...commonOptions,
+    absWorkingDir: root,
+    entryPoints: ['scripts/bin-entry.mjs'],
+    outfile,
+    outdir: undefined,
+    chunkNames: undefined,
+    splitting: false,
+    format: 'cjs',
+    target: 'node24',
+    // No `require` banner: in CommonJS it is there already.
+    banner: {},
+    // Linked: the probe runs it with --enable-source-maps to name the source line of each read.
+    sourcemap: 'linked',
+    // cli.tsx finds the npm package's assets through import.meta.url, on a branch the single file never takes.
+    logOverride: { 'empty-import-meta': 'silent' },
+    metafile: true,
+    define: {
+      ...commonOptions.define,
+      __STEVEDORE_BUILD__: JSON.stringify(buildInfo(root)),
+      __STEVEDORE_SINGLE_FILE__: 'true',
+    },
+    plugins: [allModules(), resolveFrom, lazyUnsnapshottable(keys), dropAjv, ...commonOptions.plugins],
+  });
+  assertSelfContained(result.metafile);
+  return outfile;
+}
+
+/** Ambient reads the probe saw that AMBIENT_READS does not explain. */
+function probe(node, script) {
+  const r = spawnSync(node, ['--enable-source-maps', '--no-warnings', script], {
+    cwd: WORK,
+    env: { ...buildEnv(), STEVEDORE_SNAPSHOT_PROBE: '1' },
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) fail(`the probe failed (exit ${r.status ?? r.signal}):\n${r.stderr.trim().slice(-3000)}`);
+  const reads = JSON.parse(r.stdout.trim().split('\n').pop());
+  const explained = (read) => AMBIENT_READS.some((a) => (a.what.endsWith('*') ? read.what.startsWith(a.what.slice(0, -1)) : read.what === a.what) && read.at.includes(a.from));
+  return reads.filter((read) => !explained(read));
+}
+
+/**
+ * The environment the snapshot is built in: nothing of the build machine's (no CI, no TERM, no locale, no
+ * NODE_OPTIONS), a home of its own. What a module would keep from it is checked by the probe anyway.
+ */
+function buildEnv() {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: WORK, TMPDIR: WORK };
+}
+
+function runNode(arch, node, args, options = {}) {
+  const [file, argv] = arch === process.arch ? [node, args] : ['qemu-aarch64-static', ['-L', ARM64_SYSROOT, node, ...args]];
+  return spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+}
+
+function checkTools(arch) {
+  const missing = [];
+  const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  if (arch === 'arm64' && process.arch !== 'arm64') {
+    if (!has('qemu-aarch64-static')) missing.push('qemu-user-static');
+    if (!existsSync(join(ARM64_SYSROOT, 'lib', 'libstdc++.so.6'))) missing.push('libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross');
+  }
+  if (!has(stripTool(arch))) missing.push(arch === 'arm64' ? 'binutils-aarch64-linux-gnu' : 'binutils');
+  if (missing.length) fail(`the ${arch} file needs Debian's ${missing.join(' ')} (apt-get install ${missing.join(' ')})`);
+}
+
+const stripTool = (arch) => (arch === process.arch || arch === 'x64' ? 'strip' : 'aarch64-linux-gnu-strip');
+
+async function inject(file, blob) {
+  const { inject: postject } = await import('postject');
+  // postject (LIEF) warns about every ELF note section it cannot name; the binary is fine (it is run below).
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = (chunk, ...rest) => (/Can't find string offset for section name/.test(String(chunk)) ? true : write(chunk, ...rest));
+  try {
+    await postject(file, 'NODE_SEA_BLOB', blob, { sentinelFuse: SEA_FUSE });
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
+async function buildArch(arch, script, inputsKey, force) {
+  checkTools(arch);
+  const out = join(OUT, `stevedore-linux-${arch}`);
+  const stamp = join(WORK, `${arch}.key`);
+  const key = createHash('sha256').update(inputsKey).update(arch).digest('hex');
+  if (!force && existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
+    say(`${relative(root, out)} is up to date`);
+    return out;
+  }
+  const node = nodeBinary(SINGLE_FILE_NODE, arch, say);
+  const t0 = performance.now();
+  const blob = join(WORK, `${arch}.blob`);
+  const config = join(WORK, `${arch}.sea.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      main: script,
+      output: blob,
+      disableExperimentalSEAWarning: true,
+      useSnapshot: true,
+      assets: { 'catalog.json': join(root, 'assets', 'catalog.json') },
+    }),
+  );
+  say(`${arch}: building the startup snapshot${arch === process.arch ? '' : ' (under qemu)'}…`);
+  const made = runNode(arch, node, ['--no-warnings', '--experimental-sea-config', config], { cwd: WORK, env: buildEnv() });
+  if (made.status !== 0 || !existsSync(blob)) fail(`${arch}: making the SEA blob failed (exit ${made.status ?? made.signal}):\n${(made.stderr || made.stdout).trim().slice(-3000)}`);
+  const tmp = `${out}.tmp`;
+  copyFileSync(node, tmp);
+  chmodSync(tmp, 0o755);
+  execFileSync(stripTool(arch), ['--strip-all', tmp]);
+  await inject(tmp, readFileSync(blob));
+  const check = runNode(arch, tmp, ['--version'], { env: { PATH: process.env.PATH }, timeout: 120_000 });
+  if (check.status !== 0 || !check.stdout.startsWith('stevedore ')) fail(`${arch}: the built file does not run (exit ${check.status ?? check.signal}):\n${check.stdout}${check.stderr}`.trim());
+  renameSync(tmp, out);
+  rmSync(blob, { force: true });
+  writeFileSync(stamp, key);
+  say(`${arch}: ${relative(root, out)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return out;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const t0 = performance.now();
+mkdirSync(WORK, { recursive: true });
+const hostNode = nodeBinary(SINGLE_FILE_NODE, process.arch === 'arm64' ? 'arm64' : 'x64', say);
+const script = await bundle(builtinKeys(hostNode));
+const unexplained = probe(hostNode, script);
+if (unexplained.length) {
+  fail(
+    `modules read the machine while they load (the snapshot would keep the build machine's values); explain each in AMBIENT_READS of scripts/build-bin.mjs or fix it:\n${unexplained
+      .map((r) => `  ${r.what}  (loading ${r.module}${r.at ? `, at ${r.at}` : ''})`)
+      .join('\n')}`,
+  );
+}
+const inputsKey = createHash('sha256')
+  .update(readFileSync(script))
+  .update(SINGLE_FILE_NODE)
+  .update(readFileSync(fileURLToPath(import.meta.url)))
+  .update(readFileSync(join(root, 'assets', 'catalog.json')))
+  .digest('hex');
+const files = [];
+for (const arch of opts.arches) files.push(await buildArch(arch, script, inputsKey, opts.force));
+for (const file of files) {
+  const size = statSync(file).size;
+  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
+  say(`${relative(root, file)}: ${(size / 1e6).toFixed(1)} MB (${(gz / 1e6).toFixed(1)} MB gzipped)`);
+}
+say(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
