@@ -9,7 +9,14 @@ import { createSupportsColor } from 'stevedore-from:ink>chalk:#supports-color';
 import figures, { fallbackSymbols } from 'stevedore-from:ink-select-input:figures';
 import isUnicodeSupported from 'stevedore-from:ink-select-input>figures:is-unicode-supported';
 
+// Node's console loses its Console constructor in a deserialized snapshot (console.Console is undefined there,
+// Node 24.22), which Ink's patch-console needs to draw the app: the one of the build is the same class.
+const BuildConsole = console.Console;
+
 export function refreshAfterStart() {
+  if (typeof console.Console !== 'function' && typeof BuildConsole === 'function') {
+    Object.defineProperty(console, 'Console', { value: BuildConsole, writable: true, configurable: true, enumerable: false });
+  }
   // chalk decides its colour level (terminal? FORCE_COLOR, NO_COLOR, TERM, COLORTERM…) when it loads.
   const color = createSupportsColor({ isTTY: tty.isatty(1) });
   chalk.level = color ? color.level : 0;

@@ -15,7 +15,7 @@
 //
 // A file whose inputs (the bundle, the Node version, this script) are those of the last build is kept: set
 // SOURCE_DATE_EPOCH for a reproducible bundle (the tests do, so a run builds each file once).
-//   node scripts/build-bin.mjs [--arch x64|arm64] [--force]
+//   node scripts/build-bin.mjs [--arch x64|arm64] [--force] [--sizes]   (--sizes: also the gzipped sizes)
 import * as esbuild from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildInfo } from './build-info.mjs';
 import { assertSelfContained, commonOptions, dropAjv } from './esbuild-common.mjs';
+import { helpIndex } from './help-index.mjs';
 import { SINGLE_FILE_NODE, nodeBinary } from './node-binaries.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -93,7 +94,7 @@ const AMBIENT_READS = [
 ];
 
 function parseArgs(argv) {
-  const o = { arches: ARCHES, force: false };
+  const o = { arches: ARCHES, force: false, sizes: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--arch') {
@@ -101,7 +102,8 @@ function parseArgs(argv) {
       if (!ARCHES.includes(v)) fail(`--arch takes ${ARCHES.join(' or ')}`);
       o.arches = [v];
     } else if (a === '--force') o.force = true;
-    else fail(`unknown option ${a} (options: --arch x64|arm64, --force)`);
+    else if (a === '--sizes') o.sizes = true;
+    else fail(`unknown option ${a} (options: --arch x64|arm64, --force, --sizes)`);
   }
   return o;
 }
@@ -212,6 +214,7 @@ async function bundle(keys) {
       ...commonOptions.define,
       __STEVEDORE_BUILD__: JSON.stringify(buildInfo(root)),
       __STEVEDORE_SINGLE_FILE__: 'true',
+      __STEVEDORE_HELP_INDEX__: JSON.stringify(await helpIndex(root)),
     },
     plugins: [allModules(), resolveFrom, lazyUnsnapshottable(keys), dropAjv, ...commonOptions.plugins],
   });
@@ -334,7 +337,8 @@ const files = [];
 for (const arch of opts.arches) files.push(await buildArch(arch, script, inputsKey, opts.force));
 for (const file of files) {
   const size = statSync(file).size;
-  const gz = gzipSync(readFileSync(file), { level: 9 }).length;
-  say(`${relative(root, file)}: ${(size / 1e6).toFixed(1)} MB (${(gz / 1e6).toFixed(1)} MB gzipped)`);
+  // (Compressing 120 MB takes ~10 s: only when asked.)
+  const gz = opts.sizes ? ` (${(gzipSync(readFileSync(file)).length / 1e6).toFixed(1)} MB gzipped, gzip -6)` : '';
+  say(`${relative(root, file)}: ${(size / 1e6).toFixed(1)} MB${gz}`);
 }
 say(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

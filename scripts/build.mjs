@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildInfo } from './build-info.mjs';
 import { assertSelfContained, commonOptions, dropAjv } from './esbuild-common.mjs';
+import { helpIndex } from './help-index.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /**
@@ -56,6 +57,8 @@ const options = {
   define: {
     ...commonOptions.define,
     __STEVEDORE_BUILD__: JSON.stringify(buildInfo(root)),
+    // (Not in watch mode: the nouns change while it runs; --help then loads every noun, as from source.)
+    ...(watch ? {} : { __STEVEDORE_HELP_INDEX__: JSON.stringify(await helpIndex(root)) }),
   },
   alias: { ...commonOptions.alias },
   plugins: [dropAjv, lazyBuiltins, ...commonOptions.plugins],

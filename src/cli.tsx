@@ -5,12 +5,10 @@
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import v8 from 'node:v8';
-import { getAsset } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
 import { EXIT, type Io, Warnings } from './commands/output';
-import { type Register, buildProgram, runProgram } from './commands/program';
+import { type HelpIndex, type Register, buildProgram, helpIndexOf, helpStubs, nounOf, runProgram } from './commands/program';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
 
@@ -21,7 +19,7 @@ const singleFile = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' && __STEVEDO
 /** The shipped catalog and other assets, beside dist/ (or src/ when run from source); the single file carries them. */
 const assetsDir = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' ? '' : fileURLToPath(new URL('../assets/', import.meta.url));
 
-export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void, options: { engine?: string | null } = {}): AppServices {
+export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void, options: { engine?: string | null; oneShot?: boolean } = {}): AppServices {
   const once = <T,>(make: () => Promise<T>): (() => Promise<T>) => {
     let value: Promise<T> | undefined;
     return () => (value ??= make());
@@ -33,6 +31,13 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
 
   // What the registry side (remote services, update checks) is built from.
   const remoteDeps = once(async () => {
+    if (options.oneShot) {
+      // A one-shot command parses a few registry answers with undici's WebAssembly HTTP parser; V8 would
+      // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
+      // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
+      // Set here, before undici loads, so that commands that never reach a registry do not load node:v8.
+      (await import('node:v8')).default.setFlagsFromString('--liftoff-only');
+    }
     const [store, registries, settings] = await Promise.all([registryStore(), services.registries(), services.settings()]);
     let resolver: Awaited<ReturnType<typeof credentials>> | undefined;
     const deps: import('./services/remote/index').RemoteDeps = {
@@ -55,7 +60,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
         return loadLxcCatalogMarks(lxc, async () => (await services.engine()).downloads.list());
       },
       assetsDir,
-      ...(singleFile ? { shippedCatalog: () => getAsset('catalog.json', 'utf8') } : {}),
+      ...(singleFile ? { shippedCatalog: () => process.getBuiltinModule('node:sea').getAsset('catalog.json', 'utf8') } : {}),
       warn,
     };
     return deps;
@@ -152,28 +157,9 @@ function optionValue(argv: string[], name: string): string | null {
   return null;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
-  if (argv.length > 0) {
-    // A one-shot command parses a few registry answers with undici's WebAssembly HTTP parser; V8 would
-    // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
-    // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
-    v8.setFlagsFromString('--liftoff-only');
-  }
-  const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
-  const warnings = new Warnings(json ? undefined : (line) => io.stderr.write(`warning: ${line}\n`));
-  const ctx: CommandContext = {
-    io,
-    json,
-    warnings,
-    // `--engine NAME` is a global option (program.ts): read here already, as the services are built before parsing.
-    services: createServices(io.env, warnings.add, { engine: optionValue(argv, '--engine') }),
-    setExitCode: () => undefined,
-  };
-  // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
-  if (argv[0] === '__worker') return (await ctx.services.engine()).runWorker();
-  // --- end hidden download worker ---
-  // Only the noun asked for is loaded (all of them for the program's help or an unknown noun).
-  const nouns: Record<string, () => Promise<Register>> = {
+/** Each noun's module, loaded only when that noun is asked for. */
+function nounModules(io: Io): Record<string, () => Promise<Register>> {
+  return {
     image: async () => {
       const [{ registerImage }, { remoteImageHandlers }, { registerImageUpdates }] = await Promise.all([
         import('./commands/image'),
@@ -195,9 +181,36 @@ export async function main(argv: string[], io: Io): Promise<number> {
     doctor: async () => (await import('./commands/doctor')).registerDoctor,
     completion: async () => (await import('./commands/completion')).registerCompletion,
   };
+}
+
+/** The nouns' help (scripts/help-index.mjs puts it into the bundles; absent when run from source). */
+declare const __STEVEDORE_HELP_INDEX__: HelpIndex | undefined;
+const builtHelpIndex = typeof __STEVEDORE_HELP_INDEX__ === 'undefined' ? undefined : __STEVEDORE_HELP_INDEX__;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
+  const warnings = new Warnings(json ? undefined : (line) => io.stderr.write(`warning: ${line}\n`));
+  const ctx: CommandContext = {
+    io,
+    json,
+    warnings,
+    // `--engine NAME` is a global option (program.ts): read here already, as the services are built before parsing.
+    services: createServices(io.env, warnings.add, { engine: optionValue(argv, '--engine'), oneShot: argv.length > 0 }),
+    setExitCode: () => undefined,
+  };
+  // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
+  if (argv[0] === '__worker') return (await ctx.services.engine()).runWorker();
+  // --- end hidden download worker ---
+  const nouns = nounModules(io);
+  const allNouns = () => Promise.all(Object.values(nouns).map((n) => n()));
+  // The build's own question (scripts/help-index.mjs): what the program's help shows of each noun.
+  if (argv[0] === '__help-index') {
+    io.stdout.write(`${JSON.stringify(helpIndexOf(buildProgram(ctx, await allNouns())))}\n`);
+    return EXIT.ok;
+  }
   // --- shell completion (issue 16): `stevedore __complete WORD… CURRENT`, called by the completion scripts ---
   if (argv[0] === '__complete') {
-    const [{ runComplete }, registers] = await Promise.all([import('./commands/completion'), Promise.all(Object.values(nouns).map((n) => n()))]);
+    const [{ runComplete }, registers] = await Promise.all([import('./commands/completion'), allNouns()]);
     return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
   }
   // --- end shell completion ---
@@ -219,9 +232,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings, prefetch);
     }
   }
-  const first = argv[0];
-  const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
-  const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));
+  // Only the noun asked for is loaded. Without one (--help, --version, no arguments) or with one that does not
+  // exist, the program needs only the nouns' names and descriptions: stand-ins from the build's help index
+  // (every noun's module when run from source).
+  const noun = nounOf(argv);
+  const load = noun !== null && Object.hasOwn(nouns, noun) ? nouns[noun] : undefined;
+  const registers = load ? [await load()] : builtHelpIndex ? [helpStubs(builtHelpIndex)] : await allNouns();
+  const program = buildProgram(ctx, registers);
   if (argv.length === 0) {
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());
