@@ -2,43 +2,41 @@
 // dist/bin/stevedore-linux-arm64, that need no Node: Node's single executable application (SEA) support, on the
 // official Node binaries from the npm registry (scripts/node-binaries.mjs), with a V8 startup snapshot.
 //
-//   1. Bundle scripts/bin-entry.mjs with every module of src/ into one CommonJS file (SEA runs one script).
+//   1. Bundle scripts/bin-entry.mjs, which imports every module of src/, into one CommonJS file (SEA runs one).
 //      node:http, https, tls, http2 and sqlite become proxies that load the real module on first use: a V8
 //      startup snapshot cannot hold them (they keep native handles), and nothing needs them while loading.
-//   2. Probe: run the bundle's preload in plain node and stop on any ambient read a module makes while it loads
-//      that AMBIENT_READS does not explain (bin-entry.mjs, bin-ambient.mjs).
+//   2. Probe: load the bundle in plain node under bin-ambient.cjs and stop on any ambient read a module makes
+//      while it loads that AMBIENT_READS does not explain (bin-entry.mjs).
 //   3. Per architecture: run that platform's node with --experimental-sea-config and useSnapshot (arm64 under
 //      Debian's qemu-user-static; a snapshot can only be loaded by the architecture that made it): it runs the
 //      preload and writes the snapshot and the catalog asset into a blob. Then copy the node binary, strip its
 //      debug information and symbols (strip / aarch64-linux-gnu-strip), and inject the blob with postject.
 //   4. Run each file once (`--version`; arm64 under qemu) and print the sizes.
 //
-// A file whose inputs (the bundle, the Node version, this script) are those of the last build is kept: set
+// A file whose inputs (the bundle, the Node version, this script and sea.mjs) are those of the last build is kept: set
 // SOURCE_DATE_EPOCH for a reproducible bundle (the tests do, so a run builds each file once).
-//   node scripts/build-bin.mjs [--arch x64|arm64] [--force] [--sizes]   (--sizes: also the gzipped sizes)
+//   node scripts/build-bin.mjs [--arch x64|arm64] [--force] [--sizes] [--only REGEX]
+//   (--sizes: also the gzipped sizes; --only: snapshot only the modules of src/ that match, to find one a
+//   snapshot cannot hold)
 import * as esbuild from 'esbuild';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildInfo } from './build-info.mjs';
 import { assertSelfContained, commonOptions, dropAjv } from './esbuild-common.mjs';
 import { helpIndex } from './help-index.mjs';
 import { SINGLE_FILE_NODE, nodeBinary } from './node-binaries.mjs';
+import { builtinKeys, lazyUnsnapshottable, makeSea, missingTools, resolveFrom, runNode } from './sea.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(root, 'dist', 'bin');
 const WORK = join(OUT, '.work');
-const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 const ARCHES = ['x64', 'arm64'];
-/** Where Debian's libc6-arm64-cross & co put the arm64 libraries the arm64 node needs under qemu. */
-const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
+const hostArch = process.arch === 'arm64' ? 'arm64' : 'x64';
 const say = (message) => console.error(`[build:bin] ${message}`);
-
-/** Built-ins a startup snapshot cannot hold (native handles): loaded on first use instead. */
-const UNSNAPSHOTTABLE = ['http', 'https', 'tls', 'http2', 'sqlite'];
 
 /**
  * Every read of ambient state a module makes while it loads (found by the probe), with why the value the
@@ -94,7 +92,7 @@ const AMBIENT_READS = [
 ];
 
 function parseArgs(argv) {
-  const o = { arches: ARCHES, force: false, sizes: false };
+  const o = { arches: ARCHES, force: false, sizes: false, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--arch') {
@@ -103,7 +101,8 @@ function parseArgs(argv) {
       o.arches = [v];
     } else if (a === '--force') o.force = true;
     else if (a === '--sizes') o.sizes = true;
-    else fail(`unknown option ${a} (options: --arch x64|arm64, --force, --sizes)`);
+    else if (a === '--only') o.only = new RegExp(argv[++i] ?? fail('--only takes a regular expression'));
+    else fail(`unknown option ${a} (options: --arch x64|arm64, --force, --sizes, --only REGEX)`);
   }
   return o;
 }
@@ -113,84 +112,34 @@ function fail(message) {
   process.exit(1);
 }
 
-/** The names of a built-in's exports, read from the target node (the proxies report them without loading it). */
-function builtinKeys(node) {
-  const script = `process.stdout.write(JSON.stringify(Object.fromEntries(${JSON.stringify(UNSNAPSHOTTABLE)}.map((m) => [m, Object.keys(require('node:' + m))]))))`;
-  return JSON.parse(execFileSync(node, ['--no-warnings', '-e', script], { encoding: 'utf8' }));
-}
-
-/** Stands in for a built-in that the snapshot cannot hold: the real module is loaded on first use. */
-function lazyUnsnapshottable(keys) {
-  const filter = new RegExp(`^(node:)?(${UNSNAPSHOTTABLE.join('|')})$`);
-  return {
-    name: 'lazy-unsnapshottable',
-    setup(build) {
-      build.onResolve({ filter }, (args) => (args.namespace === 'unsnapshottable' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'unsnapshottable' }));
-      build.onLoad({ filter: /.*/, namespace: 'unsnapshottable' }, (args) => ({
-        loader: 'js',
-        // esbuild's interop copies a CommonJS module's own keys (as getters) when it is imported: the keys are
-        // the real module's, read at build time, so that importing the proxy does not load the module.
-        contents: `let real;
-const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));
-const keys = ${JSON.stringify(keys[args.path])};
-module.exports = new Proxy({}, {
-  get: (_, key) => (key === '__esModule' ? false : Reflect.get(load(), key)),
-  has: (_, key) => Reflect.has(load(), key),
-  set: (_, key, value) => Reflect.set(load(), key, value),
-  ownKeys: () => keys,
-  getOwnPropertyDescriptor: (_, key) => (keys.includes(key) ? { configurable: true, enumerable: true, writable: true, value: undefined } : undefined),
-});`,
-      }));
-    },
-  };
-}
-
-/** `stevedore:modules`: [name, () => import(module)] for every module of src/, in a fixed order. */
-function allModules() {
+/**
+ * `stevedore:all`: a static import of every module of src/ (and bin-refresh.mjs), in a fixed order; `only` (a
+ * regular expression, --only) keeps the modules it matches: to find one a snapshot cannot hold.
+ */
+function allModules(only) {
   const files = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) files.push(path);
+      else if (/\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts') && (!only || only.test(relative(root, path)))) files.push(path);
     }
   };
   walk(join(root, 'src'));
   return {
-    name: 'stevedore-modules',
+    name: 'stevedore-all',
     setup(build) {
-      build.onResolve({ filter: /^stevedore:modules$/ }, () => ({ path: 'modules', namespace: 'stevedore' }));
+      build.onResolve({ filter: /^stevedore:all$/ }, () => ({ path: 'all', namespace: 'stevedore' }));
       build.onLoad({ filter: /.*/, namespace: 'stevedore' }, () => ({
         loader: 'js',
         resolveDir: root,
-        contents: `export const modules = [\n${files.map((f) => `  [${JSON.stringify(relative(root, f))}, () => import(${JSON.stringify(f)})],`).join('\n')}\n];\n`,
+        contents: files.map((f) => `import ${JSON.stringify(f)};`).join('\n'),
       }));
     },
   };
 }
 
-/**
- * `stevedore-from:A>B:SPEC`: SPEC resolved as package B imports it, B as A imports it (bin-refresh.mjs reaches
- * the very copies of chalk and figures that Ink and ink-select-input load, whatever npm's layout).
- */
-const resolveFrom = {
-  name: 'stevedore-from',
-  setup(build) {
-    build.onResolve({ filter: /^stevedore-from:/ }, async (args) => {
-      const [chain, spec] = args.path.slice('stevedore-from:'.length).split(/:(.*)/s);
-      let resolveDir = root;
-      for (const pkg of chain.split('>')) {
-        const r = await build.resolve(pkg, { resolveDir, kind: 'import-statement' });
-        if (r.errors.length) return { errors: r.errors };
-        resolveDir = dirname(r.path);
-      }
-      const r = await build.resolve(spec, { resolveDir, kind: 'import-statement' });
-      return r.errors.length ? { errors: r.errors } : { path: r.path };
-    });
-  },
-};
-
-async function bundle(keys) {
+async function bundle(keys, only) {
   mkdirSync(WORK, { recursive: true });
   const outfile = join(WORK, 'stevedore.cjs');
   const result = await esbuild.build({
@@ -216,15 +165,20 @@ async function bundle(keys) {
       __STEVEDORE_SINGLE_FILE__: 'true',
       __STEVEDORE_HELP_INDEX__: JSON.stringify(await helpIndex(root)),
     },
-    plugins: [allModules(), resolveFrom, lazyUnsnapshottable(keys), dropAjv, ...commonOptions.plugins],
+    plugins: [allModules(only), resolveFrom(root), lazyUnsnapshottable(keys), dropAjv, ...commonOptions.plugins],
   });
   assertSelfContained(result.metafile);
+  // A dynamic import() left in the bundle (of a built-in) would throw in the single file: a deserialized
+  // snapshot has no module loader for it ("A dynamic import callback was not specified").
+  const dynamic = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path));
+  if (dynamic.length) fail(`the single file cannot import() at run time; use process.getBuiltinModule() or a static import for: ${[...new Set(dynamic)].join(', ')}`);
   return outfile;
 }
 
 /** Ambient reads the probe saw that AMBIENT_READS does not explain. */
 function probe(node, script) {
-  const r = spawnSync(node, ['--enable-source-maps', '--no-warnings', script], {
+  const watch = fileURLToPath(new URL('./bin-ambient.cjs', import.meta.url));
+  const r = spawnSync(node, ['--enable-source-maps', '--no-warnings', '-r', watch, script], {
     cwd: WORK,
     env: { ...buildEnv(), STEVEDORE_SNAPSHOT_PROBE: '1' },
     encoding: 'utf8',
@@ -233,7 +187,8 @@ function probe(node, script) {
   if (r.status !== 0) fail(`the probe failed (exit ${r.status ?? r.signal}):\n${r.stderr.trim().slice(-3000)}`);
   const reads = JSON.parse(r.stdout.trim().split('\n').pop());
   const explained = (read) => AMBIENT_READS.some((a) => (a.what.endsWith('*') ? read.what.startsWith(a.what.slice(0, -1)) : read.what === a.what) && read.at.includes(a.from));
-  return reads.filter((read) => !explained(read));
+  // (A read with no frame of the bundle is Node's own, loading the bundle, or the entry's, reporting.)
+  return reads.filter((read) => read.at && !explained(read));
 }
 
 /**
@@ -244,38 +199,9 @@ function buildEnv() {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: WORK, TMPDIR: WORK };
 }
 
-function runNode(arch, node, args, options = {}) {
-  const [file, argv] = arch === process.arch ? [node, args] : ['qemu-aarch64-static', ['-L', ARM64_SYSROOT, node, ...args]];
-  return spawnSync(file, argv, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
-}
-
-function checkTools(arch) {
-  const missing = [];
-  const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-  if (arch === 'arm64' && process.arch !== 'arm64') {
-    if (!has('qemu-aarch64-static')) missing.push('qemu-user-static');
-    if (!existsSync(join(ARM64_SYSROOT, 'lib', 'libstdc++.so.6'))) missing.push('libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross');
-  }
-  if (!has(stripTool(arch))) missing.push(arch === 'arm64' ? 'binutils-aarch64-linux-gnu' : 'binutils');
-  if (missing.length) fail(`the ${arch} file needs Debian's ${missing.join(' ')} (apt-get install ${missing.join(' ')})`);
-}
-
-const stripTool = (arch) => (arch === process.arch || arch === 'x64' ? 'strip' : 'aarch64-linux-gnu-strip');
-
-async function inject(file, blob) {
-  const { inject: postject } = await import('postject');
-  // postject (LIEF) warns about every ELF note section it cannot name; the binary is fine (it is run below).
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = (chunk, ...rest) => (/Can't find string offset for section name/.test(String(chunk)) ? true : write(chunk, ...rest));
-  try {
-    await postject(file, 'NODE_SEA_BLOB', blob, { sentinelFuse: SEA_FUSE });
-  } finally {
-    process.stderr.write = write;
-  }
-}
-
 async function buildArch(arch, script, inputsKey, force) {
-  checkTools(arch);
+  const missing = missingTools(arch);
+  if (missing.length) fail(`the ${arch} file needs Debian's ${missing.join(' ')} (apt-get install ${missing.join(' ')})`);
   const out = join(OUT, `stevedore-linux-${arch}`);
   const stamp = join(WORK, `${arch}.key`);
   const key = createHash('sha256').update(inputsKey).update(arch).digest('hex');
@@ -283,32 +209,18 @@ async function buildArch(arch, script, inputsKey, force) {
     say(`${relative(root, out)} is up to date`);
     return out;
   }
-  const node = nodeBinary(SINGLE_FILE_NODE, arch, say);
   const t0 = performance.now();
-  const blob = join(WORK, `${arch}.blob`);
-  const config = join(WORK, `${arch}.sea.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({
-      main: script,
-      output: blob,
-      disableExperimentalSEAWarning: true,
-      useSnapshot: true,
-      assets: { 'catalog.json': join(root, 'assets', 'catalog.json') },
-    }),
-  );
-  say(`${arch}: building the startup snapshot${arch === process.arch ? '' : ' (under qemu)'}…`);
-  const made = runNode(arch, node, ['--no-warnings', '--experimental-sea-config', config], { cwd: WORK, env: buildEnv() });
-  if (made.status !== 0 || !existsSync(blob)) fail(`${arch}: making the SEA blob failed (exit ${made.status ?? made.signal}):\n${(made.stderr || made.stdout).trim().slice(-3000)}`);
   const tmp = `${out}.tmp`;
-  copyFileSync(node, tmp);
-  chmodSync(tmp, 0o755);
-  execFileSync(stripTool(arch), ['--strip-all', tmp]);
-  await inject(tmp, readFileSync(blob));
+  say(`${arch}: building the startup snapshot${arch === hostArch ? '' : ' (under qemu)'}…`);
+  try {
+    await makeSea({ arch, script, out: tmp, work: WORK, env: buildEnv(), assets: { 'catalog.json': join(root, 'assets', 'catalog.json') }, say });
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    fail(error instanceof Error ? error.message : String(error));
+  }
   const check = runNode(arch, tmp, ['--version'], { env: { PATH: process.env.PATH }, timeout: 120_000 });
   if (check.status !== 0 || !check.stdout.startsWith('stevedore ')) fail(`${arch}: the built file does not run (exit ${check.status ?? check.signal}):\n${check.stdout}${check.stderr}`.trim());
   renameSync(tmp, out);
-  rmSync(blob, { force: true });
   writeFileSync(stamp, key);
   say(`${arch}: ${relative(root, out)} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return out;
@@ -317,13 +229,13 @@ async function buildArch(arch, script, inputsKey, force) {
 const opts = parseArgs(process.argv.slice(2));
 const t0 = performance.now();
 mkdirSync(WORK, { recursive: true });
-const hostNode = nodeBinary(SINGLE_FILE_NODE, process.arch === 'arm64' ? 'arm64' : 'x64', say);
-const script = await bundle(builtinKeys(hostNode));
+const hostNode = nodeBinary(SINGLE_FILE_NODE, hostArch, say);
+const script = await bundle(builtinKeys(hostNode), opts.only);
 const unexplained = probe(hostNode, script);
 if (unexplained.length) {
   fail(
     `modules read the machine while they load (the snapshot would keep the build machine's values); explain each in AMBIENT_READS of scripts/build-bin.mjs or fix it:\n${unexplained
-      .map((r) => `  ${r.what}  (loading ${r.module}${r.at ? `, at ${r.at}` : ''})`)
+      .map((r) => `  ${r.what}  (at ${r.at || 'an unknown place'}${r.module ? `; loading ${r.module}` : ''})`)
       .join('\n')}`,
   );
 }
@@ -331,6 +243,7 @@ const inputsKey = createHash('sha256')
   .update(readFileSync(script))
   .update(SINGLE_FILE_NODE)
   .update(readFileSync(fileURLToPath(import.meta.url)))
+  .update(readFileSync(fileURLToPath(new URL('./sea.mjs', import.meta.url))))
   .update(readFileSync(join(root, 'assets', 'catalog.json')))
   .digest('hex');
 const files = [];

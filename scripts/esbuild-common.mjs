@@ -1,8 +1,10 @@
 // The esbuild options every bundle of stevedore shares: the app (scripts/build.mjs) and the Ink "hello"
 // it is benchmarked against (bench/ink-hello/build.mjs), so the two differ only in what they do.
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { bundlePatches } from './bundle-patches.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const emptyModule = fileURLToPath(new URL('./empty-module.cjs', import.meta.url));
 
@@ -57,6 +59,43 @@ const noUndiciH2 = {
   },
 };
 
+/**
+ * React and its JSX runtime are CommonJS. esbuild gives every ES module that imports a CommonJS package its own
+ * copy of the package's exports, as getters (React: ~50 per importer, imported by ~50 files of stevedore and
+ * Ink): thousands of closures made and compiled at every start of the app. Imported through one ES module
+ * that re-exports their names (read from the packages here), they are read once.
+ */
+const CJS_FACADES = ['react', 'react/jsx-runtime'];
+const cjsFacades = {
+  name: 'cjs-facades',
+  setup(build) {
+    const require = createRequire(import.meta.url);
+    const filter = new RegExp(`^(${CJS_FACADES.map((p) => p.replace('/', '\\/')).join('|')})$`);
+    build.onResolve({ filter }, async (args) => {
+      if (args.kind !== 'import-statement' || args.namespace === 'cjs-facade') return undefined;
+      const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: 'require-call', namespace: 'cjs-facade' });
+      if (real.errors.length) return { errors: real.errors };
+      return { path: real.path, namespace: 'cjs-facade', pluginData: { name: args.path } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'cjs-facade' }, (args) => {
+      const previous = process.env.NODE_ENV;
+      process.env.NODE_ENV = 'production';
+      let names;
+      try {
+        names = Object.keys(require(args.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== 'default');
+      } finally {
+        if (previous === undefined) delete process.env.NODE_ENV;
+        else process.env.NODE_ENV = previous;
+      }
+      return {
+        loader: 'js',
+        resolveDir: root,
+        contents: `import cjs from ${JSON.stringify(args.path)};\nexport default cjs;\nexport const { ${names.join(', ')} } = cjs;\n`,
+      };
+    });
+  },
+};
+
 export const commonOptions = {
   bundle: true,
   splitting: true,
@@ -74,6 +113,6 @@ export const commonOptions = {
   banner: {
     js: "import { createRequire as __stevedoreRequire } from 'node:module'; const require = __stevedoreRequire(import.meta.url);",
   },
-  plugins: [noInkDevtools, noUndiciH2, bundlePatches],
+  plugins: [noInkDevtools, noUndiciH2, cjsFacades, bundlePatches],
   logLevel: 'warning',
 };

@@ -36,7 +36,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
       // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
       // Set here, before undici loads, so that commands that never reach a registry do not load node:v8.
-      (await import('node:v8')).default.setFlagsFromString('--liftoff-only');
+      process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
     }
     const [store, registries, settings] = await Promise.all([registryStore(), services.registries(), services.settings()]);
     let resolver: Awaited<ReturnType<typeof credentials>> | undefined;

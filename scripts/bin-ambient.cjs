@@ -1,31 +1,33 @@
-// The probe of the single-file build (see bin-entry.mjs): runs the snapshot's preload in plain node and records
-// every read of ambient state a module makes while it loads: whatever it keeps from such a read would be the
+// The probe of the single-file build (see bin-entry.mjs), preloaded (`node -r`) before the snapshot's bundle runs
+// in plain node: records every read of ambient state a module makes while it loads: whatever it keeps from such a read would be the
 // build machine's value in every copy of the file. Watched: environment variables, the command line, the standard streams and
 // whether they are terminals, the user's home, temp dir, user, host and cwd, synchronous file reads, process
 // event and signal handlers, timers, objects holding native handles (net.BlockList), the clock, randomness,
 // and Intl formatters (they keep the locale and the
-// time zone). Each read is reported once per (what, where), with the module whose loading made it and the first
-// stack frames outside Node.
-import fs from 'node:fs';
-import os from 'node:os';
-import tty from 'node:tty';
-import crypto from 'node:crypto';
-import net from 'node:net';
+// time zone). Each read is reported once per (what, where), with the first stack frames outside Node (source-
+// mapped: run with --enable-source-maps). The bundle's entry asks globalThis.stevedoreAmbientReads() for them
+// once every module has loaded; the watches end there.
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const tty = require('node:tty');
+const crypto = require('node:crypto');
+const net = require('node:net');
 
-/** Runs preload(during) with the watches on; resolves with [{ what, module, at }]. */
-export async function probeAmbientReads(preload) {
+watch();
+
+function watch() {
   const reads = new Map();
-  let current = null;
   let on = true;
   let busy = false;
   const note = (what) => {
     // (busy: computing the stack maps it through the source map, which reads the cwd itself.)
-    if (!on || busy || current === null) return;
+    if (!on || busy) return;
     busy = true;
     try {
       const at = caller();
       const key = `${what}\u0000${at}`;
-      if (!reads.has(key)) reads.set(key, { what, module: current, at });
+      if (!reads.has(key)) reads.set(key, { what, module: /\bsrc\/[\w/.-]+/.exec(at)?.[0] ?? '', at });
     } finally {
       busy = false;
     }
@@ -115,13 +117,11 @@ export async function probeAmbientReads(preload) {
     undo.push(() => (Intl[name] = Real));
   }
 
-  try {
-    await preload((name) => (current = name));
-  } finally {
+  globalThis.stevedoreAmbientReads = () => {
     on = false;
     for (const step of undo.reverse()) step();
-  }
-  return [...reads.values()];
+    return [...reads.values()];
+  };
 }
 
 /** The first stack frame outside Node and this file: where in the bundle (source-mapped) the read happened. */
@@ -131,7 +131,7 @@ function caller() {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
   Error.stackTraceLimit = limit;
   // Not: Node's own frames, this file's, the bundle's runtime helpers (line 1), built-in functions, the entry.
-  const frames = stack.filter((line) => !/node:|bin-ambient|bin-entry|stevedore\.cjs:1:|\(<anonymous>\)|\(native\)/.test(line));
+  const frames = stack.filter((line) => !/node:|bin-ambient|bin-entry|\(<anonymous>\)|\(native\)/.test(line) && !/stevedore\.cjs:\d+:/.test(line));
   return frames
     .slice(0, 3)
     .map((line) => line.trim().replace(/^at (<anonymous> )?/, '').replace(/\/[^ ()]*node_modules\//g, '').replace(`${process.cwd()}/`, ''))
