@@ -10,7 +10,7 @@
 //
 // What a module does when it loads is frozen at build time: a value it reads from the environment, the
 // terminal or the file system then is the build machine's. So the same bundle runs first as a probe
-// (STEVEDORE_SNAPSHOT_PROBE=1, plain node with bin-ambient.cjs preloaded) that records every such read and
+// (STEVEDORE_SNAPSHOT_PROBE=1, plain node with bin-ambient.mjs preloaded) that records every such read and
 // where it happened; the build stops on any read that AMBIENT_READS (build-bin.mjs) does not list with the
 // reason it is harmless or the fix that runs after deserialization (bin-refresh.mjs).
 import 'stevedore:all';

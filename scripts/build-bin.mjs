@@ -5,7 +5,7 @@
 //   1. Bundle scripts/bin-entry.mjs, which imports every module of src/, into one CommonJS file (SEA runs one).
 //      node:http, https, tls, http2 and sqlite become proxies that load the real module on first use: a V8
 //      startup snapshot cannot hold them (they keep native handles), and nothing needs them while loading.
-//   2. Probe: load the bundle in plain node under bin-ambient.cjs and stop on any ambient read a module makes
+//   2. Probe: load the bundle in plain node under bin-ambient.mjs and stop on any ambient read a module makes
 //      while it loads that AMBIENT_READS does not explain (bin-entry.mjs).
 //   3. Per architecture: run that platform's node with --experimental-sea-config and useSnapshot (arm64 under
 //      Debian's qemu-user-static; a snapshot can only be loaded by the architecture that made it): it runs the
@@ -23,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildInfo } from './build-info.mjs';
 import { assertSelfContained, commonOptions, dropAjv } from './esbuild-common.mjs';
@@ -85,6 +85,8 @@ const AMBIENT_READS = [
   // its folder (src/store/jsonStore.ts), so they are never used.
   { what: 'os.homedir()', from: 'env-paths/', why: 'conf always gets cwd from stevedore' },
   { what: 'os.tmpdir()', from: 'env-paths/', why: 'conf always gets cwd from stevedore' },
+  // Node's require() looks for --watch (WATCH_REPORT_DEPENDENCIES) when the probe's ESM preload is active.
+  { what: 'process.env.WATCH_REPORT_DEPENDENCIES', from: '', why: "Node's own --watch check in require(), only under the probe" },
   // when-exit hooks exit and signals when it loads; while a snapshot is built it does so when the snapshot
   // starts instead (bundle-patches.mjs), so the probe (plain node) sees hooks the snapshot does not hold.
   { what: "process.on('*", from: 'when-exit/', why: 'hooked at start in the snapshot (bundle-patches.mjs)' },
@@ -177,8 +179,8 @@ async function bundle(keys, only) {
 
 /** Ambient reads the probe saw that AMBIENT_READS does not explain. */
 function probe(node, script) {
-  const watch = fileURLToPath(new URL('./bin-ambient.cjs', import.meta.url));
-  const r = spawnSync(node, ['--enable-source-maps', '--no-warnings', '-r', watch, script], {
+  const watch = fileURLToPath(new URL('./bin-ambient.mjs', import.meta.url));
+  const r = spawnSync(node, ['--enable-source-maps', '--no-warnings', '--import', pathToFileURL(watch).href, script], {
     cwd: WORK,
     env: { ...buildEnv(), STEVEDORE_SNAPSHOT_PROBE: '1' },
     encoding: 'utf8',

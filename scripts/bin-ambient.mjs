@@ -1,18 +1,17 @@
-// The probe of the single-file build (see bin-entry.mjs), preloaded (`node -r`) before the snapshot's bundle runs
-// in plain node: records every read of ambient state a module makes while it loads: whatever it keeps from such a read would be the
-// build machine's value in every copy of the file. Watched: environment variables, the command line, the standard streams and
-// whether they are terminals, the user's home, temp dir, user, host and cwd, synchronous file reads, process
-// event and signal handlers, timers, objects holding native handles (net.BlockList), the clock, randomness,
-// and Intl formatters (they keep the locale and the
-// time zone). Each read is reported once per (what, where), with the first stack frames outside Node (source-
-// mapped: run with --enable-source-maps). The bundle's entry asks globalThis.stevedoreAmbientReads() for them
-// once every module has loaded; the watches end there.
-'use strict';
-const fs = require('node:fs');
-const os = require('node:os');
-const tty = require('node:tty');
-const crypto = require('node:crypto');
-const net = require('node:net');
+// The probe of the single-file build (see bin-entry.mjs), preloaded (`node --import`) before the snapshot's
+// bundle runs in plain node: records every read of ambient state a module makes while it loads. Whatever a module
+// keeps from such a read would be the build machine's value in every copy of the file. Watched: environment
+// variables, the command line, the standard streams and whether they are terminals, the user's home, temp dir,
+// user, host and cwd, synchronous file reads, process event and signal handlers, timers, objects holding native
+// handles (net.BlockList), the clock, randomness, and Intl formatters (they keep the locale and the time zone).
+// Each read is reported once per (what, where), with the first stack frames outside Node (source-mapped: run with
+// --enable-source-maps). The bundle's entry asks globalThis.stevedoreAmbientReads() for them once every module
+// has loaded; the watches end there.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import tty from 'node:tty';
 
 watch();
 
@@ -27,7 +26,7 @@ function watch() {
     try {
       const at = caller();
       const key = `${what}\u0000${at}`;
-      if (!reads.has(key)) reads.set(key, { what, module: /\bsrc\/[\w/.-]+/.exec(at)?.[0] ?? '', at });
+      if (!reads.has(key)) reads.set(key, { what, module: /\(\/[^()]*?\/(src\/[\w/.-]+?):\d+/.exec(at)?.[1] ?? '', at });
     } finally {
       busy = false;
     }
