@@ -24,9 +24,9 @@ function watch() {
     if (!on || busy) return;
     busy = true;
     try {
-      const at = caller();
-      const key = `${what}\u0000${at}`;
-      if (!reads.has(key)) reads.set(key, { what, module: /\(\/[^()]*?\/(src\/[\w/.-]+?):\d+/.exec(at)?.[1] ?? '', at });
+      const { at, via } = caller();
+      const key = `${what}\u0000${at}\u0000${via}`;
+      if (!reads.has(key)) reads.set(key, { what, module: /\(\/[^()]*?\/(src\/[\w/.-]+?):\d+/.exec(at)?.[1] ?? '', at, via });
     } finally {
       busy = false;
     }
@@ -129,10 +129,14 @@ function caller() {
   Error.stackTraceLimit = 40;
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
   Error.stackTraceLimit = limit;
-  // Not: Node's own frames, this file's, the bundle's runtime helpers (line 1), built-in functions, the entry.
-  const frames = stack.filter((line) => !/node:|bin-ambient|bin-entry|\(<anonymous>\)|\(native\)/.test(line) && !/stevedore\.cjs:\d+:/.test(line));
-  return frames
+  // Not: this file's frames, the entry's, the bundle's runtime helpers (unmapped), built-in functions. Node's own
+  // frames are left out too, but the innermost one is named (`via`): the Node module that made the read.
+  const frames = stack.filter((line) => !/bin-ambient|bin-entry|\(<anonymous>\)|\(native\)/.test(line) && !/stevedore\.cjs:\d+:/.test(line));
+  const via = /\((?:node:)?(internal\/[\w/]+)/.exec(frames.find((line) => line.includes('node:')) ?? '')?.[1];
+  const at = frames
+    .filter((line) => !line.includes('node:'))
     .slice(0, 3)
     .map((line) => line.trim().replace(/^at (<anonymous> )?/, '').replace(/\/[^ ()]*node_modules\//g, '').replace(`${process.cwd()}/`, ''))
     .join(' < ');
+  return { at, via: via ? `node:${via}` : '' };
 }

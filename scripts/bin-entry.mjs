@@ -15,17 +15,41 @@
 // reason it is harmless or the fix that runs after deserialization (bin-refresh.mjs).
 import 'stevedore:all';
 import v8 from 'node:v8';
-import { start } from '../src/cli.tsx';
+import { main, start } from '../src/cli.tsx';
 import { refreshAfterStart } from './bin-refresh.mjs';
 
+/**
+ * Runs what every command runs first, so that its code is compiled in the snapshot too (a function V8 has not
+ * run is compiled when it is first called): the program's help and version, and each noun's help, which
+ * registers that noun's verbs. Output goes nowhere; nothing is read from the machine (an empty environment).
+ */
+async function train() {
+  let out = '';
+  const sink = { write: (chunk) => ((out += chunk), true), isTTY: false, columns: 80 };
+  const stdin = { isTTY: false, on: () => stdin };
+  const io = { stdout: sink, stderr: sink, stdin, env: {} };
+  await main(['__help-index'], io);
+  const { nouns } = JSON.parse(out);
+  for (const argv of [['--help'], ['--version'], ['--help', '--json'], ...nouns.map((n) => [n.name, '--help'])]) await main(argv, io);
+}
+
 if (v8.startupSnapshot.isBuildingSnapshot()) {
+  train().then(
+    () => undefined,
+    (error) => {
+      console.error(`stevedore snapshot: the training run failed: ${error instanceof Error ? error.stack : error}`);
+      process.exit(1);
+    },
+  );
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     refreshAfterStart();
     start();
   });
 } else if (process.env.STEVEDORE_SNAPSHOT_PROBE === '1' && typeof globalThis.stevedoreAmbientReads === 'function') {
-  process.stdout.write(`${JSON.stringify(globalThis.stevedoreAmbientReads())}\n`);
-  process.exit(0);
+  train().then(() => {
+    process.stdout.write(`${JSON.stringify(globalThis.stevedoreAmbientReads())}\n`);
+    process.exit(0);
+  });
 } else {
   console.error('this bundle is the snapshot builder of the single file (scripts/build-bin.mjs): run dist/cli.js instead');
   process.exit(2);

@@ -56,9 +56,9 @@ const AMBIENT_READS = [
   // snapshot built without CI (buildEnv) holds.
   { what: 'process.env.CI', from: 'is-in-ci/', why: 'the app runs Ink as not in CI (cli.tsx), the value the snapshot holds' },
   { what: 'process.env.CONTINUOUS_INTEGRATION', from: 'is-in-ci/', why: 'as CI' },
-  // node:assert (loaded by signal-exit) sets up its own colours for assertion messages from stderr.
-  { what: 'process.stderr', from: 'signal-exit/index.js', why: "node:assert's message colours (Node's internal util/colors), never shown" },
-  { what: 'process.env.FORCE_COLOR', from: 'signal-exit/index.js', why: "node:assert's message colours, never shown" },
+  // node:assert, when it loads, sets up its own colours for assertion messages from stderr.
+  { what: 'process.stderr', from: 'via node:internal/util/colors', why: "node:assert's message colours, never shown" },
+  { what: 'process.env.FORCE_COLOR', from: 'via node:internal/util/colors', why: "node:assert's message colours, never shown" },
   // Ink reads DEV to connect React devtools, which these bundles replace by the empty module.
   { what: 'process.env.DEV', from: 'ink/', why: 'Ink devtools: not in the bundle' },
   // chalk (Ink's) decides its colour level when it loads: bin-refresh.mjs decides it again at every start.
@@ -87,10 +87,13 @@ const AMBIENT_READS = [
   { what: 'os.tmpdir()', from: 'env-paths/', why: 'conf always gets cwd from stevedore' },
   // Node's require() looks for --watch (WATCH_REPORT_DEPENDENCIES) when the probe's ESM preload is active.
   { what: 'process.env.WATCH_REPORT_DEPENDENCIES', from: '', why: "Node's own --watch check in require(), only under the probe" },
-  // when-exit hooks exit and signals when it loads; while a snapshot is built it does so when the snapshot
-  // starts instead (bundle-patches.mjs), so the probe (plain node) sees hooks the snapshot does not hold.
-  { what: "process.on('*", from: 'when-exit/', why: 'hooked at start in the snapshot (bundle-patches.mjs)' },
-  { what: "process.once('*", from: 'when-exit/', why: 'hooked at start in the snapshot (bundle-patches.mjs)' },
+  // The training run (bin-entry.mjs) prints help: commander asks whether stdout takes colours each time it prints
+  // (it keeps nothing).
+  { what: 'process.env.FORCE_COLOR', from: 'commander/lib/command.js', why: 'asked at every print, not kept' },
+  { what: 'process.env.CLICOLOR_FORCE', from: 'commander/lib/command.js', why: 'asked at every print, not kept' },
+  { what: 'process.env.NO_COLOR', from: 'commander/lib/command.js', why: 'asked at every print, not kept' },
+  { what: 'process.stdout', from: 'commander/lib/command.js', why: 'asked at every print, not kept' },
+  { what: 'process.stderr', from: 'commander/lib/command.js', why: 'asked at every print, not kept' },
 ];
 
 function parseArgs(argv) {
@@ -188,7 +191,7 @@ function probe(node, script) {
   });
   if (r.status !== 0) fail(`the probe failed (exit ${r.status ?? r.signal}):\n${r.stderr.trim().slice(-3000)}`);
   const reads = JSON.parse(r.stdout.trim().split('\n').pop());
-  const explained = (read) => AMBIENT_READS.some((a) => (a.what.endsWith('*') ? read.what.startsWith(a.what.slice(0, -1)) : read.what === a.what) && read.at.includes(a.from));
+  const explained = (read) => AMBIENT_READS.some((a) => (a.what.endsWith('*') ? read.what.startsWith(a.what.slice(0, -1)) : read.what === a.what) && `${read.at} via ${read.via}`.includes(a.from));
   // (A read with no frame of the bundle is Node's own, loading the bundle, or the entry's, reporting.)
   return reads.filter((read) => read.at && !explained(read));
 }
@@ -237,7 +240,7 @@ const unexplained = probe(hostNode, script);
 if (unexplained.length) {
   fail(
     `modules read the machine while they load (the snapshot would keep the build machine's values); explain each in AMBIENT_READS of scripts/build-bin.mjs or fix it:\n${unexplained
-      .map((r) => `  ${r.what}  (at ${r.at || 'an unknown place'}${r.module ? `; loading ${r.module}` : ''})`)
+      .map((r) => `  ${r.what}  (at ${r.at}${r.via ? ` via ${r.via}` : ''}${r.module ? `; loading ${r.module}` : ''})`)
       .join('\n')}`,
   );
 }

@@ -119,13 +119,23 @@ const Yoga = new Proxy({}, { get: (_, key) => (yoga ??= loadYogaNow())[key] });`
 }`,
   },
   {
-    // when-exit (conf -> atomically) hooks process exit and signals when it is imported. Signal handlers are
-    // native handles, which a V8 startup snapshot cannot hold: while the single file's snapshot is built
-    // (scripts/build-bin.mjs) the hooks are set when the snapshot starts instead, so both builds hook at start.
+    // when-exit (conf -> atomically) hooks process exit and 20 signals when it is imported, and atomically
+    // registers its temp-file cleanup with it then. Signal handlers are native handles, which a V8 startup
+    // snapshot cannot hold, and setting 20 of them costs ~2 ms at every start of the single file (scripts/build-
+    // bin.mjs), which loads every module. There, when-exit hooks when the first callback is registered, and
+    // atomically registers when it makes its first temp file (next patch): the signals are hooked when there is
+    // something to clean up. (__STEVEDORE_SINGLE_FILE__ is defined in the single file's bundle only: the npm
+    // bundle is unchanged.)
     file: /[\\/]when-exit[\\/]dist[\\/]node[\\/]interceptor\.js$/,
     find: '        this.hook();\n    }\n}',
     replace:
-      "        const snapshot = require('node:v8').startupSnapshot;\n        if (snapshot?.isBuildingSnapshot()) snapshot.addDeserializeCallback(() => this.hook());\n        else this.hook();\n    }\n}",
+      "        if (typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined') {\n            const register = this.register;\n            let hooked = false;\n            this.register = (callback) => {\n                if (!hooked) {\n                    hooked = true;\n                    this.hook();\n                }\n                return register(callback);\n            };\n        }\n        else this.hook();\n    }\n}",
+  },
+  {
+    file: /[\\/]atomically[\\/]dist[\\/]utils[\\/]temp\.js$/,
+    find: 'whenExit(Temp.purgeSyncAll); // Ensuring purgeable temp files are purged on exit',
+    replace:
+      "if (typeof __STEVEDORE_SINGLE_FILE__ === 'undefined') whenExit(Temp.purgeSyncAll); // Ensuring purgeable temp files are purged on exit\nelse {\n    const get = Temp.get;\n    let registered = false;\n    Temp.get = (...args) => {\n        if (!registered) {\n            registered = true;\n            whenExit(Temp.purgeSyncAll);\n        }\n        return get(...args);\n    };\n}",
   },
 ];
 

@@ -15,8 +15,12 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 export const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 const hostArch = process.arch === 'arm64' ? 'arm64' : 'x64';
 
-/** Built-ins a startup snapshot cannot hold (they keep native handles): loaded on first use instead. */
-export const UNSNAPSHOTTABLE = ['http', 'https', 'tls', 'http2', 'sqlite'];
+/**
+ * Built-ins that are loaded on first use instead of in the snapshot: http, https, tls, http2 and sqlite keep
+ * native handles, which a startup snapshot cannot hold; dns can be held, but its resolver is made again at every
+ * start (~2 ms), also for the commands that never resolve a name.
+ */
+export const UNSNAPSHOTTABLE = ['http', 'https', 'tls', 'http2', 'sqlite', 'dns', 'dns/promises'];
 
 /** The names of those built-ins' exports, read from the target node (the proxies list them without loading it). */
 export function builtinKeys(node) {
@@ -26,7 +30,7 @@ export function builtinKeys(node) {
 
 /** Stands in for each built-in of UNSNAPSHOTTABLE: the real module is loaded on first use. */
 export function lazyUnsnapshottable(keys) {
-  const filter = new RegExp(`^(node:)?(${UNSNAPSHOTTABLE.join('|')})$`);
+  const filter = new RegExp(`^(node:)?(${UNSNAPSHOTTABLE.map((m) => m.replace('/', '\\/')).join('|')})$`);
   return {
     name: 'lazy-unsnapshottable',
     setup(build) {

@@ -257,7 +257,15 @@ export function start(): void {
   } catch {
     // a read-only home: run without the cache
   }
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  // (stdin is made when asked for: most commands never read it, and making it costs ~0.5 ms.)
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
   void main(process.argv.slice(2), io).then((code) => {
     // Let stdout drain before exiting (pipes are asynchronous), then exit even if sockets linger.
     process.stdout.write('', () => process.exit(code));
