@@ -11,37 +11,6 @@ import { assertSelfContained, commonOptions, dropAjv } from './esbuild-common.mj
 import { helpIndex } from './help-index.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/**
- * Node built-ins that a dependency imports at load time but uses only on paths stevedore never or
- * rarely takes (commander: executable subcommands; conf: encryption, migrations). Loading them
- * costs milliseconds at every start (child_process pulls in net, dgram…), so these importers get a
- * proxy that loads the real module on first use instead.
- */
-const LAZY_BUILTINS = {
-  'node:child_process': /[\\/]node_modules[\\/]commander[\\/]/,
-  'node:crypto': /[\\/]node_modules[\\/]conf[\\/]/,
-  'node:assert': /[\\/]node_modules[\\/]conf[\\/]/,
-};
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  setup(build) {
-    build.onResolve({ filter: /^node:(child_process|crypto|assert)$/ }, (args) => {
-      const importers = LAZY_BUILTINS[args.path];
-      if (!importers || !importers.test(args.importer)) return undefined;
-      return { path: args.path, namespace: 'lazy-builtin' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      loader: 'js',
-      contents: `let real;
-const load = () => (real ??= require(${JSON.stringify(args.path)}));
-module.exports = new Proxy({}, {
-  get: (_, key) => (key === '__esModule' ? false : Reflect.get(load(), key)),
-  has: (_, key) => Reflect.has(load(), key),
-});`,
-    }));
-  },
-};
-
 const watch = process.argv.includes('--watch');
 const analyze = process.argv.includes('--analyze');
 
@@ -61,7 +30,7 @@ const options = {
     ...(watch ? {} : { __STEVEDORE_HELP_INDEX__: JSON.stringify(await helpIndex(root)) }),
   },
   alias: { ...commonOptions.alias },
-  plugins: [dropAjv, lazyBuiltins, ...commonOptions.plugins],
+  plugins: [dropAjv, ...commonOptions.plugins],
 };
 
 if (watch) {

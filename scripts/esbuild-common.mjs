@@ -96,6 +96,47 @@ const cjsFacades = {
   },
 };
 
+/**
+ * Modules a dependency imports when it loads but uses only on paths stevedore never or rarely takes (commander:
+ * executable subcommands; conf: encryption, migrations). Loading them costs milliseconds at every start
+ * (child_process pulls in net, dgram…; semver builds ~50 regular expressions), so these importers get a proxy
+ * that loads the real module on first use instead. (Other importers get the module itself: the same instance.)
+ */
+const LAZY_IMPORTS = [
+  { spec: 'node:child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
+  { spec: 'node:crypto', importer: /[\\/]node_modules[\\/]conf[\\/]/ },
+  { spec: 'node:assert', importer: /[\\/]node_modules[\\/]conf[\\/]/ },
+  { spec: 'semver', importer: /[\\/]node_modules[\\/]conf[\\/]/ },
+];
+const lazyImports = {
+  name: 'lazy-imports',
+  setup(build) {
+    const specs = [...new Set(LAZY_IMPORTS.map((l) => l.spec))];
+    const filter = new RegExp(`^(${specs.map((s) => s.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, async (args) => {
+      if (args.namespace === 'lazy-import' || !LAZY_IMPORTS.some((l) => l.spec === args.path && l.importer.test(args.importer))) return undefined;
+      // A built-in is required as it is; a package by the path its importer would get.
+      let target = args.path;
+      if (!args.path.startsWith('node:')) {
+        const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: 'require-call', namespace: 'lazy-import' });
+        if (real.errors.length) return { errors: real.errors };
+        target = real.path;
+      }
+      return { path: args.path, namespace: 'lazy-import', pluginData: { target } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-import' }, (args) => ({
+      loader: 'js',
+      resolveDir: root,
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.pluginData.target)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => (key === '__esModule' ? false : Reflect.get(load(), key)),
+  has: (_, key) => Reflect.has(load(), key),
+});`,
+    }));
+  },
+};
+
 export const commonOptions = {
   bundle: true,
   splitting: true,
@@ -113,6 +154,6 @@ export const commonOptions = {
   banner: {
     js: "import { createRequire as __stevedoreRequire } from 'node:module'; const require = __stevedoreRequire(import.meta.url);",
   },
-  plugins: [noInkDevtools, noUndiciH2, cjsFacades, bundlePatches],
+  plugins: [noInkDevtools, noUndiciH2, cjsFacades, lazyImports, bundlePatches],
   logLevel: 'warning',
 };

@@ -24,10 +24,13 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
     let value: Promise<T> | undefined;
     return () => (value ??= make());
   };
-  const dir = once(async () => (await import('./store/paths')).configDir(env));
-  const registryStore = once(async () => new (await import('./store/registryStore')).RegistryStore(await dir(), warn));
-  const settingsStore = once(async () => new (await import('./store/settingsStore')).SettingsStore(await dir(), warn));
-  const credentials = once(async () => new (await import('./store/credentials')).CredentialResolver(await registryStore(), { env, warn }));
+  // The settings and registries, and the engine side, as two modules (cli-config.ts, cli-local.ts).
+  const config = once(() => import('./cli-config'));
+  const local = once(() => import('./cli-local'));
+  const dir = once(async () => (await config()).configDir(env));
+  const registryStore = once(async () => new (await config()).RegistryStore(await dir(), warn));
+  const settingsStore = once(async () => new (await config()).SettingsStore(await dir(), warn));
+  const credentials = once(async () => new (await config()).CredentialResolver(await registryStore(), { env, warn }));
 
   // What the registry side (remote services, update checks) is built from.
   const remoteDeps = once(async () => {
@@ -68,9 +71,9 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
 
   const perEngine = new Map<string, ReturnType<AppServices['engine']>>();
   const services: AppServices = {
-    settings: once(async () => new (await import('./services/settings')).SettingsService(await settingsStore())),
+    settings: once(async () => new (await config()).SettingsService(await settingsStore())),
     registries: once(async () => {
-      const { RegistryService } = await import('./services/registries');
+      const { RegistryService } = await config();
       // Ping and certificate pinning come from the registry clients, loaded only when asked for.
       const probe = {
         ping: async (url: string, options: { trustCert: boolean; pinnedCertSha256?: string }) => (await services.remote()).probe.ping(url, options),
@@ -88,11 +91,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
     }),
     // --- update checks (issue 12): the registry side is built from the same deps, loaded only when a check asks ---
     updates: once(async () => {
-      const [{ createUpdateServices }, { UpdatesStore }, { systemClock }] = await Promise.all([
-        import('./services/updates/index'),
-        import('./store/updatesStore'),
-        import('./services/clock'),
-      ]);
+      const { createUpdateServices, UpdatesStore, systemClock } = await local();
       return createUpdateServices({
         remoteDeps,
         engine: () => services.engine(),
@@ -105,7 +104,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
     // --- engine wiring (issues 4, 13): the engine client loads only when the engine is used; one set of
     // engine services per engine, so switching engines in the app keeps the other's downloads going ---
     engines: once(async () => {
-      const [{ EngineCatalog }, { EngineStore }, configDir] = await Promise.all([import('./services/engine/catalog'), import('./store/engineStore'), dir()]);
+      const [{ EngineCatalog, EngineStore }, configDir] = await Promise.all([local(), dir()]);
       let store: InstanceType<typeof EngineStore> | undefined;
       return new EngineCatalog({ env, store: () => (store ??= new EngineStore(configDir, warn)), override: options.engine ?? null });
     }),
@@ -115,7 +114,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       let made = perEngine.get(name);
       if (!made) {
         made = (async () => {
-          const [{ createEngineServices }, configDir] = await Promise.all([import('./services/engine/index'), dir()]);
+          const [{ createEngineServices }, configDir] = await Promise.all([local(), dir()]);
           return createEngineServices({
             env,
             configDir,
@@ -157,29 +156,26 @@ function optionValue(argv: string[], name: string): string | null {
   return null;
 }
 
-/** Each noun's module, loaded only when that noun is asked for. */
+/** Each noun's module, loaded only when a noun is asked for (all but doctor in one module: cli-nouns.ts). */
 function nounModules(io: Io): Record<string, () => Promise<Register>> {
+  const nouns = () => import('./cli-nouns');
   return {
     image: async () => {
-      const [{ registerImage }, { remoteImageHandlers }, { registerImageUpdates }] = await Promise.all([
-        import('./commands/image'),
-        import('./commands/image-remote'),
-        import('./commands/image-updates'),
-      ]);
+      const { registerImage, remoteImageHandlers, registerImageUpdates } = await nouns();
       return (p, c) => {
         registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
         const image = p.commands.find((x) => x.name() === 'image');
         if (image) registerImageUpdates(image, c);
       };
     },
-    registry: async () => (await import('./commands/registry')).registerRegistry,
-    repo: async () => (await import('./commands/repo')).registerRepo,
-    config: async () => (await import('./commands/config')).registerConfig,
-    'lxd-server': async () => (await import('./commands/lxd-server')).registerLxdServer,
-    engine: async () => (await import('./commands/engine')).registerEngine,
-    serve: async () => (await import('./serve/command')).registerServe,
+    registry: async () => (await nouns()).registerRegistry,
+    repo: async () => (await nouns()).registerRepo,
+    config: async () => (await nouns()).registerConfig,
+    'lxd-server': async () => (await nouns()).registerLxdServer,
+    engine: async () => (await nouns()).registerEngine,
+    serve: async () => (await nouns()).registerServe,
     doctor: async () => (await import('./commands/doctor')).registerDoctor,
-    completion: async () => (await import('./commands/completion')).registerCompletion,
+    completion: async () => (await nouns()).registerCompletion,
   };
 }
 
