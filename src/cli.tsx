@@ -7,8 +7,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
-import { EXIT, type Io, Warnings } from './commands/output';
-import { type HelpIndex, type Register, buildProgram, helpIndexOf, helpStubs, nounOf, runProgram } from './commands/program';
+import type { Io } from './commands/output';
+import type { HelpIndex, Register } from './commands/program';
+import { versionInfo, versionText } from './commands/version';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
 
@@ -183,7 +184,25 @@ function nounModules(io: Io): Record<string, () => Promise<Register>> {
 declare const __STEVEDORE_HELP_INDEX__: HelpIndex | undefined;
 const builtHelpIndex = typeof __STEVEDORE_HELP_INDEX__ === 'undefined' ? undefined : __STEVEDORE_HELP_INDEX__;
 
+/**
+ * `stevedore --help` at 80 columns (stdout is not a terminal, or one 80 wide) and `--version`: the build wrote
+ * the help down (help index: commander's own text, a test holds them equal), so neither commander, the output
+ * helpers nor any noun needs to load. Null for anything else.
+ */
+function quickAnswer(argv: string[], io: Io): string | null {
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') && builtHelpIndex && (io.stdout.columns ?? 80) === 80) return builtHelpIndex.help80;
+  if (argv.includes('--version') && argv.every((a) => a === '--version' || a === '--json') && argv.length <= 2) return `${versionText(versionInfo(), argv.includes('--json'))}\n`;
+  return null;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
+  const quick = quickAnswer(argv, io);
+  if (quick !== null) {
+    io.stdout.write(quick);
+    return 0;
+  }
+  // (Loaded here, not with this module: the quick answers above need neither.)
+  const [{ EXIT, Warnings }, { buildProgram, helpIndexOf, helpStubs, nounOf, runProgram }] = await Promise.all([import('./commands/output'), import('./commands/program')]);
   const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
   const warnings = new Warnings(json ? undefined : (line) => io.stderr.write(`warning: ${line}\n`));
   const ctx: CommandContext = {

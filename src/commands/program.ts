@@ -48,12 +48,17 @@ export function buildProgram(ctx: CommandContext, nouns: Register[]): Command {
  */
 export interface HelpIndex {
   nouns: Array<{ name: string; term: string; description: string }>;
+  /** The program's whole help at 80 columns (a pipe, or a terminal that wide), printed as it is. */
+  help80: string;
 }
 
-/** The help index of a program built with every noun. */
+/** The help index of a program built with every noun (with stdout 80 columns wide, as the build asks it). */
 export function helpIndexOf(program: Command): HelpIndex {
   const help = program.createHelp();
-  return { nouns: help.visibleCommands(program).map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: help.subcommandDescription(c) })) };
+  return {
+    nouns: help.visibleCommands(program).map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: help.subcommandDescription(c) })),
+    help80: program.helpInformation(),
+  };
 }
 
 /** Registers the nouns of an index as stand-ins: the same names, terms and descriptions, no verbs. */
