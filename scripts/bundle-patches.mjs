@@ -67,20 +67,34 @@ const PATCHES = [
   },
   {
     // yoga-layout loads its WebAssembly with a top-level await when it is imported: on Node through fetch() of a
-    // data: URL, which loads Node's own fetch (its bundled undici, ~10 ms) at every start of the app, then
-    // compiles asynchronously. Here it is compiled synchronously from the bytes, on first use (Ink's first
-    // layout): no top-level await (so the module bundles as CommonJS too), no fetch, and nothing of
-    // WebAssembly exists when the module is merely loaded, which a V8 startup snapshot requires (it cannot
-    // hold WebAssembly; scripts/build-bin.mjs). Emscripten's instantiateWasm hook instantiates and hands the
-    // instance back; the runtime then initialises synchronously and the module object is ready.
+    // data: URL, which loads Node's own fetch (its bundled undici, ~10 ms) at every start of the app. Here the
+    // module is compiled in the background (WebAssembly.compile, off the main thread) as soon as this module
+    // loads, and instantiated synchronously on first use (Ink's first layout), from that compiled module when
+    // it is ready, else compiled there and then. No top-level await (so the module bundles as CommonJS too), no
+    // fetch. In the single file's startup snapshot WebAssembly does not exist at build time (scripts/build-
+    // bin.mjs), so nothing of it is made when the module loads: there cli.tsx starts the compile when the app
+    // starts, through globalThis[Symbol.for('stevedore.prepareYoga')]. Emscripten's instantiateWasm hook
+    // instantiates and hands the instance back; the runtime then initialises synchronously.
     file: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
     find: 'const Yoga = wrapAssembly(await loadYoga());',
     replace: `let yoga;
+let yogaBytes;
+let compiled;
+let compiling;
+const wasmBytes = (dataUrl) => (yogaBytes ??= Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+function prepareYoga() {
+  if (compiling || typeof WebAssembly !== 'object') return;
+  loadYoga({ instantiateWasm(imports, receive, dataUrl) {
+    compiling = WebAssembly.compile(wasmBytes(dataUrl)).then((module) => (compiled = module), () => undefined);
+    return {};
+  } });
+}
+globalThis[Symbol.for('stevedore.prepareYoga')] = prepareYoga;
+prepareYoga();
 function loadYogaNow() {
   const yogaModule = {
     instantiateWasm(imports, receive, dataUrl) {
-      const bytes = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+      const instance = new WebAssembly.Instance(compiled ?? new WebAssembly.Module(wasmBytes(dataUrl)), imports);
       receive(instance);
       return instance.exports;
     },
