@@ -63,7 +63,7 @@ const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', '
 // ---------------------------------------------------------------- options
 
 function parseArgs(argv) {
-  const o = { runs: null, quick: false, only: null, updateReadme: false, readmeOnly: false, ownWorld: false, worldFile: null, idleSeconds: null, out: path.join(RESULTS, 'latest.json'), bin: undefined, baseline: null, maxLoad: null };
+  const o = { runs: null, quick: false, only: null, updateReadme: false, readmeOnly: false, ownWorld: false, worldFile: null, idleSeconds: null, out: path.join(RESULTS, 'latest.json'), bins: undefined, baseline: null, maxLoad: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -80,8 +80,8 @@ function parseArgs(argv) {
     else if (a === '--world-file') o.worldFile = value();
     else if (a === '--idle-seconds') o.idleSeconds = Number(value());
     else if (a === '--out') o.out = path.resolve(value());
-    else if (a === '--bin') o.bin = path.resolve(value());
-    else if (a === '--no-bin') o.bin = null;
+    else if (a === '--bin') (o.bins ??= []).push(path.resolve(value()));
+    else if (a === '--no-bin') o.bins = [];
     else if (a === '--baseline') o.baseline = value();
     else if (a === '--max-load') o.maxLoad = Number(value());
     else if (a === '--help' || a === '-h') usage();
@@ -103,8 +103,9 @@ function usage(problem) {
   --readme-only     measure nothing: rewrite that section from the results file (--out, default latest.json)
   --own-world       start a private test world even when one is running
   --world-file F    the WorldInfo JSON of a running world (default: STEVEDORE_WORLD_FILE, else $TMPDIR/stevedore-world.json)
-  --bin FILE        the single file to measure beside the npm package (default dist/bin/stevedore-linux-ARCH
-                    when it exists: npm run build:bin); --no-bin: the npm package alone
+  --bin FILE        a single file to measure beside the npm package (default dist/bin/stevedore-linux-ARCH
+                    when it exists: npm run build:bin; again for another, e.g. dist/bin/code-cache/… of
+                    build:bin --code-cache); --no-bin: the npm package alone
   --baseline REF    also measure the npm package built from git REF (e.g. main), "today's", in the same runs
   --max-load L      run a section again (up to twice) when the load average passed L while it ran (other
                     work on the machine); the load of every section is recorded either way`;
@@ -118,13 +119,17 @@ function usage(problem) {
 
 const opts = parseArgs(process.argv.slice(2));
 const BIN_DEFAULT = path.join(root, 'dist', 'bin', `stevedore-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`);
-const BIN = opts.bin === undefined ? (fs.existsSync(BIN_DEFAULT) ? BIN_DEFAULT : null) : opts.bin;
+const BINS = opts.bins ?? (fs.existsSync(BIN_DEFAULT) ? [BIN_DEFAULT] : []);
+const BIN = BINS[0] ?? null;
 /**
  * The ways stevedore is run: the npm package on this Node, the single file, and (--baseline) the npm package of
  * another ref, "today's". argv of one: [...v.pre, ...args] run by v.cmd. (`node` is filled in by main.)
  */
 const variants = [{ key: 'npm', label: 'npm package', cmd: process.execPath, pre: [CLI], node: process.version }];
-if (BIN) variants.push({ key: 'bin', label: 'single file', cmd: BIN, pre: [], node: null });
+BINS.forEach((file, i) => {
+  const kind = /[\\/]code-cache[\\/]/.test(file) ? ' (code cache, no snapshot)' : BINS.length > 1 ? ' (snapshot)' : '';
+  variants.push({ key: i === 0 ? 'bin' : `bin${i + 1}`, label: `single file${kind}`, cmd: file, pre: [], node: null });
+});
 /** The baseline ("today's"), when --baseline was given: measured beside the npm package, not a row of its own. */
 let today = null;
 const runOf = (v, ...args) => ({ cmd: v.cmd, args: [...v.pre, ...args] });
@@ -606,6 +611,7 @@ async function inkHellos() {
     hellos.bin = { cmd: await buildInkHelloBin(dir), pre: [] };
   }
   hellos.today = hellos.npm;
+  for (const v of variants) if (v.key.startsWith('bin')) hellos[v.key] = hellos.bin;
   return hellos;
 }
 const marker = (v) => v.pre[0] ?? v.cmd;
@@ -648,7 +654,7 @@ async function sectionTui() {
     const a = median(pick(app));
     const b = median(pick(hi));
     details.tui[v.key] = { firstFrame: summary(pick(app)), inkHello: summary(pick(hi)), rssKiB: summary(pick(app, 'rss')), peakRssKiB: summary(pick(app, 'hwm')), inkHelloRssKiB: summary(pick(hi, 'rss')) };
-    const how = v.key === 'bin' ? 'Ink hello as a single file' : 'bundled Ink hello';
+    const how = v.key.startsWith('bin') ? 'Ink hello as a single file' : 'bundled Ink hello';
     const peak = (samples) => mib(median(pick(samples, 'hwm')));
     row('tui', `TUI first frame (${count.toLocaleString('en')} local images), ${v.label}`, `${ms(a)}${todayNote(t)}`, `${how} ${ms(b)}`, signedMs(a - b), '≤ +50 ms', a - b <= 50, {
       rss: t ? `${peak(app)} (today ${peak(t)})` : peak(app),
@@ -984,7 +990,7 @@ async function main() {
   if (ctx.clients.length === 0) throw new Error('no docker CLI found (apt-get install docker.io)');
   if (!GNU_TIME) say('GNU time is not installed (apt-get install time): no peak RSS for the one-shot commands');
   for (const v of variants) {
-    if (v.key !== 'bin') continue;
+    if (!v.key.startsWith('bin')) continue;
     if (!fs.existsSync(v.cmd)) throw new Error(`${v.cmd} is missing: run npm run build:bin first (or --no-bin)`);
     const version = spawnSync(v.cmd, ['--version'], { encoding: 'utf8', env: nodeEnv() });
     v.node = /node +(v[\d.]+)/.exec(version.stdout)?.[1] ?? null;
@@ -1014,7 +1020,7 @@ async function main() {
       ? spawnSync(ctx.clients[0].bin, ['version', '--format', '{{.Server.Version}}'], { env: ctx.env, encoding: 'utf8' }).stdout.trim()
       : spawnSync(ctx.clients[0].bin, ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).stdout.trim() || 'not reached';
     m = machine(ctx.clients, daemon);
-    m.singleFile = variants.find((v) => v.key === 'bin') ? { path: path.relative(root, BIN), node: variants.find((v) => v.key === 'bin').node } : null;
+    m.singleFile = BIN ? { path: BINS.map((b) => path.relative(root, b)).join('`, `'), node: variants.find((v) => v.key === 'bin').node } : null;
     m.baseline = today ? today.ref : null;
     say(`${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}; docker CLI ${m.dockerClients.map((c) => `${c.path} (${c.version})`).join(', ')}; engine ${daemon}; skopeo ${m.skopeo}`);
     if (wanted('remote')) await guarded('remote', sectionRemote);

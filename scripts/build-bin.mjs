@@ -15,14 +15,15 @@
 //
 // A file whose inputs (the bundle, the Node version, this script and sea.mjs) are those of the last build is kept: set
 // SOURCE_DATE_EPOCH for a reproducible bundle (the tests do, so a run builds each file once).
-//   node scripts/build-bin.mjs [--arch x64|arm64] [--force] [--sizes] [--only REGEX]
+//   node scripts/build-bin.mjs [--arch x64|arm64] [--force] [--sizes] [--only REGEX] [--code-cache]
 //   (--sizes: also the gzipped sizes; --only: snapshot only the modules of src/ that match, to find one a
-//   snapshot cannot hold)
+//   snapshot cannot hold; --code-cache: instead of the snapshot, V8's code cache of the script, into
+//   dist/bin/code-cache/, to compare the two)
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildInfo } from './build-info.mjs';
@@ -97,7 +98,7 @@ const AMBIENT_READS = [
 ];
 
 function parseArgs(argv) {
-  const o = { arches: ARCHES, force: false, sizes: false, only: null };
+  const o = { arches: ARCHES, force: false, sizes: false, only: null, codeCache: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--arch') {
@@ -106,8 +107,9 @@ function parseArgs(argv) {
       o.arches = [v];
     } else if (a === '--force') o.force = true;
     else if (a === '--sizes') o.sizes = true;
+    else if (a === '--code-cache') o.codeCache = true;
     else if (a === '--only') o.only = new RegExp(argv[++i] ?? fail('--only takes a regular expression'));
-    else fail(`unknown option ${a} (options: --arch x64|arm64, --force, --sizes, --only REGEX)`);
+    else fail(`unknown option ${a} (options: --arch x64|arm64, --force, --sizes, --only REGEX, --code-cache)`);
   }
   return o;
 }
@@ -144,13 +146,13 @@ function allModules(only) {
   };
 }
 
-async function bundle(keys, only) {
+async function bundle(keys, only, codeCache) {
   mkdirSync(WORK, { recursive: true });
-  const outfile = join(WORK, 'stevedore.cjs');
+  const outfile = join(WORK, codeCache ? 'stevedore-code-cache.cjs' : 'stevedore.cjs');
   const result = await esbuild.build({
     ...commonOptions,
     absWorkingDir: root,
-    entryPoints: ['scripts/bin-entry.mjs'],
+    entryPoints: [codeCache ? 'scripts/bin-entry-code-cache.mjs' : 'scripts/bin-entry.mjs'],
     outfile,
     outdir: undefined,
     chunkNames: undefined,
@@ -170,7 +172,8 @@ async function bundle(keys, only) {
       __STEVEDORE_SINGLE_FILE__: 'true',
       __STEVEDORE_HELP_INDEX__: JSON.stringify(await helpIndex(root)),
     },
-    plugins: [allModules(only), resolveFrom(root), lazyUnsnapshottable(keys), dropAjv, ...commonOptions.plugins],
+    // (The code-cache build loads modules on first use, as dist/cli.js: no snapshot, nothing preloaded.)
+    plugins: [...(codeCache ? [] : [allModules(only), lazyUnsnapshottable(keys)]), resolveFrom(root), dropAjv, ...commonOptions.plugins],
   });
   assertSelfContained(result.metafile);
   // A dynamic import() left in the bundle (of a built-in) would throw in the single file: a deserialized
@@ -204,11 +207,12 @@ function buildEnv() {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: WORK, TMPDIR: WORK };
 }
 
-async function buildArch(arch, script, inputsKey, force) {
+async function buildArch(arch, script, inputsKey, force, codeCache) {
   const missing = missingTools(arch);
   if (missing.length) fail(`the ${arch} file needs Debian's ${missing.join(' ')} (apt-get install ${missing.join(' ')})`);
-  const out = join(OUT, `stevedore-linux-${arch}`);
-  const stamp = join(WORK, `${arch}.key`);
+  const out = join(OUT, ...(codeCache ? ['code-cache'] : []), `stevedore-linux-${arch}`);
+  mkdirSync(dirname(out), { recursive: true });
+  const stamp = join(WORK, `${arch}${codeCache ? '-code-cache' : ''}.key`);
   const key = createHash('sha256').update(inputsKey).update(arch).digest('hex');
   if (!force && existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
     say(`${relative(root, out)} is up to date`);
@@ -216,9 +220,9 @@ async function buildArch(arch, script, inputsKey, force) {
   }
   const t0 = performance.now();
   const tmp = `${out}.tmp`;
-  say(`${arch}: building the startup snapshot${arch === hostArch ? '' : ' (under qemu)'}…`);
+  say(`${arch}: building the ${codeCache ? 'code cache' : 'startup snapshot'}${arch === hostArch ? '' : ' (under qemu)'}…`);
   try {
-    await makeSea({ arch, script, out: tmp, work: WORK, env: buildEnv(), assets: { 'catalog.json': join(root, 'assets', 'catalog.json') }, say });
+    await makeSea({ arch, script, out: tmp, work: WORK, env: buildEnv(), assets: { 'catalog.json': join(root, 'assets', 'catalog.json') }, codeCache, say });
   } catch (error) {
     rmSync(tmp, { force: true });
     fail(error instanceof Error ? error.message : String(error));
@@ -235,8 +239,9 @@ const opts = parseArgs(process.argv.slice(2));
 const t0 = performance.now();
 mkdirSync(WORK, { recursive: true });
 const hostNode = nodeBinary(SINGLE_FILE_NODE, hostArch, say);
-const script = await bundle(builtinKeys(hostNode), opts.only);
-const unexplained = probe(hostNode, script);
+const script = await bundle(builtinKeys(hostNode), opts.only, opts.codeCache);
+// (Only a snapshot keeps what modules read while they load.)
+const unexplained = opts.codeCache ? [] : probe(hostNode, script);
 if (unexplained.length) {
   fail(
     `modules read the machine while they load (the snapshot would keep the build machine's values); explain each in AMBIENT_READS of scripts/build-bin.mjs or fix it:\n${unexplained
@@ -252,7 +257,7 @@ const inputsKey = createHash('sha256')
   .update(readFileSync(join(root, 'assets', 'catalog.json')))
   .digest('hex');
 const files = [];
-for (const arch of opts.arches) files.push(await buildArch(arch, script, inputsKey, opts.force));
+for (const arch of opts.arches) files.push(await buildArch(arch, script, inputsKey, opts.force, opts.codeCache));
 for (const file of files) {
   const size = statSync(file).size;
   // (Compressing 120 MB takes ~10 s: only when asked.)

@@ -112,14 +112,16 @@ async function inject(file, blob) {
 
 /**
  * Makes the single executable `out` for `arch` from a CommonJS `script` that builds a startup snapshot
- * (it calls v8.startupSnapshot.setDeserializeMainFunction). The snapshot is built in `work` with `env`.
+ * (it calls v8.startupSnapshot.setDeserializeMainFunction), or with `codeCache` a script run at every start
+ * with V8's code cache of it. The blob is built in `work` with `env`.
  * Returns the path of node used. Throws with node's output when the snapshot cannot be built.
  */
-export async function makeSea({ arch, script, out, work, env, assets = {}, say = () => undefined }) {
+export async function makeSea({ arch, script, out, work, env, assets = {}, codeCache = false, say = () => undefined }) {
   const node = nodeBinary(SINGLE_FILE_NODE, arch, say);
   const blob = join(work, `${arch}.blob`);
   const config = join(work, `${arch}.sea.json`);
-  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true, assets }));
+  const mode = codeCache ? { useCodeCache: true } : { useSnapshot: true };
+  writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, ...mode, assets }));
   rmSync(blob, { force: true });
   const made = runNode(arch, node, ['--no-warnings', '--experimental-sea-config', config], { cwd: work, env });
   if (made.status !== 0 || !existsSync(blob)) throw new Error(`${arch}: building the snapshot failed (exit ${made.status ?? made.signal}):\n${(made.stderr || made.stdout).trim().slice(-3000)}`);
