@@ -515,6 +515,34 @@ async function sectionList() {
     const tl = today && v.key === 'npm' ? s.today : null;
     row('list', `\`image list --json\` (${count.toLocaleString('en')} images), ${v.label}`, `${ms(sd)}${todayNote(tl)}`, cmp, `${ratio(sd, fastest.t)} of the faster`, '≤ 1.2×', sd / fastest.t <= 1.2, { rss: rssCell(s[v.key], tl) });
   }
+  await compileCacheRows(count);
+}
+
+/**
+ * Does module.enableCompileCache() (cli.tsx, Node 22.1+) pay? The npm package on Node 24 (the one build:bin
+ * fetched), `image list --json` with the cache as stevedore sets it and with NODE_DISABLE_COMPILE_CACHE=1.
+ */
+async function compileCacheRows(count) {
+  const node24 = path.join(root, 'node_modules', '.cache', 'stevedore-node');
+  const dir = fs.existsSync(node24) ? fs.readdirSync(node24).find((d) => /^24\.\d+\.\d+-linux-/.test(d)) : undefined;
+  if (!dir) return say('list: no Node 24 in node_modules/.cache/stevedore-node (npm run build:bin fetches it): no compile-cache rows');
+  const node = path.join(node24, dir, 'node');
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-bench-cache-'));
+  try {
+    const env = { ...ctx.env, XDG_CACHE_HOME: cache };
+    const cands = [
+      { name: 'cache on', cmd: node, args: cli('image', 'list', '--json'), env, cpu: true },
+      { name: 'cache off', cmd: node, args: cli('image', 'list', '--json'), env: { ...env, NODE_DISABLE_COMPILE_CACHE: '1' }, cpu: true },
+    ];
+    say(`list: the npm package on Node ${dir.split('-')[0]}, compile cache on and off, ${RUNS.list} runs each…`);
+    const s = await alternate(cands, { runs: RUNS.list });
+    const on = median(pick(s['cache on']));
+    const off = median(pick(s['cache off']));
+    details.compileCache = { node: dir, on: summary(pick(s['cache on'])), off: summary(pick(s['cache off'])) };
+    row('list', `\`image list --json\` (${count.toLocaleString('en')} images), npm package on Node ${dir.split('-')[0]}: module.enableCompileCache() (info)`, ms(on), `without it ${ms(off)}`, `${ratio(on, off)}; CPU ${ms(median(pick(s['cache on'], 'cpu')))} vs ${ms(median(pick(s['cache off'], 'cpu')))}`, null, null);
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 }
 
 // ---- stevedore serve: the same local list over HTTP, from a server that keeps its clients warm

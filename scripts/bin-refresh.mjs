@@ -13,13 +13,24 @@ import isUnicodeSupported from 'stevedore-from:ink-select-input>figures:is-unico
 // Node 24.22), which Ink's patch-console needs to draw the app: the one of the build is the same class.
 const BuildConsole = console.Console;
 
+/** At every start, before the command runs. */
 export function refreshAfterStart() {
   if (typeof console.Console !== 'function' && typeof BuildConsole === 'function') {
     Object.defineProperty(console, 'Console', { value: BuildConsole, writable: true, configurable: true, enumerable: false });
   }
-  // chalk decides its colour level (terminal? FORCE_COLOR, NO_COLOR, TERM, COLORTERM…) when it loads.
+}
+
+/**
+ * When the app starts, at the point where the npm bundle loads Ink (cli.tsx calls it through this symbol, after
+ * it has taken CI out of the environment): what Ink's libraries decide when they load is decided now.
+ */
+function beforeApp() {
+  // chalk's colour level (a terminal? FORCE_COLOR, NO_COLOR, CI, TERM, COLORTERM…).
   const color = createSupportsColor({ isTTY: tty.isatty(1) });
   chalk.level = color ? color.level : 0;
-  // figures picks Unicode or ASCII symbols when it loads (ASCII on the Linux console, TERM=linux).
+  // figures' Unicode or ASCII symbols (ASCII on the Linux console, TERM=linux).
   if (!isUnicodeSupported()) Object.assign(figures, fallbackSymbols);
+  // Ink's layout engine (WebAssembly, which no snapshot holds) starts compiling on another thread.
+  globalThis[Symbol.for('stevedore.prepareYoga')]?.();
 }
+globalThis[Symbol.for('stevedore.beforeApp')] = beforeApp;

@@ -62,16 +62,16 @@ const AMBIENT_READS = [
   { what: 'process.env.FORCE_COLOR', from: 'via node:internal/util/colors', why: "node:assert's message colours, never shown" },
   // Ink reads DEV to connect React devtools, which these bundles replace by the empty module.
   { what: 'process.env.DEV', from: 'ink/', why: 'Ink devtools: not in the bundle' },
-  // chalk (Ink's) decides its colour level when it loads: bin-refresh.mjs decides it again at every start.
-  { what: 'tty.isatty(1)', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
-  { what: 'tty.isatty(2)', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
-  { what: 'process.env.TF_BUILD', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
-  { what: 'process.env.FORCE_COLOR', from: 'chalk/source/vendor/supports-color/', why: 'decided again at start (bin-refresh.mjs)' },
+  // chalk (Ink's) decides its colour level when it loads: bin-refresh.mjs decides it again when the app starts.
+  { what: 'tty.isatty(1)', from: 'chalk/source/vendor/supports-color/', why: 'decided again when the app starts (bin-refresh.mjs)' },
+  { what: 'tty.isatty(2)', from: 'chalk/source/vendor/supports-color/', why: 'decided again when the app starts (bin-refresh.mjs)' },
+  { what: 'process.env.TF_BUILD', from: 'chalk/source/vendor/supports-color/', why: 'decided again when the app starts (bin-refresh.mjs)' },
+  { what: 'process.env.FORCE_COLOR', from: 'chalk/source/vendor/supports-color/', why: 'decided again when the app starts (bin-refresh.mjs)' },
   // (and --color/--no-color on the command line, which stevedore does not take: commander refuses them)
   { what: 'process.argv', from: 'chalk/source/vendor/supports-color/', why: 'no --color flags in stevedore; decided again at start' },
-  // figures (ink-select-input's pointer) picks Unicode or ASCII symbols: picked again at start (bin-refresh.mjs).
-  { what: 'process.env.TERM', from: 'is-unicode-supported/', why: 'picked again at start (bin-refresh.mjs)' },
-  { what: 'process.env.TERM_PROGRAM', from: 'is-unicode-supported/', why: 'picked again at start (bin-refresh.mjs)' },
+  // figures (ink-select-input's pointer) picks Unicode or ASCII symbols: picked again when the app starts.
+  { what: 'process.env.TERM', from: 'is-unicode-supported/', why: 'picked again when the app starts (bin-refresh.mjs)' },
+  { what: 'process.env.TERM_PROGRAM', from: 'is-unicode-supported/', why: 'picked again when the app starts (bin-refresh.mjs)' },
   // Ink's stdin/stdout contexts default to the process streams; Ink's own render always provides the ones
   // stevedore passes (src/app/tui.tsx), so the defaults are never read.
   { what: 'process.stdin', from: 'ink/src/components/StdinContext', why: 'context default, always overridden by render()' },

@@ -72,8 +72,8 @@ const PATCHES = [
     // loads, and instantiated synchronously on first use (Ink's first layout), from that compiled module when
     // it is ready, else compiled there and then. No top-level await (so the module bundles as CommonJS too), no
     // fetch. In the single file's startup snapshot WebAssembly does not exist at build time (scripts/build-
-    // bin.mjs), so nothing of it is made when the module loads: there cli.tsx starts the compile when the app
-    // starts, through globalThis[Symbol.for('stevedore.prepareYoga')]. Emscripten's instantiateWasm hook
+    // bin.mjs), so nothing of it is made when the module loads: there the compile starts when the app starts
+    // (scripts/bin-refresh.mjs calls globalThis[Symbol.for('stevedore.prepareYoga')]). Emscripten's instantiateWasm hook
     // instantiates and hands the instance back; the runtime then initialises synchronously.
     file: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
     find: 'const Yoga = wrapAssembly(await loadYoga());',

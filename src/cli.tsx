@@ -243,10 +243,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       // terminal here: a person is looking. Ink reads the variables when it loads, just below.
       delete process.env.CI;
       delete process.env.CONTINUOUS_INTEGRATION;
-      // Ink's layout engine is WebAssembly: in the single file (whose snapshot holds Ink already loaded) its compile
-      // starts here, on another thread, while the engine answers; the npm bundle starts it when Ink loads
-      // (scripts/bundle-patches.mjs, yoga-layout).
-      (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('stevedore.prepareYoga')]?.();
+      // The single file's snapshot holds Ink already loaded: what Ink's libraries decide when they load (colours,
+      // symbols) is decided here instead, and its layout engine starts compiling (scripts/bin-refresh.mjs).
+      (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('stevedore.beforeApp')]?.();
       const { runTui } = await import('./app/tui');
       return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings, prefetch);
     }

@@ -114,7 +114,7 @@ describeWorld('the single files (npm run build:bin)', (world) => {
     }
   });
 
-  it("x64: draws the app's first frame in a terminal, in colour unless FORCE_COLOR=0 says otherwise", async () => {
+  it("x64: draws the app's first frame in a terminal, in colour (also with CI set) unless FORCE_COLOR=0 says otherwise", async () => {
     if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed (apt-get install tmux)');
     const screen = (escapes: boolean): string => execFileSync('tmux', ['capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', TMUX], { encoding: 'utf8' });
     const until = async (what: string, check: (t: string) => boolean): Promise<string> => {
@@ -127,8 +127,9 @@ describeWorld('the single files (npm run build:bin)', (world) => {
       }
       throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
     };
-    // (The snapshot was built without a terminal: chalk's colour level is decided again at start.)
-    for (const extra of [{}, { FORCE_COLOR: '0' }]) {
+    // (The snapshot was built without a terminal: chalk's colour level is decided again when the app starts, after
+    // the app has taken CI out of the environment, as the npm package does before it loads Ink.)
+    for (const extra of [{ CI: 'true' }, { FORCE_COLOR: '0' }]) {
       const env = Object.entries({ ...s.env, TERM: 'xterm-256color', ...extra }).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
       execFileSync('tmux', ['new-session', '-d', '-s', TMUX, '-x', '100', '-y', '30', ...env, `${X64}; echo EXITED=$?; sleep 600`]);
       try {
