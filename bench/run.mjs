@@ -524,7 +524,8 @@ async function sectionList() {
  */
 async function compileCacheRows(count) {
   const node24 = path.join(root, 'node_modules', '.cache', 'stevedore-node');
-  const dir = fs.existsSync(node24) ? fs.readdirSync(node24).find((d) => /^24\.\d+\.\d+-linux-/.test(d)) : undefined;
+  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
+  const dir = fs.existsSync(node24) ? fs.readdirSync(node24).find((d) => d.startsWith('24.') && d.endsWith(`-linux-${arch}`)) : undefined;
   if (!dir) return say('list: no Node 24 in node_modules/.cache/stevedore-node (npm run build:bin fetches it): no compile-cache rows');
   const node = path.join(node24, dir, 'node');
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-bench-cache-'));
