@@ -71,7 +71,12 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
 
+  // Until its first client comes, a worker waits one probe deadline longer before it counts as idle: the client
+  // that started it may be waiting up to that long on the socket of a worker this one took over (a stopped one,
+  // client.ts) before it tries again, and a worker that starts quickly would otherwise be gone by then.
+  let firstClient = false;
   const server = net.createServer((socket) => {
+    firstClient = true;
     clients.add(socket);
     checkIdle();
     let unsubscribe: (() => void) | null = null;
@@ -157,7 +162,7 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = null;
     if (clients.size > 0 || manager.activeCount > 0) return;
-    idleTimer = setTimeout(() => shutdown('idle'), options.idleMs);
+    idleTimer = setTimeout(() => shutdown('idle'), firstClient ? options.idleMs : options.idleMs + probeMs);
   };
 
   let stopping = false;
