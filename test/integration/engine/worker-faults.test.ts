@@ -68,8 +68,10 @@ describeWorld('engine: a download worker that does not answer; followers of one 
     const listed = JSON.parse(official.stdout) as { results: Array<{ downloading: unknown }>; warnings: string[] };
     expect(listed.results.length).toBeGreaterThan(0);
     expect(listed.results.every((r) => r.downloading === null)).toBe(true);
-    expect(listed.warnings.join('\n')).toMatch(/cannot read the running downloads: the download worker is not answering .*see .*worker-.*\.log/);
-    expect(officialMs).toBeLessThan(DEADLINE_MS + 8000);
+    // The worker's deadline fired (1.5 s, named in the warning); a command that waited on the stopped worker
+    // would hang until killed, so finishing well within the test's time is what this guards.
+    expect(listed.warnings.join('\n')).toMatch(/cannot read the running downloads: the download worker is not answering \(no reply within 1\.5 s\).*see .*worker-.*\.log/);
+    expect(officialMs).toBeLessThan(30_000);
 
     // The local list too.
     const local = await run(s, ['image', 'list', '--json']);
@@ -82,8 +84,8 @@ describeWorld('engine: a download worker that does not answer; followers of one 
     expect(downloads.code).toBe(1);
     const error = (JSON.parse(downloads.stdout) as { error: { code: number; message: string } }).error;
     expect(error.code).toBe(504);
-    expect(error.message).toMatch(/the download worker is not answering .*see .*worker-.*\.log/);
-    expect(Date.now() - t0).toBeLessThan(DEADLINE_MS + 8000);
+    expect(error.message).toMatch(/the download worker is not answering \(no reply within 1\.5 s\).*see .*worker-.*\.log/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
 
     // A pull starts a fresh worker, which takes over the socket and lock from the stopped one.
     await setThrottle(world, 0);
