@@ -1,6 +1,7 @@
 // `stevedore doctor` through the built CLI against the test world: all green, then one thing broken at a time
 // (the engine down, a credential helper that fails, a refused registry login, LANG=C), and in a real terminal
 // (tmux) for the terminal checks.
+// test:later: dates matter here (registry logins (tokens), certificates): npm run test:later runs this file again a year ahead.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

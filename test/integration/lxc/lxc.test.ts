@@ -1,6 +1,7 @@
 // `--type lxc` against the world's real LXD and its simplestreams server (test/world/lxd.ts): local and
 // remote lists, inspect, a download through LXD with progress to `complete`, cancel, rm — compared with what
 // `lxc image list --format json` says — and the 501 when there is no LXD.
+// test:later: dates matter here (LXD image dates and the simplestreams index against the moved clock): npm run test:later runs this file again a year ahead.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';

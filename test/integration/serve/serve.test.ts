@@ -4,6 +4,7 @@
 // rendered seed; Docker Cloud's repository routes on the world's TLS registry; a download queued over
 // HTTP seen by `image downloads`; the listen rules, TLS, a graceful stop with an answer in flight, and no
 // secret in any answer.
+// test:later: dates matter here (login sessions and their cookies, TLS certificates, Retry-After): npm run test:later runs this file again a year ahead.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

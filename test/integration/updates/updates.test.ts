@@ -1,6 +1,7 @@
 // Update checks through the built CLI against the real test world (issue 12): every case of
 // test/world/updates.ts gives its status through `image updates --json`, and `image update` brings the tag to
 // the registry's digest (checked against `docker inspect` RepoDigests and `skopeo inspect`).
+// test:later: dates matter here (updates.ttl, checked_at, "retry in 60 min (after HH:MM:SS UTC)"): npm run test:later runs this file again a year ahead.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
