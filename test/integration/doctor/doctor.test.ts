@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWorld } from '../../world/harness.js';
+import { describeWorld, useCommand } from '../../world/harness.js';
 import { BIN, assertBuilt, run, session, workerGone, type Session } from '../engine/helpers.js';
 
 interface Check {
@@ -142,7 +142,7 @@ describeWorld('stevedore doctor', (world) => {
   });
 
   it('checks the terminal it runs in', async () => {
-    if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed (apt-get install tmux)');
+    useCommand('tmux', 'tmux');
     const env = Object.entries({ ...s.env, TERM: 'xterm-256color' }).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
     execFileSync('tmux', ['new-session', '-d', '-s', SESSION, '-x', '150', '-y', '40', ...env, `${process.execPath} ${BIN} doctor; echo EXITED=$?; sleep 600`]);
     const deadline = Date.now() + 30_000;
