@@ -1,6 +1,8 @@
 // The client side of the download worker: connects to its socket (starting the worker when a download
 // is started and none runs), sends requests, and keeps a live view of every download for subscribers.
 // When no worker runs, `list` reads the history it left (running entries read as failed "interrupted").
+// Over 300 lines: the connection, the start and takeover of a worker and the live view are still one file (to be
+// split by concern: connection, starting/takeover, subscriptions).
 import { statSync } from 'node:fs';
 import net from 'node:net';
 import { AppError, TimedOut, Unreachable } from '../../domain/errors';

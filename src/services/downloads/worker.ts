@@ -3,6 +3,8 @@
 // settings directory (mode 0600, directory 0700), and gone when idle (nothing waiting or running and no
 // client connected for `idleMs`). It is in its own session (spawned detached, stdio away from the
 // terminal) and ignores SIGHUP/SIGINT, so a closed terminal or a dropped SSH session does not stop a pull.
+// Over 300 lines because the worker's life is one piece: serving, the lock and the takeover of a stuck worker,
+// and the handover of a taken-over one (the lock and handover parts are the seams to split along).
 import { chmodSync, closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { AppError, isAppError } from '../../domain/errors';
