@@ -3,14 +3,23 @@
 // useInput as one event), cuts them into keys (src/ui/input/tokenizer.ts) and applies them one at a
 // time, each after React has committed the previous one (src/ui/input/keyQueue.ts), to the layers
 // that components register with `useCommands` (src/ui/input/route.ts).
+//
+// Reads and frames written to the terminal are numbered on one counter: a question that destroys
+// something (useGate) takes only keys read after its frame was written (src/ui/input/gate.ts). The
+// router also says when the whole app is idle (src/ui/input/idle.ts) and writes the key trace.
 import { useStdin, useStdout } from 'ink';
-import React, { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import React, { createContext, useContext, useEffect, useInsertionEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { BINDINGS, type CommandId, type KeyName, type Scope } from '../keys/bindings';
+import { Gate } from '../input/gate';
+export type { Gate };
+import { IdleWatch } from '../input/idle';
 import { KeyQueue } from '../input/keyQueue';
-import { type CommandHandler, type Layer, type LayerOptions, PRIORITY, disabledWhen, ordered, route } from '../input/route';
+import { type CommandHandler, FORM_KEYS, type Layer, type LayerOptions, NOT_HERE, PRIORITY, type RouteResult, disabledWhen, ordered, route } from '../input/route';
 import { type KeyEvent, KeyTokenizer, PASTE_TIMEOUT_MS } from '../input/tokenizer';
+import { type TraceEntry, type TraceOutcome, type TraceSink, traceBytes, traceKey } from '../input/trace';
+import type { Activity } from './activity';
 
-export { PRIORITY, disabledWhen, type CommandHandler, type LayerOptions };
+export { FORM_KEYS, NOT_HERE, PRIORITY, disabledWhen, type CommandHandler, type LayerOptions };
 
 /** What has the keyboard now: the footer and help are built from it. */
 export interface KeyboardView {
@@ -22,7 +31,7 @@ export interface KeyboardView {
   hidden: readonly CommandId[];
   /** A text field has the keyboard: letters type. */
   typing: boolean;
-  /** The last key pressed for a disabled command, with the reason (until the next key). */
+  /** The last key refused (disabled, or not a key here), with the reason (until the next key). */
   refused: { key: KeyName; reason: string } | null;
 }
 
@@ -31,11 +40,17 @@ export interface InputProbe {
   idle(): void;
 }
 
+/** The whole app's state for tests (STEVEDORE_TEST_IDLE): idle, with how many bytes were read by then. */
+export type IdleReport = (state: 'idle' | 'busy', info: { bytes: number; why: string }) => void;
+
 interface Router {
   register(layer: Layer): () => void;
   changed(): void;
   subscribe(listener: () => void): () => void;
   view(): KeyboardView;
+  /** A question that takes only keys read after it is drawn: from this commit on. */
+  openGate(gate: Gate): void;
+  closeGate(gate: Gate): void;
 }
 
 const RouterContext = createContext<Router | null>(null);
@@ -48,12 +63,22 @@ function viewOf(layers: readonly Layer[], refused: KeyboardView['refused']): Key
   let typing = false;
   const taken = new Set<CommandId>();
   const left = new Set<CommandId>();
+  const bound = new Set<string>();
   for (const layer of layers) {
-    scopes.push(...layer.scopes);
-    Object.assign(disabled, { ...layer.options.disabled, ...disabled });
-    if (layer.options.typing) typing = true;
     const only = layer.options.commands;
-    for (const b of BINDINGS) if (layer.scopes.includes(b.scope)) (only === undefined || only.includes(b.id) ? taken : left).add(b.id);
+    for (const scope of layer.scopes) {
+      scopes.push(scope);
+      for (const b of BINDINGS) {
+        if (b.scope !== scope) continue;
+        // A key the layer binds is decided there: a lower layer's command on the same key is not reachable.
+        const shadowed = b.keys.every((k) => bound.has(k));
+        if (!shadowed && (only === undefined || (only as readonly string[]).includes(b.id))) taken.add(b.id);
+        else left.add(b.id);
+      }
+    }
+    for (const scope of layer.scopes) for (const b of BINDINGS) if (b.scope === scope) for (const k of b.keys) bound.add(k);
+    for (const [id, reason] of Object.entries(layer.options.disabled ?? {}) as [CommandId, string][]) if (!(id in disabled)) disabled[id] = reason;
+    if (layer.options.typing) typing = true;
     if (layer.options.modal) break;
   }
   return { scopes, disabled, hidden: [...left].filter((id) => !taken.has(id)), typing, refused };
@@ -65,25 +90,58 @@ export interface InputOptions {
   probe?: InputProbe;
   /** Asks for the whole screen to be drawn again (back from a suspend). */
   redraw?: { subscribe(listener: () => void): () => void };
+  /** The key trace (STEVEDORE_DEBUG_KEYS). */
+  trace?: TraceSink;
+  /** Told when the whole app goes idle or busy (tests). */
+  idle?: IdleReport;
+  /** How long nothing must happen before idle is told: longer than Ink's frame interval. */
+  quietMs?: number;
 }
 
 export interface InputRouterProps extends InputOptions {
   children: React.ReactNode;
   isActive?: boolean;
+  /** Lists, service calls and actions in flight (the idle signal waits for them). */
+  activity?: Activity;
 }
 
-export function InputRouter({ children, isActive = true, escapeMs = 50, probe, redraw }: InputRouterProps): React.JSX.Element {
+function outcomeOf(result: RouteResult): TraceOutcome {
+  switch (result.outcome) {
+    case 'done':
+      return result.text ? 'text' : 'done';
+    case 'hold':
+      return 'held';
+    default:
+      return result.outcome;
+  }
+}
+
+export function InputRouter({ children, isActive = true, escapeMs = 50, probe, redraw, trace, idle, quietMs = 120, activity }: InputRouterProps): React.JSX.Element {
   const { setRawMode, isRawModeSupported, internal_eventEmitter: events } = useStdin();
-  const { write } = useStdout();
+  const { write, stdout } = useStdout();
   const [, setTick] = useState(0);
   const probeRef = useRef(probe);
   probeRef.current = probe;
+  const traceRef = useRef(trace);
+  traceRef.current = trace;
+  const idleRef = useRef(idle);
+  idleRef.current = idle;
+  const activityRef = useRef(activity);
+  activityRef.current = activity;
 
   const core = useMemo(() => {
+    const started = performance.now();
+    const log = (entry: TraceEntry) => traceRef.current?.({ t: Math.round(performance.now() - started), ...entry });
     const tokenizer = new KeyTokenizer();
     const layers = new Map<number, Layer>();
     const listeners = new Set<() => void>();
+    const gates = new Set<Gate>();
+    // One counter for reads and frames: a key from read 7 came before frame 8.
+    let counter = 0;
+    let bytes = 0;
     let refused: KeyboardView['refused'] = null;
+    // The layer that refused it: when that layer goes (a dialog closes), so does what it said.
+    let refusedBy: number | null = null;
     let view: KeyboardView = EMPTY_VIEW;
     let signature = '';
     const publish = () => {
@@ -95,17 +153,26 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
       for (const l of listeners) l();
     };
     const queue = new KeyQueue({
-      route(event, force) {
+      route(event, force, read) {
         if (event.kind === 'key' && event.name === 'ctrl+l') {
           // Redraw: Ink clears what it drew, writes this, and draws the whole frame again.
           redraw();
+          log({ ev: 'key', read, ...traceKey(event, 'done'), outcome: 'done' });
           return 'done';
         }
-        const result = route(ordered(layers.values()), event, force);
+        const result = route(ordered(layers.values()), event, force, read);
+        const outcome = outcomeOf(result);
+        if (traceRef.current) {
+          const layer = 'layer' in result && result.layer ? result.layer.scopes.join(',') : undefined;
+          const command = 'command' in result ? result.command : undefined;
+          const reason = 'reason' in result ? result.reason : undefined;
+          log({ ev: 'key', read, ...traceKey(event, outcome), ...(layer ? { layer } : {}), ...(command ? { command } : {}), outcome, ...(reason ? { reason } : {}) });
+        }
         if (result.outcome === 'hold') return 'hold';
-        const nextRefused = result.outcome === 'done' && result.disabled !== undefined && event.kind === 'key' ? { key: event.name, reason: result.disabled } : null;
+        const nextRefused = (result.outcome === 'disabled' || result.outcome === 'refused') && event.kind === 'key' ? { key: event.name, reason: result.reason } : null;
         if (nextRefused !== null || refused !== null) {
           refused = nextRefused;
+          refusedBy = nextRefused && 'layer' in result && result.layer ? result.layer.id : null;
           publish();
         }
         if (result.outcome !== 'done') return 'done';
@@ -117,6 +184,18 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
       clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
       idle: () => {
         if (tokenizer.pending === 'none') probeRef.current?.idle();
+        watch.poke();
+      },
+    });
+    const watch = new IdleWatch({
+      busy: () => (queue.busy ? 'keys' : tokenizer.pending !== 'none' ? 'an unfinished key' : (activityRef.current?.busy ?? '')),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
+      quietMs,
+      report: (state, why) => {
+        if (!idleRef.current && !traceRef.current) return;
+        log({ ev: state, ...(why ? { why } : {}) });
+        idleRef.current?.(state, { bytes, why });
       },
     });
     const redrawRef: { current: () => void } = { current: () => undefined };
@@ -128,6 +207,10 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
         queue.changed();
         return () => {
           layers.delete(layer.id);
+          if (refusedBy === layer.id) {
+            refused = null;
+            refusedBy = null;
+          }
           publish();
           queue.changed();
         };
@@ -141,12 +224,56 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
         return () => listeners.delete(listener);
       },
       view: () => view,
+      openGate(gate) {
+        gate.open(++counter);
+        gates.add(gate);
+      },
+      closeGate(gate) {
+        gates.delete(gate);
+      },
     };
-    return { router, queue, redrawRef, tokenizer };
+    /** Bytes arrived in one read: numbered, tokenized, queued. */
+    const read = (data: string) => {
+      const seq = ++counter;
+      bytes += Buffer.byteLength(data);
+      log({ ev: 'read', read: seq, bytes: traceBytes(data) });
+      watch.input();
+      return seq;
+    };
+    /** A frame was written to the terminal: questions committed before it are on the screen now. */
+    const frame = () => {
+      if (gates.size === 0) return;
+      const seq = ++counter;
+      for (const gate of gates) {
+        if (gate.drawnAt !== null) continue;
+        gate.frame(seq);
+        if (gate.drawnAt !== null) log({ ev: 'drawn', frame: seq });
+      }
+    };
+    return { router, queue, redrawRef, tokenizer, watch, read, frame, currentRead: () => counter };
+    // Built once: what changes is read through refs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   core.redrawRef.current = () => write('\u001b[2J\u001b[3J\u001b[H');
 
   useEffect(() => redraw?.subscribe(() => core.redrawRef.current()), [redraw, core]);
+  useEffect(() => activity?.subscribe(() => core.watch.poke()), [activity, core]);
+  useEffect(() => () => core.watch.dispose(), [core]);
+
+  // Frames: every write to the terminal Ink draws on (Ink writes a frame in one or a few writes).
+  useLayoutEffect(() => {
+    const stream = stdout as NodeJS.WriteStream & { write: (...args: unknown[]) => boolean };
+    const original = stream.write;
+    const patched = function (this: unknown, ...args: unknown[]): boolean {
+      const done = original.apply(this, args);
+      core.frame();
+      return done;
+    };
+    stream.write = patched;
+    return () => {
+      if (stream.write === patched) stream.write = original;
+    };
+  }, [stdout, core]);
 
   // Every commit lets the next key go (the key before it has been applied to this state).
   useLayoutEffect(() => {
@@ -167,7 +294,7 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
     if (isRawModeSupported) setRawModeRef.current(true);
     const { tokenizer, queue } = core;
     let timer: NodeJS.Timeout | undefined;
-    const wait = () => {
+    const wait = (seq: number) => {
       clearTimeout(timer);
       timer = undefined;
       const pending = tokenizer.pending;
@@ -175,7 +302,9 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
       timer = setTimeout(
         () => {
           timer = undefined;
-          queue.push(tokenizer.flush());
+          // What waited belongs to the read it came in.
+          queue.push(tokenizer.flush(), seq);
+          core.watch.poke();
         },
         pending === 'paste' ? PASTE_TIMEOUT_MS : escapeMsRef.current,
       );
@@ -184,8 +313,10 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
     // are the bytes as they came. Ink's own Esc flush (setImmediate) is too short over SSH, so
     // the tokenizer keeps an unfinished sequence and waits `escapeMs` itself.
     const onInput = (data: string) => {
-      queue.push(tokenizer.push(data));
-      wait();
+      const seq = core.read(data);
+      queue.push(tokenizer.push(data), seq);
+      wait(seq);
+      core.watch.poke();
     };
     events.on('input', onInput);
     return () => {
@@ -212,7 +343,15 @@ export function useCommands(scopes: readonly Scope[], handler: CommandHandler, o
   useLayoutEffect(() => {
     const layer = layerRef.current;
     if (!layer) return;
-    const changed = layer.options.active !== options.active || layer.options.waiting !== options.waiting || layer.options.typing !== options.typing || layer.scopes.join() !== scopes.join() || JSON.stringify(layer.options.disabled) !== JSON.stringify(options.disabled) || String(layer.options.commands) !== String(options.commands);
+    const before = layer.options;
+    const changed =
+      before.active !== options.active ||
+      before.waiting !== options.waiting ||
+      before.typing !== options.typing ||
+      before.gate !== options.gate ||
+      layer.scopes.join() !== scopes.join() ||
+      JSON.stringify(before.disabled) !== JSON.stringify(options.disabled) ||
+      String(before.commands) !== String(options.commands);
     layer.scopes = scopes;
     layer.options = options;
     layer.handler = handler;
@@ -230,6 +369,23 @@ export function useCommands(scopes: readonly Scope[], handler: CommandHandler, o
     // Registered once per mount; the effect above keeps it current.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [router]);
+}
+
+/**
+ * A gate for a question that destroys something, opened in the commit that first shows it (before Ink
+ * draws that commit), closed when it goes. Mount the question anew (a `key`) for each new question.
+ */
+export function useGate(): Gate {
+  const router = useContext(RouterContext);
+  const [gate] = useState(() => new Gate());
+  // An insertion effect runs in React's mutation phase, before Ink renders the commit: a frame Ink
+  // writes for this very commit already counts as "drawn". Until then the gate takes no key.
+  useInsertionEffect(() => {
+    if (!router) return undefined;
+    router.openGate(gate);
+    return () => router.closeGate(gate);
+  }, [router, gate]);
+  return gate;
 }
 
 /** What has the keyboard now (for the footer and help). */

@@ -68,7 +68,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   engines: 'Engines',
   filter: 'Filter field',
   form: 'Forms',
-  confirm: 'Dialogs',
+  confirm: 'Questions',
   help: 'Help',
 };
 
@@ -157,9 +157,9 @@ export const BINDINGS = [
   { id: 'form.cancel', scope: 'form', keys: ['escape'], label: 'cancel', description: 'cancel' },
 
   // dialogs
-  { id: 'confirm.yes', scope: 'confirm', keys: ['y', 'enter'], label: 'yes', description: 'confirm' },
-  { id: 'confirm.no', scope: 'confirm', keys: ['n', 'escape'], label: 'no', description: 'cancel' },
-  { id: 'confirm.force', scope: 'confirm', keys: ['f'], label: 'force', description: 'force (where offered, e.g. delete an image in use)' },
+  { id: 'confirm.yes', scope: 'confirm', keys: ['y'], label: 'yes', description: 'yes (Enter does not answer a question)' },
+  { id: 'confirm.no', scope: 'confirm', keys: ['n', 'escape'], label: 'no', description: 'no: leave it as it is' },
+  { id: 'confirm.force', scope: 'confirm', keys: ['f'], label: 'force', description: 'force, where offered (the only answer that deletes an image a container uses)' },
 
   // help overlay
   { id: 'help.close', scope: 'help', keys: ['escape', '?', 'q'], label: 'close', description: 'close help' },
