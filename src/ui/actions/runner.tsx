@@ -136,6 +136,6 @@ export function useScreenCommands(scopes: readonly Scope[], actions: Actions, op
         void runner.run(action, key).finally(() => setRunning((n) => n - 1));
       } else void runner.run(action, key);
     },
-    { priority: PRIORITY.screen, ...options, waiting: Boolean(options.waiting) || running > 0, commands, disabled },
+    { priority: PRIORITY.screen, ...options, waiting: running > 0 || (options.waiting ?? false), commands, disabled },
   );
 }

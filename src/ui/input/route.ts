@@ -27,8 +27,11 @@ export interface LayerOptions {
   onPaste?: (text: string) => void;
   /** Inactive layers are skipped. */
   active?: boolean;
-  /** What this layer acts on is still loading: its commands wait (in order, with a deadline). */
-  waiting?: boolean;
+  /**
+   * What this layer acts on is still loading: its commands wait (in order, with a deadline). A list of
+   * commands: only those wait (the others act at once).
+   */
+  waiting?: boolean | readonly CommandId[];
   /** Commands that do nothing now, with the reason (the footer leaves them out; help and a press say why). */
   disabled?: Partial<Record<CommandId, string>>;
   /** The only commands of its scopes this layer takes (the others are refused, never passed on). */
@@ -61,6 +64,10 @@ const EDIT_KEYS = new Set<KeyName>(['space', 'backspace', 'delete', 'left', 'rig
 
 export function isTextEvent(event: KeyEvent): boolean {
   return event.kind === 'paste' || event.text !== '' || EDIT_KEYS.has(event.name);
+}
+
+function waits(waiting: LayerOptions['waiting'], command: CommandId): boolean {
+  return waiting === true || (Array.isArray(waiting) && waiting.includes(command));
 }
 
 /** Layers in the order they are offered keys. */
@@ -107,7 +114,7 @@ export function route(layers: readonly Layer[], event: KeyEvent, force = false, 
     }
     if (event.kind === 'paste') {
       if (o.onPaste) {
-        if (o.waiting && !force) return { outcome: 'hold', layer };
+        if (o.waiting === true && !force) return { outcome: 'hold', layer };
         o.onPaste(event.text);
         return { outcome: 'done', layer };
       }
@@ -120,7 +127,7 @@ export function route(layers: readonly Layer[], event: KeyEvent, force = false, 
       // The first layer that binds the key decides: a command it does not take is refused here,
       // never handed to a layer below (a `d` that is not "delete" here must not be "delete" there).
       if (o.commands && !(o.commands as readonly string[]).includes(binding.id)) return { outcome: 'refused', layer, command: binding.id, reason: o.refusal ?? NOT_HERE };
-      if (o.waiting && !force) return { outcome: 'hold', layer, command: binding.id };
+      if (waits(o.waiting, binding.id) && !force) return { outcome: 'hold', layer, command: binding.id };
       const reason = o.disabled?.[binding.id];
       if (reason !== undefined) return { outcome: 'disabled', layer, command: binding.id, reason };
       layer.handler(binding.id, event.name);

@@ -55,7 +55,8 @@ export function useRegistriesScreen(props: { services: UiServices; active: boole
       }),
     ),
   };
-  useScreenCommands(['registries', 'list'], actions, { active: active && !form, waiting: saved.data === undefined && saved.error === undefined, onPaste: list.field.paste });
+  // Only `d` needs the saved repositories (to refuse a registry they use): it waits for them, nothing else does.
+  useScreenCommands(['registries', 'list'], actions, { active: active && !form, waiting: saved.data === undefined && saved.error === undefined ? ['registries.delete'] : false, onPaste: list.field.paste });
 
   return {
     rows,
