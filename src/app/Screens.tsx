@@ -135,11 +135,13 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
   );
 
   const push = (s: Screen) => dispatch({ type: 'push', screen: s });
+  // The key of the screen on show does nothing there: it says so (and the footer leaves it out).
+  const go = (kind: 'downloads' | 'registries' | 'repositories' | 'engines') => (screen.kind === kind && !overlay ? disabled(`this is the ${title(screen)} screen`) : now(() => push({ kind })));
   const global: Actions = {
-    'global.downloads': now(() => push({ kind: 'downloads' })),
-    'global.registries': now(() => push({ kind: 'registries' })),
-    'global.repositories': now(() => push({ kind: 'repositories' })),
-    'global.engines': now(() => push({ kind: 'engines' })),
+    'global.downloads': go('downloads'),
+    'global.registries': go('registries'),
+    'global.repositories': go('repositories'),
+    'global.engines': go('engines'),
     'global.help': now(() => setHelp(true)),
     'global.error': messageOpen
       ? now(() => banner.setOpen(false))

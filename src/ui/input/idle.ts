@@ -19,6 +19,7 @@ export interface IdleDeps {
 export class IdleWatch {
   private timer: unknown = null;
   private state: 'idle' | 'busy' | null = null;
+  private why = '';
 
   constructor(private readonly deps: IdleDeps) {}
 
@@ -36,12 +37,15 @@ export class IdleWatch {
       this.timer = null;
     }
     if (why !== '') {
-      if (this.state !== 'busy') {
+      // Told again when what it waits for changes (the trace shows what a key asked for).
+      if (this.state !== 'busy' || why !== this.why) {
         this.state = 'busy';
+        this.why = why;
         this.deps.report('busy', why);
       }
       return;
     }
+    this.why = '';
     this.timer = this.deps.setTimer(() => {
       this.timer = null;
       if (this.deps.busy() !== '') return this.poke();

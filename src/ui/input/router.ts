@@ -114,7 +114,7 @@ export class KeyRouter {
       },
     });
     this.idle = new IdleWatch({
-      busy: () => (this.queue.busy ? 'keys' : this.tokenizer.pending !== 'none' ? 'an unfinished key' : deps.busy()),
+      busy: () => [this.queue.busy && 'keys', this.tokenizer.pending !== 'none' && 'an unfinished key', deps.busy()].filter(Boolean).join('; '),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
       quietMs: deps.quietMs,

@@ -151,10 +151,12 @@ export function useDepotsScreen(props: {
     'list.open': withItem(selectedRow, none, () => now(() => open(false))),
     'list.inspect': withItem(selectedRow, none, () => now(() => open(true))),
     'list.pull': pull(),
-    'list.refresh': now(() => {
-      reload();
-      if (tab.kind === 'local') services.updates?.check({ refresh: true });
-    }),
+    'list.refresh': data.needsSearch
+      ? disabled('press / and type to search Docker Hub first')
+      : now(() => {
+          reload();
+          if (tab.kind === 'local') services.updates?.check({ refresh: true });
+        }),
     ...(tab.kind === 'local' ? local : {}),
   };
   const scopes: Scope[] = tab.kind === 'local' ? ['local', 'depots', 'list'] : ['depots', 'list'];
