@@ -8,9 +8,9 @@ import { type Actions, disabled, now, withItem } from '../../actions/action';
 import { useRunner, useScreenCommands } from '../../actions/runner';
 import { useFilterField } from '../../hooks/useFilterField';
 import { moveActions } from '../../hooks/useFilteredList';
-import { useListCursor } from '../../hooks/useListCursor';
+import { MOVES, useListCursor } from '../../hooks/useListCursor';
 import { type ExternalStore, useStore } from '../../hooks/useStore';
-import type { Scope } from '../../keys/bindings';
+import type { CommandId, Scope } from '../../keys/bindings';
 import { type UiServices, type UpdatesView, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
 import { type LocalRow, type LocalSort, localRowRef } from './local';
@@ -28,6 +28,11 @@ export interface DepotsActions {
   inspect(target: InspectTarget): void;
   pull(ref: string, registry: string | undefined): void;
 }
+
+/** Keys that choose a depot (they wait for LXD's server tabs). */
+const TAB_COMMANDS: CommandId[] = ['depots.next', 'depots.previous', 'depots.pick'];
+/** Keys that act on the rows on show (they wait for the list). */
+const ROW_COMMANDS: CommandId[] = [...MOVES, 'list.open', 'list.inspect', 'list.pull', 'local.delete', 'local.update', 'local.sort', 'local.updatesOnly'];
 
 const NO_UPDATES: ExternalStore<UpdatesView> = {
   getSnapshot: (() => {
@@ -160,13 +165,11 @@ export function useDepotsScreen(props: {
     ...(tab.kind === 'local' ? local : {}),
   };
   const scopes: Scope[] = tab.kind === 'local' ? ['local', 'depots', 'list'] : ['depots', 'list'];
-  useScreenCommands(scopes, actions, {
-    active: active && !field.editing,
-    // Keys wait for LXD's tabs, and for the list on show while it is fetched (a reload too: `d` acts
-    // on the rows the engine has now, not on the ones shown before the refetch).
-    waiting: tabsLoading || query.fetching || (rows === undefined && query.error === undefined && !data.needsSearch),
-    onPaste: field.paste,
-  });
+  // Depot keys wait for LXD's tabs; keys that act on rows wait for the list on show while it is fetched
+  // (a reload too: `d` acts on the rows the engine has now, not on the ones shown before the refetch).
+  const rowsPending = query.fetching || (rows === undefined && query.error === undefined && !data.needsSearch);
+  const waiting: CommandId[] = [...(tabsLoading ? TAB_COMMANDS : []), ...(rowsPending ? ROW_COMMANDS : [])];
+  useScreenCommands(scopes, actions, { active: active && !field.editing, waiting: waiting.length > 0 ? waiting : false, onPaste: field.paste });
 
   return {
     tabs,
