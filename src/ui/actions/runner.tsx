@@ -37,21 +37,20 @@ function said(value: Said, kind: BannerMessage['kind'] = 'success'): BannerMessa
 
 /** Provides the executor; `banner` is where it says how things went. */
 export function ActionsProvider({ banner, children }: { banner: (message: BannerMessage | null) => void; children: React.ReactNode }): React.JSX.Element {
-  const [asking, setAsking] = useState<Asking | null>(null);
+  // Questions in the order they were asked: one on show; one asked meanwhile (after an update, say) waits.
+  const [questions, setQuestions] = useState<readonly Asking[]>([]);
+  const asking = questions[0] ?? null;
   const activity = useActivity();
   const nextId = useRef(1);
   const ask = useCallback(
     (question: Question) =>
       new Promise<Answer | null>((resolve) => {
         const id = nextId.current++;
-        setAsking({
-          id,
-          question,
-          answer: (answer) => {
-            setAsking((a) => (a?.id === id ? null : a));
-            resolve(answer);
-          },
-        });
+        const answer = (a: Answer | null) => {
+          setQuestions((all) => all.filter((q) => q.id !== id));
+          resolve(a);
+        };
+        setQuestions((all) => [...all, { id, question, answer }]);
       }),
     [],
   );

@@ -105,7 +105,7 @@ export const BINDINGS = [
   { id: 'list.refresh', scope: 'list', keys: ['r'], label: 'refresh', description: 'refresh' },
 
   // local list
-  { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; f in the dialog forces)' },
+  { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; one a container uses only with f)' },
   { id: 'local.update', scope: 'local', keys: ['u'], label: 'update', description: 'update the selected image: pull its tag again (asks; offers to remove the old image)' },
   { id: 'local.updatesOnly', scope: 'local', keys: ['U'], label: 'updatable', description: 'show only images with an update (again: all)' },
   { id: 'local.sort', scope: 'local', keys: ['s'], label: 'sort', description: 'sort by name, size or age (the header shows which)' },
@@ -125,9 +125,9 @@ export const BINDINGS = [
   { id: 'inspect.pull', scope: 'inspect', keys: ['p'], label: 'pull', description: 'download this image' },
 
   // downloads
-  { id: 'downloads.cancel', scope: 'downloads', keys: ['x'], label: 'cancel', description: 'cancel the selected download' },
+  { id: 'downloads.cancel', scope: 'downloads', keys: ['x'], label: 'cancel', description: 'cancel the selected download (asks)' },
   { id: 'downloads.retry', scope: 'downloads', keys: ['r'], label: 'retry', description: 'retry a failed or cancelled download' },
-  { id: 'downloads.clear', scope: 'downloads', keys: ['c'], label: 'clear', description: 'clear the finished downloads from the list' },
+  { id: 'downloads.clear', scope: 'downloads', keys: ['c'], label: 'clear', description: 'clear the finished downloads from the list (asks)' },
   { id: 'downloads.message', scope: 'downloads', keys: ['e'], label: 'error', description: "the selected download's whole error message" },
 
   // registries
