@@ -23,7 +23,7 @@ export function RepositoriesScreen({ services, theme, width, height, active }: {
   const rows = list.shown;
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold color={theme.text.title}>
+      <Text bold color={theme.text.title} wrap="truncate-end">
         Saved repositories
         <Text color={theme.text.muted} bold={false}>{'  repositories on registries that do not list them, with their own credentials'}</Text>
       </Text>
