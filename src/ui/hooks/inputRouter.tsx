@@ -9,19 +9,18 @@ import React, { createContext, useContext, useEffect, useInsertionEffect, useLay
 import type { Scope } from '../keys/bindings';
 import { Gate } from '../input/gate';
 import { type CommandHandler, FORM_KEYS, type Layer, type LayerOptions, NOT_HERE, PRIORITY, disabledWhen } from '../input/route';
-import { EMPTY_VIEW, type IdleReport, type InputProbe, KeyRouter, type KeyboardView } from '../input/router';
+import { EMPTY_VIEW, type IdleReport, KeyRouter, type KeyboardView } from '../input/router';
 import { PASTE_TIMEOUT_MS } from '../input/tokenizer';
 import type { TraceSink } from '../input/trace';
 import type { Activity } from './activity';
 
-export { FORM_KEYS, NOT_HERE, PRIORITY, disabledWhen, type CommandHandler, type Gate, type IdleReport, type InputProbe, type KeyboardView, type LayerOptions };
+export { FORM_KEYS, NOT_HERE, PRIORITY, disabledWhen, type CommandHandler, type Gate, type IdleReport, type KeyboardView, type LayerOptions };
 
 const RouterContext = createContext<KeyRouter | null>(null);
 
 export interface InputOptions {
   /** How long a lone Esc waits for the rest of a sequence (`keys.escape_ms`). */
   escapeMs?: number;
-  probe?: InputProbe;
   /** Asks for the whole screen to be drawn again (back from a suspend). */
   redraw?: { subscribe(listener: () => void): () => void };
   /** The key trace (STEVEDORE_DEBUG_KEYS). */
@@ -39,12 +38,12 @@ export interface InputRouterProps extends InputOptions {
   activity?: Activity;
 }
 
-export function InputRouter({ children, isActive = true, escapeMs = 50, probe, redraw, trace, idle, quietMs = 120, activity }: InputRouterProps): React.JSX.Element {
+export function InputRouter({ children, isActive = true, escapeMs = 50, redraw, trace, idle, quietMs = 120, activity }: InputRouterProps): React.JSX.Element {
   const { setRawMode, isRawModeSupported, internal_eventEmitter: events } = useStdin();
   const { write, stdout } = useStdout();
   const [, setTick] = useState(0);
-  const latest = useRef({ probe, trace, idle, activity, write });
-  latest.current = { probe, trace, idle, activity, write };
+  const latest = useRef({ trace, idle, activity, write });
+  latest.current = { trace, idle, activity, write };
 
   const router = useMemo(
     () =>

@@ -24,11 +24,6 @@ export interface KeyboardView {
   refused: { key: KeyName; reason: string } | null;
 }
 
-/** Test hook: told when every key written so far has been applied and committed. */
-export interface InputProbe {
-  idle(): void;
-}
-
 /** The whole app's state for tests (STEVEDORE_TEST_IDLE): idle, with how many bytes were read by then. */
 export type IdleReport = (state: 'idle' | 'busy', info: { bytes: number; why: string }) => void;
 
@@ -80,7 +75,7 @@ export interface RouterDeps {
   /** What else keeps the app busy (lists, service calls, actions), '' when nothing. */
   busy(): string;
   /** Read at each use: the options of the latest render. */
-  options(): { trace?: TraceSink | undefined; idle?: IdleReport | undefined; probe?: InputProbe | undefined };
+  options(): { trace?: TraceSink | undefined; idle?: IdleReport | undefined };
   quietMs: number;
 }
 
@@ -108,10 +103,7 @@ export class KeyRouter {
       defer: (fn) => setImmediate(fn),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
-      idle: () => {
-        if (this.tokenizer.pending === 'none') deps.options().probe?.idle();
-        this.idle.poke();
-      },
+      idle: () => this.idle.poke(),
     });
     this.idle = new IdleWatch({
       busy: () => [this.queue.busy && 'keys', this.tokenizer.pending !== 'none' && 'an unfinished key', deps.busy()].filter(Boolean).join('; '),
