@@ -110,6 +110,8 @@ export function renderApp(services: UiServices, options: { env?: Record<string, 
     frame,
     /** The key trace of this run (as STEVEDORE_DEBUG_KEYS writes it). */
     trace,
+    /** The last lines of the key trace, for a failed expectation's message. */
+    traceText: (lines = 40) => `key trace:\n${trace.slice(-lines).map((e) => JSON.stringify(e)).join('\n')}`,
     /** Writes bytes as one read (a burst, as over SSH). */
     write,
     /** Writes keys, each as its own read, then waits until the app is idle (each key applied, nothing in flight). */

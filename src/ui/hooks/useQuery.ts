@@ -32,6 +32,9 @@ export interface QueryOptions<T = unknown> {
 
 type Entry<T> = { data: T } | { error: unknown };
 
+/** Answers kept per query (searches add a key each): the least recently answered go first. */
+const KEPT = 50;
+
 export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T>, options: QueryOptions<T> = {}): QueryState<T> {
   const { debounceMs = 0, loadingDelayMs = 100, enabled = true } = options;
   const activity = useActivity();
@@ -54,7 +57,12 @@ export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T
     const keep = (entry: Entry<T>) => {
       if (controller.signal.aborted) return; // a newer key or reload owns the state now
       clearTimeout(loadingTimer);
+      cache.delete(key);
       cache.set(key, entry);
+      for (const old of cache.keys()) {
+        if (cache.size <= KEPT) break;
+        if (old !== key) cache.delete(old);
+      }
       setSettled({ key, generation });
       end();
     };
