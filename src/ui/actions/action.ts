@@ -85,9 +85,3 @@ export function task<R>(spec: TaskSpec<R>): Action {
 export function withItem<T>(item: T | undefined | null, none: string, make: (item: T) => Action): Action {
   return item === undefined || item === null ? disabled(none) : make(item);
 }
-
-/** The first reason that applies, else the action (`unless([cond && 'why', …], action)`). */
-export function unless(reasons: readonly (string | false | null | undefined)[], action: () => Action): Action {
-  const reason = reasons.find((r): r is string => typeof r === 'string' && r !== '');
-  return reason !== undefined ? disabled(reason) : action();
-}

@@ -94,11 +94,6 @@ export function useRunner(): Runner {
   return runner;
 }
 
-/** True while a question is open (screens keep their list on show under it). */
-export function useAsking(): boolean {
-  return useContext(RunnerContext)?.asking != null;
-}
-
 /** The open question, if any: drawn where the host is, taking keys before everything else. */
 export function QuestionHost({ theme, width }: { theme: Theme; width: number }): React.JSX.Element | null {
   const runner = useContext(RunnerContext);

@@ -229,4 +229,3 @@ export class KeyRouter {
   }
 }
 
-export type { KeyName, Scope };
