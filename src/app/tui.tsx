@@ -1,7 +1,10 @@
 // Runs the full-screen app: the alternate screen, Ink with incremental redraws, and a terminal that is
 // restored on every way out (quit, crash, SIGTERM, SIGHUP). Downloads outlive it (background worker).
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { render } from 'ink';
 import React from 'react';
+import type { IdleReport } from '../ui/hooks/inputRouter';
+import type { TraceSink } from '../ui/input/trace';
 import type { AppServices } from '../services/index';
 import { sanitizeLine } from '../domain/sanitize';
 import { createTheme } from '../ui/theme/theme';
@@ -29,6 +32,41 @@ export interface WarningRoute {
   redirect(sink: ((message: string) => void) | null): void;
 }
 
+/**
+ * The key trace: `STEVEDORE_DEBUG_KEYS=FILE` appends one JSON line per read and per key (what took it,
+ * the outcome). Text typed into fields is not written. A file that cannot be written turns it off.
+ */
+function keyTrace(env: NodeJS.ProcessEnv): TraceSink | undefined {
+  const file = env.STEVEDORE_DEBUG_KEYS;
+  if (!file) return undefined;
+  let on = true;
+  return (entry) => {
+    if (!on) return;
+    try {
+      appendFileSync(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    } catch {
+      on = false;
+    }
+  };
+}
+
+/**
+ * For tests in a pseudo-terminal (`STEVEDORE_TEST_IDLE=FILE`): the file says `idle N` when the whole app
+ * is idle after reading N bytes of input (every key applied, no list, service call or action in flight,
+ * the last frame written), `busy N` otherwise.
+ */
+function idleFile(env: NodeJS.ProcessEnv): IdleReport | undefined {
+  const file = env.STEVEDORE_TEST_IDLE;
+  if (!file) return undefined;
+  return (state, { bytes }) => {
+    try {
+      writeFileSync(file, `${state} ${bytes}\n`);
+    } catch {
+      // the test went away
+    }
+  };
+}
+
 export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute, prefetch?: Prefetch): Promise<number> {
   const listeners = new Set<(message: string) => void>();
   warnings.redirect((message) => {
@@ -46,6 +84,8 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
   );
   const theme = createTheme(io.env);
   const escapeMs = escapeTimeout((await app.settings()).all()['keys.escape_ms'], io.env);
+  const trace = keyTrace(io.env);
+  const idle = idleFile(io.env);
   let restored = false;
   let instance: ReturnType<typeof render> | undefined;
   const restore = () => {
@@ -107,6 +147,8 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
         theme={theme}
         input={{
           escapeMs,
+          ...(trace ? { trace } : {}),
+          ...(idle ? { idle } : {}),
           redraw: {
             subscribe(listener) {
               redrawListeners.add(listener);

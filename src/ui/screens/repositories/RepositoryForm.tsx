@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import React, { useState } from 'react';
 import { TextField } from '../../components/TextField';
-import { PRIORITY, useCommands } from '../../hooks/inputRouter';
+import { FORM_KEYS, PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -36,15 +36,13 @@ export function RepositoryForm({ services, editing, theme, width, onDone }: { se
   useCommands(
     ['form'],
     (command) => {
-      if (busy) return true;
       const i = fields.indexOf(focus);
       if (command === 'form.next') setFocus(fields[(i + 1) % fields.length] ?? focus);
       else if (command === 'form.previous') setFocus(fields[(i - 1 + fields.length) % fields.length] ?? focus);
       else if (command === 'form.submit') void submit();
       else if (command === 'form.cancel') onDone(null);
-      return true;
     },
-    { priority: PRIORITY.dialog, modal: true, typing: true, onText: (event) => inputs[focus].onText(event) },
+    { priority: PRIORITY.dialog, modal: true, typing: true, waiting: busy, refusal: FORM_KEYS, commands: ['form.next', 'form.previous', 'form.submit', 'form.cancel'], onText: (event) => inputs[focus].onText(event) },
   );
   const edit = (k: Field) => (update: (previous: string) => string) => {
     setValues((s) => ({ ...s, [k]: update(s[k]) }));
