@@ -126,7 +126,8 @@ export function layoutByPriority(columns: PriorityColumnSpec[], headers: string[
     return Math.min(w, Math.max(c.width, c.max ?? Number.POSITIVE_INFINITY));
   });
   const shown = columns.map(() => true);
-  const minOf = (i: number): number => (columns[i]?.grow ? (columns[i]?.width ?? 0) : (natural[i] ?? 0));
+  // A growing column is never narrower than its header while the minimums fit (no `DESCRIPTI…`).
+  const minOf = (i: number): number => (columns[i]?.grow ? Math.max(columns[i]?.width ?? 0, Math.min(natural[i] ?? 0, stringWidth(headers[i] ?? ''))) : (natural[i] ?? 0));
   const minTotal = (): number => {
     const on = columns.map((_, i) => i).filter((i) => shown[i]);
     return on.reduce((a, i) => a + minOf(i), 0) + gap * Math.max(0, on.length - 1);
