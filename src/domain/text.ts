@@ -38,8 +38,8 @@ export interface ColumnSpec {
   /** Takes a share of the space left over (and gives it back first when short of room). */
   grow?: number;
   align?: 'left' | 'right';
-  /** Which part of a cut cell is kept: its start (default) or its end (`…5000/team/web`, for names). */
-  keep?: 'start' | 'end';
+  /** Which part of a cut cell is kept: its start (default), its end (`…5000/team/web`, for names) or both ends (`unix:///…/d.sock`). */
+  keep?: 'start' | 'end' | 'middle';
 }
 
 /** A column laid out by `layoutByPriority`. */
@@ -89,7 +89,7 @@ export function renderColumns(cells: string[], widths: number[], columns: Column
     const w = widths[i] ?? 0;
     if (w <= 0) return;
     const spec = columns[i];
-    const text = spec?.keep === 'end' ? truncateStart(cell, w, ellipsis) : cell;
+    const text = spec?.keep === 'end' ? truncateStart(cell, w, ellipsis) : spec?.keep === 'middle' ? truncateMiddle(cell, w, ellipsis) : cell;
     out.push(fit(text, w, spec?.align ?? 'left', ellipsis));
   });
   return out.join(' '.repeat(gap));
@@ -240,4 +240,57 @@ export function truncateMiddle(text: string, width: number, ellipsis = '…'): s
     endWidth += w;
   }
   return truncate(text, room - endWidth, '') + ellipsis + end;
+}
+
+/**
+ * `text` as lines of at most `width` cells, broken at spaces (a word longer than a line is cut where it must).
+ * Each line of `text` keeps its own indent on its continuation lines, plus `hang` cells (`hang: 2` under
+ * `x 192.0.2.2: …` lines the text up after the mark).
+ */
+export function wrapText(text: string, width: number, hang = 0): string[] {
+  const out: string[] = [];
+  const room = Math.max(1, width);
+  for (const paragraph of text.split('\n')) {
+    const indent = /^\s*/.exec(paragraph)?.[0] ?? '';
+    const words = paragraph.slice(indent.length).split(' ');
+    // Continuation lines start here; an indent that leaves no room for text is dropped.
+    const next = indent + ' '.repeat(hang);
+    const lead = displayWidth(next) < room / 2 ? next : '';
+    let line = indent;
+    let fresh = true;
+    const flush = () => {
+      out.push(line.trimEnd());
+      line = lead;
+      fresh = true;
+    };
+    for (const word of words) {
+      const sep = fresh ? '' : ' ';
+      if (displayWidth(line) + displayWidth(sep) + displayWidth(word) <= room) {
+        line += sep + word;
+        fresh = false;
+        continue;
+      }
+      // A word that fits a line of its own goes to the next one; a longer one starts here.
+      if (!fresh && displayWidth(lead) + displayWidth(word) <= room) flush();
+      else line += sep;
+      // A word too long for a line of its own: as much as fits on each line.
+      let rest = word;
+      while (displayWidth(line) + displayWidth(rest) > room) {
+        const fit = room - displayWidth(line);
+        let head = '';
+        for (const ch of rest) {
+          if (displayWidth(head + ch) > fit) break;
+          head += ch;
+        }
+        if (!head) head = [...rest][0] ?? '';
+        line += head;
+        rest = rest.slice(head.length);
+        flush();
+      }
+      line += rest;
+      fresh = rest.length === 0;
+    }
+    out.push(line.trimEnd());
+  }
+  return out;
 }

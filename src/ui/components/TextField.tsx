@@ -2,6 +2,9 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import type { Theme } from '../theme/theme';
 
+/** The label column of every form (registry, engine, saved repository): their values start in one column. */
+export const FORM_LABEL_WIDTH = 12;
+
 export interface TextFieldProps {
   label: string;
   value: string;
@@ -37,17 +40,31 @@ export function TextField({ label, value, cursor = value.length, focused, theme,
           </Text>
         ) : focused ? (
           // Too long for the line: cut on the side away from the cursor, so the cursor stays in view.
-          <Text wrap={at > shown.length / 2 ? 'truncate-start' : 'truncate-end'}>
-            {shown.slice(0, at)}
-            <Text inverse>{shown[at] ?? ' '}</Text>
-            {shown.slice(at + 1)}
-            {shown.length === 0 && placeholder ? <Text color={theme.text.muted}>{` ${placeholder}`}</Text> : null}
-          </Text>
+          shown.length === 0 && placeholder ? (
+            // Empty: the placeholder starts under the cursor, where the value will (in line with the other fields).
+            <Text wrap="truncate-end" color={theme.text.muted}>
+              <Text inverse>{[...placeholder][0] ?? ' '}</Text>
+              {[...placeholder].slice(1).join('')}
+            </Text>
+          ) : (
+            <Text wrap={at > shown.length / 2 ? 'truncate-start' : 'truncate-end'}>
+              {shown.slice(0, at)}
+              <Text inverse>{shown[at] ?? ' '}</Text>
+              {shown.slice(at + 1)}
+            </Text>
+          )
         ) : (
           <Text wrap="truncate-end">{shown}</Text>
         )}
       </Box>
-      {error ? <Text color={theme.status.error}>{`  ${' '.repeat(labelWidth)} ${error}`}</Text> : null}
+      {error ? (
+        // Under the value, wrapped in line with it.
+        <Box marginLeft={labelWidth + 3}>
+          <Text color={theme.status.error} wrap="wrap">
+            {error}
+          </Text>
+        </Box>
+      ) : null}
     </Box>
   );
 }

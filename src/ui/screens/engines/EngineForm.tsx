@@ -1,14 +1,14 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { ToggleField } from '../../components/FormFields';
-import { TextField } from '../../components/TextField';
+import { FORM_LABEL_WIDTH, TextField } from '../../components/TextField';
 import type { EngineRow, UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { useEngineForm } from './useEngineForm';
 
 export function EngineForm({ services, original, theme, width, onDone }: { services: UiServices; original: EngineRow | null; theme: Theme; width: number; onDone: (saved: string | null) => void }): React.JSX.Element {
   const f = useEngineForm({ services, original, onDone });
-  const lw = 12;
+  const lw = FORM_LABEL_WIDTH;
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.border.color} paddingX={1} width={Math.min(width, 90)}>
       <Text bold color={theme.text.title}>
@@ -23,7 +23,7 @@ export function EngineForm({ services, original, theme, width, onDone }: { servi
         {f.busy ? (
           <Text color={theme.status.info}>{`saving${theme.glyph.ellipsis}`}</Text>
         ) : f.formError ? (
-          <Text color={theme.status.error} wrap="truncate-end">
+          <Text color={theme.status.error} wrap="wrap">
             {f.formError}
           </Text>
         ) : (

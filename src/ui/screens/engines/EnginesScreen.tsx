@@ -2,7 +2,7 @@
 // Enter switches to the selected one without a restart; a, e, d add, edit and delete saved engines.
 import { Box, Text } from 'ink';
 import React, { useCallback, useEffect, useState } from 'react';
-import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import { renderColumns } from '../../../domain/text';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { VirtualList } from '../../components/VirtualList';
@@ -11,9 +11,9 @@ import { useListCursor } from '../../hooks/useListCursor';
 import { type EngineRow, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { EngineForm } from './EngineForm';
-import { ENGINE_HEADERS, engineCells } from './presentation';
+import { ENGINE_HEADERS, ENGINE_SPECS, engineCells, engineWidths } from './presentation';
 
-const SPECS: ColumnSpec[] = [{ width: 1 }, { width: 12, grow: 1 }, { width: 7 }, { width: 24, grow: 3 }, { width: 16, grow: 2 }];
+const SPECS = ENGINE_SPECS;
 
 export interface EnginesScreenProps {
   services: UiServices;
@@ -112,7 +112,7 @@ export function EnginesScreen({ services, theme, width, height, active, actions 
       />
     );
   }
-  const widths = layoutColumns(SPECS, width - 2);
+  const widths = engineWidths(rows, width - 2, theme.glyph.ellipsis);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title}>

@@ -75,7 +75,7 @@ export function InspectScreen({ services, theme, width, height, target, active, 
         {target.kind === 'remote' && target.platform ? <Text color={theme.text.muted}>{`  ${target.platform}`}</Text> : null}
       </Text>
       {query.error !== undefined ? (
-        <Text color={theme.status.error} wrap="truncate-end">
+        <Text color={theme.status.error} wrap="wrap">
           {errorText(query.error)}
         </Text>
       ) : !query.data ? (
@@ -84,7 +84,8 @@ export function InspectScreen({ services, theme, width, height, target, active, 
         lines.slice(top, top + bodyHeight).map((line, i) => (
           <Text key={top + i} wrap="truncate-end" bold={line.tone === 'title'} color={line.tone === 'title' ? theme.text.accent : undefined}>
             {line.key !== undefined ? <Text color={theme.text.muted}>{`  ${line.key.padEnd(keyWidth)}`}</Text> : null}
-            {truncate(line.text, Math.max(1, width - (line.key !== undefined ? keyWidth + 2 : 0)), theme.glyph.ellipsis)}
+            {/* An empty Text takes no row: a blank line between sections is a space. */}
+            {truncate(line.text, Math.max(1, width - (line.key !== undefined ? keyWidth + 2 : 0)), theme.glyph.ellipsis) || ' '}
           </Text>
         ))
       )}

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import type { Registry } from '../../../domain/registry';
 import { SelectField, ToggleField } from '../../components/FormFields';
-import { TextField } from '../../components/TextField';
+import { FORM_LABEL_WIDTH, TextField } from '../../components/TextField';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { type VersionChoice, useRegistryForm } from './useRegistryForm';
@@ -15,7 +15,7 @@ const VERSIONS: { label: string; value: VersionChoice }[] = [
 
 export function RegistryForm({ services, original, theme, width, onDone }: { services: UiServices; original: Registry | null; theme: Theme; width: number; onDone: (saved: Registry | null) => void }): React.JSX.Element {
   const f = useRegistryForm({ services, original, onDone });
-  const lw = 12;
+  const lw = FORM_LABEL_WIDTH;
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.border.color} paddingX={1} width={Math.min(width, 90)}>
       <Text bold color={theme.text.title}>
@@ -35,7 +35,13 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
         onClose={f.closeSelect}
       />
       <ToggleField label="Trust cert" value={f.values.trustCert} focused={f.focus === 'trustCert'} theme={theme} labelWidth={lw} hint="accept (and pin) its self-signed certificate" />
-      {f.errors.trustCert ? <Text color={theme.status.error}>{`  ${' '.repeat(lw)} ${f.errors.trustCert}`}</Text> : null}
+      {f.errors.trustCert ? (
+        <Box marginLeft={lw + 3}>
+          <Text color={theme.status.error} wrap="wrap">
+            {f.errors.trustCert}
+          </Text>
+        </Box>
+      ) : null}
       <TextField label="Username" value={f.values.username} cursor={f.cursors.username} focused={f.focus === 'username'} theme={theme} labelWidth={lw} error={f.errors.username} placeholder="(none)" />
       <TextField
         label="Password"
@@ -52,7 +58,7 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
         {f.busy ? (
           <Text color={theme.status.info}>{`${f.busy}${theme.glyph.ellipsis}`}</Text>
         ) : f.formError ? (
-          <Text color={theme.status.error} wrap="truncate-end">
+          <Text color={theme.status.error} wrap="wrap">
             {f.formError}
           </Text>
         ) : (

@@ -69,9 +69,9 @@ export function RepositoriesScreen({ services, theme, width, height, active, act
   const widths = layoutColumns(SPECS, width - 2);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text bold color={theme.text.title}>
+      <Text bold color={theme.text.title} wrap="truncate-end">
         Saved repositories
-        <Text color={theme.text.muted} bold={false}>{'  repositories on registries that do not list them, with their own credentials'}</Text>
+        <Text color={theme.text.muted} bold={false}>{'  ones a registry does not list, with their own credentials'}</Text>
       </Text>
       {confirm ? (
         <ConfirmDialog

@@ -2,7 +2,7 @@
 // the credentials given (the service answers 401 when they are wrong); errors stay in the form.
 import { Box, Text } from 'ink';
 import React, { useState } from 'react';
-import { TextField } from '../../components/TextField';
+import { FORM_LABEL_WIDTH, TextField } from '../../components/TextField';
 import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
@@ -52,7 +52,7 @@ export function RepositoryForm({ services, editing, theme, width, onDone }: { se
   };
   const inputs = { name: useTextInput(values.name, edit('name')), username: useTextInput(values.username, edit('username')), password: useTextInput(values.password, edit('password')) };
   const fieldError = (k: Field) => (error?.field === k ? error.text : undefined);
-  const lw = 9;
+  const lw = FORM_LABEL_WIDTH;
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.border.color} paddingX={1} width={Math.min(width, 90)}>
       <Text bold color={theme.text.title}>
@@ -65,7 +65,7 @@ export function RepositoryForm({ services, editing, theme, width, onDone }: { se
         {busy ? (
           <Text color={theme.status.info}>{`checking access${theme.glyph.ellipsis}`}</Text>
         ) : error && !error.field ? (
-          <Text color={theme.status.error} wrap="truncate-end">
+          <Text color={theme.status.error} wrap="wrap">
             {error.text}
           </Text>
         ) : (

@@ -63,3 +63,26 @@ export function tagHeader(widths: number[]): string {
 export function tagRowText(cells: string[], widths: number[], theme: Theme): string {
   return renderColumns(cells, widths, SPECS, 1, theme.glyph.ellipsis);
 }
+
+/** The list rows the platform picker leaves: at least this many stay on show. */
+const MIN_LIST_ROWS = 3;
+
+/**
+ * The platform picker under the list: the options on show (a window around the chosen one when there are
+ * more than fit), what it says about the others, and the rows it takes (border, title and hint included).
+ */
+export function pickerLayout(picking: { options: readonly string[]; index: number }, listHeight: number): { options: { option: string; index: number }[]; index: number; more: string; rows: number } {
+  const n = picking.options.length;
+  const fits = Math.max(1, listHeight - MIN_LIST_ROWS - 4);
+  const shown = Math.min(n, fits);
+  const start = Math.max(0, Math.min(n - shown, picking.index - Math.floor(shown / 2)));
+  const options = picking.options.slice(start, start + shown).map((option, i) => ({ option, index: start + i }));
+  return { options, index: picking.index, more: shown < n ? `${picking.index + 1}/${n}` : '', rows: shown + 4 };
+}
+
+/** The list's window with `taken` of its rows given to something under it: the selected row stays in view. */
+export function listWindow(cursor: { selected: number; offset: number }, height: number, taken: number): { offset: number; height: number } {
+  const rows = Math.max(1, height - taken);
+  const offset = Math.min(cursor.selected, Math.max(cursor.offset, cursor.selected - rows + 1));
+  return { offset: Math.max(0, offset), height: rows };
+}
