@@ -294,3 +294,40 @@ export function wrapText(text: string, width: number, hang = 0): string[] {
   }
   return out;
 }
+
+const ASCII_PUNCTUATION: Record<string, string> = {
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '–': '-',
+  '—': '-',
+  '−': '-',
+  '…': '...',
+  '•': '*',
+  '·': '.',
+  '×': 'x',
+  '→': '->',
+  '←': '<-',
+  '\u00a0': ' ',
+};
+
+/**
+ * `text` in printable ASCII, for a terminal that is not UTF-8: typographic punctuation as its ASCII form,
+ * accents dropped (`café` -> `cafe`), anything else as `?` (one per character, so widths stay predictable).
+ */
+export function asciiText(text: string): string {
+  if (PLAIN.test(text)) return text;
+  let out = '';
+  for (const ch of text) {
+    if (/[\x20-\x7e]/.test(ch)) out += ch;
+    else if (ASCII_PUNCTUATION[ch] !== undefined) out += ASCII_PUNCTUATION[ch];
+    else {
+      const base = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+      out += /^[\x20-\x7e]+$/.test(base) ? base : '?';
+    }
+  }
+  return out;
+}

@@ -181,8 +181,11 @@ describe('Inspect', () => {
 });
 
 describe('LANG=C', () => {
-  it('draws the update arrow, the sort marks, the status line and the wrapped help in ASCII', async () => {
-    const { services } = fakeServices({ local: [localRepo('alpine', ['3.19']), localRepo('redis', ['7'])] });
+  it('draws the sort marks, the status line, the wrapped help and remote text in ASCII (the update arrow: test/unit/ui/columns)', async () => {
+    const { services } = fakeServices({
+      local: [localRepo('alpine', ['3.19']), localRepo('redis', ['7'])],
+      remote: { official: [remoteImage('redis', { starCount: 1, description: 'Redis is the world’s fastest data platform — “in memory”' })] },
+    });
     const app = renderApp(services, { env: { LANG: 'C', NO_COLOR: '1' } });
     sized(app, 80, 24);
     await app.waitFor((f) => f.includes('alpine') && f.includes('Docker Hub pulls left') === false && f.includes('pulls left'));
@@ -194,6 +197,11 @@ describe('LANG=C', () => {
     await app.waitFor((f) => f.includes('CREATED v'), 'sorted by age');
     await app.press('?');
     await app.waitFor((f) => f.includes('Anywhere'));
+    screens.push(app.frame());
+    await app.press(KEY.escape);
+    await app.press('3');
+    // A registry's typographic punctuation in its ASCII form.
+    await app.waitFor((f) => f.includes(`Redis is the world's fastest data platform - "in memory"`), 'the description in ASCII');
     screens.push(app.frame());
     for (const s of screens) expect([...s].filter((c) => c > '\x7f').join('')).toBe('');
   });

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { displayWidth, truncate, wrapText } from '../../domain/text';
+import { asciiText, displayWidth, truncate, wrapText } from '../../domain/text';
 import type { Theme } from '../theme/theme';
 
 export interface BannerMessage {
@@ -20,7 +20,7 @@ export function ErrorBanner({ message, theme, width }: { message: BannerMessage 
   const prefix = { error: theme.glyph.cross, warning: '!', info: 'i', success: theme.glyph.check }[message.kind];
   const more = '  e: whole';
   // One line: the first of the message (the rest is in the pane).
-  const first = message.text.split('\n')[0] ?? '';
+  const first = (theme.ascii ? asciiText(message.text) : message.text).split('\n')[0] ?? '';
   const text = bannerIsCut(message, width) ? `${truncate(`${prefix} ${first}`, width - more.length, theme.glyph.ellipsis)}${more}` : `${prefix} ${first}`;
   return (
     <Box width={width}>
@@ -38,7 +38,7 @@ export function ErrorBanner({ message, theme, width }: { message: BannerMessage 
 export function MessagePane({ message, theme, width, height }: { message: BannerMessage; theme: Theme; width: number; height: number }): React.JSX.Element {
   const color = { error: theme.status.error, warning: theme.status.warning, info: theme.status.info, success: theme.status.success }[message.kind];
   // Inside the border and its padding; title, blank line, blank line and "Esc closes" around the text.
-  const lines = messageLines(message.text, width - 4, Math.max(1, height - 6), theme.glyph.ellipsis);
+  const lines = messageLines(theme.ascii ? asciiText(message.text) : message.text, width - 4, Math.max(1, height - 6), theme.glyph.ellipsis);
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle={theme.border.style} borderColor={theme.border.color} paddingX={1}>
       <Text bold color={color}>

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import type { Theme } from '../theme/theme';
+import { Wrapped } from './Wrapped';
 
 /** The label column of every form (registry, engine, saved repository): their values start in one column. */
 export const FORM_LABEL_WIDTH = 12;
@@ -17,13 +18,15 @@ export interface TextFieldProps {
   mask?: string;
   labelWidth?: number;
   error?: string | undefined;
+  /** The field's width in cells (label included): an error under it wraps to it. */
+  width?: number;
 }
 
 /**
  * A labelled one-line field. Its keys come from the owner's typing layer (useTextInput). A value
  * longer than the line scrolls: the part around the cursor is shown, on one line.
  */
-export function TextField({ label, value, cursor = value.length, focused, theme, placeholder, mask, labelWidth = 0, error }: TextFieldProps): React.JSX.Element {
+export function TextField({ label, value, cursor = value.length, focused, theme, placeholder, mask, labelWidth = 0, error, width }: TextFieldProps): React.JSX.Element {
   const shown = mask ? mask.repeat(value.length) : value;
   const at = Math.max(0, Math.min(cursor, shown.length));
   return (
@@ -60,9 +63,13 @@ export function TextField({ label, value, cursor = value.length, focused, theme,
       {error ? (
         // Under the value, wrapped in line with it.
         <Box marginLeft={labelWidth + 3}>
-          <Text color={theme.status.error} wrap="wrap">
-            {error}
-          </Text>
+          {width ? (
+            <Wrapped text={error} width={width - labelWidth - 3} color={theme.status.error} />
+          ) : (
+            <Text color={theme.status.error} wrap="wrap">
+              {error}
+            </Text>
+          )}
         </Box>
       ) : null}
     </Box>

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { fit } from '../../domain/text';
 import type { Theme } from '../theme/theme';
+import { Wrapped } from './Wrapped';
 
 export interface VirtualListProps {
   count: number;
@@ -51,7 +52,10 @@ export function VirtualList(props: VirtualListProps): React.JSX.Element {
         </Text>
       )}
       {count === 0 ? (
-        <Text color={emptyColor ?? theme.text.muted}>{`  ${empty ?? 'nothing here'}`}</Text>
+        // Wrapped in line with the rows (an error that says why the list is empty can be long).
+        <Box paddingLeft={2}>
+          <Wrapped text={empty ?? 'nothing here'} width={width - 2} color={emptyColor ?? theme.text.muted} />
+        </Box>
       ) : (
         lines
       )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fit, layoutByPriority, layoutColumns, layoutToContent, renderColumns, truncate, truncateMiddle, truncateStart, wrapText } from '../../../src/domain/text';
+import { displayWidth, fit, layoutByPriority, layoutColumns, layoutToContent, renderColumns, truncate, truncateMiddle, truncateStart, wrapText, asciiText } from '../../../src/domain/text';
 
 describe('text fitting by display width', () => {
   it('cuts and pads by cells, not code units', () => {
@@ -78,5 +78,14 @@ describe('wrapping', () => {
   it('keeps blank lines and short text as they are', () => {
     expect(wrapText('a\n\nb', 10)).toEqual(['a', '', 'b']);
     expect(wrapText('', 10)).toEqual(['']);
+  });
+});
+
+describe('ASCII text', () => {
+  it('keeps ASCII, writes typographic punctuation and accented letters in ASCII, and marks the rest', () => {
+    expect(asciiText('plain text')).toBe('plain text');
+    expect(asciiText('Redis is the world’s fastest — “really” …')).toBe(`Redis is the world's fastest - "really" ...`);
+    expect(asciiText('café Ångström')).toBe('cafe Angstrom');
+    expect(asciiText('日本')).toBe('??');
   });
 });

@@ -2,7 +2,7 @@
 // client-side filter of lists that filter as you type. Tested without rendering.
 import type { RemoteImage } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { type PriorityColumnSpec, displayWidth, layoutByPriority, renderColumns } from '../../../domain/text';
+import { type PriorityColumnSpec, asciiText, displayWidth, layoutByPriority, renderColumns } from '../../../domain/text';
 import { LOCAL_COLUMNS, type LocalSort, localHeaders } from './local';
 import type { Theme } from '../../theme/theme';
 
@@ -93,6 +93,12 @@ function mark(image: RemoteImage, theme: Theme): string {
 }
 
 export function remoteCells(kind: Exclude<DepotKind, 'local'>, image: RemoteImage, theme: Theme): string[] {
+  const cells = remoteCellsOf(kind, image, theme);
+  // A terminal that is not UTF-8 cannot show a registry's `’` or `é`: their ASCII forms keep the columns.
+  return theme.ascii ? cells.map(asciiText) : cells;
+}
+
+function remoteCellsOf(kind: Exclude<DepotKind, 'local'>, image: RemoteImage, theme: Theme): string[] {
   const d = sanitizeLine(image.description);
   const stars = image.starCount === undefined ? '' : String(image.starCount);
   switch (kind) {

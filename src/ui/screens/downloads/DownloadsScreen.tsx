@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import React, { useEffect, useMemo, useState } from 'react';
 import type { DownloadSnapshot } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { displayWidth, fit, truncateStart } from '../../../domain/text';
+import { displayWidth, fit, truncate, truncateStart } from '../../../domain/text';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -52,6 +52,8 @@ function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: num
   const color = d.status === 'failed' ? theme.status.error : d.status === 'complete' ? theme.status.success : d.status === 'cancelled' || d.status === 'waiting' ? theme.text.muted : theme.status.running;
   const sel = selected && focused;
   const running = d.status === 'downloading' || d.status === 'extracting';
+  // What the line has left for a failed download's error after the name, the status and the start.
+  const errorRoom = width - nameW - 3 - 12 - displayWidth(startedText(d, now));
   return (
     <Text wrap="truncate-end">
       <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(truncateStart(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
@@ -66,7 +68,10 @@ function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: num
         <>
           <Text color={color}>{fit(statusWord(d), 12)}</Text>
           <Text color={theme.text.muted}>{startedText(d, now)}</Text>
-          {d.status === 'failed' ? <Text color={color}>{`  ${sanitizeLine(d.error ?? 'unknown error')}`}</Text> : null}
+          {d.status === 'failed' && errorRoom >= 12 ? (
+            // Cut here, with the theme's ellipsis (Ink's own cut would write '…' under LANG=C); `e` shows it whole.
+            <Text color={color}>{truncate(`  ${sanitizeLine(d.error ?? 'unknown error')}`, errorRoom, theme.glyph.ellipsis)}</Text>
+          ) : null}
         </>
       )}
     </Text>
@@ -182,10 +187,10 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
       {selected ? (
         <Box flexDirection="column" marginTop={1}>
           <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
-            {`  ${selected.name}${selected.platform ? ` (${selected.platform})` : ''}  ${downloadBytesText(selected)}`.trimEnd()}
+            {truncate(`  ${selected.name}${selected.platform ? ` (${selected.platform})` : ''}  ${downloadBytesText(selected)}`.trimEnd(), width, theme.glyph.ellipsis)}
           </Text>
           <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
-            {`  ${isActive(selected) && selected.status !== 'waiting' ? selected.detail || selected.status : statusText(selected)}  ${startedText(selected, now)}`}
+            {truncate(`  ${isActive(selected) && selected.status !== 'waiting' ? selected.detail || selected.status : statusText(selected)}  ${startedText(selected, now)}`, width, theme.glyph.ellipsis)}
           </Text>
           {selected.digest ? (
             <Text color={theme.text.muted} wrap="truncate-end">

@@ -3,7 +3,8 @@
 import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
 import type { BannerMessage } from '../../components/ErrorBanner';
-import { truncate } from '../../../domain/text';
+import { Wrapped } from '../../components/Wrapped';
+import { asciiText, truncate } from '../../../domain/text';
 import { PRIORITY, useCommands } from '../../hooks/inputRouter';
 import type { CommandId } from '../../keys/bindings';
 import { useQuery } from '../../hooks/useQuery';
@@ -32,8 +33,9 @@ export function InspectScreen({ services, theme, width, height, target, active, 
         ),
   );
   const keyWidth = 12;
-  // Whole values: long digests and labels wrap under their key instead of being cut.
-  const lines = useMemo(() => wrapLines(query.data ?? [], width - keyWidth - 2), [query.data, width]);
+  // Whole values: long digests and labels wrap under their key instead of being cut. In ASCII on a terminal
+  // that is not UTF-8 (a label's `é` as `e`).
+  const lines = useMemo(() => wrapLines((query.data ?? []).map((l) => (theme.ascii ? { ...l, text: asciiText(l.text) } : l)), width - keyWidth - 2), [query.data, width, theme.ascii]);
   const [top, setTop] = useState(0);
   const bodyHeight = Math.max(1, height - 2);
   const maxTop = Math.max(0, lines.length - bodyHeight);
@@ -75,9 +77,7 @@ export function InspectScreen({ services, theme, width, height, target, active, 
         {target.kind === 'remote' && target.platform ? <Text color={theme.text.muted}>{`  ${target.platform}`}</Text> : null}
       </Text>
       {query.error !== undefined ? (
-        <Text color={theme.status.error} wrap="wrap">
-          {errorText(query.error)}
-        </Text>
+        <Wrapped text={errorText(query.error)} width={width} color={theme.status.error} />
       ) : !query.data ? (
         <Text color={theme.text.muted}>{query.loading ? `loading${theme.glyph.ellipsis}` : ' '}</Text>
       ) : (

@@ -1,6 +1,6 @@
 import { formatAge, formatBytes } from '../../../domain/format';
 import type { TagDetail, TagList } from '../../../domain/images';
-import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
+import { type PriorityColumnSpec, asciiText, layoutByPriority, renderColumns } from '../../../domain/text';
 import { sanitizeLine } from '../../../domain/sanitize';
 import type { Theme } from '../../theme/theme';
 
@@ -34,13 +34,14 @@ export function platformsOf(list: TagList): string[] {
 /** `pending`: shown in the empty cells of a tag being looked up (`…`). */
 export function tagCells(row: TagRow, theme: Theme, now: number, pending = ''): string[] {
   const d = row.detail;
-  return [
+  const cells = [
     row.installed ? theme.glyph.installed : '',
     sanitizeLine(row.name),
     d?.size != null ? formatBytes(d.size) : pending,
     d?.lastUpdated ? formatAge(d.lastUpdated, now) : pending,
     d && d.platforms.length ? d.platforms.map(sanitizeLine).join(', ') : pending,
   ];
+  return theme.ascii ? cells.map(asciiText) : cells;
 }
 
 /** Rows with the details looked up one by one (a failed lookup leaves the row as it was). */
