@@ -25,7 +25,9 @@ export interface VirtualListProps {
 }
 
 export function VirtualList(props: VirtualListProps): React.JSX.Element {
-  const { count, selected, offset, height, width, theme, row, rowColor, header, empty, emptyColor, focused = true } = props;
+  const { count, selected, height, width, theme, row, rowColor, header, empty, emptyColor, focused = true } = props;
+  // The selected row is always on show, also when the caller gave the list fewer rows than its cursor pages by.
+  const offset = Math.max(0, Math.min(props.offset, selected), selected - height + 1);
   const lines: React.ReactNode[] = [];
   const end = Math.min(count, offset + height);
   for (let i = offset; i < end; i++) {

@@ -1,8 +1,9 @@
 // The lists' columns at the widths people use (80, 100 and 200 columns): what stays, what is cut first, and
-// where the sort shows. Pure presentation, no rendering.
+// where the sort shows; the engines' state said whole. Pure presentation, no rendering.
 import { describe, expect, it } from 'vitest';
 import type { LocalRepository } from '../../../src/domain/images';
-import { displayWidth } from '../../../src/domain/text';
+import { displayWidth, renderColumns } from '../../../src/domain/text';
+import { ENGINE_SPECS, engineCells, engineProblem, engineWidths } from '../../../src/ui/screens/engines/presentation';
 import type { UpdateMark } from '../../../src/ui/services';
 import { LOCAL_COLUMNS, localCells, localRows } from '../../../src/ui/screens/depots/local';
 import { headerLine, rowText, widthsFor, withNote } from '../../../src/ui/screens/depots/presentation';
@@ -78,5 +79,25 @@ describe('the sorted column', () => {
   it('gives way to the note word by word', () => {
     expect(withNote('NAME  TAGS  SIZE  USED BY', 'sorted by age v', 30)).toBe('NAME  TAGS     sorted by age v');
     expect(withNote('NAME', 'sorted by age v', 30)).toBe(`NAME${' '.repeat(11)}sorted by age v`);
+  });
+});
+
+describe('the Engines list', () => {
+  const down = { name: 'default', host: 'unix:///var/run/docker.sock', source: 'default', active: false, reachable: false, version: null, error: 'cannot reach the engine at unix:///var/run/docker.sock (is dockerd running? The address is the default socket)', saved: null } as const;
+  const up = { name: 'DOCKER_HOST', host: 'unix:///dev/shm/sdw-J6vpJm/d.sock', source: 'env', active: true, reachable: true, version: '20.10.24', error: null, saved: null } as const;
+
+  it('gives the address what it needs and the state the rest', () => {
+    const widths = engineWidths([down, up], 78);
+    expect(widths[3]).toBe(up.host.length);
+    expect(renderColumns(engineCells(up), widths, ENGINE_SPECS)).toContain(up.host);
+  });
+
+  it('says whole, wrapped and indented, why the selected engine does not answer', () => {
+    const lines = engineProblem(down, 60);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines[0]).toMatch(/^default: not answering: cannot reach/);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {2}\S/);
+    expect(lines.map((l) => l.trim()).join(' ')).toContain('(is dockerd running? The address is the default socket)');
+    expect(engineProblem(up, 60)).toEqual([]);
   });
 });

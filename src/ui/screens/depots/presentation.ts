@@ -28,7 +28,7 @@ export function columnsFor(kind: DepotKind, sort: LocalSort = 'name', arrow = 'â
           { width: 1 },
           { width: 14, ...NAME },
           { width: 10, grow: 1, max: 24, priority: 3, optional: true },
-          { width: 5, max: 10, optional: true, priority: 4 },
+          { width: 5, max: 18, optional: true, priority: 4 },
           { width: 3, max: 10 },
           { width: 6 },
           // Room for a few words of the description before the title and group take theirs.

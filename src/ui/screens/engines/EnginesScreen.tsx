@@ -11,7 +11,7 @@ import { useListCursor } from '../../hooks/useListCursor';
 import { type EngineRow, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { EngineForm } from './EngineForm';
-import { ENGINE_HEADERS, ENGINE_SPECS, engineCells, engineWidths } from './presentation';
+import { ENGINE_HEADERS, ENGINE_SPECS, engineCells, engineProblem, engineWidths } from './presentation';
 
 const SPECS = ENGINE_SPECS;
 
@@ -113,6 +113,8 @@ export function EnginesScreen({ services, theme, width, height, active, actions 
     );
   }
   const widths = engineWidths(rows, width - 2, theme.glyph.ellipsis);
+  // Why the selected engine does not answer, whole, under the list.
+  const problem = confirm ? [] : engineProblem(selected, width - 2, 4, theme.glyph.ellipsis);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title}>
@@ -143,7 +145,7 @@ export function EnginesScreen({ services, theme, width, height, active, actions 
           count={rows.length}
           selected={cursor.selected}
           offset={cursor.offset}
-          height={listHeight}
+          height={Math.max(1, listHeight - (problem.length ? problem.length + 1 : 0))}
           width={width}
           theme={theme}
           header={renderColumns(ENGINE_HEADERS, widths, SPECS).trimEnd()}
@@ -152,6 +154,15 @@ export function EnginesScreen({ services, theme, width, height, active, actions 
           focused={active}
         />
       )}
+      {problem.length ? (
+        <Box flexDirection="column" marginTop={1} paddingLeft={2}>
+          {problem.map((line, i) => (
+            <Text key={i} color={theme.status.error}>
+              {line}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
     </Box>
   );
 }

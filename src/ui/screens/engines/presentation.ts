@@ -1,5 +1,5 @@
 // Pure presentation of the engines screen: one row per engine (cells), and what the state column says.
-import { type PriorityColumnSpec, layoutByPriority } from '../../../domain/text';
+import { type PriorityColumnSpec, layoutByPriority, wrapText } from '../../../domain/text';
 import type { EngineRow } from '../../services';
 
 /** `20.10.24`, `checking…`, `not answering: why`. */
@@ -29,4 +29,11 @@ export const ENGINE_SPECS: PriorityColumnSpec[] = [
 
 export function engineWidths(rows: readonly EngineRow[], width: number, ellipsis = '…'): number[] {
   return layoutByPriority(ENGINE_SPECS, ENGINE_HEADERS, rows.map((r) => engineCells(r, ellipsis)), width);
+}
+
+/** Why the selected engine does not answer, whole and wrapped (the STATE column cuts it): at most `rows` lines. */
+export function engineProblem(e: EngineRow | undefined, width: number, rows = 4, ellipsis = '…'): string[] {
+  if (!e || e.reachable !== false) return [];
+  const lines = wrapText(`${e.name}: ${engineState(e, ellipsis)}`, width, 2);
+  return lines.length <= rows ? lines : [...lines.slice(0, rows - 1), `${lines[rows - 1] ?? ''}${ellipsis}`];
 }
