@@ -156,7 +156,9 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
   // Layer lines: indent, id, status, bar, then room for `1.63 MB / 2.3 MB`.
   const layerBar = Math.max(6, Math.min(Math.floor(width * 0.35), width - 4 - 13 - 19 - 22));
   // Names first: the name column is as wide as the longest name (up to half the width); a cut name keeps its end.
-  const nameW = Math.max(12, Math.min(Math.floor(width / 2), Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
+  // At most half the line, and never so wide that the bar (8 cells at least), the percent, speed and ETA
+  // (39 cells with the gaps) do not fit: a long name is cut at its start instead.
+  const nameW = Math.max(12, Math.min(Math.floor(width / 2), width - 39 - 8, Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title}>
