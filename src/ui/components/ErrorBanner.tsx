@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { asciiText, displayWidth, truncate, wrapText } from '../../domain/text';
+import { asciiText, wrapText } from '../../domain/prose';
+import { displayWidth, truncate } from '../../domain/text';
 import type { Theme } from '../theme/theme';
 
 export interface BannerMessage {

@@ -2,7 +2,7 @@
 // indent (Ink's `wrap` keeps the space it broke at, so its continuation lines start one cell off).
 import { Box, Text } from 'ink';
 import React from 'react';
-import { wrapText } from '../../domain/text';
+import { wrapText } from '../../domain/prose';
 
 export function Wrapped({ text, width, color, hang = 0 }: { text: string; width: number; color?: string | undefined; hang?: number }): React.JSX.Element {
   return (

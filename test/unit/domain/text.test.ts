@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, fit, layoutByPriority, layoutColumns, layoutToContent, renderColumns, truncate, truncateMiddle, truncateStart, wrapText, asciiText } from '../../../src/domain/text';
+import { displayWidth, fit, layoutByPriority, layoutColumns, layoutToContent, renderColumns, truncate, truncateMiddle, truncateStart } from '../../../src/domain/text';
+import { asciiText, wrapText } from '../../../src/domain/prose';
 
 describe('text fitting by display width', () => {
   it('cuts and pads by cells, not code units', () => {

@@ -2,7 +2,8 @@
 // client-side filter of lists that filter as you type. Tested without rendering.
 import type { RemoteImage } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { type PriorityColumnSpec, asciiText, displayWidth, layoutByPriority, renderColumns } from '../../../domain/text';
+import { asciiText } from '../../../domain/prose';
+import { type PriorityColumnSpec, displayWidth, layoutByPriority, renderColumns } from '../../../domain/text';
 import { LOCAL_COLUMNS, type LocalSort, localHeaders } from './local';
 import type { Theme } from '../../theme/theme';
 

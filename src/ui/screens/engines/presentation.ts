@@ -1,5 +1,6 @@
 // Pure presentation of the engines screen: one row per engine (cells), and what the state column says.
-import { type PriorityColumnSpec, layoutByPriority, wrapText } from '../../../domain/text';
+import { wrapText } from '../../../domain/prose';
+import { type PriorityColumnSpec, layoutByPriority } from '../../../domain/text';
 import type { EngineRow } from '../../services';
 
 /** `20.10.24`, `checking…`, `not answering: why`. */

@@ -1,7 +1,8 @@
 // The `?` overlay: every binding, generated from the key table, scrollable; it takes keys first.
 import { Box, Text } from 'ink';
 import React, { useMemo, useState } from 'react';
-import { displayWidth, fit, wrapText } from '../../../domain/text';
+import { wrapText } from '../../../domain/prose';
+import { displayWidth, fit } from '../../../domain/text';
 import { PRIORITY, useCommands, useKeyboardView } from '../../hooks/inputRouter';
 import type { CommandId } from '../../keys/bindings';
 import { type HelpSection, helpSections } from '../../keys/help';

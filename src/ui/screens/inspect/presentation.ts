@@ -3,7 +3,8 @@
 import { formatBytes } from '../../../domain/format';
 import type { ImageRunConfig, RemoteInspect } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { displayWidth, wrapText } from '../../../domain/text';
+import { wrapText } from '../../../domain/prose';
+import { displayWidth } from '../../../domain/text';
 
 export interface Line {
   text: string;

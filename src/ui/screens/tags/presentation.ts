@@ -1,6 +1,7 @@
 import { formatAge, formatBytes } from '../../../domain/format';
 import type { TagDetail, TagList } from '../../../domain/images';
-import { type PriorityColumnSpec, asciiText, layoutByPriority, renderColumns } from '../../../domain/text';
+import { asciiText } from '../../../domain/prose';
+import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
 import { sanitizeLine } from '../../../domain/sanitize';
 import type { Theme } from '../../theme/theme';
 
