@@ -9,8 +9,11 @@ import { useTerminalSize } from '../ui/hooks/useTerminalSize';
 
 type Listener = (...args: unknown[]) => void;
 
-/** How long a resize waits for the app's re-render before Ink is told anyway (the size did not change, say). */
-export const RESIZE_DEADLINE_MS = 250;
+/**
+ * How long a resize waits for the app's re-render before Ink is told anyway: the app re-renders only when the
+ * size changed (a resize and its undoing within one frame do not), and a busy machine can take a while.
+ */
+export const RESIZE_DEADLINE_MS = 1000;
 
 export interface ResizeRelay {
   /** The app has re-rendered for the terminal's size: Ink draws it now. */
@@ -26,12 +29,15 @@ export interface ResizeRelay {
 export function relayResize(stream: NodeJS.EventEmitter, before: ReadonlySet<unknown>, deadlineMs = RESIZE_DEADLINE_MS): ResizeRelay {
   const taken = (stream.listeners('resize') as Listener[]).filter((l) => !before.has(l));
   let timer: NodeJS.Timeout | undefined;
+  // A resize the app has not re-rendered for yet (Ink may have been told already, after the deadline).
+  let pending = false;
   const run = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     for (const l of taken) l();
   };
   const onResize = () => {
+    pending = true;
     if (timer) clearTimeout(timer);
     timer = setTimeout(run, deadlineMs);
   };
@@ -39,7 +45,9 @@ export function relayResize(stream: NodeJS.EventEmitter, before: ReadonlySet<unk
   stream.on('resize', onResize);
   return {
     resized: () => {
-      if (timer) run();
+      if (!pending) return;
+      pending = false;
+      run();
     },
     release: () => {
       if (timer) clearTimeout(timer);

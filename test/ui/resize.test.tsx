@@ -61,9 +61,13 @@ describe('a terminal resize', () => {
     app.stdout.emit('resize');
     expect(told).toBe(0);
     await waitFor(() => told === 1, () => 'the renderer to be told after the deadline');
+    // The app re-renders after all (a busy machine): the renderer is told again, once.
+    relay.resized();
+    relay.resized();
+    expect(told).toBe(2);
     relay.release();
     // Released: the listener is back on the stream as it was.
     app.stdout.emit('resize');
-    expect(told).toBe(2);
+    expect(told).toBe(3);
   });
 });
