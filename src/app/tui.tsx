@@ -9,6 +9,7 @@ import type { AppServices } from '../services/index';
 import { sanitizeLine } from '../domain/sanitize';
 import { createTheme } from '../ui/theme/theme';
 import { App } from './App';
+import { ResizeGate, relayResize } from './resizeGate';
 import { escapeTimeout } from '../ui/input/tokenizer';
 import { type Prefetch, createUiServices } from './uiServices';
 
@@ -102,6 +103,7 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
 
   return new Promise<number>((resolve) => {
     const finish = (code: number, message?: string) => {
+      relay.release();
       restore();
       warnings.redirect(null);
       for (const [signal, handler] of handlers) process.off(signal, handler);
@@ -141,29 +143,35 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
     process.on('SIGCONT', onContinue);
 
     io.stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
-    instance = render(
-      <App
-        services={services}
-        theme={theme}
-        input={{
-          escapeMs,
-          ...(trace ? { trace } : {}),
-          ...(idle ? { idle } : {}),
-          redraw: {
-            subscribe(listener) {
-              redrawListeners.add(listener);
-              return () => redrawListeners.delete(listener);
+    // Ink first, with nothing to draw: the 'resize' listener it adds is then its own, taken off the stream and
+    // called once the app has re-rendered for a new size (see resizeGate); then the app.
+    const before = new Set(io.stdout.listeners('resize'));
+    instance = render(<></>, { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 });
+    const relay = relayResize(io.stdout, before);
+    instance.rerender(
+      <ResizeGate onResized={() => relay.resized()}>
+        <App
+          services={services}
+          theme={theme}
+          input={{
+            escapeMs,
+            ...(trace ? { trace } : {}),
+            ...(idle ? { idle } : {}),
+            redraw: {
+              subscribe(listener) {
+                redrawListeners.add(listener);
+                return () => redrawListeners.delete(listener);
+              },
             },
-          },
-        }}
-        onQuit={(running) =>
-          finish(
-            0,
-            running > 0 ? `${running === 1 ? '1 download goes' : `${running} downloads go`} on in the background: \`stevedore image downloads\` shows ${running === 1 ? 'it' : 'them'}.` : undefined,
-          )
-        }
-      />,
-      { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 },
+          }}
+          onQuit={(running) =>
+            finish(
+              0,
+              running > 0 ? `${running === 1 ? '1 download goes' : `${running} downloads go`} on in the background: \`stevedore image downloads\` shows ${running === 1 ? 'it' : 'them'}.` : undefined,
+            )
+          }
+        />
+      </ResizeGate>,
     );
     instance.waitUntilExit().then(
       () => finish(0),

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { type KeyboardView, useKeyboardView } from '../hooks/inputRouter';
 import { BINDINGS, type CommandId, type Scope, displayKey, displayKeyAscii } from '../keys/bindings';
+import { displayWidth, truncate } from '../../domain/text';
 import type { Theme } from '../theme/theme';
 
 export interface HintItem {
@@ -45,7 +46,7 @@ export function KeyHints({ theme, width, view: given }: { theme: Theme; width: n
         <Text color={theme.text.accent} bold>
           {key}
         </Text>
-        <Text color={theme.status.warning}>{`: ${view.refused.reason}`}</Text>
+        <Text color={theme.status.warning}>{truncate(`: ${view.refused.reason}`, Math.max(0, width - displayWidth(key)), theme.glyph.ellipsis)}</Text>
       </Text>
     );
   }

@@ -17,7 +17,8 @@ const PASTE = join(tmpdir(), `stevedore-keys-${process.pid}.paste`);
 function depot(t: string): string {
   const header = t.split('\n').find((l) => /^\s+NAME\S*\s/.test(l)) ?? '';
   if (/TAGS\s/.test(header)) return 'Local';
-  if (/TITLE\s+GROUP/.test(header)) return 'Selected';
+  // Selected: TITLE and GROUP give way to the description on a narrow terminal; TYPE and DESCRIPTION stay.
+  if (/\sTYPE\s+DESCRIPTION/.test(header)) return 'Selected';
   if (/STARS/.test(header)) return 'Official';
   if (/LOCATION/.test(header)) return 'web';
   return t.includes('press / and type to search') ? 'Docker Hub' : '';

@@ -88,7 +88,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
         height={listHeight}
         width={width}
         theme={theme}
-        header={headerLine(vm.tab.kind, widths, vm.sort, vm.sort === 'name' ? theme.glyph.arrowUp : theme.glyph.arrowDown)}
+        header={headerLine(vm.tab.kind, widths, vm.sort, theme)}
         row={row}
         rowColor={rowColor}
         empty={empty}

@@ -43,6 +43,8 @@ function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: num
   const color = d.status === 'failed' ? theme.status.error : d.status === 'complete' ? theme.status.success : d.status === 'cancelled' || d.status === 'waiting' ? theme.text.muted : theme.status.running;
   const sel = selected && focused;
   const running = d.status === 'downloading' || d.status === 'extracting';
+  // What the line has left for a failed download's error after the name, the status and the start.
+  const errorRoom = width - nameW - 3 - 12 - displayWidth(startedText(d, now));
   return (
     <Text wrap="truncate-end">
       <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(truncateStart(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
@@ -57,7 +59,10 @@ function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: num
         <>
           <Text color={color}>{fit(statusWord(d), 12)}</Text>
           <Text color={theme.text.muted}>{startedText(d, now)}</Text>
-          {d.status === 'failed' ? <Text color={color}>{`  ${sanitizeLine(d.error ?? 'unknown error')}`}</Text> : null}
+          {d.status === 'failed' && errorRoom >= 12 ? (
+            // Cut here, with the theme's ellipsis (Ink's own cut would write '…' under LANG=C); `e` shows it whole.
+            <Text color={color}>{truncate(`  ${sanitizeLine(d.error ?? 'unknown error')}`, errorRoom, theme.glyph.ellipsis)}</Text>
+          ) : null}
         </>
       )}
     </Text>
@@ -78,7 +83,9 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
   // Layer lines: indent, id, status, bar, then room for `1.63 MB / 2.3 MB`.
   const layerBar = Math.max(6, Math.min(Math.floor(width * 0.35), width - 4 - 13 - 19 - 22));
   // Names first: the name column is as wide as the longest name (up to half the width); a cut name keeps its end.
-  const nameW = Math.max(12, Math.min(Math.floor(width / 2), Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
+  // At most half the line, and never so wide that the bar (8 cells at least), the percent, speed and ETA
+  // (39 cells with the gaps) do not fit: a long name is cut at its start instead.
+  const nameW = Math.max(12, Math.min(Math.floor(width / 2), width - 39 - 8, Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
   return (
     <Box flexDirection="column" width={width} height={height}>
       {list.field.editing ? (
@@ -102,10 +109,10 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
       {selected ? (
         <Box flexDirection="column" marginTop={1}>
           <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
-            {`  ${selected.name}${selected.platform ? ` (${selected.platform})` : ''}  ${downloadBytesText(selected)}`.trimEnd()}
+            {truncate(`  ${selected.name}${selected.platform ? ` (${selected.platform})` : ''}  ${downloadBytesText(selected)}`.trimEnd(), width, theme.glyph.ellipsis)}
           </Text>
           <Text color={selected.status === 'failed' ? theme.status.error : theme.text.muted} wrap="truncate-end">
-            {`  ${isActive(selected) && selected.status !== 'waiting' ? selected.detail || selected.status : statusText(selected)}  ${startedText(selected, now)}`}
+            {truncate(`  ${isActive(selected) && selected.status !== 'waiting' ? selected.detail || selected.status : statusText(selected)}  ${startedText(selected, now)}`, width, theme.glyph.ellipsis)}
           </Text>
           {selected.digest ? (
             <Text color={theme.text.muted} wrap="truncate-end">

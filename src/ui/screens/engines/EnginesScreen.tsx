@@ -2,16 +2,16 @@
 // useEnginesScreen (Enter switches without a restart; a, e, d add, edit and delete saved engines).
 import { Box, Text } from 'ink';
 import React from 'react';
-import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import { renderColumns } from '../../../domain/text';
 import { FilterLine } from '../../components/FilterLine';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { EngineForm } from './EngineForm';
-import { ENGINE_HEADERS, engineCells } from './presentation';
+import { ENGINE_HEADERS, ENGINE_SPECS, engineCells, engineProblem, engineWidths } from './presentation';
 import { useEnginesScreen } from './useEnginesScreen';
 
-const SPECS: ColumnSpec[] = [{ width: 1 }, { width: 12, grow: 1 }, { width: 7 }, { width: 24, grow: 3 }, { width: 16, grow: 2 }];
+const SPECS = ENGINE_SPECS;
 
 export interface EnginesScreenProps {
   services: UiServices;
@@ -27,8 +27,10 @@ export function EnginesScreen({ services, theme, width, height, active }: Engine
   const vm = useEnginesScreen({ services, active, listHeight, ellipsis: theme.glyph.ellipsis });
   const { list } = vm;
   if (vm.form) return <EngineForm services={services} original={vm.form.original} theme={theme} width={width} onDone={vm.closeForm} />;
-  const widths = layoutColumns(SPECS, width - 2);
   const rows = list.shown;
+  const widths = engineWidths(rows, width - 2, theme.glyph.ellipsis);
+  // Why the selected engine does not answer, whole, under the list.
+  const problem = engineProblem(rows[list.cursor.selected], width - 2, 4, theme.glyph.ellipsis);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title}>
@@ -40,7 +42,7 @@ export function EnginesScreen({ services, theme, width, height, active }: Engine
         count={rows.length}
         selected={list.cursor.selected}
         offset={list.cursor.offset}
-        height={listHeight}
+        height={Math.max(1, listHeight - (problem.length ? problem.length + 1 : 0))}
         width={width}
         theme={theme}
         header={renderColumns(ENGINE_HEADERS, widths, SPECS).trimEnd()}
@@ -49,6 +51,15 @@ export function EnginesScreen({ services, theme, width, height, active }: Engine
         empty={list.filter ? `nothing matches "${list.filter}"` : ''}
         focused={active && !list.field.editing}
       />
+      {problem.length ? (
+        <Box flexDirection="column" marginTop={1} paddingLeft={2}>
+          {problem.map((line, i) => (
+            <Text key={i} color={theme.status.error}>
+              {line}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
     </Box>
   );
 }

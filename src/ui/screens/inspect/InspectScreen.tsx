@@ -2,6 +2,7 @@
 // (without pulling), scrollable.
 import { Box, Text } from 'ink';
 import React from 'react';
+import { Wrapped } from '../../components/Wrapped';
 import { truncate } from '../../../domain/text';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
@@ -21,7 +22,7 @@ export interface InspectScreenProps {
 export function InspectScreen({ services, theme, width, height, target, active, actions }: InspectScreenProps): React.JSX.Element {
   const keyWidth = 12;
   const bodyHeight = Math.max(1, height - 2);
-  const { query, lines, top } = useInspectScreen({ services, target, active, textWidth: width - keyWidth - 2, bodyHeight, actions });
+  const { query, lines, top } = useInspectScreen({ services, target, active, textWidth: width - keyWidth - 2, bodyHeight, ascii: theme.ascii, actions });
 
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -33,16 +34,15 @@ export function InspectScreen({ services, theme, width, height, target, active, 
         {target.kind === 'remote' && target.platform ? <Text color={theme.text.muted}>{`  ${target.platform}`}</Text> : null}
       </Text>
       {query.error !== undefined ? (
-        <Text color={theme.status.error} wrap="truncate-end">
-          {errorText(query.error)}
-        </Text>
+        <Wrapped text={errorText(query.error)} width={width} color={theme.status.error} />
       ) : !query.data ? (
         <Text color={theme.text.muted}>{query.loading ? `loading${theme.glyph.ellipsis}` : ' '}</Text>
       ) : (
         lines.slice(top, top + bodyHeight).map((line, i) => (
           <Text key={top + i} wrap="truncate-end" bold={line.tone === 'title'} color={line.tone === 'title' ? theme.text.accent : undefined}>
             {line.key !== undefined ? <Text color={theme.text.muted}>{`  ${line.key.padEnd(keyWidth)}`}</Text> : null}
-            {truncate(line.text, Math.max(1, width - (line.key !== undefined ? keyWidth + 2 : 0)), theme.glyph.ellipsis)}
+            {/* An empty Text takes no row: a blank line between sections is a space. */}
+            {truncate(line.text, Math.max(1, width - (line.key !== undefined ? keyWidth + 2 : 0)), theme.glyph.ellipsis) || ' '}
           </Text>
         ))
       )}

@@ -6,6 +6,7 @@ import { useScreenCommands } from '../../actions/runner';
 import { useQuery } from '../../hooks/useQuery';
 import type { CommandId } from '../../keys/bindings';
 import type { UiServices } from '../../services';
+import { asciiText } from '../../../domain/prose';
 import { type Line, localInspectLines, remoteInspectLines, wrapLines } from './presentation';
 import type { InspectTarget } from './target';
 
@@ -13,8 +14,8 @@ export interface InspectActions {
   pull(ref: string, registry: string | undefined, platform: string | undefined): void;
 }
 
-export function useInspectScreen(props: { services: UiServices; target: InspectTarget; active: boolean; textWidth: number; bodyHeight: number; actions: InspectActions }) {
-  const { services, target, active, textWidth, bodyHeight, actions: app } = props;
+export function useInspectScreen(props: { services: UiServices; target: InspectTarget; active: boolean; textWidth: number; bodyHeight: number; ascii?: boolean; actions: InspectActions }) {
+  const { services, target, active, textWidth, bodyHeight, ascii = false, actions: app } = props;
   const key = target.kind === 'local' ? `local|${target.ref}` : `remote|${target.registry ?? ''}|${target.ref}|${target.platform ?? ''}`;
   const query = useQuery<Line[]>(key, async (signal) =>
     target.kind === 'local'
@@ -23,8 +24,9 @@ export function useInspectScreen(props: { services: UiServices; target: InspectT
           await services.remote.inspect(target.ref, { ...(target.registry ? { registry: target.registry } : {}), ...(target.platform ? { platform: target.platform } : {}) }, signal),
         ),
   );
-  // Whole values: long digests and labels wrap under their key instead of being cut.
-  const lines = useMemo(() => wrapLines(query.data ?? [], textWidth), [query.data, textWidth]);
+  // Whole values: long digests and labels wrap under their key instead of being cut. In ASCII on a terminal
+  // that is not UTF-8 (a label's `é` as `e`).
+  const lines = useMemo(() => wrapLines((query.data ?? []).map((l) => (ascii ? { ...l, text: asciiText(l.text) } : l)), textWidth), [query.data, textWidth, ascii]);
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, lines.length - bodyHeight);
   // Functional updates: a burst of the same key composes (see `repeat` in the key table).

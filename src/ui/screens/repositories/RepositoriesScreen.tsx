@@ -25,7 +25,7 @@ export function RepositoriesScreen({ services, theme, width, height, active }: {
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title} wrap="truncate-end">
         Saved repositories
-        <Text color={theme.text.muted} bold={false}>{'  repositories on registries that do not list them, with their own credentials'}</Text>
+        <Text color={theme.text.muted} bold={false}>{'  ones a registry does not list, with their own credentials'}</Text>
       </Text>
       <FilterLine field={list.field} filter={list.filter} shown={rows.length} total={query.data?.length ?? 0} theme={theme} />
       <VirtualList

@@ -7,7 +7,7 @@ import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
 import { type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
-import { tagCells, tagHeader, tagRowText, tagWidths } from './presentation';
+import { listWindow, pickerLayout, tagCells, tagHeader, tagRowText, tagWidths } from './presentation';
 import { type TagsActions, useTagsScreen } from './useTagsScreen';
 
 export interface TagsScreenProps {
@@ -32,6 +32,8 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
     return rows.map((r) => tagCells(r, theme, now, looked.get(r.name) === undefined && wanted.includes(r.name) ? theme.glyph.ellipsis : ''));
   }, [rows, theme, services.clock, looked, wanted]);
   const widths = useMemo(() => tagWidths(cells, width - 2), [cells, width]);
+  const picker = picking ? pickerLayout(picking, listHeight) : null;
+  const view = listWindow(cursor, listHeight, picker?.rows ?? 0);
   const installedCount = query.data?.installed.length ?? 0;
   const summary = query.data
     ? `${rows.length === all.length ? all.length : `${rows.length} of ${all.length}`} tag${all.length === 1 ? '' : 's'}${installedCount ? `, ${installedCount} installed` : ''}`
@@ -51,22 +53,11 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
           <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
         )}
       </Box>
-      {picking ? (
-        <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.border.color} width={Math.min(width, 48)}>
-          <Text bold>{`Platforms of ${selected?.name ?? ''}`}</Text>
-          {picking.options.map((p, i) => (
-            <Text key={p} color={i === picking.index ? theme.text.accent : undefined} bold={i === picking.index}>
-              {`${i === picking.index ? theme.glyph.pointer : ' '} ${p === 'default' ? "default (the engine's)" : p}`}
-            </Text>
-          ))}
-          <Text color={theme.text.muted}>Enter picks  Esc closes</Text>
-        </Box>
-      ) : null}
       <VirtualList
         count={rows.length}
         selected={cursor.selected}
-        offset={cursor.offset}
-        height={listHeight}
+        offset={view.offset}
+        height={view.height}
         width={width}
         theme={theme}
         header={tagHeader(widths)}
@@ -74,6 +65,18 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
         empty={query.error !== undefined ? errorText(query.error) : query.data ? (filter ? `no tag matches "${filter}"` : 'this repository has no tags') : ''}
         focused={active && !editing && !picking}
       />
+      {picker ? (
+        // Under the list, which gives it its rows: the header, the selected tag and the title stay in view.
+        <Box flexDirection="column" flexShrink={0} borderStyle={theme.border.style} borderColor={theme.border.color} paddingX={1} width={Math.min(width, 48)}>
+          <Text bold wrap="truncate-end">{`Platforms of ${selected?.name ?? ''}`}</Text>
+          {picker.options.map(({ option: p, index: i }) => (
+            <Text key={p} color={i === picker.index ? theme.text.accent : undefined} bold={i === picker.index} wrap="truncate-end">
+              {`${i === picker.index ? theme.glyph.pointer : ' '} ${p === 'default' ? "default (the engine's)" : p}`}
+            </Text>
+          ))}
+          <Text color={theme.text.muted}>{picker.more ? `${picker.more}  Enter picks  Esc closes` : 'Enter picks  Esc closes'}</Text>
+        </Box>
+      ) : null}
     </Box>
   );
 }
