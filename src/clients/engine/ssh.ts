@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { AppError, InvalidInput, Unauthorized, Unreachable, UntrustedCertificate } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
+import { settingsDir } from '../../domain/settings';
 
 export interface SshTarget {
   host: string;
@@ -68,13 +69,28 @@ function shellWord(word: string): string {
 }
 
 /**
- * Our directory for ssh control sockets: $XDG_RUNTIME_DIR/stevedore-ssh, else $TMPDIR/stevedore-ssh-UID.
- * Short (a unix socket path has 108 bytes; %C adds 40), created 0700, and refused when it is not ours or
- * others can enter it.
+ * Our directory for ssh control sockets: STEVEDORE_SSH_CONTROL_DIR when set; else $XDG_RUNTIME_DIR/stevedore-ssh,
+ * else $TMPDIR/stevedore-ssh-UID (short: a unix socket path has 108 bytes, and %C adds 40), created 0700. A
+ * directory that is not a private one of this user is never used: another local user may have made
+ * /tmp/stevedore-ssh-UID first (to watch or hijack the shared connections). Then the sockets go to a private
+ * folder in the settings folder instead (`ssh` in it), which nobody else can have made.
  */
 export function sshControlDir(env: NodeJS.ProcessEnv): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const dir = env.STEVEDORE_SSH_CONTROL_DIR || (env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'stevedore-ssh') : join(tmpdir(), `stevedore-ssh-${uid}`));
+  if (env.STEVEDORE_SSH_CONTROL_DIR) return privateDir(env.STEVEDORE_SSH_CONTROL_DIR, uid);
+  const candidates = [...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'stevedore-ssh')] : []), join(tmpdir(), `stevedore-ssh-${uid}`)];
+  for (const dir of candidates) {
+    try {
+      return privateDir(dir, uid);
+    } catch {
+      // someone else's, or not usable: try the next
+    }
+  }
+  return privateDir(join(settingsDir(env), 'ssh'), uid);
+}
+
+/** `dir`, created 0700 when missing; refused unless it is a real directory of `uid` that only it may enter. */
+function privateDir(dir: string, uid: number): string {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch {
@@ -88,6 +104,9 @@ export function sshControlDir(env: NodeJS.ProcessEnv): string {
   }
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
     throw new InvalidInput(`the ssh control directory ${dir} is not a private directory of this user`, { hint: 'remove it, or make it yours with mode 0700' });
+  }
+  if (Buffer.byteLength(join(dir, 'x'.repeat(40))) > 104) {
+    throw new InvalidInput(`the ssh control directory ${dir} is too long a path for ssh's control sockets`, { hint: 'set STEVEDORE_SSH_CONTROL_DIR to a short private directory' });
   }
   return dir;
 }
