@@ -174,7 +174,8 @@ function shellWord(word: string): string {
 export function sshControlDir(env: NodeJS.ProcessEnv): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   if (env.STEVEDORE_SSH_CONTROL_DIR) return privateDir(env.STEVEDORE_SSH_CONTROL_DIR, uid);
-  const candidates = [...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'stevedore-ssh')] : []), join(tmpdir(), `stevedore-ssh-${uid}`)];
+  const temp = env.TMPDIR?.startsWith('/') ? env.TMPDIR : tmpdir();
+  const candidates = [...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'stevedore-ssh')] : []), join(temp, `stevedore-ssh-${uid}`)];
   for (const dir of candidates) {
     try {
       return privateDir(dir, uid);
