@@ -3,7 +3,7 @@
 // flood of idle connections, a bad request target, a new password, and a stop with a request in flight to a
 // registry that never answers. Each test prints its figure (what the report quotes).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -92,6 +92,7 @@ describeWorld('stevedore serve holds against a browser, a burst and a slow regis
   afterAll(async () => {
     server?.child.kill('SIGTERM');
     await server?.exited;
+    rmSync(s.configDir, { recursive: true, force: true });
   });
 
   it('a burst of 100 logins at once: one verification, 99 refused at once; /healthz and a logged-in route stay fast; 127.0.0.3 is the same client', async () => {
@@ -266,6 +267,7 @@ describeWorld('stevedore serve stops within 11 s with a request in flight to a r
       await until(async () => closed, (n) => n > 0, 5_000, 'the registry call to be aborted');
     } finally {
       await silent.close();
+      rmSync(s.configDir, { recursive: true, force: true });
     }
   });
 });
