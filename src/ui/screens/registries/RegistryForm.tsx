@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { Registry } from '../../../domain/registry';
+import { type Registry, normalizeRegistryUrl, registryHost } from '../../../domain/registry';
 import { SelectField, ToggleField } from '../../components/FormFields';
 import { TextField } from '../../components/TextField';
 import type { UiServices } from '../../services';
@@ -46,7 +46,7 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
         labelWidth={lw}
         mask="*"
         error={f.errors.password}
-        placeholder={f.editing && original?.password ? '(unchanged)' : '(none)'}
+        placeholder={f.editing ? passwordPlaceholder(original, f.values.url) : '(none)'}
       />
       <Box marginTop={1}>
         {f.busy ? (
@@ -61,4 +61,14 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
       </Box>
     </Box>
   );
+}
+
+/** A saved password stays with the registry only while its host does (services/registries.ts): say so before saving. */
+function passwordPlaceholder(original: Registry | null, url: string): string {
+  if (!original?.password) return '(none)';
+  try {
+    return registryHost(normalizeRegistryUrl(url)).toLowerCase() === registryHost(original.url).toLowerCase() ? '(unchanged)' : '(not kept for another host: type it again)';
+  } catch {
+    return '(unchanged)';
+  }
 }
