@@ -105,16 +105,17 @@ export class SharedSsh {
   }
 
   /**
-   * False when there is a shared connection and a trivial command (`true`) does not run through it on the far
-   * side within `ms`; true otherwise (no shared connection is there to judge: the request's own timeout applies).
+   * False when there is a shared connection and a trivial command (`true`) through it gets no word from the far
+   * side within `ms`; true otherwise. Any end counts as a word, a refusal too (sshd's MaxSessions reached is a
+   * busy link, not a dead one); without a shared connection there is nothing to judge (the request's own
+   * timeout applies).
    */
   async alive(ms: number): Promise<boolean> {
     const started = performance.now();
     if ((await this.run(this.controlArgs('check'), ms)) !== 0) return true;
     const left = Math.max(100, ms - (performance.now() - started));
     const args = sshArgs(this.target, this.control, this.configFile, { remote: ['true'], master: 'no', connectTimeoutSeconds: Math.max(1, Math.ceil(ms / 1000)) });
-    const code = await this.run(args, left);
-    return code !== null && code !== 255;
+    return (await this.run(args, left)) !== null;
   }
 
   /** Asks the master to exit (`ssh -O exit`); a master that does not answer within `ms` is left to its keep-alives. */
