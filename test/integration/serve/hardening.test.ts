@@ -126,7 +126,9 @@ describeWorld('stevedore serve holds against a browser, a burst and a slow regis
     expect(count(401)).toBeLessThanOrEqual(2); // a second only if the burst outlasted the 1 s wait after the first
     expect(health.length).toBeGreaterThan(0);
     expect(Math.max(...health)).toBeLessThan(1000);
-    expect(Math.max(...routes)).toBeLessThan(1000);
+    // A logged-in route reads files and waits behind the burst's 100 connections on a loaded machine: seconds
+    // at most, not the 19-21 s of a libuv pool full of scrypt jobs.
+    expect(Math.max(...routes)).toBeLessThan(2000);
     expect(other.status).toBe(429);
     expect(other.headers['retry-after']).toMatch(/^\d+$/);
   });
