@@ -42,8 +42,8 @@ export interface RemoteImageHandlers {
   list?(out: Output, query: RemoteListQuery): Promise<void>;
   inspect?(out: Output, ref: string, options: { registry?: string; platform?: string }): Promise<void>;
   tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
-  /** Before a pull with --platform: a 404 naming the platforms the image has, when it lacks that one. */
-  platformCheck?(ref: string, options: { registry?: string; platform: string }): Promise<void>;
+  /** Before a pull with --platform (or the `platform` setting): a 404 naming the platforms the image has, when it lacks that one. */
+  platformCheck?(ref: string, options: { registry?: string; platform?: string }): Promise<void>;
 }
 
 const CATEGORY = choice('--category', ['local', 'selected', 'qnap', 'official', 'dockerhub', 'private', 'remote'] as const);
@@ -168,9 +168,12 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         } else {
           services = await engine();
           const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
-          // A platform the image does not have is refused before anything is queued (the engine would pull
-          // a single-platform image of another platform and call it done).
-          if (platform && remote.platformCheck) await remote.platformCheck(ref, { platform, ...(opts.registry !== undefined ? { registry: opts.registry } : {}) });
+          // A platform the image does not have — asked for, or the `platform` setting — is refused before
+          // anything is queued (the engine would pull a single-platform image of another platform and call it done).
+          const setting = platform === undefined ? (await ctx.services.settings()).all().platform : '';
+          if ((platform || setting) && remote.platformCheck) {
+            await remote.platformCheck(ref, { ...(platform ? { platform } : {}), ...(opts.registry !== undefined ? { registry: opts.registry } : {}) });
+          }
           started = await services.downloads.start(ref, {
             ...(platform ? { platform } : {}),
             ...(opts.registry !== undefined ? { registry: opts.registry } : {}),

@@ -1,5 +1,7 @@
 // The user's settings (DESIGN.md "Settings and environment"): one table with each key's type,
 // default, validation and description. `stevedore config list|get|set` and the store read it.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { InvalidInput } from './errors';
 import { redactSecrets, sanitizeLine } from './sanitize';
 
@@ -158,4 +160,15 @@ export function checkStoredSetting<K extends SettingKey>(key: K, value: unknown)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The settings folder: STEVEDORE_CONFIG_DIR, else $XDG_CONFIG_HOME/stevedore (an absolute XDG_CONFIG_HOME),
+ * else ~/.config/stevedore (DESIGN.md "Settings and environment"). Here so that the clients can keep files
+ * of their own in it (ssh's control sockets) without reaching into the store.
+ */
+export function settingsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STEVEDORE_CONFIG_DIR) return env.STEVEDORE_CONFIG_DIR;
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return join(base, 'stevedore');
 }

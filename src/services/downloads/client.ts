@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import net from 'node:net';
 import { AppError, TimedOut, Unreachable } from '../../domain/errors';
 import { interrupted, readHistory } from './history';
-import { checkSharedSocketDir, type WorkerPaths } from './paths';
+import { checkSharedSocketDir, ensurePrivateDirs, type WorkerPaths } from './paths';
+import { probeWritable } from '../../store/safeFile';
 import { encode, isActive, lineReader, parseRecord, WORKER_START_TIMEOUT_MS, type DownloadRecord, type Request } from './protocol';
 
 export interface SpawnedWorker {
@@ -436,6 +437,9 @@ export class DownloadsClient {
         } else stuckIno = null;
       }
     }
+    // A settings folder the worker cannot write in (full, read-only) is said now, not after the start deadline.
+    ensurePrivateDirs(this.options.paths);
+    probeWritable(this.options.paths.dir);
     let exit: number | null | undefined;
     this.options.spawnWorker()?.once('exit', (code) => (exit = code));
     // A takeover costs the new worker one deadline of its own probing: allow for it. The worker waits as long
@@ -456,8 +460,9 @@ export class DownloadsClient {
           stuck = error;
         }
       }
-      // A worker that lost a start race exits at once while the winner comes up: keep trying until the deadline.
-      if (Date.now() > deadline) {
+      // A worker that lost a start race exits at once (status 0) while the winner comes up: keep trying until
+      // the deadline. One that failed (another status) is not waited for.
+      if (Date.now() > deadline || (typeof exit === 'number' && exit !== 0)) {
         if (stuck instanceof WorkerNotAnswering && exit !== undefined) throw stuck;
         const why = exit === undefined ? 'did not answer in time' : `exited (status ${exit})`;
         throw new Unreachable(`the download worker ${why}`, { hint: `see ${log}` });

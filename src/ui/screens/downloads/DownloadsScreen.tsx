@@ -4,7 +4,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import type { DownloadSnapshot } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { displayWidth, fit, truncateStart } from '../../../domain/text';
+import { displayWidth, fit, truncate, truncateStart } from '../../../domain/text';
 import { FilterLine } from '../../components/FilterLine';
 import { ProgressBar } from '../../components/ProgressBar';
 import type { ExternalStore } from '../../hooks/useStore';
