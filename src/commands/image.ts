@@ -254,9 +254,13 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
           }
           // What goes is shown before the question, and exactly that is removed.
           const plan = await services.disk.prunePlan({ all });
-          ctx.io.stderr.write(`${prunePlanLines(plan).join('\n')}\n`);
           const n = plan.images.length;
-          if (n === 0 || !(await confirm(ctx.io, `Remove ${n === 1 ? 'this image' : `these ${n} images`}? [y/N] `))) {
+          if (n === 0) {
+            out.result({ deleted: [], space_reclaimed: 0, untagged: [], failed: [] }, () => prunePlanLines(plan));
+            return;
+          }
+          ctx.io.stderr.write(`${prunePlanLines(plan).join('\n')}\n`);
+          if (!(await confirm(ctx.io, `Remove ${n === 1 ? 'this image' : `these ${n} images`}? [y/N] `))) {
             // As docker does: a "no" removes nothing and is not an error.
             out.result({ deleted: [], space_reclaimed: 0, untagged: [], failed: [] }, () => 'nothing removed');
             return;
