@@ -79,6 +79,12 @@ export interface DiskUsageDeps {
 const DELETE_CONCURRENCY = 4;
 
 export class DiskUsageService {
+  /**
+   * The graph worked out for a listing (the array itself: serve and the app keep theirs until the engine
+   * changes), and the images whose sizes it holds: asking again about those costs nothing.
+   */
+  private readonly memo = new WeakMap<readonly LocalRepository[], { snapshot: Snapshot; sized: Set<string> | 'all' }>();
+
   constructor(private readonly deps: DiskUsageDeps) {}
 
   /**
@@ -164,6 +170,9 @@ export class DiskUsageService {
 
   /** The graph over every listed image, with the layer sizes of `sized` known (read from the histories). */
   private async snapshot(repos: readonly LocalRepository[], sized: readonly string[] | 'all', signal?: AbortSignal): Promise<Snapshot> {
+    const memo = this.memo.get(repos);
+    const covered = memo?.sized;
+    if (memo && (covered === 'all' || (covered && sized !== 'all' && sized.every((id) => covered.has(id))))) return memo.snapshot;
     const named = namedImages(repos);
     const ids = [...named.keys()];
     const { facts } = this.deps;
@@ -180,7 +189,9 @@ export class DiskUsageService {
     const targets = sized === 'all' ? ids : sized.filter((id) => named.has(id));
     if (targets.some(needed)) await facts.fetchSizes(targets, needed, learned, signal);
     facts.save(ids);
-    return { graph: this.graph(named), named };
+    const snapshot = { graph: this.graph(named), named };
+    this.memo.set(repos, { snapshot, sized: sized === 'all' ? 'all' : new Set(targets) });
+    return snapshot;
   }
 
   private graph(named: Map<string, NamedImage>): LayerGraph {

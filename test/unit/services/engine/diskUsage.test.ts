@@ -185,6 +185,18 @@ describe('disk sizes', () => {
     expect(asked.filter((a) => a.endsWith('/history'))).toEqual([`GET /images/${first?.id}/history`]);
   });
 
+  it('answers again for the same listing without asking the engine anything (serve and the app keep theirs)', async () => {
+    const e = engine();
+    const repos = await e.images.listLocal();
+    const first = await e.disk.sizes({ repos, ids: [digest('img1')] });
+    const calls = asked.length;
+    expect(await e.disk.sizes({ repos, ids: [digest('img1')] })).toEqual(first);
+    expect(asked.length).toBe(calls);
+    // Another image of the same listing: only its history.
+    await e.disk.sizes({ repos, ids: [digest('img2')] });
+    expect(asked.slice(calls)).toEqual([`GET /images/${digest('img2')}/history`]);
+  });
+
   it('keeps what it learnt per image ID in the settings directory (0600): the next process asks nothing', async () => {
     await engine().disk.sizes();
     const file = readdirSync(configDir).find((f) => /^layers-[0-9a-f]{12}\.json$/.test(f));
