@@ -31,7 +31,11 @@ export interface DiskImage extends ImageLayers {
   label: string;
 }
 
-/** What one image costs: `unique` = the bytes deleting it alone frees; `shared` = its bytes other images use too. */
+/**
+ * What one image costs: `unique` = its layers no other image holds, the bytes deleting it alone frees (for an
+ * image a container uses: once the container is gone; until then the engine refuses); `shared` = its bytes
+ * other images hold too. Null when the layer sizes cannot be told.
+ */
 export interface ImageDiskSize {
   unique: number | null;
   shared: number | null;
