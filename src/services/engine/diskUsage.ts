@@ -9,7 +9,7 @@ import { sanitizeLine } from '../../domain/sanitize';
 import { type EngineClient, EngineRequestError } from '../../clients/engine/index';
 import { NONE } from './depot';
 import { engineFailure } from './errors';
-import type { LayerFacts } from './layerFacts';
+import { type LayerFacts, eachLimited } from './layerFacts';
 
 /** The image IDs kept for rollback now (issue 22's rollback store); they are never pruned. */
 export type KeptImages = () => Promise<ReadonlySet<string>>;
@@ -286,14 +286,6 @@ export function labelOf(image: { id: string; names: readonly string[] }): string
   const first = image.names[0];
   if (!first) return image.id.replace(/^sha256:/, '').slice(0, 12);
   return isDigest(first) ? first.replace(/@sha256:([a-f0-9]{12})[a-f0-9]*$/, '@sha256:$1') : first;
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function compare(a: string, b: string): number {

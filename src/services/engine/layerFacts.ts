@@ -6,7 +6,7 @@
 // cannot be read is ignored and written again.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { layerSizesFromHistory } from '../../domain/diskUsage';
+import { layerSizesFromHistory } from '../../domain/layerHistory';
 import { EngineRequestError, type EngineClient } from '../../clients/engine/index';
 import { engineFailure } from './errors';
 
@@ -151,7 +151,8 @@ async function gone<T>(request: Promise<T>): Promise<T | null> {
   }
 }
 
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** `fn` over `items`, at most `limit` at once. */
+export async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

@@ -2,7 +2,8 @@
 // shared only within the set count as freed; the rest stay, with the images that keep them), the history →
 // layer sizes match, the images the engine deletes with their parents, and the footer's sentence.
 import { describe, expect, it } from 'vitest';
-import { type DiskImage, LayerGraph, imagesDeleted, layerSizesFromHistory, reclaimSummary } from '../../../src/domain/diskUsage';
+import { type DiskImage, LayerGraph, imagesDeleted, reclaimSummary } from '../../../src/domain/diskUsage';
+import { layerSizesFromHistory } from '../../../src/domain/layerHistory';
 
 const MB = 1_000_000;
 const L = (name: string): string => `sha256:${name.padEnd(64, '0')}`;
