@@ -6,6 +6,8 @@ import { AppError, Conflict, InvalidInput, NotSupported, isAppError, isCancellat
 import { registryHost } from '../domain/registry';
 import { sanitizeLine } from '../domain/sanitize';
 import { parsePlatform } from '../domain/settings';
+import type { ImageDiskSize } from '../domain/diskUsage';
+import type { LocalRepository } from '../domain/images';
 import type { DownloadRecord, EngineServices } from '../services/engine/index';
 import type { CommandContext } from './context';
 import {
@@ -19,6 +21,8 @@ import {
   progressLine,
   pruneJson,
   pruneLines,
+  prunePlanJson,
+  prunePlanLines,
   pullProgressJson,
   removeLines,
 } from './image-local';
@@ -104,7 +108,9 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         ]);
         let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
         if (opts.limit !== undefined) repos = repos.slice(0, opts.limit);
-        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates), () =>
+        // unique_size / shared_size (issue 23): sharing counts every image, so a filtered listing is not enough.
+        const sizes = ctx.json ? await diskSizes(ctx, services, repos, opts.filter ? undefined : all) : null;
+        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates, sizes), () =>
           localListTable(repos, ctx.io.stdout.columns),
         );
       }),
@@ -232,24 +238,54 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
       }),
     );
 
-  leaf(image, ctx, 'prune', 'remove dangling images (with --all: every image no container uses)')
+  leaf(image, ctx, 'prune', 'remove dangling images (with --all: every image no container uses), saying first what goes')
     .option('-a, --all', 'every unused image, not only dangling ones')
     .option('-y, --yes', 'do not ask')
+    .option('--dry-run', 'only say what would be removed and the bytes it would free')
     .action(
-      action(ctx, async (out, opts: { all?: boolean; yes?: boolean }) => {
+      action(ctx, async (out, opts: { all?: boolean; yes?: boolean; dryRun?: boolean }) => {
+        const services = await engine();
+        const all = opts.all ?? false;
+        if (opts.dryRun) {
+          const plan = await services.disk.prunePlan({ all });
+          out.result(prunePlanJson(plan), () => prunePlanLines(plan));
+          return;
+        }
         if (!opts.yes) {
-          const what = opts.all ? 'all images without at least one container' : 'all dangling images';
-          if (!ctx.io.stdin.isTTY) throw new InvalidInput('image prune removes images: confirm with --yes (standard input is not a terminal)');
-          if (!(await confirm(ctx.io, `This will remove ${what}. Are you sure? [y/N] `))) {
-            // As docker does: a "no" removes nothing and is not an error.
-            out.result({ deleted: [], space_reclaimed: 0 }, () => 'nothing removed');
+          if (!ctx.io.stdin.isTTY) {
+            throw new InvalidInput('image prune removes images: confirm with --yes (standard input is not a terminal)', { hint: 'see first what it removes with --dry-run' });
+          }
+          // What goes is shown before the question, and exactly that is removed.
+          const plan = await services.disk.prunePlan({ all });
+          const n = plan.images.length;
+          if (n === 0) {
+            out.result({ deleted: [], space_reclaimed: 0, untagged: [], failed: [] }, () => prunePlanLines(plan));
             return;
           }
+          ctx.io.stderr.write(`${prunePlanLines(plan).join('\n')}\n`);
+          if (!(await confirm(ctx.io, `Remove ${n === 1 ? 'this image' : `these ${n} images`}? [y/N] `))) {
+            // As docker does: a "no" removes nothing and is not an error.
+            out.result({ deleted: [], space_reclaimed: 0, untagged: [], failed: [] }, () => 'nothing removed');
+            return;
+          }
+          const result = await services.disk.remove(plan.images);
+          out.result(pruneJson(result), () => pruneLines(result));
+          return;
         }
-        const result = await (await engine()).images.prune({ all: opts.all ?? false });
+        const result = await services.images.prune({ all });
         out.result(pruneJson(result), () => pruneLines(result));
       }),
     );
+}
+
+/** Unique and shared bytes of the listed images; a failure leaves them null with a warning (the list still answers). */
+async function diskSizes(ctx: CommandContext, services: EngineServices, shown: LocalRepository[], whole: LocalRepository[] | undefined): Promise<Map<string, ImageDiskSize> | null> {
+  try {
+    return await services.disk.sizes({ ...(whole ? { repos: whole } : {}), ids: shown.flatMap((r) => r.images.map((i) => i.id)) });
+  } catch (error) {
+    ctx.warnings.add(`cannot work out what each image costs on disk: ${isAppError(error) ? error.describe() : String(error)}; unique_size and shared_size are null`);
+    return null;
+  }
 }
 
 async function registryHostOf(ctx: CommandContext, name: string): Promise<string> {

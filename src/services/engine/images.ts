@@ -1,6 +1,6 @@
-// Local images on the engine: the Local depot, inspect (REF, digest, full or short image ID), delete
-// (untag vs delete as the engine does it, --force, 409 naming the containers, 404 in the seed's words)
-// and prune (dangling, or every unused image with --all).
+// Local images on the engine: the Local depot, inspect (REF, digest, full or short image ID) and delete
+// (untag vs delete as the engine does it, --force, 409 naming the containers, 404 in the seed's words).
+// Prune (dangling, or every unused image with --all) is diskUsage.ts's: it says first what it will remove.
 import { Conflict } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
 import { familiarString, isImageId, normalizeReference } from '../../domain/reference';
@@ -14,14 +14,6 @@ export interface RemoveResult {
   name: string;
   untagged: string[];
   deleted: string[];
-}
-
-export interface PruneResult {
-  /** Image IDs deleted. */
-  deleted: string[];
-  /** References untagged on the way. */
-  untagged: string[];
-  spaceReclaimed: number;
 }
 
 export class LocalImageService {
@@ -60,13 +52,6 @@ export class LocalImageService {
       if (error instanceof EngineRequestError && error.statusCode === 409) throw await this.conflict(client, name, refOrId, error.message, force);
       throw notFoundAs(error, refOrId);
     }
-  }
-
-  async prune(options: { all?: boolean } = {}): Promise<PruneResult> {
-    const client = await this.client();
-    return client.pruneImages(options.all ?? false).catch((error: unknown) => {
-      throw engineFailure(error);
-    });
   }
 
   /** A 409 on delete: name the containers that hold the image (name and short id). */

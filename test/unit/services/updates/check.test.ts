@@ -56,7 +56,7 @@ async function world(opts: { noDigestHeader?: boolean } = {}) {
         listLocal: async () => repos,
         inspect: async () => ({}),
         remove: async () => ({ name: '', untagged: [], deleted: [] }),
-        prune: async () => ({ deleted: [], untagged: [], spaceReclaimed: 0 }),
+        prune: async () => ({ images: [], deleted: [], untagged: [], spaceReclaimed: 0, failed: [] }),
         watch: () => () => undefined,
       },
     }),
