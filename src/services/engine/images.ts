@@ -62,6 +62,16 @@ export class LocalImageService {
     }
   }
 
+  /** Points `repo:tag` (a full repository name) at an image ID: `image rollback`. */
+  async tag(id: string, repo: string, tag: string): Promise<void> {
+    const client = await this.client();
+    try {
+      await client.tagImage(id, repo, tag);
+    } catch (error) {
+      throw notFoundAs(error, id);
+    }
+  }
+
   async prune(options: { all?: boolean } = {}): Promise<PruneResult> {
     const client = await this.client();
     return client.pruneImages(options.all ?? false).catch((error: unknown) => {

@@ -48,11 +48,13 @@ async function world(opts: { noDigestHeader?: boolean } = {}) {
         listLocal: async () => repos,
         inspect: async () => ({}),
         remove: async () => ({ name: '', untagged: [], deleted: [] }),
+        tag: async () => undefined,
         prune: async () => ({ deleted: [], untagged: [], spaceReclaimed: 0 }),
         watch: () => () => undefined,
       },
     }),
     store: async () => store,
+    previousStore: async () => ({ read: () => new Map(), update: () => undefined }),
     settings: () => t.settings,
     clock: { now: () => now },
   });
