@@ -214,6 +214,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     engine: async () => (await import('./commands/engine')).registerEngine,
     serve: async () => (await import('./serve/command')).registerServe,
     doctor: async () => (await import('./commands/doctor')).registerDoctor,
+    watch: async () => (await import('./commands/watch')).registerWatch,
+    notify: async () => (await import('./commands/notify')).registerNotify,
     completion: async () => (await import('./commands/completion')).registerCompletion,
   };
   // --- shell completion (issue 16): `stevedore __complete WORD… CURRENT`, called by the completion scripts ---

@@ -23,6 +23,7 @@ export function localListJson(
   downloading: Set<string> | null,
   warnings: string[],
   updates: ReadonlyMap<string, { id: string; status: string }> = new Map(),
+  previous: ReadonlyMap<string, { id: string; digest: string | null; replacedAt: string; keptUntil: string; pin: string | null }> = new Map(),
 ): Record<string, unknown> {
   const results = repos.map((repo) => ({
     name: repo.name,
@@ -36,7 +37,17 @@ export function localListJson(
     in_use: repo.inUse,
     images: repo.images.map((i) => {
       const checked = updates.get(`${repo.fullName}:${i.tag}`);
-      return { tag: i.tag, id: i.id, size: i.size, created: i.created, in_use: i.inUse, update: checked && checked.id === i.id ? checked.status : null };
+      const kept = previous.get(`${repo.fullName}:${i.tag}`);
+      return {
+        tag: i.tag,
+        id: i.id,
+        size: i.size,
+        created: i.created,
+        in_use: i.inUse,
+        update: checked && checked.id === i.id ? checked.status : null,
+        // The image `image rollback` would return to (issue 22), or null.
+        previous: kept ? { id: kept.id, digest: kept.digest, replaced_at: kept.replacedAt, kept_until: kept.keptUntil, pin: kept.pin } : null,
+      };
     }),
   }));
   return { category: 'local', filter_text: query.filterText, type: query.type, results, total_count: results.length, warnings };

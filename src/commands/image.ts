@@ -99,12 +99,14 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
             return null;
           }),
           opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
-          // The last update checks (issue 12): read from the cache, no registry asked.
-          ctx.json ? ctx.services.updates().then((u) => u.cached()).catch(() => undefined) : Promise.resolve(undefined),
+          // The last update checks (issue 12) and the images kept for a rollback (issue 22): files, no registry asked.
+          ctx.json ? ctx.services.updates().then(async (u) => ({ u, checks: await u.cached() })).catch(() => undefined) : Promise.resolve(undefined),
         ]);
+        // (A filtered list may leave out the kept image itself: then the service lists the engine again.)
+        const previous = updates ? await updates.u.previous(opts.filter ? undefined : all).catch(() => undefined) : undefined;
         let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
         if (opts.limit !== undefined) repos = repos.slice(0, opts.limit);
-        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates), () =>
+        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates?.checks, previous), () =>
           localListTable(repos, ctx.io.stdout.columns),
         );
       }),

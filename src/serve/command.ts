@@ -20,6 +20,7 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   json?: boolean;
+  watch?: boolean;
 }
 
 export function registerServe(program: Command, ctx: CommandContext): void {
@@ -32,6 +33,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--tls-cert <file>', 'PEM certificate (with --tls-key): serve HTTPS')
     .option('--tls-key <file>', 'PEM private key of the certificate')
     .addOption(new Option('--json', 'log lines as JSON on stdout'))
+    .option('--watch', 'also run `stevedore watch` in this process: an update round every updates.interval, notices to the notifiers')
     .action(action(ctx, async (_out, opts: ServeFlags) => runServe(ctx, opts)));
 
   leaf(serve, ctx, 'passwd', 'set the user name and password that log in to `stevedore serve`')
@@ -131,6 +133,8 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
     throw error;
   }
   log({ time: now(), event: 'listening', url: running.url }, `${now()} stevedore serve: listening on ${running.url}`);
+  // `--watch` (issue 22): the watch loop beside the server, stopped with it.
+  const stopWatch = opts.watch ? (await import('../commands/watch')).startWatch(ctx, log) : null;
 
   await new Promise<void>((resolve) => {
     // The handlers stay until the process exits: conf's exit hook (when-exit) answers the first signal by
@@ -149,6 +153,7 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  await stopWatch?.();
   // The engine's download client and the registry connections are closed; the worker is a process of its own.
   await Promise.allSettled([ctx.services.engine().then((e) => e.downloads.close()), ctx.services.remote().then((r) => r.close())]);
   log({ time: now(), event: 'stopped' }, `${now()} stopped`);

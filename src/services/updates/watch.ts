@@ -12,6 +12,8 @@ import type { UpdateNotice } from '../../domain/notice';
 import type { Notifier } from '../../domain/notifiers';
 import type { UpdateResult } from '../../domain/updates';
 import type { RoundRecord, Told } from '../../store/watchStore';
+
+export type { RoundRecord };
 import type { NotifyServices } from '../notify/index';
 import type { CheckRound, UpdateServices } from './index';
 
