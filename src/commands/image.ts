@@ -41,7 +41,7 @@ export interface RemoteListQuery {
 export interface RemoteImageHandlers {
   list?(out: Output, query: RemoteListQuery): Promise<void>;
   inspect?(out: Output, ref: string, options: { registry?: string; platform?: string }): Promise<void>;
-  tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
+  tags?(out: Output, name: string, options: { registry?: string; versions?: boolean }): Promise<void>;
   /** Before a pull with --platform: a 404 naming the platforms the image has, when it lacks that one. */
   platformCheck?(ref: string, options: { registry?: string; platform: string }): Promise<void>;
 }
@@ -141,10 +141,11 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
   leaf(image, ctx, 'tags', "list a repository's tags")
     .argument('<name>', 'repository (redis, team/app)')
     .option('--registry <name>', 'a configured registry')
+    .option('--versions', 'registries other than Docker Hub: which version tags are the same image as latest (a HEAD per candidate, at most 12)')
     .action(
-      action(ctx, async (out, name: string, opts: { registry?: string }) => {
+      action(ctx, async (out, name: string, opts: { registry?: string; versions?: boolean }) => {
         if (!remote.tags) throw needsRegistryClient('image tags');
-        await remote.tags(out, name, opts.registry !== undefined ? { registry: opts.registry } : {});
+        await remote.tags(out, name, { ...(opts.registry !== undefined ? { registry: opts.registry } : {}), ...(opts.versions ? { versions: true } : {}) });
       }),
     );
 

@@ -70,8 +70,8 @@ export function noticeJson(notices: readonly UpdateNotice[], host: string, engin
 /** What `notify test NAME` sends: a made-up notice that says it is a test. */
 export function sampleNotice(): UpdateNotice {
   return {
-    name: 'example/app',
-    fullName: 'docker.io/example/app',
+    name: 'stevedore/test-notice',
+    fullName: 'docker.io/stevedore/test-notice',
     tag: 'latest',
     id: `sha256:${'0'.repeat(64)}`,
     localDigest: `sha256:${'1'.repeat(64)}`,

@@ -86,6 +86,9 @@ function mailError(error: unknown, where: string): AppError {
   if (error instanceof AppError) return error;
   const e = error as { code?: string; responseCode?: number; message?: string };
   const said = sanitizeLine(e.message ?? String(error)).slice(0, 200);
+  if (/certificate|self[- ]signed|CERT_|unable to verify/i.test(said)) {
+    return new AppError(495, `${where}: certificate not trusted: ${said}`, { hint: 'NODE_EXTRA_CA_CERTS=/path/to/ca.pem adds a private CA' });
+  }
   switch (e.code) {
     case 'EAUTH':
       return new Unauthorized(`${where} refused the login: ${said}`, { hint: 'give the password again with `stevedore notify add NAME --smtp URL --to ADDR --password-stdin`' });
@@ -93,9 +96,7 @@ function mailError(error: unknown, where: string): AppError {
       return new AppError(495, `${where}: TLS failed: ${said}`, { hint: 'the server must offer STARTTLS with a certificate this machine trusts (NODE_EXTRA_CA_CERTS for a private CA)' });
     case 'ECONNECTION':
     case 'EDNS':
-      return /certificate|self[- ]signed|CERT_/i.test(said)
-        ? new AppError(495, `${where}: certificate not trusted: ${said}`, { hint: 'NODE_EXTRA_CA_CERTS=/path/to/ca.pem adds a private CA' })
-        : new Unreachable(`cannot reach ${where}: ${said}`);
+      return new Unreachable(`cannot reach ${where}: ${said}`);
     case 'ETIMEDOUT':
       return new TimedOut(`${where} did not answer in time: ${said}`);
     default:
