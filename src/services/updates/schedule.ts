@@ -181,7 +181,9 @@ export function cronLine(o: { self: SelfCommand; extraArgs: string[]; env: NodeJ
 
 /** A crontab without stevedore's line(s). */
 export function withoutOurs(crontab: string): string[] {
-  return crontab.split('\n').filter((l) => l !== '' && !l.endsWith(CRON_MARK));
+  const lines = crontab.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines.filter((l) => !l.endsWith(CRON_MARK));
 }
 
 /** A stable minute per settings folder, so many hosts (or users) do not all ask at :00. */
