@@ -233,6 +233,30 @@ describeWorld('watch, notifiers and rollback against the test world', (world) =>
     });
   });
 
+  describe('versions on Docker Hub (the stand-in: tags with digests)', () => {
+    it('`latest = …` from the tag list alone: the recorded page and a computed one', async () => {
+      await fetch(`${world.hubApi}/__stats`, { method: 'DELETE' });
+      const diun = await json<{ details: Array<{ name: string; digest: string | null; same_as: string[] }> }>(s, ['image', 'tags', 'crazymax/diun']);
+      expect(diun.details.find((d) => d.name === 'latest')?.same_as).toEqual(['4.24.0', '4.24', '4']);
+      expect(diun.details.find((d) => d.name === '4.23')?.same_as).toEqual(['4.23.1']);
+      expect(diun.details.find((d) => d.name === '4.22')?.same_as).toEqual([]);
+      const alpine = await json<{ details: Array<{ name: string; same_as: string[] }> }>(s, ['image', 'tags', 'alpine']);
+      expect(alpine.details.find((d) => d.name === 'latest')?.same_as).toEqual(['3.20']);
+      const human = await run(s, ['image', 'tags', 'crazymax/diun']);
+      expect(human.stdout.split('\n')[0]).toBe('latest = 4.24.0, also 4.24, 4');
+      // At no extra cost: the tag pages only (no tag-by-tag requests).
+      const stats = (await (await fetch(`${world.hubApi}/__stats`)).json()) as { requests: Record<string, number> };
+      expect(Object.keys(stats.requests).every((p) => /\/tags\/?$/.test(p))).toBe(true);
+    });
+
+    it('`image inspect --remote` shows the version and the source with its release notes', async () => {
+      const r = await run(s, ['image', 'inspect', '--remote', `${app}:1.27.4`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Version: +1\.27\.4$/m);
+      expect(r.stdout).toMatch(new RegExp(`^Source: +${SOURCE} \\(release notes: ${SOURCE}/releases\\)$`, 'm'));
+    });
+  });
+
   describe('watch install with cron', () => {
     let saved: string | null = null;
     beforeAll(async () => {
