@@ -37,24 +37,34 @@ export async function sectionWatch({ info, W, cli, env, runs, row, say, details 
       return { wall, round: JSON.parse(r.stdout.trim()) };
     };
 
+    // The same check without the watch around it, for comparison (run alternately).
+    const check = async () => {
+      const t0 = performance.now();
+      const r = await runAsync(process.execPath, cli('image', 'updates', '--refresh', '--json'), { env: envHere });
+      if (r.code !== 0) throw new Error(`image updates: ${(r.stderr || r.stdout).trim().slice(0, 300)}`);
+      return performance.now() - t0;
+    };
     await round(); // warm-up: connections, the page cache
+    await check();
     const walls = [];
+    const checks = [];
     let first = null;
     for (let i = 0; i < runs; i++) {
       front.resetCounts();
       const { wall, round: r } = await round();
       walls.push(wall);
+      checks.push(await check());
       first ??= { counts: { ...front.counts }, round: r };
       if (r.checked !== TAGS || r.updates !== 0) throw new Error(`expected ${TAGS} tags and no update, got ${r.checked} checked, ${r.updates} updates`);
     }
     const c = first.counts;
     const notices = hook.requests.length;
-    details.watch = { wall: summary(walls), requests: c, notices };
+    details.watch = { wall: summary(walls), check: summary(checks), requests: c, notices };
     row(
       'watch',
       `a scheduled round, ${TAGS} local tags, nothing new (\`watch --once\`)`,
       `${c.head} HEAD, ${c.get} manifest GET, ${notices} notices (+${c.tagLists} tag lists for newer versions)`,
-      '',
+      `\`image updates --refresh\` ${ms(median(checks))}`,
       `${ms(median(walls))} per round`,
       `${TAGS} HEAD, 0 GET, 0 notices`,
       c.head === TAGS && c.get === 0 && notices === 0,
