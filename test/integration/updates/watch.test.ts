@@ -1,16 +1,17 @@
 // The NAS caretaker (issue 22) through the built CLI against the real test world: scheduled rounds
 // (`watch --once`, what the timer or cron runs) with a new image pushed under the same tag in between, told
 // to a real webhook receiver and a real SMTP server (aiosmtpd, STARTTLS + AUTH); a failing notifier reported
-// and served next round; `image update` keeping the replaced image and `image rollback` going back to it;
+// and served next round; `serve --watch` doing the same inside serve; `image update` keeping the replaced image
+// and `image rollback` going back to it;
 // `watch install` writing a crontab line (`crontab -l`); `image tags --versions` on a plain registry.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run as runProcess } from '../../world/proc.js';
+import { freePort, run as runProcess } from '../../world/proc.js';
 import { describeWorld } from '../../world/harness.js';
 import { docker, pushImage, putTags, removeAllImages, startSmtpServer, startWebhookReceiver, type SmtpServer, type WebhookReceiver, type WorldInfo } from '../../world/index.js';
-import { assertBuilt, json, run, session, workerGone, type Session } from '../engine/helpers.js';
+import { assertBuilt, json, run, session, start, workerGone, type Session } from '../engine/helpers.js';
 
 interface Round {
   event: 'round';
@@ -184,6 +185,32 @@ describeWorld('watch, notifiers and rollback against the test world', (world) =>
       expect((JSON.parse(r.stdout) as { error: { code: number; message: string } }).error).toMatchObject({ code: 401, message: expect.stringMatching(/refused the login/) });
       expect(r.stdout + r.stderr).not.toContain('not-the-password');
       expect((await run(s, ['notify', 'rm', 'badmail'])).code).toBe(0);
+    });
+  });
+
+  describe('serve --watch', () => {
+    it('runs the rounds inside serve: the first at start, its notice to the notifiers, stopped with serve', async () => {
+      await pushImage(plain, `care/other${suffix}`, '1.0', image(6));
+      const passwd = await run(s, ['serve', 'passwd', '--password-stdin'], 'serve-password-1\n');
+      expect(passwd.code, passwd.stderr).toBe(0);
+      const before = hook.requests.length;
+      const port = await freePort();
+      const served = start(s, ['serve', '--watch', '--json', '--listen', `127.0.0.1:${port}`]);
+      try {
+        const line = await served.waitForLine((l) => l.includes('"event":"round"'), 60_000);
+        const r = JSON.parse(line) as Round;
+        expect(r.deliveries).toEqual([
+          { notifier: 'hook', kind: 'webhook', notices: 1, error: null },
+          { notifier: 'mail', kind: 'smtp', notices: 1, error: null },
+        ]);
+        expect(hook.requests).toHaveLength(before + 1);
+        expect((JSON.parse(hook.requests.at(-1)?.body ?? '{}') as { updates: Array<{ name: string }> }).updates.map((u) => u.name)).toEqual([other]);
+      } finally {
+        served.child.kill('SIGTERM');
+      }
+      const done = await served.exited;
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.stdout).toMatch(/"event":"stopped"/);
     });
   });
 
