@@ -50,7 +50,7 @@ function lastRoundText(r: RoundRecord | null): string {
   if (!r) return 'last round: none yet';
   const told = Object.entries(r.notified).map(([n, c]) => `${n} ${c}`);
   const failed = Object.entries(r.failed).map(([n, e]) => `${n} (${e})`);
-  return `last round: ${r.at}, ${r.checked} tags checked, ${r.updates} with an update${told.length ? `; told ${told.join(', ')}` : ''}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`;
+  return `last round: ${r.at}, ${r.checked} tag${r.checked === 1 ? '' : 's'} checked, ${r.updates} with an update${told.length ? `; told ${told.join(', ')}` : ''}${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}`;
 }
 
 const abortableSleep = (ms: number, signal: AbortSignal): Promise<void> =>
