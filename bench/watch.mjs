@@ -53,8 +53,8 @@ export async function sectionWatch({ info, W, cli, env, runs, row, say, details 
       front.resetCounts();
       const { wall, round: r } = await round();
       walls.push(wall);
-      checks.push(await check());
       first ??= { counts: { ...front.counts }, round: r };
+      checks.push(await check());
       if (r.checked !== TAGS || r.updates !== 0) throw new Error(`expected ${TAGS} tags and no update, got ${r.checked} checked, ${r.updates} updates`);
     }
     const c = first.counts;
