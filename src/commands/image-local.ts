@@ -25,6 +25,7 @@ export function localListJson(
   warnings: string[],
   updates: ReadonlyMap<string, { id: string; status: string }> = new Map(),
   sizes: ReadonlyMap<string, ImageDiskSize> | null = null,
+  previous: ReadonlyMap<string, { id: string; digest: string | null; replacedAt: string; keptUntil: string; pin: string | null }> = new Map(),
 ): Record<string, unknown> {
   const results = repos.map((repo) => ({
     name: repo.name,
@@ -39,6 +40,7 @@ export function localListJson(
     images: repo.images.map((i) => {
       const checked = updates.get(`${repo.fullName}:${i.tag}`);
       const disk = sizes?.get(i.id);
+      const kept = previous.get(`${repo.fullName}:${i.tag}`);
       return {
         tag: i.tag,
         id: i.id,
@@ -48,6 +50,8 @@ export function localListJson(
         unique_size: disk?.unique ?? null,
         shared_size: disk?.shared ?? null,
         update: checked && checked.id === i.id ? checked.status : null,
+        // The image `image rollback` would return to (issue 22), or null.
+        previous: kept ? { id: kept.id, digest: kept.digest, replaced_at: kept.replacedAt, kept_until: kept.keptUntil, pin: kept.pin } : null,
       };
     }),
   }));

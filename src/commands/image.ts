@@ -45,7 +45,7 @@ export interface RemoteListQuery {
 export interface RemoteImageHandlers {
   list?(out: Output, query: RemoteListQuery): Promise<void>;
   inspect?(out: Output, ref: string, options: { registry?: string; platform?: string }): Promise<void>;
-  tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
+  tags?(out: Output, name: string, options: { registry?: string; versions?: boolean }): Promise<void>;
   /** Before a pull with --platform (or the `platform` setting): a 404 naming the platforms the image has, when it lacks that one. */
   platformCheck?(ref: string, options: { registry?: string; platform?: string }): Promise<void>;
 }
@@ -103,14 +103,16 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
             return null;
           }),
           opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
-          // The last update checks (issue 12): read from the cache, no registry asked.
-          ctx.json ? ctx.services.updates().then((u) => u.cached()).catch(() => undefined) : Promise.resolve(undefined),
+          // The last update checks (issue 12) and the images kept for a rollback (issue 22): files, no registry asked.
+          ctx.json ? ctx.services.updates().then(async (u) => ({ u, checks: await u.cached() })).catch(() => undefined) : Promise.resolve(undefined),
         ]);
+        // (A filtered list may leave out the kept image itself: then the service lists the engine again.)
+        const previous = updates ? await updates.u.previous(opts.filter ? undefined : all).catch(() => undefined) : undefined;
         let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
         if (opts.limit !== undefined) repos = repos.slice(0, opts.limit);
         // unique_size / shared_size (issue 23): sharing counts every image, so a filtered listing is not enough.
         const sizes = ctx.json ? await diskSizes(ctx, services, repos, opts.filter ? undefined : all) : null;
-        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates, sizes), () =>
+        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates?.checks, sizes, previous), () =>
           localListTable(repos, ctx.io.stdout.columns),
         );
       }),
@@ -145,10 +147,11 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
   leaf(image, ctx, 'tags', "list a repository's tags")
     .argument('<name>', 'repository (redis, team/app)')
     .option('--registry <name>', 'a configured registry')
+    .option('--versions', 'registries other than Docker Hub: which version tags are the same image as latest (a HEAD per candidate, at most 12)')
     .action(
-      action(ctx, async (out, name: string, opts: { registry?: string }) => {
+      action(ctx, async (out, name: string, opts: { registry?: string; versions?: boolean }) => {
         if (!remote.tags) throw needsRegistryClient('image tags');
-        await remote.tags(out, name, opts.registry !== undefined ? { registry: opts.registry } : {});
+        await remote.tags(out, name, { ...(opts.registry !== undefined ? { registry: opts.registry } : {}), ...(opts.versions ? { versions: true } : {}) });
       }),
     );
 

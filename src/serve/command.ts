@@ -21,6 +21,7 @@ interface ServeFlags {
   tlsKey?: string;
   allowedHost?: string[];
   json?: boolean;
+  watch?: boolean;
 }
 
 /** After the stop deadline, how long the closing of the engine and registry clients may take. */
@@ -37,6 +38,7 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--tls-key <file>', 'PEM private key of the certificate')
     .option('--allowed-host <name>', 'another name clients reach this server by (a TLS proxy in front): repeat for more', (v: string, all: string[] = []) => [...all, ...v.split(',')])
     .addOption(new Option('--json', 'log lines as JSON on stdout'))
+    .option('--watch', 'also run `stevedore watch` in this process: an update round every updates.interval, notices to the notifiers')
     .action(action(ctx, async (_out, opts: ServeFlags) => runServe(ctx, opts)));
 
   leaf(serve, ctx, 'passwd', 'set the user name and password that log in to `stevedore serve`')
@@ -142,6 +144,8 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
     throw error;
   }
   log({ time: now(), event: 'listening', url: running.url }, `${now()} stevedore serve: listening on ${running.url}`);
+  // `--watch` (issue 22): the watch loop beside the server, stopped with it.
+  const stopWatch = opts.watch ? (await import('../commands/watch')).startWatch(ctx, log) : null;
 
   await new Promise<void>((resolve) => {
     // The handlers stay until the process exits: conf's exit hook (when-exit) answers the first signal by
@@ -160,9 +164,9 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-  // The engine's download client and the registry connections are closed (what is still open after a short
-  // grace goes with the process); the worker is a process of its own.
-  const closing = Promise.allSettled([ctx.services.engine().then((e) => e.downloads.close()), ctx.services.remote().then((r) => r.close({ abort: true }))]);
+  // The watch loop (its round is aborted), the engine's download client and the registry connections are closed
+  // (what is still open after a short grace goes with the process); the worker is a process of its own.
+  const closing = Promise.allSettled([stopWatch?.(), ctx.services.engine().then((e) => e.downloads.close()), ctx.services.remote().then((r) => r.close({ abort: true }))]);
   await Promise.race([closing, new Promise((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
   log({ time: now(), event: 'stopped' }, `${now()} stopped`);
 }

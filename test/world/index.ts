@@ -17,3 +17,4 @@ export { hubFault, clearHubFaults, tokenStats, resetTokenStats, type HubFault, t
 export { isWorldAlive, readWorldFile, WORLD_FILE } from './reuse.js';
 export { asUser, type OtherUser } from './users.js';
 export { setUpUpdateCases, startRegistryFront, type UpdateCases, type RegistryFront, type FrontCounts, type FrontOptions } from './updates.js';
+export { startWebhookReceiver, startSmtpServer, type WebhookReceiver, type SmtpServer, type ReceivedRequest, type ReceivedMail } from './notify.js';

@@ -196,6 +196,11 @@ export class EngineClient {
     return splitDeleteResponse(Array.isArray(raw) ? raw : []);
   }
 
+  /** POST /images/{name}/tag: points `repo:tag` at the image (moving the tag when it points elsewhere). */
+  async tagImage(name: string, repo: string, tag: string): Promise<void> {
+    await this.request('POST', `/images/${imagePath(name)}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`);
+  }
+
   /** POST /images/prune: dangling images, or every unused image with `all`. */
   async pruneImages(all: boolean): Promise<{ untagged: string[]; deleted: string[]; spaceReclaimed: number }> {
     await this.ping();

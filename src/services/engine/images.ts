@@ -54,6 +54,16 @@ export class LocalImageService {
     }
   }
 
+  /** Points `repo:tag` (a full repository name) at an image ID: `image rollback`. */
+  async tag(id: string, repo: string, tag: string): Promise<void> {
+    const client = await this.client();
+    try {
+      await client.tagImage(id, repo, tag);
+    } catch (error) {
+      throw notFoundAs(error, id);
+    }
+  }
+
   /** A 409 on delete: name the containers that hold the image (name and short id). */
   private async conflict(client: EngineClient, name: string, asked: string, engineText: string, force: boolean): Promise<Conflict> {
     let holders: string[] = [];

@@ -84,6 +84,8 @@ export interface EngineServices {
     listLocal(options?: { filter?: string; signal?: AbortSignal }): Promise<LocalRepository[]>;
     inspect(refOrId: string): Promise<Record<string, unknown>>;
     remove(refOrId: string, options?: { force?: boolean }): Promise<RemoveResult>;
+    /** Points `repo:tag` (full repository name) at an image ID (`image rollback`). */
+    tag(id: string, repo: string, tag: string): Promise<void>;
     prune(options?: { all?: boolean }): Promise<PruneResult>;
     /** Calls `onChange` (debounced) when images or containers change on the engine; returns the stop function. */
     watch(onChange: () => void): () => void;
@@ -217,6 +219,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       listLocal: (options) => images.listLocal(options),
       inspect: (refOrId) => images.inspect(refOrId),
       remove: (refOrId, options) => images.remove(refOrId, options),
+      tag: (id, repo, tag) => images.tag(id, repo, tag),
       prune: (options) => getDisk().prune(options),
       watch: (onChange) => watchEngine(getClient, onChange),
     },

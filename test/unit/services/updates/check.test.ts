@@ -56,11 +56,13 @@ async function world(opts: { noDigestHeader?: boolean } = {}) {
         listLocal: async () => repos,
         inspect: async () => ({}),
         remove: async () => ({ name: '', untagged: [], deleted: [] }),
+        tag: async () => undefined,
         prune: async () => ({ images: [], deleted: [], untagged: [], spaceReclaimed: 0, failed: [] }),
         watch: () => () => undefined,
       },
     }),
     store: async () => store,
+    previousStore: async () => ({ read: () => new Map(), update: () => undefined }),
     settings: () => t.settings,
     clock: { now: () => now },
   });
