@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { run as runProcess } from '../../world/proc.js';
 import { describeWorld } from '../../world/harness.js';
 import { DEFAULT_THROTTLE, docker, makeLayer, pushImage, removeAllImages, setThrottle, setUpUpdateCases, type UpdateCases, type WorldInfo } from '../../world/index.js';
@@ -142,6 +142,11 @@ describeWorld('update checks against the test world', (world) => {
   });
 
   it('`image update --remove-old` killed after its pull started: the next run removes the old image (not "already up to date")', async () => {
+    // Not kept for a rollback here (updates.keep_previous 0): --remove-old never removes a kept image (issue 22).
+    expect((await run(s, ['config', 'set', 'updates.keep_previous', '0'])).code).toBe(0);
+    onTestFinished(async () => {
+      await run(s, ['config', 'set', 'updates.keep_previous', '7d']);
+    });
     // A tag behind the throttling proxy, so the pull of its new image takes seconds.
     const repo = `upd/killed-${process.pid}`;
     const ref = `${world.throttlingProxy.host}/${repo}:1.0`;
