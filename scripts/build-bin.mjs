@@ -30,7 +30,7 @@ import { buildInfo } from './build-info.mjs';
 import { assertSelfContained, commonOptions, dropAjv } from './esbuild-common.mjs';
 import { helpIndex } from './help-index.mjs';
 import { SINGLE_FILE_NODE, nodeBinary } from './node-binaries.mjs';
-import { builtinKeys, lazyUnsnapshottable, makeSea, missingTools, resolveFrom, runNode } from './sea.mjs';
+import { builtinKeys, dynamicBuiltins, lazyUnsnapshottable, makeSea, missingTools, resolveFrom, runNode } from './sea.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(root, 'dist', 'bin');
@@ -173,13 +173,13 @@ async function bundle(keys, only, codeCache) {
       __STEVEDORE_HELP_INDEX__: JSON.stringify(await helpIndex(root)),
     },
     // (The code-cache build loads modules on first use, as dist/cli.js: no snapshot, nothing preloaded.)
-    plugins: [...(codeCache ? [] : [allModules(only), lazyUnsnapshottable(keys)]), resolveFrom(root), dropAjv, ...commonOptions.plugins],
+    plugins: [dynamicBuiltins, ...(codeCache ? [] : [allModules(only), lazyUnsnapshottable(keys)]), resolveFrom(root), dropAjv, ...commonOptions.plugins],
   });
   assertSelfContained(result.metafile);
   // A dynamic import() left in the bundle (of a built-in) would throw in the single file: a deserialized
   // snapshot has no module loader for it ("A dynamic import callback was not specified").
   const dynamic = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path));
-  if (dynamic.length) fail(`the single file cannot import() at run time; use process.getBuiltinModule() or a static import for: ${[...new Set(dynamic)].join(', ')}`);
+  if (dynamic.length) fail(`the single file cannot import() at run time (dynamicBuiltins covers built-ins); use a static import for: ${[...new Set(dynamic)].join(', ')}`);
   return outfile;
 }
 

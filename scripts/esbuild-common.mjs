@@ -101,12 +101,14 @@ const cjsFacades = {
  * executable subcommands; conf: encryption, migrations). Loading them costs milliseconds at every start
  * (child_process pulls in net, dgram…; semver builds ~50 regular expressions), so these importers get a proxy
  * that loads the real module on first use instead. (Other importers get the module itself: the same instance.)
+ * src/domain/versions.ts too: the image commands import it, but only tags and updates order versions with semver.
  */
 const LAZY_IMPORTS = [
   { spec: 'node:child_process', importer: /[\\/]node_modules[\\/]commander[\\/]/ },
   { spec: 'node:crypto', importer: /[\\/]node_modules[\\/]conf[\\/]/ },
   { spec: 'node:assert', importer: /[\\/]node_modules[\\/]conf[\\/]/ },
   { spec: 'semver', importer: /[\\/]node_modules[\\/]conf[\\/]/ },
+  { spec: 'semver', importer: /[\\/]src[\\/]domain[\\/]versions\.ts$/ },
 ];
 const lazyImports = {
   name: 'lazy-imports',

@@ -7,6 +7,7 @@
 //     blob injected with postject.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { SINGLE_FILE_NODE, nodeBinary } from './node-binaries.mjs';
 
@@ -53,6 +54,26 @@ module.exports = new Proxy({}, {
     },
   };
 }
+
+/**
+ * `import('node:X')` of a built-in becomes `process.getBuiltinModule('node:X')` (wrapped as a module): a single
+ * file's main script has no module loader to import() with ("A dynamic import callback was not specified").
+ */
+export const dynamicBuiltins = {
+  name: 'dynamic-builtins',
+  setup(build) {
+    const names = new Set(builtinModules.filter((m) => !m.startsWith('_')));
+    build.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (args.kind !== 'dynamic-import' || !names.has(name)) return undefined;
+      return { path: name, namespace: 'dynamic-builtin' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'dynamic-builtin' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(`node:${args.path}`)});`,
+    }));
+  },
+};
 
 /**
  * `stevedore-from:A>B:SPEC`: SPEC resolved as package B imports it, B as A imports it (bin-refresh.mjs reaches

@@ -11,3 +11,5 @@ export { registerLxdServer } from './commands/lxd-server';
 export { registerEngine } from './commands/engine';
 export { registerServe } from './serve/command';
 export { registerCompletion } from './commands/completion';
+export { registerWatch } from './commands/watch';
+export { registerNotify } from './commands/notify';

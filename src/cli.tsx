@@ -12,6 +12,7 @@ import type { HelpIndex, Register } from './commands/program';
 import { versionInfo, versionText } from './commands/version';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
+import { selfCommand } from './self';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
 /** Defined (true) by scripts/build-bin.mjs in the single-file builds; absent in the npm bundle and from source. */
@@ -92,16 +93,42 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
     }),
     // --- update checks (issue 12): the registry side is built from the same deps, loaded only when a check asks ---
     updates: once(async () => {
-      const { createUpdateServices, UpdatesStore, systemClock } = await local();
+      const { createUpdateServices, UpdatesStore, PreviousStore, systemClock } = await local();
       return createUpdateServices({
         remoteDeps,
         engine: () => services.engine(),
         store: once(async () => new UpdatesStore(await dir(), warn)),
+        previousStore: once(async () => new PreviousStore(await dir(), warn)),
         settings: async () => (await services.settings()).all(),
         clock: systemClock,
       });
     }),
     // --- end update checks ---
+    // --- watch and notifiers (issue 22): notifiers.json and watch.json, loaded only by watch/notify/serve --watch ---
+    notify: once(async () => {
+      const [{ createNotifyServices }, { NotifierStore }, { WatchStore }, configDir] = await Promise.all([
+        import('./services/notify/index'),
+        import('./store/notifierStore'),
+        import('./store/watchStore'),
+        dir(),
+      ]);
+      return createNotifyServices({
+        env,
+        store: () => new NotifierStore(configDir, warn),
+        settings: async () => (await services.settings()).all(),
+        onRemoved: (name) => new WatchStore(configDir, warn).forget(name),
+      });
+    }),
+    watch: once(async () => {
+      const [{ createWatchServices }, { WatchStore }, { systemClock }, configDir] = await Promise.all([
+        import('./services/updates/watch'),
+        import('./store/watchStore'),
+        import('./services/clock'),
+        dir(),
+      ]);
+      return createWatchServices({ updates: () => services.updates(), notify: () => services.notify(), store: async () => new WatchStore(configDir, warn), clock: systemClock });
+    }),
+    // --- end watch and notifiers ---
     // --- engine wiring (issues 4, 13): the engine client loads only when the engine is used; one set of
     // engine services per engine, so switching engines in the app keeps the other's downloads going ---
     engines: once(async () => {
@@ -124,9 +151,11 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
             registries: () => services.registries(),
             warn,
             // The single file is its own program: no script argument (its argv[1] is the name it was started by).
-            workerCommand: { execPath: process.execPath, args: singleFile ? ['__worker'] : [...process.execArgv, process.argv[1] ?? '', '__worker'] },
+            workerCommand: selfCommand('__worker'),
             catalog,
             engine: name,
+            // Images kept for `image rollback` (issue 22) are never pruned before their time (issue 23).
+            kept: async () => (await services.updates()).keptImageIds(),
           });
         })();
         perEngine.set(name, made);
@@ -176,6 +205,8 @@ function nounModules(io: Io): Record<string, () => Promise<Register>> {
     engine: async () => (await nouns()).registerEngine,
     serve: async () => (await nouns()).registerServe,
     doctor: async () => (await import('./commands/doctor')).registerDoctor,
+    watch: async () => (await nouns()).registerWatch,
+    notify: async () => (await nouns()).registerNotify,
     completion: async () => (await nouns()).registerCompletion,
   };
 }

@@ -2,9 +2,10 @@
 // `image pull` and `image downloads`: pure functions from service results to DESIGN.md's `--json` objects,
 // human tables and progress lines. No commander code and no I/O here.
 import { formatAge, formatBytes, formatDuration, formatRate } from '../domain/format';
+import type { ImageDiskSize } from '../domain/diskUsage';
 import type { LocalRepository } from '../domain/images';
 import { sanitizeLine, stripControl } from '../domain/sanitize';
-import type { DownloadRecord, PruneResult, RemoveResult } from '../services/engine/index';
+import type { DownloadRecord, PrunePlan, PruneResult, RemoveResult } from '../services/engine/index';
 import { table } from './output';
 
 export interface LocalListQuery {
@@ -23,6 +24,8 @@ export function localListJson(
   downloading: Set<string> | null,
   warnings: string[],
   updates: ReadonlyMap<string, { id: string; status: string }> = new Map(),
+  sizes: ReadonlyMap<string, ImageDiskSize> | null = null,
+  previous: ReadonlyMap<string, { id: string; digest: string | null; replacedAt: string; keptUntil: string; pin: string | null }> = new Map(),
 ): Record<string, unknown> {
   const results = repos.map((repo) => ({
     name: repo.name,
@@ -36,7 +39,20 @@ export function localListJson(
     in_use: repo.inUse,
     images: repo.images.map((i) => {
       const checked = updates.get(`${repo.fullName}:${i.tag}`);
-      return { tag: i.tag, id: i.id, size: i.size, created: i.created, in_use: i.inUse, update: checked && checked.id === i.id ? checked.status : null };
+      const disk = sizes?.get(i.id);
+      const kept = previous.get(`${repo.fullName}:${i.tag}`);
+      return {
+        tag: i.tag,
+        id: i.id,
+        size: i.size,
+        created: i.created,
+        in_use: i.inUse,
+        unique_size: disk?.unique ?? null,
+        shared_size: disk?.shared ?? null,
+        update: checked && checked.id === i.id ? checked.status : null,
+        // The image `image rollback` would return to (issue 22), or null.
+        previous: kept ? { id: kept.id, digest: kept.digest, replaced_at: kept.replacedAt, kept_until: kept.keptUntil, pin: kept.pin } : null,
+      };
     }),
   }));
   return { category: 'local', filter_text: query.filterText, type: query.type, results, total_count: results.length, warnings };
@@ -69,16 +85,67 @@ export function removeLines(result: RemoveResult): string[] {
   return lines.length > 0 ? lines.map(sanitizeLine) : [`nothing removed for ${sanitizeLine(result.name)}`];
 }
 
-export function pruneJson(result: PruneResult): { deleted: string[]; space_reclaimed: number } {
-  return { deleted: result.deleted, space_reclaimed: result.spaceReclaimed };
+/** `image prune --json`: DESIGN's `deleted` (images and layers, as the engine names them) and the bytes freed. */
+export function pruneJson(result: PruneResult): Record<string, unknown> {
+  return {
+    deleted: result.deleted,
+    space_reclaimed: result.spaceReclaimed,
+    untagged: result.untagged,
+    failed: result.failed.map((f) => ({ id: f.id, name: f.label, message: f.message })),
+  };
 }
 
 export function pruneLines(result: PruneResult): string[] {
   return [
     ...result.untagged.map((u) => `untagged: ${sanitizeLine(u)}`),
     ...result.deleted.map((d) => `deleted: ${sanitizeLine(d)}`),
+    ...result.failed.map((f) => `not removed: ${sanitizeLine(f.label)}: ${sanitizeLine(f.message)}`),
     `Total reclaimed space: ${formatBytes(result.spaceReclaimed)}`,
   ];
+}
+
+/**
+ * `image prune --dry-run --json`: the same fields a prune answers (`deleted`: the images and the layers that
+ * would go; `untagged`; `space_reclaimed`) and what it would look at: each image, those kept for rollback,
+ * and the layers that stay because images that stay use them.
+ */
+export function prunePlanJson(plan: PrunePlan): Record<string, unknown> {
+  return {
+    dry_run: true,
+    all: plan.all,
+    deleted: [...plan.deletedImages, ...plan.layers],
+    untagged: plan.candidates.flatMap((c) => c.names),
+    space_reclaimed: plan.bytes,
+    images: plan.candidates.map((c) => ({ id: c.id, names: c.names, size: c.size, unique_size: c.unique })),
+    kept: plan.kept.map((k) => ({ id: k.id, names: k.names, reason: 'rollback' })),
+    layers_staying: { count: plan.staying.layers, bytes: plan.staying.bytes, used_by: plan.staying.keptBy.map((k) => k.label) },
+  };
+}
+
+export function prunePlanLines(plan: PrunePlan): string[] {
+  const what = plan.all ? 'unused' : 'dangling';
+  const kept = plan.kept.length > 0 ? [`kept for rollback: ${plan.kept.map((k) => sanitizeLine(k.names[0] ?? shortId(k.id))).join(', ')}`] : [];
+  if (plan.candidates.length === 0) return [`no ${what} images to remove`, ...kept];
+  const n = plan.candidates.length;
+  const lines = [`would remove ${n} ${what} image${n === 1 ? '' : 's'}, freeing ${plan.unknownLayers > 0 ? 'at least ' : ''}${formatBytes(plan.bytes)}:`];
+  lines.push(
+    ...table(
+      plan.candidates,
+      [
+        { header: 'IMAGE', get: (c) => c.names.join(', ') || '<none>', flex: true },
+        { header: 'IMAGE ID', get: (c) => shortId(c.id) },
+        { header: 'SIZE', get: (c) => formatBytes(c.size), align: 'right' },
+        { header: 'UNIQUE', get: (c) => (c.unique === null ? '?' : formatBytes(c.unique)), align: 'right' },
+      ],
+      undefined,
+    ).map((line) => `  ${line}`),
+  );
+  const stay = plan.staying;
+  if (stay.layers > 0) {
+    const by = stay.keptBy.map((k) => sanitizeLine(k.label));
+    lines.push(`${stay.layers} layer${stay.layers === 1 ? '' : 's'} (${formatBytes(stay.bytes)}) stay${stay.layers === 1 ? 's' : ''}, used by ${by.length > 3 ? `${by.slice(0, 3).join(', ')} and ${by.length - 3} more` : by.join(', ')}`);
+  }
+  return [...lines, ...kept];
 }
 
 /** `image downloads --json`: DESIGN.md's shape, with the `id` that `cancel ID` and `retry ID` take and the start time. */

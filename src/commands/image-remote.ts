@@ -6,6 +6,7 @@ import { InvalidInput, NotFound, NotSupported } from '../domain/errors';
 import { formatAge, formatBytes } from '../domain/format';
 import type { RemoteImage, RemoteInspect, TagList } from '../domain/images';
 import { sanitizeLine } from '../domain/sanitize';
+import { sameAsText, versionInfo } from '../domain/versions';
 import type { RemoteServices } from '../services/remote/index';
 import type { RemoteImageHandlers } from './image';
 import { table, type Output } from './output';
@@ -142,7 +143,7 @@ export function tagsJson(list: TagList): {
   name: string;
   installed: string[];
   tags: string[];
-  details: { name: string; size: number | null; last_updated: string | null; digest: string | null; platforms: string[] }[];
+  details: { name: string; size: number | null; last_updated: string | null; digest: string | null; platforms: string[]; same_as: string[] }[];
 } {
   return {
     name: list.name,
@@ -150,7 +151,7 @@ export function tagsJson(list: TagList): {
     tags: list.tags,
     details: list.details
       .filter((d) => d.size !== null || d.lastUpdated !== null || d.digest !== null || d.platforms.length > 0)
-      .map((d) => ({ name: d.name, size: d.size, last_updated: d.lastUpdated, digest: d.digest, platforms: d.platforms })),
+      .map((d) => ({ name: d.name, size: d.size, last_updated: d.lastUpdated, digest: d.digest, platforms: d.platforms, same_as: d.sameAs ?? [] })),
   };
 }
 
@@ -160,8 +161,11 @@ export function tagsLines(list: TagList, now: Date = new Date(), width?: number)
   const installed = new Set(list.installed);
   const rich = list.details.some((d) => d.size !== null || d.lastUpdated !== null || d.platforms.length > 0);
   const here = { header: 'INSTALLED', get: (d: TagList['details'][number]) => (installed.has(d.name) ? 'yes' : '-') };
-  if (!rich) return table(list.details, [{ header: 'TAG', get: (d) => d.name }, here], width);
-  return table(
+  // Versions, not digests: `latest = 1.27.3, also 1.27, mainline` above the table when known.
+  const latest = list.details.find((d) => d.name === 'latest');
+  const head = latest?.sameAs && latest.sameAs.length > 0 ? [sameAsText('latest', latest.sameAs), ''] : [];
+  if (!rich) return [...head, ...table(list.details, [{ header: 'TAG', get: (d) => d.name }, here], width)];
+  return [...head, ...table(
     list.details,
     [
       { header: 'TAG', get: (d) => d.name },
@@ -171,7 +175,7 @@ export function tagsLines(list: TagList, now: Date = new Date(), width?: number)
       { header: 'PLATFORMS', get: (d) => d.platforms.join(', ') || '-', flex: true },
     ],
     width,
-  );
+  )];
 }
 
 /** `image inspect --remote --json` (Docker's field names; ExposedPorts in Docker's `{"80/tcp": {}}` shape). */
@@ -205,9 +209,13 @@ export function remoteInspectJson(r: RemoteInspect): Record<string, unknown> {
 /** `image inspect --remote` for people: key/value lines, then the layers. */
 export function remoteInspectLines(r: RemoteInspect, now: Date = new Date(), width?: number): string[] {
   const list = (v: string[] | null) => (v && v.length ? v.map((s) => (/\s/.test(s) ? JSON.stringify(s) : s)).join(' ') : '-');
+  // The OCI labels a person looks for first (issue 22): the version, the source and its release notes.
+  const info = versionInfo(r.config.labels);
   const rows: [string, string][] = [
     ['Name', r.name],
     ['Tag', r.tag || '-'],
+    ['Version', info.version ?? '-'],
+    ['Source', info.source ? `${info.source}${info.releaseNotes ? ` (release notes: ${info.releaseNotes})` : ''}` : '-'],
     ['Digest', r.digest],
     ['Manifest digest', r.manifestDigest],
     ['Platform', r.platform],
@@ -316,7 +324,7 @@ export function remoteImageHandlers(remote: RemoteSide, columns: () => number | 
         if (error instanceof NotFound && error.message.includes(' for platform ')) throw error;
       }
     },
-    async tags(out, name, options) {
+    async tags(out, name, options: { registry?: string; versions?: boolean }) {
       const list = await (await remote()).tags.list(name, options);
       // A cut-short list says so: `"truncated": true` and a warning (on stderr in human mode).
       if (list.truncated) out.warnings.add(list.truncated);

@@ -6,6 +6,8 @@ import { AppError, Conflict, InvalidInput, NotSupported, isAppError, isCancellat
 import { registryHost } from '../domain/registry';
 import { sanitizeLine } from '../domain/sanitize';
 import { parsePlatform } from '../domain/settings';
+import type { ImageDiskSize } from '../domain/diskUsage';
+import type { LocalRepository } from '../domain/images';
 import type { DownloadRecord, EngineServices } from '../services/engine/index';
 import type { CommandContext } from './context';
 import {
@@ -19,6 +21,8 @@ import {
   progressLine,
   pruneJson,
   pruneLines,
+  prunePlanJson,
+  prunePlanLines,
   pullProgressJson,
   removeLines,
 } from './image-local';
@@ -41,9 +45,9 @@ export interface RemoteListQuery {
 export interface RemoteImageHandlers {
   list?(out: Output, query: RemoteListQuery): Promise<void>;
   inspect?(out: Output, ref: string, options: { registry?: string; platform?: string }): Promise<void>;
-  tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
-  /** Before a pull with --platform: a 404 naming the platforms the image has, when it lacks that one. */
-  platformCheck?(ref: string, options: { registry?: string; platform: string }): Promise<void>;
+  tags?(out: Output, name: string, options: { registry?: string; versions?: boolean }): Promise<void>;
+  /** Before a pull with --platform (or the `platform` setting): a 404 naming the platforms the image has, when it lacks that one. */
+  platformCheck?(ref: string, options: { registry?: string; platform?: string }): Promise<void>;
 }
 
 const CATEGORY = choice('--category', ['local', 'selected', 'qnap', 'official', 'dockerhub', 'private', 'remote'] as const);
@@ -99,12 +103,16 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
             return null;
           }),
           opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
-          // The last update checks (issue 12): read from the cache, no registry asked.
-          ctx.json ? ctx.services.updates().then((u) => u.cached()).catch(() => undefined) : Promise.resolve(undefined),
+          // The last update checks (issue 12) and the images kept for a rollback (issue 22): files, no registry asked.
+          ctx.json ? ctx.services.updates().then(async (u) => ({ u, checks: await u.cached() })).catch(() => undefined) : Promise.resolve(undefined),
         ]);
+        // (A filtered list may leave out the kept image itself: then the service lists the engine again.)
+        const previous = updates ? await updates.u.previous(opts.filter ? undefined : all).catch(() => undefined) : undefined;
         let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
         if (opts.limit !== undefined) repos = repos.slice(0, opts.limit);
-        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates), () =>
+        // unique_size / shared_size (issue 23): sharing counts every image, so a filtered listing is not enough.
+        const sizes = ctx.json ? await diskSizes(ctx, services, repos, opts.filter ? undefined : all) : null;
+        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates?.checks, sizes, previous), () =>
           localListTable(repos, ctx.io.stdout.columns),
         );
       }),
@@ -139,10 +147,11 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
   leaf(image, ctx, 'tags', "list a repository's tags")
     .argument('<name>', 'repository (redis, team/app)')
     .option('--registry <name>', 'a configured registry')
+    .option('--versions', 'registries other than Docker Hub: which version tags are the same image as latest (a HEAD per candidate, at most 12)')
     .action(
-      action(ctx, async (out, name: string, opts: { registry?: string }) => {
+      action(ctx, async (out, name: string, opts: { registry?: string; versions?: boolean }) => {
         if (!remote.tags) throw needsRegistryClient('image tags');
-        await remote.tags(out, name, opts.registry !== undefined ? { registry: opts.registry } : {});
+        await remote.tags(out, name, { ...(opts.registry !== undefined ? { registry: opts.registry } : {}), ...(opts.versions ? { versions: true } : {}) });
       }),
     );
 
@@ -168,9 +177,12 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         } else {
           services = await engine();
           const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
-          // A platform the image does not have is refused before anything is queued (the engine would pull
-          // a single-platform image of another platform and call it done).
-          if (platform && remote.platformCheck) await remote.platformCheck(ref, { platform, ...(opts.registry !== undefined ? { registry: opts.registry } : {}) });
+          // A platform the image does not have — asked for, or the `platform` setting — is refused before
+          // anything is queued (the engine would pull a single-platform image of another platform and call it done).
+          const setting = platform === undefined ? (await ctx.services.settings()).all().platform : '';
+          if ((platform || setting) && remote.platformCheck) {
+            await remote.platformCheck(ref, { ...(platform ? { platform } : {}), ...(opts.registry !== undefined ? { registry: opts.registry } : {}) });
+          }
           started = await services.downloads.start(ref, {
             ...(platform ? { platform } : {}),
             ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
@@ -229,24 +241,54 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
       }),
     );
 
-  leaf(image, ctx, 'prune', 'remove dangling images (with --all: every image no container uses)')
+  leaf(image, ctx, 'prune', 'remove dangling images (with --all: every image no container uses), saying first what goes')
     .option('-a, --all', 'every unused image, not only dangling ones')
     .option('-y, --yes', 'do not ask')
+    .option('--dry-run', 'only say what would be removed and the bytes it would free')
     .action(
-      action(ctx, async (out, opts: { all?: boolean; yes?: boolean }) => {
+      action(ctx, async (out, opts: { all?: boolean; yes?: boolean; dryRun?: boolean }) => {
+        const services = await engine();
+        const all = opts.all ?? false;
+        if (opts.dryRun) {
+          const plan = await services.disk.prunePlan({ all });
+          out.result(prunePlanJson(plan), () => prunePlanLines(plan));
+          return;
+        }
         if (!opts.yes) {
-          const what = opts.all ? 'all images without at least one container' : 'all dangling images';
-          if (!ctx.io.stdin.isTTY) throw new InvalidInput('image prune removes images: confirm with --yes (standard input is not a terminal)');
-          if (!(await confirm(ctx.io, `This will remove ${what}. Are you sure? [y/N] `))) {
-            // As docker does: a "no" removes nothing and is not an error.
-            out.result({ deleted: [], space_reclaimed: 0 }, () => 'nothing removed');
+          if (!ctx.io.stdin.isTTY) {
+            throw new InvalidInput('image prune removes images: confirm with --yes (standard input is not a terminal)', { hint: 'see first what it removes with --dry-run' });
+          }
+          // What goes is shown before the question, and exactly that is removed.
+          const plan = await services.disk.prunePlan({ all });
+          const n = plan.images.length;
+          if (n === 0) {
+            out.result({ deleted: [], space_reclaimed: 0, untagged: [], failed: [] }, () => prunePlanLines(plan));
             return;
           }
+          ctx.io.stderr.write(`${prunePlanLines(plan).join('\n')}\n`);
+          if (!(await confirm(ctx.io, `Remove ${n === 1 ? 'this image' : `these ${n} images`}? [y/N] `))) {
+            // As docker does: a "no" removes nothing and is not an error.
+            out.result({ deleted: [], space_reclaimed: 0, untagged: [], failed: [] }, () => 'nothing removed');
+            return;
+          }
+          const result = await services.disk.remove(plan.images);
+          out.result(pruneJson(result), () => pruneLines(result));
+          return;
         }
-        const result = await (await engine()).images.prune({ all: opts.all ?? false });
+        const result = await services.images.prune({ all });
         out.result(pruneJson(result), () => pruneLines(result));
       }),
     );
+}
+
+/** Unique and shared bytes of the listed images; a failure leaves them null with a warning (the list still answers). */
+async function diskSizes(ctx: CommandContext, services: EngineServices, shown: LocalRepository[], whole: LocalRepository[] | undefined): Promise<Map<string, ImageDiskSize> | null> {
+  try {
+    return await services.disk.sizes({ ...(whole ? { repos: whole } : {}), ids: shown.flatMap((r) => r.images.map((i) => i.id)) });
+  } catch (error) {
+    ctx.warnings.add(`cannot work out what each image costs on disk: ${isAppError(error) ? error.describe() : String(error)}; unique_size and shared_size are null`);
+    return null;
+  }
 }
 
 async function registryHostOf(ctx: CommandContext, name: string): Promise<string> {

@@ -1,5 +1,6 @@
 // The image model shared by both sides (engine and registries), the services and the screens.
 // JSON shapes of DESIGN.md are produced from these by the commands (field names of the seed).
+import { repositoryOf } from './reference';
 
 /** One local image under one tag (a repository's row in the Local depot). */
 export interface LocalImage {
@@ -17,6 +18,17 @@ export interface LocalImage {
   digests: string[];
   /** Names of the containers (running or stopped) that use it; absent when none do. */
   containers?: string[];
+}
+
+/** The digests (`sha256:…`) among an image's RepoDigests that belong to this repository. */
+export function digestsFor(image: LocalImage, fullName: string): string[] {
+  const out: string[] = [];
+  for (const d of image.digests) {
+    const at = d.lastIndexOf('@');
+    if (at < 0) continue;
+    if (repositoryOf(d.slice(0, at)) === fullName) out.push(d.slice(at + 1));
+  }
+  return out;
 }
 
 /** A repository on the engine with every tag (the Local depot groups images this way). */
@@ -79,6 +91,8 @@ export interface TagDetail {
   digest: string | null;
   /** `os/arch[/variant]`, attestation entries hidden. */
   platforms: string[];
+  /** The other tags with the same digest, version-looking ones first (`latest` → `1.27.3`, `1.27`); when known. */
+  sameAs?: string[];
 }
 
 export interface TagList {

@@ -78,7 +78,14 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
         registry ? registryHostOf(registry) : Promise.resolve(null),
       ]);
       const repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
-      const list = localListJson({ filterText: filter, type }, repos, downloading, []);
+      // unique_size / shared_size, counted over the whole (cached) listing as `image list --json` does.
+      const warnings: string[] = [];
+      const ids = repos.flatMap((r) => r.images.map((i) => i.id));
+      const sizes = await engine.disk.sizes({ repos: await local.list(''), ids }).catch((error: unknown) => {
+        warnings.push(`cannot work out what each image costs on disk: ${error instanceof Error ? sanitizeLine(error.message) : String(error)}`);
+        return null;
+      });
+      const list = localListJson({ filterText: filter, type }, repos, downloading, warnings, new Map(), sizes);
       // The seed's local results also carry `description` and `icon` (empty for Docker images).
       const results = (list.results as Record<string, unknown>[]).map((r) => ({ description: '', icon: '', ...r }));
       return ok({ ...list, results });

@@ -3,5 +3,5 @@ export { EngineClient, EngineRequestError, type EngineClientOptions, type Engine
 export { contextEndpoint, currentContext, dockerConfigDir, dockerContexts, endpointKey, parseHost, resolveEndpoint, tlsFromDir, type DockerContext, type Endpoint } from './endpoint';
 export { encodeRegistryAuth, type RegistryAuth } from './auth';
 export { jsonLines } from './stream';
-export { sshArgs, sshControlDir, sshAgent, CommandConnection, classifySsh } from './ssh';
+export { sshArgs, sshControlDir, SshAgent, CommandConnection, classifySsh } from './ssh';
 export { EngineTransport } from './transport';

@@ -4,8 +4,9 @@
 // A file that cannot be used is not overwritten: like the settings files, it is moved aside (kept as
 // `<file>.corrupt-<stamp>-<random>`) with one warning, and the history starts again from what could be read.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { isActive, parseRecord, type DownloadRecord } from './protocol';
+import { writeFileAtomic } from '../../store/safeFile';
 
 /** Finished downloads kept (the newest). */
 export const HISTORY_LIMIT = 100;
@@ -51,20 +52,44 @@ export function readHistory(path: string, warn: Warn = () => undefined): Downloa
   return records;
 }
 
+/** The error of a download whose worker died (or was taken over) while it was waiting or running. */
+export const INTERRUPTED = 'interrupted';
+
 /** What a dead worker left: anything still active is failed, "interrupted". */
 export function interrupted(records: DownloadRecord[], now = new Date()): DownloadRecord[] {
   return records.map((r) =>
-    isActive(r.status) ? { ...r, status: 'failed', error: 'interrupted', errorCode: null, speed: null, eta: null, finishedAt: now.toISOString() } : r,
+    isActive(r.status) ? { ...r, status: 'failed', error: INTERRUPTED, errorCode: null, speed: null, eta: null, finishedAt: now.toISOString() } : r,
   );
+}
+
+/**
+ * `records` with finished outcomes put in by id, where they may go (see `mayAdopt`); returns the ids put in.
+ * Used by a worker for outcomes handed over to it, and by a taken-over worker that finds no successor to hand
+ * them to (then it writes them into the history file itself).
+ */
+export function adoptInto(records: DownloadRecord[], outcomes: DownloadRecord[]): string[] {
+  const taken: string[] = [];
+  for (const outcome of outcomes) {
+    if (isActive(outcome.status)) continue;
+    const at = records.findIndex((r) => r.id === outcome.id);
+    if (at >= 0 && !mayAdopt(records[at] as DownloadRecord)) continue;
+    if (at >= 0) records[at] = { ...outcome, layers: [] };
+    else records.push({ ...outcome, layers: [] });
+    taken.push(outcome.id);
+  }
+  return taken;
+}
+
+/** Only an "interrupted" placeholder is replaced by a late outcome (not a retry under way, not a real failure). */
+export function mayAdopt(record: DownloadRecord): boolean {
+  return record.status === 'failed' && record.error === INTERRUPTED;
 }
 
 export function writeHistory(path: string, records: DownloadRecord[]): void {
   const kept = new Set(records.filter((r) => !isActive(r.status)).slice(-HISTORY_LIMIT));
   // Finished entries do not need their layers.
   const downloads = records.filter((r) => isActive(r.status) || kept.has(r)).map((r) => (isActive(r.status) ? r : { ...r, layers: [] }));
-  const tmp = `${path}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ version: 1, downloads })}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify({ version: 1, downloads })}\n`);
 }
 
 /** Files that could not be moved aside, warned about once per process (the client re-reads every second). */

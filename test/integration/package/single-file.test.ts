@@ -9,7 +9,8 @@
 // takes ~1 min on 2 cores (the arm64 snapshot is built under qemu; a Node download is ~50 MB per architecture
 // when npm's cache does not have it).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -111,6 +112,25 @@ describeWorld('the single files (npm run build:bin)', (world) => {
       for (const image of images.filter((i) => i.RepoTags?.includes(ref))) {
         await httpRequest(`http://docker/images/${image.Id}?force=1`, { method: 'DELETE', socketPath: world.engineB.socket, timeoutMs: 60_000 });
       }
+    }
+  });
+
+  it('x64: `watch install` schedules the file itself (no node, no script before `watch --once`)', async () => {
+    // Stand-ins for crontab and systemctl on PATH, HOME and XDG_CONFIG_HOME in a temporary directory: the line or
+    // unit is written there, whether this machine runs systemd or not.
+    const dir = mkdtempSync(join(tmpdir(), 'stevedore-bin-watch-'));
+    try {
+      writeFileSync(join(dir, 'crontab'), `#!/bin/sh\nif [ "$1" = "-l" ]; then cat "${dir}/tab" 2>/dev/null; exit 0; fi\ncat > "${dir}/tab"\n`, { mode: 0o755 });
+      writeFileSync(join(dir, 'systemctl'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      const env = { ...s.env, PATH: `${dir}:${s.env.PATH ?? ''}`, HOME: dir, XDG_CONFIG_HOME: dir };
+      const r = await runFile([X64, 'watch', 'install'], env);
+      expect(r.code, r.stderr).toBe(0);
+      const unit = join(dir, 'systemd', 'user', 'stevedore-watch.service');
+      const written = readFileSync(existsSync(unit) ? unit : join(dir, 'tab'), 'utf8');
+      expect(written).toContain(`${X64} watch --once`);
+      expect(written).not.toContain(`${X64} ${X64}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

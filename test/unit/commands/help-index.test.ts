@@ -14,10 +14,12 @@ import { registerImage } from '../../../src/commands/image';
 import { remoteImageHandlers } from '../../../src/commands/image-remote';
 import { registerImageUpdates } from '../../../src/commands/image-updates';
 import { registerLxdServer } from '../../../src/commands/lxd-server';
+import { registerNotify } from '../../../src/commands/notify';
 import { Warnings } from '../../../src/commands/output';
 import { type HelpIndex, type Register, buildProgram, helpIndexOf, helpStubs, nounOf, runProgram } from '../../../src/commands/program';
 import { registerRegistry } from '../../../src/commands/registry';
 import { registerRepo } from '../../../src/commands/repo';
+import { registerWatch } from '../../../src/commands/watch';
 import { registerServe } from '../../../src/serve/command';
 import type { AppServices } from '../../../src/services/index';
 import { recordingIo } from '../helpers';
@@ -38,6 +40,8 @@ const nouns: Register[] = [
   registerEngine,
   registerServe,
   registerDoctor,
+  registerWatch,
+  registerNotify,
   registerCompletion,
 ];
 

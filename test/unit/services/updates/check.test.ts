@@ -23,6 +23,14 @@ class MemoryStore implements UpdatesStoreLike {
     for (const r of results) m.set(`${r.fullName}:${r.tag}`, r);
     this.data.set(engine, m);
   }
+  removals = new Map<string, string>();
+  pendingRemoval(engine: string, key: string) {
+    return this.removals.get(`${engine} ${key}`) ?? null;
+  }
+  setPendingRemoval(engine: string, key: string, oldId: string | null) {
+    if (oldId === null) this.removals.delete(`${engine} ${key}`);
+    else this.removals.set(`${engine} ${key}`, oldId);
+  }
 }
 
 function image(tag: string, id: string, digests: string[]): LocalImage {
@@ -48,11 +56,13 @@ async function world(opts: { noDigestHeader?: boolean } = {}) {
         listLocal: async () => repos,
         inspect: async () => ({}),
         remove: async () => ({ name: '', untagged: [], deleted: [] }),
-        prune: async () => ({ deleted: [], untagged: [], spaceReclaimed: 0 }),
+        tag: async () => undefined,
+        prune: async () => ({ images: [], deleted: [], untagged: [], spaceReclaimed: 0, failed: [] }),
         watch: () => () => undefined,
       },
     }),
     store: async () => store,
+    previousStore: async () => ({ read: () => new Map(), update: () => undefined }),
     settings: () => t.settings,
     clock: { now: () => now },
   });
