@@ -9,10 +9,9 @@ import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
 import type { Io } from './commands/output';
 import type { HelpIndex, Register } from './commands/program';
-import { versionInfo, versionText } from './commands/version';
+import { selfCommand, versionInfo, versionText } from './commands/version';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
-import { selfCommand } from './self';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
 /** Defined (true) by scripts/build-bin.mjs in the single-file builds; absent in the npm bundle and from source. */
@@ -191,7 +190,7 @@ function nounModules(io: Io): Record<string, () => Promise<Register>> {
   const nouns = () => import('./cli-nouns');
   return {
     image: async () => {
-      const { registerImage, remoteImageHandlers, registerImageUpdates } = await nouns();
+      const { registerImage, remoteImageHandlers, registerImageUpdates } = await import('./cli-image');
       return (p, c) => {
         registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
         const image = p.commands.find((x) => x.name() === 'image');

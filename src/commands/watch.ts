@@ -12,7 +12,7 @@ import type { RoundRecord } from '../services/updates/watch';
 import type { CommandContext } from './context';
 import { EXIT } from './output';
 import { action, leaf } from './program';
-import { selfCommand } from '../self';
+import { selfCommand } from './version';
 
 /** `watch --json`: one line per round. */
 export function roundJson(r: WatchRound): Record<string, unknown> {
