@@ -99,9 +99,9 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       let store: InstanceType<typeof EngineStore> | undefined;
       return new EngineCatalog({ env, store: () => (store ??= new EngineStore(configDir, warn)), override: options.engine ?? null });
     }),
-    engine: async () => {
+    engine: async () => services.engineFor((await services.engines()).activeName()),
+    engineFor: async (name) => {
       const catalog = await services.engines();
-      const name = catalog.activeName();
       let made = perEngine.get(name);
       if (!made) {
         made = (async () => {
@@ -169,15 +169,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // Only the noun asked for is loaded (all of them for the program's help or an unknown noun).
   const nouns: Record<string, () => Promise<Register>> = {
     image: async () => {
-      const [{ registerImage }, { remoteImageHandlers }, { registerImageUpdates }] = await Promise.all([
+      const [{ registerImage }, { registerImageDownloads }, { registerImageUpdates }] = await Promise.all([
         import('./commands/image'),
-        import('./commands/image-remote'),
+        import('./commands/image-downloads'),
         import('./commands/image-updates'),
       ]);
       return (p, c) => {
-        registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
-        const image = p.commands.find((x) => x.name() === 'image');
-        if (image) registerImageUpdates(image, c);
+        const image = registerImage(p, c);
+        registerImageDownloads(image, c);
+        registerImageUpdates(image, c);
       };
     },
     registry: async () => (await import('./commands/registry')).registerRegistry,

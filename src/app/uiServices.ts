@@ -8,7 +8,8 @@ import type { Clock } from '../domain/clock';
 import type { AppServices } from '../services/index';
 import type { EngineStatus as EngineAnswer, EngineEntry } from '../domain/engines';
 import type { DownloadsView, EngineRow, EngineStatus, RateLimitView, UiServices, UpdateMark, UpdatesView } from '../ui/services';
-import { createLxcUi, isLxcLocalRef, lxdServerOf } from './lxcUi';
+import { isLxcLocalRef, lxcAsImages, lxdServerOf } from '../services/lxc/images';
+import { remoteList, tagList } from '../views/remote';
 
 /** A snapshot store over `subscribe`: started with the first screen that reads it, identical lists dropped. */
 function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void) => () => void) {
@@ -193,7 +194,7 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     return e;
   };
   // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
-  const lxc = createLxcUi(() => app.lxc(), engine);
+  const lxc = lxcAsImages(() => app.lxc(), engine);
   let unsubscribeDownloads: (() => void) | null = null;
   const updates = updatesPort(app, systemClock);
   const store = downloadsStore((listener) => {
@@ -281,12 +282,13 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
       list: async (query, signal) => {
         const server = lxdServerOf(query.registry);
         if (server !== null) return lxc.list(server, query.filter, signal);
-        return (await remote()).depots.list({ category: query.category, filter: query.filter, ...(query.registry ? { registry: query.registry } : {}), ...(signal ? { signal } : {}) });
+        const model = await remoteList({ remote }, { ...query, type: '', ...(signal ? { signal } : {}) });
+        return { results: model.results, warnings: model.warnings, truncated: model.truncated };
       },
       tags: async (name, registry, signal) => {
         const server = lxdServerOf(registry);
         if (server !== null) return lxc.tags(server, name, signal);
-        return (await remote()).tags.list(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) });
+        return tagList({ remote }, name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) });
       },
       inspect: async (ref, options, signal) => {
         const server = lxdServerOf(options.registry);

@@ -1,8 +1,7 @@
 // stevedore engine list | add | rm | use (DESIGN.md "Engines"; `--engine NAME` on every command is global).
 import type { Command } from 'commander';
-import { type EngineEntry, type EngineStatus, engineToJson } from '../domain/engines';
+import { engineEntryJson, engineStatusJson, engineTable } from '../views/engines';
 import type { CommandContext } from './context';
-import { table } from './output';
 import { action, leaf, noun } from './program';
 
 interface AddOptions {
@@ -19,7 +18,7 @@ export function registerEngine(program: Command, ctx: CommandContext): void {
     action(ctx, async (out) => {
       const catalog = await ctx.services.engines();
       const list = await catalog.check();
-      out.result(list.map(engineToJson), () => engineTable(list, ctx.io.stdout.columns));
+      out.result(list.map(engineStatusJson), () => engineTable(list, ctx.io.stdout.columns));
     }),
   );
 
@@ -33,7 +32,7 @@ export function registerEngine(program: Command, ctx: CommandContext): void {
       action(ctx, async (out, name: string, opts: AddOptions) => {
         const catalog = await ctx.services.engines();
         const added = catalog.add({ name, host: opts.host, tlsVerify: opts.tlsVerify ?? false, certPath: opts.certPath ?? null, dockerPath: opts.dockerPath ?? null });
-        out.result(entryJson(added), () => `added engine "${added.name}" (${added.host}); \`stevedore engine use ${added.name}\` makes it the active one`);
+        out.result(engineEntryJson(added), () => `added engine "${added.name}" (${added.host}); \`stevedore engine use ${added.name}\` makes it the active one`);
       }),
     );
 
@@ -54,25 +53,7 @@ export function registerEngine(program: Command, ctx: CommandContext): void {
         const shadowed = catalog.use(name);
         if (shadowed) ctx.warnings.add(`${shadowed}: unset it for \`engine use\` to apply`);
         const entry = catalog.find(name);
-        out.result(entryJson(entry), () => `now using engine "${entry.name}" (${entry.host})`);
+        out.result(engineEntryJson(entry), () => `now using engine "${entry.name}" (${entry.host})`);
       }),
     );
-}
-
-function entryJson(e: EngineEntry): Record<string, unknown> {
-  return { name: e.name, host: e.host, source: e.source, active: e.active };
-}
-
-function engineTable(list: EngineStatus[], columns: number | undefined): string[] {
-  return table(
-    list,
-    [
-      { header: '', get: (e) => (e.active ? '*' : '') },
-      { header: 'NAME', get: (e) => e.name },
-      { header: 'SOURCE', get: (e) => e.source },
-      { header: 'HOST', get: (e) => e.host, flex: true },
-      { header: 'VERSION', get: (e) => (e.reachable ? (e.version ?? '?') : `not answering: ${e.error ?? ''}`), flex: true },
-    ],
-    columns,
-  );
 }

@@ -1,62 +1,46 @@
-// stevedore image list | inspect | tags | pull | downloads | rm | prune
-// The local behaviour is here; the remote categories, `inspect --remote` and `tags` come from the
-// registry side through `RemoteImageHandlers` (without them those answer 501).
+// stevedore image list | inspect | tags | pull | rm | prune: argv → view (src/views) → table or --json.
+// `--type lxc` goes to the LXC views; `image downloads` and `image updates|update` have files of their own.
 import { type Command, Option } from 'commander';
-import { AppError, Conflict, InvalidInput, NotSupported, isAppError, isCancellation } from '../domain/errors';
-import { registryHost } from '../domain/registry';
-import { sanitizeLine } from '../domain/sanitize';
+import { InvalidInput } from '../domain/errors';
+import { REMOTE_CATEGORIES, type RemoteCategory } from '../domain/images';
 import { parsePlatform } from '../domain/settings';
 import type { DownloadRecord, EngineServices } from '../services/engine/index';
+import { backgroundHint } from '../views/downloads';
+import { localList, localListJson, localListTable } from '../views/local';
+import { lxcInspect, lxcListResult, lxcPullJob } from '../views/lxc';
+import { checkPlatform, remoteInspect, remoteInspectJson, remoteInspectLines, remoteList, remoteListJson, remoteListLines, tagList, tagsJson, tagsLines } from '../views/remote';
+import { pruneJson, pruneLines, removeJson, removeLines } from '../views/removal';
 import type { CommandContext } from './context';
-import {
-  ASCII_BAR,
-  UNICODE_BAR,
-  downloadsJson,
-  downloadsTable,
-  localListJson,
-  localListTable,
-  progressBlock,
-  progressLine,
-  pruneJson,
-  pruneLines,
-  pullProgressJson,
-  removeLines,
-} from './image-local';
-import { lxcInspect, lxcList, lxcPullJob, lxcRemove } from './image-lxc';
-import { EXIT, type Io, type Output } from './output';
+import { confirm, followPull } from './follow';
+import type { Output } from './output';
 import { action, choice, leaf, noun, parsePositiveInt } from './program';
-
-export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
-
-export interface RemoteListQuery {
-  category: RemoteCategory;
-  filter: string;
-  registry?: string;
-  limit?: number;
-  /** `--type` as given (`docker` or empty). */
-  type: string;
-}
-
-/** What the registry side supplies; each handler prints its own result through `out`. */
-export interface RemoteImageHandlers {
-  list?(out: Output, query: RemoteListQuery): Promise<void>;
-  inspect?(out: Output, ref: string, options: { registry?: string; platform?: string }): Promise<void>;
-  tags?(out: Output, name: string, options: { registry?: string }): Promise<void>;
-  /** Before a pull with --platform: a 404 naming the platforms the image has, when it lacks that one. */
-  platformCheck?(ref: string, options: { registry?: string; platform: string }): Promise<void>;
-}
 
 const CATEGORY = choice('--category', ['local', 'selected', 'qnap', 'official', 'dockerhub', 'private', 'remote'] as const);
 const TYPE = choice('--type', ['docker', 'lxc'] as const);
-const NON_TTY_INTERVAL_MS = 5000;
 
-const isActive = (status: DownloadRecord['status']): boolean => status === 'waiting' || status === 'downloading' || status === 'extracting';
+interface ListOptions {
+  category: string;
+  filter?: string;
+  registry?: string;
+  limit?: number;
+  type?: string;
+  server?: string;
+  platform?: string;
+}
 
-const needsRegistryClient = (what: string): NotSupported => new NotSupported(`${what} needs the registry client, which this build does not have`);
+const onlyLxc = (option: string): InvalidInput => new InvalidInput(`${option} is for --type lxc; Docker images use --registry`);
+const notLxc = (): InvalidInput => new InvalidInput('--registry is for Docker images; LXC uses --server');
 
-export function registerImage(program: Command, ctx: CommandContext, remote: RemoteImageHandlers = {}): void {
+export function registerImage(program: Command, ctx: CommandContext): Command {
   const image = noun(program, 'image', 'list, inspect, download and remove images');
   const engine = (): Promise<EngineServices> => ctx.services.engine();
+  const columns = (): number | undefined => ctx.io.stdout.columns;
+
+  /** Prints a view's JSON (its warnings with the others of this run) or its lines. */
+  const show = (out: Output, json: object, warnings: string[], lines: () => string[]): void => {
+    for (const w of warnings) ctx.warnings.add(w);
+    out.result(json, lines, { withWarnings: true });
+  };
 
   leaf(image, ctx, 'list', 'list images: local ones (default) or a depot')
     .addOption(new Option('--category <c>', 'local, selected (qnap), official, dockerhub or private; remote with --type lxc').argParser(CATEGORY).default('local'))
@@ -65,48 +49,36 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .option('--limit <n>', 'at most this many results', parsePositiveInt('--limit', 10_000))
     .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
     .option('--server <name>', 'LXC: the simplestreams server for --category remote (see `lxd-server list`)')
-    .option('--platform <arch>', 'LXC: architecture of remote images (default: the host\'s; `all` for every one)')
+    .option('--platform <arch>', "LXC: architecture of remote images (default: the host's; `all` for every one)")
     .action(
-      action(ctx, async (out, opts: { category: string; filter?: string; registry?: string; limit?: number; type?: string; server?: string; platform?: string }) => {
-        if (opts.type === 'lxc' && opts.category !== 'selected' && opts.category !== 'qnap') {
-          if (opts.category !== 'local' && opts.category !== 'remote') throw new InvalidInput('--type lxc lists the local, remote or selected category');
-          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
-          await lxcList(ctx, out, opts);
-          return;
-        }
-        if (opts.category === 'remote') throw new InvalidInput('--category remote is for --type lxc');
-        if (opts.server !== undefined) throw new InvalidInput('--server is for --type lxc; Docker images use --registry');
-        const type = opts.type ?? '';
+      action(ctx, async (out, opts: ListOptions) => {
+        const filter = opts.filter ?? '';
+        const limit = opts.limit !== undefined ? { limit: opts.limit } : {};
         const category = opts.category === 'qnap' ? 'selected' : opts.category;
-        if (category !== 'local') {
-          if (!remote.list) throw needsRegistryClient(`--category ${category}`);
-          if (category === 'dockerhub' && !opts.filter?.trim()) throw new InvalidInput('searching Docker Hub needs a text to search for', { hint: 'give it with --filter TEXT' });
-          if (category === 'private' && opts.registry === undefined) throw new InvalidInput('the private depot needs a registry', { hint: 'name it with --registry NAME; see `stevedore registry list`' });
-          await remote.list(out, {
-            category: category as RemoteCategory,
-            filter: opts.filter ?? '',
-            type,
-            ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
-            ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        if (opts.type === 'lxc' && category !== 'selected') {
+          if (category !== 'local' && category !== 'remote') throw new InvalidInput('--type lxc lists the local, remote or selected category');
+          if (opts.registry !== undefined) throw notLxc();
+          const result = await lxcListResult(await ctx.services.lxc(), async () => (await engine()).downloads.list(), {
+            category,
+            filter,
+            ...limit,
+            ...(opts.server !== undefined ? { server: opts.server } : {}),
+            ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
           });
-          return;
+          return show(out, result.json, result.warnings, () => result.lines(columns()));
         }
-        const services = await engine();
-        const [all, downloading, host, updates] = await Promise.all([
-          services.images.listLocal(opts.filter ? { filter: opts.filter } : {}),
-          services.downloadingIndex().catch((error: unknown) => {
-            ctx.warnings.add(`cannot read the running downloads: ${isAppError(error) ? error.describe() : String(error)}; "downloading" marks are unknown`);
-            return null;
-          }),
-          opts.registry ? registryHostOf(ctx, opts.registry) : Promise.resolve(null),
-          // The last update checks (issue 12): read from the cache, no registry asked.
-          ctx.json ? ctx.services.updates().then((u) => u.cached()).catch(() => undefined) : Promise.resolve(undefined),
-        ]);
-        let repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
-        if (opts.limit !== undefined) repos = repos.slice(0, opts.limit);
-        out.result(localListJson({ filterText: opts.filter ?? '', type }, repos, downloading, ctx.warnings.list, updates), () =>
-          localListTable(repos, ctx.io.stdout.columns),
-        );
+        if (category === 'remote') throw new InvalidInput('--category remote is for --type lxc');
+        if (opts.server !== undefined) throw onlyLxc('--server');
+        const registry = opts.registry !== undefined ? { registry: opts.registry } : {};
+        if (category === 'local') {
+          const model = await localList(ctx.services, { filter, type: opts.type ?? '', ...registry, ...limit }, { updates: ctx.json });
+          return show(out, localListJson(model), model.warnings, () => localListTable(model.repos, columns()));
+        }
+        if (category === 'dockerhub' && !filter.trim()) throw new InvalidInput('searching Docker Hub needs a text to search for', { hint: 'give it with --filter TEXT' });
+        if (category === 'private' && opts.registry === undefined) throw new InvalidInput('the private depot needs a registry', { hint: 'name it with --registry NAME; see `stevedore registry list`' });
+        if (!(REMOTE_CATEGORIES as readonly string[]).includes(category)) throw new InvalidInput(`unknown category "${category}"`);
+        const model = await remoteList(ctx.services, { category: category as RemoteCategory, filter, type: opts.type ?? '', ...registry, ...limit });
+        show(out, remoteListJson(model), model.warnings, () => remoteListLines(model.category, model.results, columns()));
       }),
     );
 
@@ -120,16 +92,17 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .action(
       action(ctx, async (out, ref: string, opts: { remote?: boolean; registry?: string; platform?: string; type?: string; server?: string }) => {
         if (opts.type === 'lxc') {
-          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
-          return lxcInspect(ctx, out, ref, opts);
+          if (opts.registry !== undefined) throw notLxc();
+          const json = await lxcInspect(await ctx.services.lxc(), ref, opts);
+          return out.result(json, () => JSON.stringify(json, null, 2));
         }
+        if (opts.server !== undefined) throw onlyLxc('--server');
         if (opts.remote || opts.registry !== undefined || opts.platform !== undefined) {
-          if (!remote.inspect) throw needsRegistryClient('image inspect --remote');
-          await remote.inspect(out, ref, {
+          const r = await remoteInspect(ctx.services, ref, {
             ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
             ...(opts.platform !== undefined ? { platform: parsePlatform(opts.platform) } : {}),
           });
-          return;
+          return out.result(remoteInspectJson(r), () => remoteInspectLines(r, new Date(), columns()));
         }
         const result = await (await engine()).images.inspect(ref);
         out.result(result, () => JSON.stringify(result, null, 2));
@@ -141,8 +114,9 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .option('--registry <name>', 'a configured registry')
     .action(
       action(ctx, async (out, name: string, opts: { registry?: string }) => {
-        if (!remote.tags) throw needsRegistryClient('image tags');
-        await remote.tags(out, name, opts.registry !== undefined ? { registry: opts.registry } : {});
+        const list = await tagList(ctx.services, name, opts.registry !== undefined ? { registry: opts.registry } : {});
+        // A cut-short list says so: `"truncated": true` and a warning (on stderr in human mode).
+        show(out, tagsJson(list), list.warnings, () => tagsLines(list, new Date(), columns()));
       }),
     );
 
@@ -155,65 +129,32 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .option('--server <name>', 'LXC: the simplestreams server to download from (default: images)')
     .action(
       action(ctx, async (out, ref: string, opts: { registry?: string; platform?: string; detach?: boolean; type?: string; server?: string }) => {
+        const services = await engine();
         let started: DownloadRecord;
-        let services: EngineServices;
         if (opts.type === 'lxc') {
-          if (opts.registry !== undefined) throw new InvalidInput('--registry is for Docker images; LXC uses --server');
+          if (opts.registry !== undefined) throw notLxc();
           const lxc = await ctx.services.lxc();
           // One clear line (501, 403) when LXD is not there, before a worker is started for nothing.
           await lxc.client().server();
-          const job = await lxcPullJob(lxc, ref, opts);
-          services = await engine();
-          started = await services.downloads.startLxc(job);
+          started = await services.downloads.startLxc(await lxcPullJob(lxc, ref, opts));
         } else {
-          services = await engine();
+          if (opts.server !== undefined) throw onlyLxc('--server');
           const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
+          const registry = opts.registry !== undefined ? { registry: opts.registry } : {};
           // A platform the image does not have is refused before anything is queued (the engine would pull
           // a single-platform image of another platform and call it done).
-          if (platform && remote.platformCheck) await remote.platformCheck(ref, { platform, ...(opts.registry !== undefined ? { registry: opts.registry } : {}) });
-          started = await services.downloads.start(ref, {
-            ...(platform ? { platform } : {}),
-            ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
-          });
+          if (platform) await checkPlatform(ctx.services, ref, { platform, ...registry });
+          started = await services.downloads.start(ref, { ...(platform ? { platform } : {}), ...registry });
         }
         if (opts.detach) {
-          out.result({ id: started.id, name: started.name, percent: started.percent, status: started.status, error: started.error }, () =>
-            `${started.name}: ${started.status} in the background (id ${started.id}; see \`stevedore image downloads\`)`,
+          const name = services.name();
+          const hint = backgroundHint(name, (await ctx.services.engines()).defaultName());
+          out.result({ id: started.id, engine: name, name: started.name, percent: started.percent, status: started.status, error: started.error }, () =>
+            `${started.name}: ${started.status} in the background (id ${started.id}; ${hint})`,
           );
           return;
         }
         ctx.setExitCode(await followPull(ctx.io, out, services, started));
-      }),
-    );
-
-  leaf(image, ctx, 'downloads', 'list the downloads of every session; cancel ID, retry ID, clear (the finished ones)')
-    .argument('[verb]', 'cancel ID | retry ID | clear')
-    .argument('[id]', 'a download ID as `image downloads` shows it')
-    .action(
-      action(ctx, async (out, verb: string | undefined, id: string | undefined) => {
-        const downloads = (await engine()).downloads;
-        if (verb === undefined) {
-          const records = await downloads.list();
-          out.result(downloadsJson(records), () => downloadsTable(records, ctx.io.stdout.columns));
-          return;
-        }
-        if (verb === 'clear') {
-          if (id !== undefined) throw new InvalidInput('`image downloads clear` takes no ID');
-          const cleared = await downloads.clear();
-          out.result({ cleared }, () => `cleared ${cleared} finished download${cleared === 1 ? '' : 's'}`);
-          return;
-        }
-        if (verb !== 'cancel' && verb !== 'retry') throw new InvalidInput(`unknown downloads verb "${sanitizeLine(verb)}": use cancel ID, retry ID or clear`);
-        if (id === undefined || !id.trim()) throw new InvalidInput(`\`image downloads ${verb}\` needs a download ID (see \`stevedore image downloads\`)`);
-        if (verb === 'cancel') {
-          // As the app's `x`: a download that has ended cannot be cancelled (a script learns it did not stop it).
-          const known = (await downloads.list()).find((r) => r.id === id.trim());
-          if (known && !['waiting', 'downloading', 'extracting'].includes(known.status)) {
-            throw new Conflict(`${sanitizeLine(known.name)} is not running (it is ${known.status})`, { hint: '`stevedore image downloads retry ID` starts it again' });
-          }
-        }
-        const record = verb === 'cancel' ? await downloads.cancel(id.trim()) : await downloads.retry(id.trim());
-        out.result(downloadsJson([record])[0], () => `${record.name}: ${verb === 'cancel' ? (['waiting', 'downloading', 'extracting'].includes(record.status) ? 'cancelling' : record.status) : record.status} (id ${record.id})`);
       }),
     );
 
@@ -223,9 +164,8 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
     .addOption(new Option('--type <type>', 'docker or lxc (an LXC image by alias or fingerprint)').argParser(TYPE))
     .action(
       action(ctx, async (out, ref: string, opts: { force?: boolean; type?: string }) => {
-        if (opts.type === 'lxc') return lxcRemove(ctx, out, ref);
-        const result = await (await engine()).images.remove(ref, { force: opts.force ?? false });
-        out.result({ name: result.name, untagged: result.untagged, deleted: result.deleted }, () => removeLines(result));
+        const result = opts.type === 'lxc' ? await (await ctx.services.lxc()).remove(ref) : await (await engine()).images.remove(ref, { force: opts.force ?? false });
+        out.result(removeJson(result), () => removeLines(result));
       }),
     );
 
@@ -247,127 +187,5 @@ export function registerImage(program: Command, ctx: CommandContext, remote: Rem
         out.result(pruneJson(result), () => pruneLines(result));
       }),
     );
-}
-
-async function registryHostOf(ctx: CommandContext, name: string): Promise<string> {
-  const reg = (await ctx.services.registries()).get(name);
-  return reg.builtin ? 'docker.io' : registryHost(reg.url);
-}
-
-/** Asks a yes/no question on the terminal; only `y`/`yes` is a yes. */
-function confirm(io: Io, question: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    io.stderr.write(question);
-    let text = '';
-    io.stdin.setEncoding?.('utf8');
-    const done = (answer: boolean): void => {
-      io.stdin.removeAllListeners?.('data');
-      io.stdin.removeAllListeners?.('end');
-      io.stdin.pause?.();
-      resolve(answer);
-    };
-    io.stdin.on('data', (chunk) => {
-      text += chunk.toString();
-      if (text.includes('\n') || text.includes('\r')) done(/^\s*y(es)?\s*$/i.test(text.split(/[\r\n]/)[0] ?? ''));
-    });
-    io.stdin.on('end', () => done(false));
-    io.stdin.resume?.();
-  });
-}
-
-/**
- * Follows a download until it ends, printing progress the way the output allows; Ctrl-C stops following
- * and cancels it unless another terminal follows it too. Returns the exit code.
- */
-export async function followPull(io: Io, out: Output, services: EngineServices, started: DownloadRecord): Promise<number> {
-  const render = progressRenderer(io, out);
-  const controller = new AbortController();
-  let firstInterrupt = 0;
-  const onSignal = (): void => {
-    // A second Ctrl-C leaves at once. (conf's exit hook re-sends the first SIGINT to this process, so a
-    // repeat within a moment is that echo, not the user.)
-    if (firstInterrupt > 0) {
-      if (Date.now() - firstInterrupt > 500) process.exit(EXIT.cancelled);
-      return;
-    }
-    firstInterrupt = Date.now();
-    // (On a terminal the progress block shows it; a line on stderr would break the redraw.)
-    if (!out.json && !io.stdout.isTTY) io.stderr.write('cancelling… (Ctrl-C again to leave at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  try {
-    let final: DownloadRecord;
-    try {
-      final = await services.downloads.follow(started.id, render.update, controller.signal);
-    } catch (error) {
-      if (!isCancellation(error)) throw error;
-      // Ctrl-C stops this terminal following; the worker cancels only when no other terminal follows.
-      const { followers } = await services.downloads.detach(started.id);
-      if (followers > 0) {
-        const others = followers === 1 ? 'another terminal follows it' : `${followers} other terminals follow it`;
-        if (out.json) out.jsonLine({ event: 'detached', name: started.name, id: started.id, followers });
-        else io.stderr.write(`${started.name}: stopped following; the download goes on (${others}; \`stevedore image downloads cancel ${started.id}\` cancels it)\n`);
-        return EXIT.cancelled;
-      }
-      // Wait (briefly) for the engine request to be torn down, so the history says cancelled.
-      const stop = AbortSignal.timeout(10_000);
-      final = await services.downloads.follow(started.id, () => undefined, stop).catch(() => ({ ...started, status: 'cancelled' as const }));
-    }
-    render.end(final);
-    if (final.status === 'complete') {
-      if (out.json) out.jsonLine({ event: 'done', name: final.name, digest: final.digest });
-      else io.stdout.write(`${final.name}: downloaded${final.digest ? ` (${final.digest})` : ''}\n`);
-      return EXIT.ok;
-    }
-    if (final.status === 'cancelled') {
-      if (out.json) out.jsonLine({ event: 'cancelled', name: final.name });
-      else io.stderr.write(`${final.name}: cancelled\n`);
-      return EXIT.cancelled;
-    }
-    throw new AppError(final.errorCode ?? 502, final.error ?? 'the download failed');
-  } finally {
-    process.off('SIGINT', onSignal);
-  }
-}
-
-interface Renderer {
-  update: (record: DownloadRecord) => void;
-  end: (record: DownloadRecord) => void;
-}
-
-function progressRenderer(io: Io, out: Output): Renderer {
-  if (out.json) {
-    // Progress lines while it runs; the end is the `done` / `cancelled` event or the error object.
-    return { update: (r) => void (isActive(r.status) && out.jsonLine(pullProgressJson(r))), end: () => undefined };
-  }
-  if (io.stdout.isTTY) {
-    const utf8 = /utf-?8/i.test(io.env.LC_ALL || io.env.LC_CTYPE || io.env.LANG || '');
-    const style = utf8 ? UNICODE_BAR : ASCII_BAR;
-    let drawn = 0;
-    const draw = (r: DownloadRecord): void => {
-      const lines = progressBlock(r, io.stdout.columns ?? 80, style);
-      let text = drawn > 0 ? `\u001b[${drawn}F` : '';
-      for (const line of lines) text += `\u001b[2K${line}\n`;
-      // A block that got shorter leaves lines below: clear them.
-      for (let i = lines.length; i < drawn; i++) text += '\u001b[2K\n';
-      const extra = Math.max(0, drawn - lines.length);
-      if (extra > 0) text += `\u001b[${extra}F`;
-      io.stdout.write(text);
-      drawn = lines.length;
-    };
-    return { update: draw, end: draw };
-  }
-  let last = 0;
-  return {
-    update: (r) => {
-      const now = Date.now();
-      if (now - last < NON_TTY_INTERVAL_MS) return;
-      last = now;
-      io.stdout.write(`${progressLine(r)}\n`);
-    },
-    end: (r) => {
-      if (r.status !== 'complete') io.stdout.write(`${progressLine(r)}\n`);
-    },
-  };
+  return image;
 }

@@ -1,9 +1,8 @@
 // stevedore registry list | ping | add | edit | rm
 import type { Command } from 'commander';
-import type { ApiVersion, Registry } from '../domain/registry';
-import { registryToJson } from '../domain/registry';
+import type { ApiVersion } from '../domain/registry';
+import { registryJson, registryTable } from '../views/registries';
 import type { CommandContext } from './context';
-import { table } from './output';
 import { action, choice, leaf, noun } from './program';
 import { passwordFor } from './prompt';
 
@@ -24,7 +23,7 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
   leaf(registry, ctx, 'list', 'list registries (passwords masked)').action(
     action(ctx, async (out) => {
       const list = (await ctx.services.registries()).list();
-      out.result(list.map(registryToJson), () => registryTable(list, ctx.io.stdout.columns));
+      out.result(list.map(registryJson), () => registryTable(list, ctx.io.stdout.columns));
     }),
   );
 
@@ -57,7 +56,7 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
           ...(opts.username !== undefined ? { username: opts.username } : {}),
           ...(password !== undefined ? { password } : {}),
         });
-        out.result(registryToJson(added), () => `added registry "${added.name}" (${added.url}, API ${added.version})`);
+        out.result(registryJson(added), () => `added registry "${added.name}" (${added.url}, API ${added.version})`);
       }),
     );
 
@@ -82,7 +81,7 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
           ...(opts.username !== undefined ? { username: opts.username } : {}),
           ...(password !== undefined ? { password } : {}),
         });
-        out.result(registryToJson(edited), () => `updated registry "${edited.name}"`);
+        out.result(registryJson(edited), () => `updated registry "${edited.name}"`);
       }),
     );
 
@@ -91,22 +90,7 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
     .action(
       action(ctx, async (out, name: string) => {
         const removed = (await ctx.services.registries()).remove(name);
-        out.result(registryToJson(removed), () => `removed registry "${removed.name}"`);
+        out.result(registryJson(removed), () => `removed registry "${removed.name}"`);
       }),
     );
-}
-
-function registryTable(list: Registry[], width?: number): string[] {
-  return table(
-    list,
-    [
-      { header: 'NAME', get: (r) => r.name },
-      { header: 'URL', get: (r) => r.url, flex: true },
-      { header: 'API', get: (r) => r.version },
-      { header: 'TRUST CERT', get: (r) => (r.trustCert ? 'yes' : 'no') },
-      { header: 'USERNAME', get: (r) => r.username || '-' },
-      { header: 'PASSWORD', get: (r) => (r.password ? '********' : '-') },
-    ],
-    width,
-  );
 }

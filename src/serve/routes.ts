@@ -2,17 +2,20 @@
 // external repositories (/api/repo/v1/repository/…). Each route reads its input, calls the same
 // services as the CLI and shapes the answer with the same presenters as `--json`: no logic of its own.
 // Names with slashes travel in the path as the seed writes them (`…/image/dockerhub/docker/lgsd/diamond/latest/download`).
-import { localListJson } from '../commands/image-local';
-import { lxcListResult, remoteInspectWithInstalled } from '../commands/image-lxc';
-import { canonicalCategory, checkImageType, remoteInspectJson, remoteListJson, tagsJson, type RemoteCategoryName } from '../commands/image-remote';
 import { InvalidInput, NotFound } from '../domain/errors';
-import { parseLxcArchitecture } from '../domain/lxc';
+import { type Category, parseCategory } from '../domain/images';
+import { MASK } from '../domain/registry';
 import { sanitizeLine } from '../domain/sanitize';
-import { MASK, registryHost, registryToJson } from '../domain/registry';
 import { parsePlatform } from '../domain/settings';
 import type { AppServices } from '../services/index';
-import type { SavedRepositoryView } from '../services/remote/index';
 import type { DownloadNote } from '../store/downloadNotes';
+import type { DownloadRecord } from '../services/engine/index';
+import { allDownloads, downloadJson } from '../views/downloads';
+import { localList, localListJson } from '../views/local';
+import { lxcInspect, lxcListResult, lxcPullJob } from '../views/lxc';
+import { cloudList, cloudRepository, registryJson } from '../views/registries';
+import { checkImageType, remoteInspect, remoteInspectJson, remoteList, remoteListJson, tagList, tagsJson } from '../views/remote';
+import { removeJson } from '../views/removal';
 import { LocalListCache } from './localCache';
 import { DownloadBody, LxcImagePath, LxcQuery, RegistryAddBody, RegistryEditBody, RegistryMethod, RepositoryAddBody, RepositoryUpdateBody, validate } from './schemas';
 
@@ -46,7 +49,6 @@ export type Handler = (req: RouteRequest) => Promise<Reply>;
 export type Match = { handler: Handler } | { allowed: string[] } | null;
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
-const REMOTE_CATEGORIES: readonly string[] = ['selected', 'official', 'dockerhub', 'private'];
 const HUB_REPOSITORIES: readonly string[] = ['dockerhub', 'qnap', 'selected', 'official'];
 const isLxc = (type: string | undefined): boolean => (type ?? '').trim().toLowerCase() === 'lxc';
 
@@ -65,30 +67,14 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
   const imageList: Handler = async ({ query }) => {
     // The seed's name comes back as asked (`qnap`), as Container Station answers it; the CLI says `selected`.
     const asked = (query.get('category') || 'local').trim().toLowerCase();
-    const category = canonicalCategory(asked);
     const filter = query.get('filter_text') ?? '';
-    if (isLxc(query.get('type') ?? '')) return lxcList(asked, category, query);
+    if (isLxc(query.get('type') ?? '')) return lxcList(asked, query);
+    const category: Category = parseCategory(asked);
     const type = checkImageType(query.get('type') ?? '');
     const registry = query.get('registry_name') || undefined;
-    if (category === 'local') {
-      const engine = await services.engine();
-      const [all, downloading, host] = await Promise.all([
-        local.list(filter),
-        engine.downloadingIndex(),
-        registry ? registryHostOf(registry) : Promise.resolve(null),
-      ]);
-      const repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
-      const list = localListJson({ filterText: filter, type }, repos, downloading, []);
-      // The seed's local results also carry `description` and `icon` (empty for Docker images).
-      const results = (list.results as Record<string, unknown>[]).map((r) => ({ description: '', icon: '', ...r }));
-      return ok({ ...list, results });
-    }
-    if (!REMOTE_CATEGORIES.includes(category)) {
-      throw new InvalidInput(`category must be one of local, qnap, selected, official, dockerhub, private (got "${category}")`);
-    }
-    const name = category as RemoteCategoryName;
-    const result = await (await services.remote()).depots.list({ category: name, filter, ...(registry ? { registry } : {}) });
-    return ok({ ...remoteListJson(name, filter, type, result.results, result.warnings), category: asked });
+    const onRegistry = registry ? { registry } : {};
+    if (category === 'local') return ok(localListJson(await localList(services, { filter, type, ...onRegistry }, { list: (f) => local.list(f) })));
+    return ok({ ...remoteListJson(await remoteList(services, { category, filter, type, ...onRegistry })), category: asked });
   };
 
   // ---- type=lxc (issue 14b): the LXC services of `--type lxc`, answers shaped by the same presenters ------
@@ -98,20 +84,16 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     const server = q.server ?? q.registry_name ?? q.registry;
     return { server, platform: q.platform, filter: q.filter_text ?? '' };
   };
-  const lxcArch = (platform: string | undefined) => (platform === undefined ? {} : { architecture: parseLxcArchitecture(platform) });
   const serialOf = (tag: string) => (tag === 'latest' ? {} : { serial: tag });
 
   /** `GET /api/v1/image/?type=lxc&category=local|remote|selected|qnap[&server=NAME]`: as `image list --type lxc --json`. */
-  const lxcList = async (asked: string, category: string, query: URLSearchParams): Promise<Reply> => {
+  const lxcList = async (asked: string, query: URLSearchParams): Promise<Reply> => {
     const q = lxcQuery(query);
-    if (category === 'selected') {
-      const result = await (await services.remote()).depots.list({ category: 'selected', filter: q.filter, type: 'lxc' });
-      return ok({ ...remoteListJson('selected', q.filter, 'lxc', result.results, result.warnings), category: asked });
-    }
+    const category = asked === 'qnap' ? 'selected' : asked;
+    if (category === 'selected') return ok({ ...remoteListJson(await remoteList(services, { category: 'selected', filter: q.filter, type: 'lxc' })), category: asked });
     if (category !== 'local' && category !== 'remote') throw new InvalidInput(`type=lxc lists the local, remote or selected category (got "${sanitizeLine(category)}")`);
-    const lxc = await services.lxc();
     const platform = q.platform?.toLowerCase() === 'all' ? 'all' : q.platform;
-    const result = await lxcListResult(lxc, async () => (await services.engine()).downloads.list(), {
+    const result = await lxcListResult(await services.lxc(), async () => (await services.engine()).downloads.list(), {
       category,
       filter: q.filter,
       ...(q.server !== undefined ? { server: q.server } : {}),
@@ -121,18 +103,11 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
   };
 
   /** `GET …/image/lxc/{name…}/{tag}/inspect` (LXD's JSON) and `/remote_inspect` (`?server=`, `?platform=`). */
-  const lxcInspect = async (remote: boolean, name: string, tag: string, query: URLSearchParams): Promise<unknown> => {
+  const lxcInspectRoute = async (remote: boolean, name: string, tag: string, query: URLSearchParams): Promise<unknown> => {
     const p = validate(LxcImagePath, { name, tag });
     const q = lxcQuery(query);
-    const lxc = await services.lxc();
-    if (remote) {
-      const found = await lxc.inspectRemote(p.name, { ...(q.server !== undefined ? { server: q.server } : {}), ...serialOf(p.tag), ...lxcArch(q.platform) });
-      return remoteInspectWithInstalled(lxc, found);
-    }
-    const raw = await lxc.inspectLocal(p.name);
-    const properties = raw.properties && typeof raw.properties === 'object' ? (raw.properties as Record<string, unknown>) : {};
-    if (p.tag !== 'latest' && properties.serial !== p.tag) throw new NotFound(`Image not found: ${p.name}:${p.tag}`);
-    return raw;
+    const options = { ...(q.server !== undefined ? { server: q.server } : {}), ...serialOf(p.tag), ...(q.platform !== undefined ? { platform: q.platform } : {}) };
+    return lxcInspect(await services.lxc(), p.name, { remote, ...options });
   };
 
   /** The server of a download: `?server=`, else the path's repository (hub names and `selected`: the catalog entry's, else `images`). */
@@ -146,6 +121,12 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     return HUB_REPOSITORIES.includes(repo) ? undefined : repository;
   };
 
+  /** A queued download as serve answers it (the seed answers `{}`; the id lets a client cancel it). */
+  const queued = async (started: DownloadRecord, body: DownloadNote): Promise<Reply> => {
+    deps.notes.set(started.id, { description: body.description, location: body.location, icon: body.icon });
+    return ok(downloadJson({ ...started, engine: (await services.engine()).name() }));
+  };
+
   /** `POST …/image/{repository}/lxc/{name…}/{tag}/download`: through the download worker, as `image pull --type lxc`. */
   const lxcDownload = async (repository: string, name: string, tag: string, req: RouteRequest): Promise<Reply> => {
     const p = validate(LxcImagePath, { name, tag });
@@ -154,15 +135,8 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     const lxc = await services.lxc();
     await lxc.client().server(); // 501 (no LXD) or 403 before anything is queued
     const server = await lxcDownloadServer(repository, p.name, q.server);
-    const job = await lxc.resolvePull(p.name, { ...(server !== undefined ? { server } : {}), ...serialOf(p.tag), ...lxcArch(q.platform) });
-    const started = await (await services.engine()).downloads.startLxc(job);
-    deps.notes.set(started.id, { description: body.description, location: body.location, icon: body.icon });
-    return ok({});
-  };
-
-  const registryHostOf = async (name: string): Promise<string> => {
-    const reg = (await services.registries()).get(name);
-    return reg.builtin ? 'docker.io' : registryHost(reg.url);
+    const job = await lxcPullJob(lxc, p.name, { ...(server !== undefined ? { server } : {}), ...serialOf(p.tag), ...(q.platform !== undefined ? { platform: q.platform } : {}) });
+    return queued(await (await services.engine()).downloads.startLxc(job), body);
   };
 
   const inspect =
@@ -172,7 +146,7 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
       const [type, ...rest] = segments.slice(0, -1);
       if (isLxc(type)) {
         const lxcTag = rest.pop() ?? '';
-        return ok(await lxcInspect(remote, rest.join('/'), lxcTag, query));
+        return ok(await lxcInspectRoute(remote, rest.join('/'), lxcTag, query));
       }
       checkImageType(type);
       const tag = rest.pop() ?? '';
@@ -181,7 +155,7 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
         const registry = query.get('registry') || undefined;
         const platform = query.get('platform') || undefined;
         const options = { ...(registry ? { registry } : {}), ...(platform ? { platform: parsePlatform(platform) } : {}) };
-        return ok(remoteInspectJson(await (await services.remote()).inspect.remote(ref, options)));
+        return ok(remoteInspectJson(await remoteInspect(services, ref, options)));
       }
       return ok(await (await services.engine()).images.inspect(ref));
     };
@@ -196,7 +170,7 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     }
     const name = parts.join('/');
     const registry = query.get('registry') || undefined;
-    return ok(tagsJson(await (await services.remote()).tags.list(name, registry ? { registry } : {})));
+    return ok(tagsJson(await tagList(services, name, registry ? { registry } : {})));
   };
 
   const download: Handler = async (req) => {
@@ -209,20 +183,13 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     const body = validate(DownloadBody, (await req.json()) ?? {});
     const registry = HUB_REPOSITORIES.includes(repository.toLowerCase()) ? undefined : repository;
     if (registry !== undefined) (await services.registries()).get(registry); // 404 for an unknown registry, before anything is queued
-    const started = await (await services.engine()).downloads.start(`${name}:${tag}`, registry !== undefined ? { registry } : {});
-    deps.notes.set(started.id, { description: body.description, location: body.location, icon: body.icon });
-    return ok({});
+    return queued(await (await services.engine()).downloads.start(`${name}:${tag}`, registry !== undefined ? { registry } : {}), body);
   };
 
+  /** Every engine's downloads, as `image downloads --json`, with the seed's notes of those queued here. */
   const downloadStatus: Handler = async () => {
-    const records = await (await services.engine()).downloads.list();
     const notes = deps.notes.all();
-    return ok(
-      records.map((r) => {
-        const note = notes.get(r.id);
-        return { name: r.name, percent: r.percent, status: r.status, error: r.error, ...(note ?? {}) };
-      }),
-    );
+    return ok((await allDownloads(services)).rows.map((r) => ({ ...downloadJson(r), ...(notes.get(r.id) ?? {}) })));
   };
 
   const removeLocal: Handler = async ({ segments, query }) => {
@@ -231,19 +198,18 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     if (isLxc(type)) {
       // An alias or a fingerprint, as `image rm --type lxc`.
       const p = validate(LxcImagePath, { name: rest.join('/'), tag: 'latest' });
-      return ok(await (await services.lxc()).remove(p.name));
+      return ok(removeJson(await (await services.lxc()).remove(p.name)));
     }
     checkImageType(type);
     const tag = query.get('tag');
     const name = rest.join('/') + (tag ? `:${tag}` : '');
     const force = ['1', 'true', 'yes'].includes((query.get('force') ?? '').toLowerCase());
-    const result = await (await services.engine()).images.remove(name, { force }).finally(() => local.invalidate());
-    return ok({ name: result.name, untagged: result.untagged, deleted: result.deleted });
+    return ok(removeJson(await (await services.engine()).images.remove(name, { force }).finally(() => local.invalidate())));
   };
 
   // ---- /api/v1/registry… ------------------------------------------------------------------------------
 
-  const registryList: Handler = async () => ok((await services.registries()).list().map(registryToJson));
+  const registryList: Handler = async () => ok((await services.registries()).list().map(registryJson));
 
   const registryPost: Handler = async (req) => {
     const body = await req.json();
@@ -259,7 +225,7 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
         ...(b.username !== undefined ? { username: b.username } : {}),
         ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),
       });
-      return ok(registryToJson(added));
+      return ok(registryJson(added));
     }
     const b = validate(RegistryEditBody, body);
     const edited = await service.edit(b.oldname, {
@@ -271,10 +237,10 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
       // A client that sends back the masked password it was shown keeps the saved one.
       ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),
     });
-    return ok(registryToJson(edited));
+    return ok(registryJson(edited));
   };
 
-  const registryDelete: Handler = async ({ segments }) => ok(registryToJson((await services.registries()).remove(segments.join('/'))));
+  const registryDelete: Handler = async ({ segments }) => ok(registryJson((await services.registries()).remove(segments.join('/'))));
 
   const registryPing: Handler = async ({ query }) => {
     const url = query.get('url');
@@ -368,15 +334,4 @@ function repoName(segments: string[]): string {
   const name = segments.join('/');
   if (!name) throw new NotFound('Repository not found: (no name)');
   return name;
-}
-
-/** A Docker Cloud repository object (the seed's example): never a password, nor the user name. */
-export function cloudRepository(r: SavedRepositoryView): { name: string; in_use: boolean; registry: string; resource_uri: string } {
-  const host = r.name.split('/')[0] ?? '';
-  return { name: r.name, in_use: r.inUse, registry: `/api/repo/v1/registry/${host}/`, resource_uri: `/api/repo/v1/repository/${r.name}/` };
-}
-
-/** Docker Cloud's list envelope (`meta` + `objects`), all on one page. */
-function cloudList<T>(objects: T[]): { meta: { limit: number; next: null; offset: number; previous: null; total_count: number }; objects: T[] } {
-  return { meta: { limit: objects.length, next: null, offset: 0, previous: null, total_count: objects.length }, objects };
 }

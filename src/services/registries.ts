@@ -9,6 +9,7 @@ import {
   type Registry,
   normalizeRegistryUrl,
   registryHost,
+  registryHostOf,
   validateRegistryName,
 } from '../domain/registry';
 import type { RegistryData } from '../store/registryStore';
@@ -72,7 +73,12 @@ export class RegistryService {
   /** The configured registry serving this `host[:port]`, if any (Docker Hub for docker.io). */
   byHost(host: string): Registry | undefined {
     const h = host.toLowerCase();
-    return this.list().find((r) => (r.builtin ? h === 'docker.io' : registryHost(r.url).toLowerCase() === h));
+    return this.list().find((r) => registryHostOf(r).toLowerCase() === h);
+  }
+
+  /** The host image references use for registry `name` (`docker.io` for Docker Hub); 404 for an unknown name. */
+  hostOf(name: string): string {
+    return registryHostOf(this.get(name));
   }
 
   async add(input: RegistryInput): Promise<Registry> {

@@ -8,11 +8,14 @@ import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, Tag
 import type { ApiVersion, Registry } from '../domain/registry';
 import type { ExternalStore } from './hooks/useStore';
 
-export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
+export type { RemoteCategory } from '../domain/images';
+import type { RemoteCategory } from '../domain/images';
 
 export interface RemoteListResult {
   results: RemoteImage[];
   warnings: string[];
+  /** The registry had more than stevedore reads (a cap, or the listing deadline): the warnings say which. */
+  truncated?: boolean;
 }
 
 export interface EngineStatus {

@@ -16,7 +16,7 @@ import {
   sshControlDir,
   tlsFromDir,
 } from '../../clients/engine/index';
-import { DEFAULT_ENGINE, ENV_ENGINE, type EngineEntry, type EngineStatus, type SavedEngine, engineNameProblem } from '../../domain/engines';
+import { DEFAULT_ENGINE, ENV_ENGINE, type EngineEntry, type EngineRule, type EngineStatus, type SavedEngine, engineNameProblem } from '../../domain/engines';
 import { Conflict, Forbidden, InvalidInput, NotFound, isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { EnginesFile } from '../../store/engineStore';
@@ -47,6 +47,7 @@ export interface AddEngineInput {
 
 export class EngineCatalog {
   private override: string | null;
+  private overrideRule: EngineRule = '--engine';
 
   constructor(private readonly deps: EngineCatalogDeps) {
     this.override = deps.override ?? (deps.env.STEVEDORE_ENGINE?.trim() || null);
@@ -77,19 +78,40 @@ export class EngineCatalog {
 
   /** The name of the engine commands use now. */
   activeName(): string {
-    if (this.override) return this.override;
-    const env = this.deps.env;
-    if (env.DOCKER_HOST?.trim()) return ENV_ENGINE;
-    if (env.DOCKER_CONTEXT?.trim()) return env.DOCKER_CONTEXT.trim();
-    const chosen = this.store().read().current;
-    if (chosen && this.exists(chosen)) return chosen;
-    return currentContext(this.dockerConfig) ?? DEFAULT_ENGINE;
+    return this.choice().name;
   }
 
-  /** Makes `name` the active engine of this process (the app's switch); `engine use` also saves it. */
-  select(name: string): void {
+  /** The engine a command without `--engine` uses (what hints compare with). */
+  defaultName(): string {
+    return this.choice(false).name;
+  }
+
+  /**
+   * The engine in use and the rule that chose it (the app's header says it): `--engine` (or this app's switch),
+   * DOCKER_HOST, DOCKER_CONTEXT, the engine chosen with `engine use` or in the app, docker's current context,
+   * else the default socket.
+   */
+  choice(withOverride = true): { name: string; rule: EngineRule } {
+    if (withOverride && this.override) return { name: this.override, rule: this.overrideRule };
+    const env = this.deps.env;
+    if (env.DOCKER_HOST?.trim()) return { name: ENV_ENGINE, rule: 'DOCKER_HOST' };
+    if (env.DOCKER_CONTEXT?.trim()) return { name: env.DOCKER_CONTEXT.trim(), rule: 'DOCKER_CONTEXT' };
+    const chosen = this.store().read().current;
+    if (chosen && this.exists(chosen)) return { name: chosen, rule: 'chosen' };
+    const context = currentContext(this.dockerConfig);
+    return context ? { name: context, rule: 'docker context' } : { name: DEFAULT_ENGINE, rule: 'default' };
+  }
+
+  /**
+   * Makes `name` the active engine of this process and remembers it for the next start, as `engine use` does
+   * (the app's switch): DOCKER_HOST and DOCKER_CONTEXT still win then. Returns what takes precedence, if anything.
+   */
+  select(name: string): string | null {
     this.find(name);
     this.override = name;
+    this.overrideRule = 'switched';
+    // DOCKER_HOST is an engine of this shell only: nothing to remember.
+    return name === ENV_ENGINE ? null : this.use(name);
   }
 
   /** Where engine `name` is. */

@@ -3,10 +3,10 @@
 // local usage). Built by the composition root; nothing here opens a connection until the engine is used.
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, openSync, statSync, truncateSync } from 'node:fs';
-import { InvalidInput, isAppError } from '../../domain/errors';
+import { isAppError } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
-import { type ImageRef, dockerRef, normalizeReference, refString, repositoryOf } from '../../domain/reference';
-import { registryHost, type Registry } from '../../domain/registry';
+import { type ImageRef, dockerRef, refString, repositoryOf } from '../../domain/reference';
+import { resolveRef, type Registry } from '../../domain/registry';
 import { type LxcPullJob, lxcJobRef } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parsePlatform, type Settings } from '../../domain/settings';
@@ -99,6 +99,10 @@ export interface EngineServices {
     health(): Promise<{ wasRunning: boolean; active: number; socket: string; log: string }>;
     /** The reference a pull of `ref` with these options would send (validation and --registry resolution). */
     resolve(ref: string, registry?: string): Promise<ImageRef>;
+    /** The worker's key (one worker per endpoint: engines at the same endpoint share it); null when the endpoint is invalid. */
+    key(): string | null;
+    /** This engine has a worker or a downloads history (asked without connecting or loading anything). */
+    known(): boolean;
     close(): void;
   };
   info(options?: { diskUsage?: boolean }): Promise<EngineInfo>;
@@ -152,8 +156,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
 
   const resolve = async (ref: string, registry?: string): Promise<ImageRef> => {
     if (!registry) return dockerRef(ref);
-    const reg = (await deps.registries()).get(registry);
-    return dockerRef(onRegistry(ref, reg.builtin ? 'docker.io' : registryHost(reg.url)));
+    return dockerRef(refString(resolveRef(ref, await deps.registries(), registry)));
   };
 
   const host = (): string => {
@@ -212,6 +215,21 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         return { wasRunning, active: all.filter((r) => isActive(r.status)).length, socket: getPaths().socket, log: getPaths().log };
       },
       resolve,
+      key: () => {
+        try {
+          return getPaths().key;
+        } catch {
+          return null;
+        }
+      },
+      known: () => {
+        try {
+          const p = getPaths();
+          return openedDownloads !== undefined || existsSync(p.socket) || existsSync(p.history);
+        } catch {
+          return false;
+        }
+      },
       close: () => openedDownloads?.close(),
     },
     async info(options = {}) {
@@ -315,27 +333,6 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
   };
 }
 
-/**
- * `--registry NAME` for a pull: a short name goes to that registry (`app` → `HOST/app`; `library/` only on
- * docker.io); a reference that names another host is a 400.
- */
-export function onRegistry(ref: string, host: string): string {
-  const text = ref.trim();
-  const first = text.split('/')[0] ?? '';
-  const namesHost = text.includes('/') && (first === 'localhost' || /[.:]/.test(first) || first !== first.toLowerCase());
-  if (host === 'docker.io') {
-    if (namesHost && normalizeReference(text).domain !== 'docker.io') throw otherHost(text, host);
-    return text;
-  }
-  if (!namesHost) return `${host}/${text}`;
-  if (first.toLowerCase() !== host.toLowerCase()) throw otherHost(text, host);
-  return text;
-}
-
-function otherHost(ref: string, host: string): InvalidInput {
-  return new InvalidInput(`${sanitizeLine(ref)} names another registry than ${host}`, { hint: 'drop --registry, or the host from the reference' });
-}
-
 /** `linux/amd64`; arm64 and arm carry their usual variants (v8, v7) as docker's platform matcher assumes. */
 export function platformOf(os: string, arch: string): string | null {
   if (!os || !arch) return null;
@@ -343,8 +340,6 @@ export function platformOf(os: string, arch: string): string | null {
   if (arch === 'arm') return `${os}/arm/v7`;
   return `${os}/${arch}`;
 }
-
-/** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
 
 /** `STEVEDORE_WORKER_DEADLINE_MS`: how long the worker may take to answer (tests shorten it); default 5 s. */
 function workerDeadline(env: NodeJS.ProcessEnv): number | undefined {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { remoteInspectJson, remoteListJson, tagsJson } from '../../../src/commands/image-remote';
+import { remoteInspectJson, remoteListJson, tagsJson } from '../../../src/views/remote';
 import { AppError } from '../../../src/domain/errors';
 import { RegistryService } from '../../../src/services/registries';
 import { createRemoteServices, type RemoteServices } from '../../../src/services/remote/index';
@@ -70,7 +70,7 @@ describeWorld('remote side against the test world', (world) => {
       const names = out.results.map((r) => r.name);
       for (const repo of ['team/alpha', 'team/beta', 'team/many', 'team/multi', 'team/multiarch']) expect(names).toContain(`${plain.host}/${repo}`);
       expect(names.every((n) => n.includes('team/'))).toBe(true);
-      const json = remoteListJson('private', 'team/', '', out.results, out.warnings);
+      const json = remoteListJson({ category: 'private', filterText: 'team/', type: '', results: out.results, warnings: out.warnings, truncated: false });
       expect(json.results[0]).toMatchObject({ repository: 'plain', type: 'docker', installed: false, downloading: false, location: `${plain.url}/${names[0]?.slice(plain.host.length + 1)}` });
     });
 
