@@ -157,7 +157,7 @@ export interface TagsJson {
   tags: string[];
   details: { name: string; size: number | null; last_updated: string | null; digest: string | null; platforms: string[] }[];
   truncated?: true;
-  warnings?: string[];
+  warnings: string[];
 }
 
 /** `image tags --json` and serve's answer. `details` only for tags the registry told something about (Docker Hub does). */
@@ -170,7 +170,7 @@ export function tagsJson(list: TagList): TagsJson {
       .filter((d) => d.size !== null || d.lastUpdated !== null || d.digest !== null || d.platforms.length > 0)
       .map((d) => ({ name: d.name, size: d.size, last_updated: d.lastUpdated, digest: d.digest, platforms: d.platforms })),
     ...(list.truncated ? { truncated: true as const } : {}),
-    ...(list.warnings && list.warnings.length > 0 ? { warnings: list.warnings } : {}),
+    warnings: list.warnings ?? [],
   };
 }
 
