@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
-import { EXIT, type Io, Warnings } from './commands/output';
+import { EXIT, type Io, Warnings, reportError } from './commands/output';
 import { type Register, buildProgram, runProgram } from './commands/program';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
@@ -147,7 +147,10 @@ function optionValue(argv: string[], name: string): string | null {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
-  if (argv.length > 0) {
+  // `stevedore` alone, or with the engine only (`stevedore --engine nas`, as `docker --context nas`): the app.
+  const engineOnly = argv.length <= 2 && argv[0]?.startsWith('--engine') === true && optionValue(argv, '--engine') !== null && (argv.length === 2) === (argv[0] === '--engine');
+  const appOnly = argv.length === 0 || engineOnly;
+  if (!appOnly) {
     // A one-shot command parses a few registry answers with undici's WebAssembly HTTP parser; V8 would
     // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
     // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
@@ -195,10 +198,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
   }
   // --- end shell completion ---
-  if (argv.length === 0) {
+  if (appOnly) {
     const stdin = process.stdin;
     const stdout = process.stdout;
     if (io.stdin === stdin && io.stdout === stdout && stdin.isTTY && stdout.isTTY) {
+      // An engine that does not exist is one line and exit 1, not an app that fails on every screen.
+      if (engineOnly) {
+        try {
+          (await ctx.services.engines()).find(optionValue(argv, '--engine') ?? '');
+        } catch (error) {
+          return reportError(io, false, error);
+        }
+      }
       // The app needs none of the commands' modules: the engine is asked before anything else loads.
       // Ask the engine for the local images while Ink loads: the first frame shows them sooner.
       const engine = ctx.services.engine();
@@ -216,7 +227,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
   const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));
-  if (argv.length === 0) {
+  if (appOnly) {
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());
     return EXIT.usage;

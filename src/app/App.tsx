@@ -15,7 +15,7 @@ import { useTerminalSize } from '../ui/hooks/useTerminalSize';
 import { DepotsScreen } from '../ui/screens/depots/DepotsScreen';
 import { DownloadsScreen } from '../ui/screens/downloads/DownloadsScreen';
 import { EnginesScreen } from '../ui/screens/engines/EnginesScreen';
-import { isActive, summary } from '../ui/screens/downloads/presentation';
+import { goesOn, isActive, summary } from '../ui/screens/downloads/presentation';
 import { HelpOverlay } from '../ui/screens/help/HelpOverlay';
 import { InspectScreen } from '../ui/screens/inspect/InspectScreen';
 import { RegistriesScreen } from '../ui/screens/registries/RegistriesScreen';
@@ -126,7 +126,7 @@ function Shell({ services, theme, onQuit }: AppProps): React.JSX.Element {
       {quitting !== null ? (
         <ConfirmDialog
           title={`Quit? ${quitting} download${quitting === 1 ? '' : 's'} will go on in the background.`}
-          lines={['`stevedore image downloads` (or D next time) shows them.']}
+          lines={[goesOn(services.downloads.store.getSnapshot().downloads, services.engines.startsOn?.()).line]}
           theme={theme}
           width={Math.max(20, columns)}
           onAnswer={() => undefined}
@@ -350,6 +350,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
             stevedore
           </Text>
           <Text color={theme.text.title}>{`  @${services.engines.active()}`}</Text>
+          {services.engines.rule ? <Text color={theme.text.muted}>{` (${services.engines.rule()})`}</Text> : null}
           <Text color={theme.text.muted}>{`  ${title(screen)}`}</Text>
           {nav.stack.length > 1 ? <Text color={theme.text.muted}>{'  (Esc back)'}</Text> : null}
         </Text>
@@ -362,7 +363,7 @@ function Screens({ services, theme, onQuit, columns, rows }: AppProps & { column
         ) : quitting !== null ? (
           <ConfirmDialog
             title={`Quit? ${quitting} download${quitting === 1 ? '' : 's'} will go on in the background.`}
-            lines={['`stevedore image downloads` (or D next time) shows them.']}
+            lines={[goesOn(services.downloads.store.getSnapshot().downloads, services.engines.startsOn?.()).line]}
             theme={theme}
             width={width}
             onAnswer={(answer) => {

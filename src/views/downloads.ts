@@ -6,7 +6,8 @@ import { Conflict, NotFound } from '../domain/errors';
 import { formatAge } from '../domain/format';
 import { isActiveStatus } from '../domain/images';
 import { sanitizeLine } from '../domain/sanitize';
-import type { DownloadRecord, EngineServices } from '../services/engine/index';
+import type { DownloadRecord } from '../services/engine/index';
+import { downloadEngines as everyEngine, type NamedEngine } from '../services/engine/everywhere';
 import type { AppServices } from '../services/index';
 import { why } from './local';
 import { rateText } from './progress';
@@ -28,20 +29,8 @@ export interface DownloadsModel {
 }
 
 /** Every engine with a worker or a downloads history, once per endpoint (the active one always). */
-export async function downloadEngines(services: DownloadsSource): Promise<Array<{ name: string; engine: EngineServices }>> {
-  const catalog = await services.engines();
-  const active = catalog.activeName();
-  const names = [active, ...catalog.list().map((e) => e.name).filter((n) => n !== active)];
-  const seen = new Set<string>();
-  const out: Array<{ name: string; engine: EngineServices }> = [];
-  for (const name of names) {
-    const engine = await services.engineFor(name);
-    const key = engine.downloads.key();
-    if (key === null || seen.has(key)) continue;
-    seen.add(key);
-    if (name === active || engine.downloads.known()) out.push({ name, engine });
-  }
-  return out;
+export async function downloadEngines(services: DownloadsSource): Promise<NamedEngine[]> {
+  return everyEngine(await services.engines(), (name) => services.engineFor(name));
 }
 
 /**
@@ -70,7 +59,7 @@ export async function allDownloads(services: DownloadsSource): Promise<Downloads
 }
 
 /** The engine a download runs on, by its id (404 when no engine knows it). */
-export async function findDownload(services: DownloadsSource, id: string): Promise<{ name: string; engine: EngineServices; record: DownloadRecord }> {
+export async function findDownload(services: DownloadsSource, id: string): Promise<NamedEngine & { record: DownloadRecord }> {
   const target = id.trim();
   for (const { name, engine } of await downloadEngines(services)) {
     const records = await engine.downloads.list().catch(() => [] as DownloadRecord[]);
