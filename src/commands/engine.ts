@@ -9,6 +9,7 @@ interface AddOptions {
   tlsVerify?: boolean;
   certPath?: string;
   dockerPath?: string;
+  force?: boolean;
 }
 
 export function registerEngine(program: Command, ctx: CommandContext): void {
@@ -28,11 +29,14 @@ export function registerEngine(program: Command, ctx: CommandContext): void {
     .option('--tls-verify', "tcp: use TLS and verify the engine's certificate (ca.pem of --cert-path)")
     .option('--cert-path <dir>', 'tcp+TLS: directory with ca.pem, cert.pem and key.pem (default ~/.docker)')
     .option('--docker-path <path>', 'ssh: the docker command on that host when it is not on the PATH (QNAP: /share/CACHEDEV1_DATA/.qpkg/container-station/bin/docker)')
+    .option('--force', 'save it even when it does not answer now (says why)')
     .action(
       action(ctx, async (out, name: string, opts: AddOptions) => {
         const catalog = await ctx.services.engines();
-        const added = catalog.add({ name, host: opts.host, tlsVerify: opts.tlsVerify ?? false, certPath: opts.certPath ?? null, dockerPath: opts.dockerPath ?? null });
-        out.result(engineEntryJson(added), () => `added engine "${added.name}" (${added.host}); \`stevedore engine use ${added.name}\` makes it the active one`);
+        const input = { name, host: opts.host, tlsVerify: opts.tlsVerify ?? false, certPath: opts.certPath ?? null, dockerPath: opts.dockerPath ?? null };
+        const { entry: added, problem } = await catalog.addChecked(input, opts.force ?? false);
+        if (problem) ctx.warnings.add(`engine "${added.name}" was saved but does not answer now: ${problem}`);
+        out.result({ ...engineEntryJson(added), reachable: problem === null }, () => `added engine "${added.name}" (${added.host}); \`stevedore engine use ${added.name}\` makes it the active one`);
       }),
     );
 

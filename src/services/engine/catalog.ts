@@ -17,7 +17,7 @@ import {
   tlsFromDir,
 } from '../../clients/engine/index';
 import { DEFAULT_ENGINE, ENV_ENGINE, type EngineEntry, type EngineRule, type EngineStatus, type SavedEngine, engineNameProblem } from '../../domain/engines';
-import { Conflict, Forbidden, InvalidInput, NotFound, isAppError } from '../../domain/errors';
+import { AppError as AppErrorClass, Conflict, type ErrorCode, Forbidden, InvalidInput, NotFound, isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { EnginesFile } from '../../store/engineStore';
 
@@ -136,6 +136,41 @@ export class EngineCatalog {
   }
 
   add(input: AddEngineInput): EngineEntry {
+    const saved = this.checked(input);
+    this.store().update((file) => {
+      if (file.engines.some((e) => e.name === saved.name)) throw new Conflict(`an engine named "${saved.name}" exists already`, { hint: '`stevedore engine rm` it first, or choose another name' });
+      return { ...file, engines: [...file.engines, saved] };
+    });
+    return this.find(saved.name);
+  }
+
+  /**
+   * `engine add`: the engine is asked for its version first; one that does not answer (or answers something
+   * that is not an engine) is saved only with `force`, and `problem` says why.
+   */
+  async addChecked(input: AddEngineInput, force: boolean, timeoutMs = CHECK_TIMEOUT_MS): Promise<{ entry: EngineEntry; problem: string | null }> {
+    const saved = this.checked(input);
+    if (this.saved().some((e) => e.name === saved.name)) throw new Conflict(`an engine named "${saved.name}" exists already`, { hint: '`stevedore engine rm` it first, or choose another name' });
+    const endpoint = savedEndpoint(saved, this.home);
+    let problem: { code: number; text: string } | null = null;
+    const client = this.client(endpoint, endpoint.kind === 'ssh' ? timeoutMs * 2 : timeoutMs);
+    try {
+      await client.version();
+    } catch (error) {
+      problem = { code: isAppError(error) ? error.code : 502, text: describe(error) };
+    } finally {
+      client.close();
+    }
+    if (problem && !force) {
+      throw new AppErrorClass(problem.code as ErrorCode, `engine "${saved.name}" was not saved: ${sanitizeLine(saved.host)} does not answer as an engine (${problem.text})`, {
+        hint: 'check the host (and `--docker-path` for ssh), or save it anyway with --force',
+      });
+    }
+    return { entry: this.add(input), problem: problem?.text ?? null };
+  }
+
+  /** A saved engine's fields, checked: its name, its host (and TLS files when asked to verify), no clash with a context. */
+  private checked(input: AddEngineInput): SavedEngine {
     const name = input.name.trim();
     const problem = engineNameProblem(name);
     if (problem) throw new InvalidInput(problem);
@@ -150,29 +185,14 @@ export class EngineCatalog {
     if (saved.dockerPath && endpoint.kind !== 'ssh') throw new InvalidInput('--docker-path is for ssh:// engines');
     if ((saved.tlsVerify || saved.certPath) && endpoint.kind !== 'tcp') throw new InvalidInput('--tls-verify and --cert-path are for tcp:// engines');
     if (dockerContexts(this.dockerConfig).some((c) => c.name === name)) throw new Conflict(`"${name}" is a docker context already`, { hint: 'choose another name' });
-    this.store().update((file) => {
-      if (file.engines.some((e) => e.name === name)) throw new Conflict(`an engine named "${name}" exists already`, { hint: '`stevedore engine rm` it first, or choose another name' });
-      return { ...file, engines: [...file.engines, saved] };
-    });
-    return this.find(name);
+    return saved;
   }
 
   /** Replaces a saved engine (the app's edit form); a new name carries `engine use` along. */
   edit(name: string, input: AddEngineInput): EngineEntry {
     const existing = this.saved().find((s) => s.name === name);
     if (!existing) throw this.notSaved(name);
-    const next: SavedEngine = {
-      name: input.name.trim(),
-      host: input.host.trim(),
-      tlsVerify: input.tlsVerify ?? false,
-      certPath: input.certPath?.trim() || null,
-      dockerPath: input.dockerPath?.trim() || null,
-    };
-    const problem = engineNameProblem(next.name);
-    if (problem) throw new InvalidInput(problem);
-    const endpoint = savedEndpoint(next, this.home);
-    if (next.dockerPath && endpoint.kind !== 'ssh') throw new InvalidInput('the docker path is for ssh:// engines');
-    if (next.name !== name && dockerContexts(this.dockerConfig).some((c) => c.name === next.name)) throw new Conflict(`"${next.name}" is a docker context already`);
+    const next = this.checked(input);
     this.store().update((file) => {
       if (next.name !== name && file.engines.some((e) => e.name === next.name)) throw new Conflict(`an engine named "${next.name}" exists already`);
       return {
