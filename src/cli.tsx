@@ -63,7 +63,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       const { RegistryService } = await import('./services/registries');
       // Ping and certificate pinning come from the registry clients, loaded only when asked for.
       const probe = {
-        ping: async (url: string, options: { trustCert: boolean; pinnedCertSha256?: string }) => (await services.remote()).probe.ping(url, options),
+        ping: async (url: string, options: Parameters<RegistryProbe['ping']>[1]) => (await services.remote()).probe.ping(url, options),
         certificateFingerprint: async (url: string) => (await services.remote()).probe.certificateFingerprint(url),
         login: async (url: string, options: Parameters<NonNullable<RegistryProbe['login']>>[1]) => {
           const login = (await services.remote()).probe.login;

@@ -1,6 +1,8 @@
 // stevedore registry list | ping | add | edit | rm
 import type { Command } from 'commander';
+import { InvalidInput } from '../domain/errors';
 import type { ApiVersion } from '../domain/registry';
+import { readCaFile } from '../services/registryCa';
 import { registryJson, registryTable } from '../views/registries';
 import type { CommandContext } from './context';
 import { action, choice, leaf, noun } from './program';
@@ -12,9 +14,25 @@ interface RegistryOptions {
   url?: string;
   api?: ApiVersion;
   trustCert?: boolean;
+  /** A path, or false for `--no-ca-file`. */
+  caFile?: string | false;
   username?: string;
   passwordStdin?: boolean;
   name?: string;
+}
+
+/** What the options change (the same for add and edit); the CA file is read and checked here. */
+async function changes(ctx: CommandContext, opts: RegistryOptions, what: string) {
+  const password = await passwordFor(ctx.io, opts, what);
+  if (opts.trustCert && typeof opts.caFile === 'string') throw new InvalidInput('--trust-cert and --ca-file go one or the other', { hint: 'a CA verifies the certificate; --trust-cert pins it without one' });
+  return {
+    ...(opts.url !== undefined ? { url: opts.url } : {}),
+    ...(opts.api ? { version: opts.api } : {}),
+    ...(opts.trustCert !== undefined ? { trustCert: opts.trustCert } : {}),
+    ...(opts.caFile !== undefined ? { caCert: opts.caFile === false ? null : readCaFile(opts.caFile) } : {}),
+    ...(opts.username !== undefined ? { username: opts.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }
 
 export function registerRegistry(program: Command, ctx: CommandContext): void {
@@ -42,20 +60,14 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
     .requiredOption('--url <url>', 'registry URL (http or https, no credentials)')
     .option('--api <version>', 'API version v1|v2 (default: detected by ping)', API)
     .option('--trust-cert', "trust the registry's self-signed certificate (pinned now)")
+    .option('--ca-file <path>', "verify the registry's certificate with this CA (PEM), besides the system's")
     .option('--username <user>', 'user name')
     .option('--password-stdin', 'read the password from standard input')
     .action(
       action(ctx, async (out, name: string, opts: RegistryOptions) => {
-        const password = await passwordFor(ctx.io, opts, opts.url ?? name);
+        const { caCert, ...rest } = await changes(ctx, opts, opts.url ?? name);
         const service = await ctx.services.registries();
-        const added = await service.add({
-          name,
-          url: opts.url ?? '',
-          ...(opts.api ? { version: opts.api } : {}),
-          trustCert: opts.trustCert ?? false,
-          ...(opts.username !== undefined ? { username: opts.username } : {}),
-          ...(password !== undefined ? { password } : {}),
-        });
+        const added = await service.add({ name, url: '', ...rest, ...(caCert ? { caCert } : {}) });
         out.result(registryJson(added), () => `added registry "${added.name}" (${added.url}, API ${added.version})`);
       }),
     );
@@ -67,20 +79,14 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
     .option('--api <version>', 'API version v1|v2', API)
     .option('--trust-cert', "trust the registry's self-signed certificate (pinned again now)")
     .option('--no-trust-cert', 'stop trusting it')
+    .option('--ca-file <path>', "verify the registry's certificate with this CA (PEM), besides the system's")
+    .option('--no-ca-file', 'stop using its own CA')
     .option('--username <user>', 'user name')
     .option('--password-stdin', 'read the password from standard input')
     .action(
       action(ctx, async (out, name: string, opts: RegistryOptions) => {
-        const password = await passwordFor(ctx.io, opts, opts.url ?? name);
         const service = await ctx.services.registries();
-        const edited = await service.edit(name, {
-          ...(opts.name !== undefined ? { name: opts.name } : {}),
-          ...(opts.url !== undefined ? { url: opts.url } : {}),
-          ...(opts.api ? { version: opts.api } : {}),
-          ...(opts.trustCert !== undefined ? { trustCert: opts.trustCert } : {}),
-          ...(opts.username !== undefined ? { username: opts.username } : {}),
-          ...(password !== undefined ? { password } : {}),
-        });
+        const edited = await service.edit(name, { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(await changes(ctx, opts, opts.url ?? name)) });
         out.result(registryJson(edited), () => `updated registry "${edited.name}"`);
       }),
     );

@@ -18,6 +18,8 @@ export interface Registry {
   version: ApiVersion;
   /** SHA-256 fingerprint of the certificate seen when the registry was added or edited with trustCert. */
   pinnedCertSha256?: string;
+  /** CA certificates (PEM) its certificate is verified with, besides the system's (`--ca-file`). */
+  caCert?: string;
   /** True for the built-in "Docker Hub" entry. */
   builtin?: boolean;
 }

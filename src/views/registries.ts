@@ -14,7 +14,7 @@ export function registryTable(list: Registry[], width?: number): string[] {
       { header: 'NAME', get: (r) => r.name },
       { header: 'URL', get: (r) => r.url, flex: true },
       { header: 'API', get: (r) => r.version },
-      { header: 'TRUST CERT', get: (r) => (r.trustCert ? 'yes' : 'no') },
+      { header: 'TRUST CERT', get: (r) => (r.trustCert ? 'yes' : r.caCert ? 'own CA' : 'no') },
       { header: 'USERNAME', get: (r) => r.username || '-' },
       { header: 'PASSWORD', get: (r) => (r.password ? '********' : '-') },
     ],

@@ -18,7 +18,7 @@ import { createDispatcher } from './http/dispatcher';
 import { DeadlineExceeded, type TrySignals, mapTransportError } from './http/errors';
 import { following } from './http/redirects';
 import { abortableSleep, isDroppedConnection, retryAfterSeconds } from './http/retry';
-import { type TlsPolicy, samePolicy } from './http/tls';
+import { type TlsPolicy, dockerCertsCa, dockerCertsDirs, samePolicy } from './http/tls';
 import { type HttpRequest, type HttpResponse, isRedirect, originOf } from './http/types';
 
 export { DEFAULT_MAX_BYTES } from './http/body';
@@ -66,6 +66,8 @@ export class Transport {
   /** Origins whose host name must connect to one address (checked before, e.g. a token realm). */
   private readonly pinned = new Map<string, { address: string; family: number }>();
   private readonly dispatchers = new Map<string, Dispatcher>();
+  /** The CA certificates of docker's certs.d for each https origin asked (read once). */
+  private readonly certsCa = new Map<string, string[]>();
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly options: TransportOptions = {}) {
@@ -195,7 +197,7 @@ export class Transport {
 
   private dispatcherFor(origin: string): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
-    const policy = this.policies.get(origin);
+    const policy = this.withDockerCa(origin, this.policies.get(origin));
     const pinned = this.pinned.get(origin);
     const key = policy || pinned ? origin : '*';
     let d = this.dispatchers.get(key);
@@ -205,6 +207,19 @@ export class Transport {
       this.dispatchers.set(key, d);
     }
     return d;
+  }
+
+  /** A registry's CA in docker's certs.d (`HOST:PORT/ca.crt`) is trusted for it, as docker trusts it for pulls. */
+  private withDockerCa(origin: string, policy: TlsPolicy | undefined): TlsPolicy | undefined {
+    if (!origin.startsWith('https:')) return policy;
+    let extra = this.certsCa.get(origin);
+    if (extra === undefined) {
+      extra = dockerCertsCa(dockerCertsDirs(this.options.env ?? {}), new URL(origin).host);
+      this.certsCa.set(origin, extra);
+    }
+    if (extra.length === 0) return policy;
+    const own = policy?.ca === undefined ? [] : Array.isArray(policy.ca) ? policy.ca : [policy.ca];
+    return { ...(policy ?? { trustCert: false }), ca: [...own, ...extra] };
   }
 
   private dropDispatcher(key: string): void {

@@ -4,7 +4,7 @@
 import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent, Pool, buildConnector } from '../undici';
 import { proxyName, throughProxy } from './proxy';
-import { type TlsPolicy, checkPeer, normalizeFingerprint, pinnedLookup } from './tls';
+import { type TlsPolicy, checkPeer, normalizeFingerprint, pinnedLookup, withSystemRoots } from './tls';
 
 export interface DispatcherOptions {
   env?: NodeJS.ProcessEnv | undefined;
@@ -23,7 +23,7 @@ export function createDispatcher(config: DispatcherOptions, policy: TlsPolicy | 
   const inspect = pin !== undefined || unpinned || observe !== undefined;
   const tls = {
     rejectUnauthorized: !policy?.trustCert,
-    ...(policy?.ca ? { ca: policy.ca } : {}),
+    ...(policy?.ca ? { ca: withSystemRoots(policy.ca) } : {}),
     // Full handshakes for inspected origins, so the certificate is seen on every connection.
     ...(inspect ? { maxCachedSessions: 0 } : {}),
     // A pinned origin connects to the address that was checked, whatever DNS says now.

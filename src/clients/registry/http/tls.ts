@@ -3,15 +3,18 @@
 // added or edited, and trustCert without a pin fails closed unless the chain verifies), the peer check run
 // on every new connection, and the TLS codes that mean "not trusted".
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
+import { TLSSocket, rootCertificates } from 'node:tls';
 
 /** How stevedore treats one registry's certificate. */
 export interface TlsPolicy {
   trustCert: boolean;
   /** Lower-case hex SHA-256 of the DER certificate accepted for this origin (with trustCert). */
   pinnedCertSha256?: string;
-  /** Extra CA certificates (PEM) to verify with. */
+  /** Extra CA certificates (PEM) to verify with, besides the system's (a registry's `--ca-file`, docker's certs.d). */
   ca?: string | string[];
   /** What to tell the user when the certificate is refused (`stevedore registry edit NAME --trust-cert`). */
   trustHint?: string;
@@ -85,3 +88,44 @@ export function pinnedLookup(address: string, family: number) {
   };
 }
 
+
+/** Extra CA certificates with the system's: Node's `ca` option replaces the default roots, docker adds to them. */
+export function withSystemRoots(extra: string | string[]): string[] {
+  return [...rootCertificates, ...(Array.isArray(extra) ? extra : [extra])];
+}
+
+/**
+ * Where docker keeps per-registry certificates: `/etc/docker/certs.d` (the daemon's) and the rootless daemon's
+ * `$XDG_CONFIG_HOME/docker/certs.d`; `STEVEDORE_DOCKER_CERTS_D` (a `:`-separated list) replaces them.
+ */
+export function dockerCertsDirs(env: NodeJS.ProcessEnv): string[] {
+  if (env.STEVEDORE_DOCKER_CERTS_D !== undefined) return env.STEVEDORE_DOCKER_CERTS_D.split(':').filter(Boolean);
+  const config = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  return ['/etc/docker/certs.d', join(config, 'docker', 'certs.d')];
+}
+
+/**
+ * The CA certificates docker trusts for `host[:port]`: every `*.crt` in `DIR/HOST[:PORT]/` of the certs.d
+ * folders (as docker reads them for pulls). Unreadable files are left out.
+ */
+export function dockerCertsCa(dirs: string[], host: string): string[] {
+  if (!host || host.includes('/') || host.startsWith('.')) return [];
+  const found: string[] = [];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, host));
+    } catch {
+      continue;
+    }
+    for (const name of names.filter((n) => n.endsWith('.crt')).sort()) {
+      try {
+        const pem = readFileSync(join(dir, host, name), 'utf8');
+        if (pem.includes('-----BEGIN CERTIFICATE-----')) found.push(pem);
+      } catch {
+        // unreadable: as docker, go on without it
+      }
+    }
+  }
+  return found;
+}
