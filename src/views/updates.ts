@@ -78,3 +78,31 @@ export function unknownCode(reason: string | null): ErrorCode {
   if (/locally/.test(r)) return 400;
   return 502;
 }
+
+/** What `u` does for one local tag, from its last check (the app's update key). */
+export type UpdateOffer =
+  /** An update is there (or the tag was never checked): pull the same tag again. */
+  | { kind: 'pull'; ref: string }
+  /** Current, and a newer version is there: offer it ("update to 7.4?"). */
+  | { kind: 'newer'; ref: string; to: string }
+  /** Current, nothing newer: say so, pull nothing. */
+  | { kind: 'current'; text: string };
+
+export function updateOffer(
+  target: { name: string; fullName: string; id: string; tag: string },
+  marks: ReadonlyMap<string, { status: string; newerTags: string[]; id: string; checkedAt?: string }>,
+  now: number,
+): UpdateOffer {
+  const ref = `${target.name}:${target.tag}`;
+  const mark = marks.get(`${target.fullName}:${target.tag}`);
+  if (!mark || mark.id !== target.id || mark.status !== 'up_to_date') return { kind: 'pull', ref };
+  const newer = mark.newerTags[0];
+  if (newer) return { kind: 'newer', ref, to: `${target.name}:${newer}` };
+  return { kind: 'current', text: `${ref} is up to date${mark.checkedAt ? ` (checked ${formatAge(mark.checkedAt, now)})` : ''}: nothing to update` };
+}
+
+/** What the empty "only images with an update" view says: none has one, and when that was checked. */
+export function noUpdatesText(checking: boolean, checkedAt: string | null | undefined, now: number): string {
+  if (checking) return 'checking for updates…';
+  return `no image has an update${checkedAt ? ` (checked ${formatAge(checkedAt, now)}; r checks again)` : ' (not checked yet)'}`;
+}

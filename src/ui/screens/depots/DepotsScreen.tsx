@@ -8,6 +8,7 @@ import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
+import { noUpdatesText } from '../../../views/updates';
 import { localCells, shortId } from './local';
 import { headerLine, remoteCells, rowText, widthsFor } from './presentation';
 import { type DepotsActions, useDepotsScreen } from './useDepotsScreen';
@@ -58,6 +59,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   if (vm.error) empty = vm.error;
   else if (vm.needsSearch) empty = 'press / and type to search Docker Hub';
   else if (!rows) empty = vm.loading ? `loading${theme.glyph.ellipsis}` : '';
+  else if (vm.updatesOnly && vm.tab.kind === 'local' && rows.items.length > 0) empty = noUpdatesText(vm.updates.checking, vm.updates.checkedAt, props.services.clock.now());
   else if (vm.filter) empty = `nothing matches "${vm.filter}"`;
   else if (vm.tab.kind === 'local') empty = 'no images on this engine yet: pick one in another depot and press p';
 
@@ -86,8 +88,8 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
       </Box>
       {vm.confirmUpdate ? (
         <ConfirmDialog
-          title={`Update ${vm.confirmUpdate.repo.name}:${vm.confirmUpdate.tags.join(', ')}?`}
-          lines={['pulls the tag again (progress on the Downloads screen, D)', 'afterwards: remove the old image when no container uses it']}
+          title={vm.updateTo ? `${vm.confirmUpdate.repo.name}:${vm.confirmUpdate.tags.join(', ')} is up to date. Update to ${vm.updateTo}?` : `Update ${vm.confirmUpdate.repo.name}:${vm.confirmUpdate.tags.join(', ')}?`}
+          lines={vm.updateTo ? [`pulls ${vm.updateTo} beside it (progress on the Downloads screen, D)`] : ['pulls the tag again (progress on the Downloads screen, D)', 'afterwards: remove the old image when no container uses it']}
           theme={theme}
           width={width}
           onAnswer={vm.answerUpdate}

@@ -13,6 +13,7 @@ import { type ExternalStore, useStore } from '../../hooks/useStore';
 import type { Scope } from '../../keys/bindings';
 import { type RemoteListResult, type UiServices, type UpdatesView, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
+import { updateOffer } from '../../../views/updates';
 import { type LocalRow, type LocalSort, localRowCount, localRowDeleteRefs, localRowHaystack, localRowRef, localRows, nextSort, rowUpdate } from './local';
 import { type DepotKind, filterIndices, remoteHaystack, remoteRef, rowRegistry } from './presentation';
 
@@ -110,6 +111,8 @@ export function useDepotsScreen(props: {
   const updates = useStore(services.updates?.store ?? NO_UPDATES);
   const [updatesOnly, setUpdatesOnly] = useState(false);
   const [confirmUpdate, setConfirmUpdate] = useState<LocalRow | null>(null);
+  // `u` on a current image with a newer version: the version offered ("update to 7.4?").
+  const [updateTo, setUpdateTo] = useState<string | null>(null);
   const [pendingUpdate, setPendingUpdate] = useState<PendingUpdate | null>(null);
   const [confirmRemoveOld, setConfirmRemoveOld] = useState<{ oldId: string; newId: string; ref: string } | null>(null);
   const filter = filters[tab.key] ?? '';
@@ -323,6 +326,15 @@ export function useDepotsScreen(props: {
             actions.banner({ kind: 'info', text: 'this image has no tag to update' });
             return true;
           }
+          {
+            const ref = localRowRef(selectedLocal);
+            const offer = updateOffer({ name: selectedLocal.repo.name, fullName: selectedLocal.repo.fullName, id: selectedLocal.id, tag: ref.slice(ref.lastIndexOf(':') + 1) }, updates.marks, services.clock.now());
+            if (offer.kind === 'current') {
+              actions.banner({ kind: 'info', text: offer.text });
+              return true;
+            }
+            setUpdateTo(offer.kind === 'newer' ? offer.to : null);
+          }
           setConfirmUpdate(selectedLocal);
           return true;
         case 'local.sort':
@@ -376,10 +388,13 @@ export function useDepotsScreen(props: {
     updates,
     updatesOnly,
     confirmUpdate,
+    updateTo,
     answerUpdate: (answer: 'yes' | 'no' | 'force') => {
       const row = confirmUpdate;
       setConfirmUpdate(null);
       if (answer === 'no' || !row) return;
+      // A newer version is another tag: pulled beside this one (nothing is replaced).
+      if (updateTo) return actions.pull(updateTo, undefined);
       const ref = localRowRef(row);
       const tag = ref.slice(ref.lastIndexOf(':') + 1);
       setPendingUpdate({ ref, fullName: row.repo.fullName, tag, oldId: row.id });

@@ -46,15 +46,17 @@ export interface DownloadsScreenProps {
   };
 }
 
-function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: number; nameW: number; theme: Theme; focused: boolean; now: number }) {
-  const { d, selected, width, nameW, theme, focused, now } = props;
-  const barW = Math.max(8, width - nameW - 3 - 12 - 5 - 11 - 7 - 1);
+function DownloadRow(props: { d: DownloadSnapshot & { engine?: string }; selected: boolean; width: number; nameW: number; engineW: number; theme: Theme; focused: boolean; now: number }) {
+  const { d, selected, width, nameW, engineW, theme, focused, now } = props;
+  const barW = Math.max(8, width - nameW - (engineW > 0 ? engineW + 1 : 0) - 3 - 12 - 5 - 11 - 7 - 1);
   const color = d.status === 'failed' ? theme.status.error : d.status === 'complete' ? theme.status.success : d.status === 'cancelled' || d.status === 'waiting' ? theme.text.muted : theme.status.running;
   const sel = selected && focused;
   const running = d.status === 'downloading' || d.status === 'extracting';
   return (
     <Text wrap="truncate-end">
-      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(truncateStart(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
+      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} `}</Text>
+      {engineW > 0 ? <Text color={theme.text.muted}>{`${fit(sanitizeLine(d.engine ?? ''), engineW, 'left', theme.glyph.ellipsis)} `}</Text> : null}
+      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${fit(truncateStart(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
       {running ? (
         <>
           <Text color={color}>{fit(d.status, 12)}</Text>
@@ -152,6 +154,8 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
   const layerBar = Math.max(6, Math.min(Math.floor(width * 0.35), width - 4 - 13 - 19 - 22));
   // Names first: the name column is as wide as the longest name (up to half the width); a cut name keeps its end.
   const nameW = Math.max(12, Math.min(Math.floor(width / 2), Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
+  // Downloads on more than one engine: an ENGINE column (the engine's name, up to 16 wide).
+  const engineW = (view.engines?.length ?? 0) > 1 ? Math.min(16, Math.max(6, ...rows.map((d) => displayWidth(d.engine ?? '')))) : 0;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title}>
@@ -175,7 +179,7 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
         <Text color={theme.text.muted}>  no downloads yet: press p on an image or a tag</Text>
       ) : (
         windowRows.map((d, i) => (
-          <DownloadRow key={d.id} d={d} selected={cursor.offset + i === cursor.selected} width={width} nameW={nameW} theme={theme} focused={active && !confirmCancel} now={now} />
+          <DownloadRow key={`${d.engine ?? ''}/${d.id}`} d={d} selected={cursor.offset + i === cursor.selected} width={width} nameW={nameW} engineW={engineW} theme={theme} focused={active && !confirmCancel} now={now} />
         ))
       )}
       {rows.length > listHeight ? <Text color={theme.text.muted}>{`  ${cursor.selected + 1}/${rows.length}`}</Text> : null}

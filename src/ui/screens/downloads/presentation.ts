@@ -13,7 +13,7 @@ export function isActive(d: Pick<DownloadSnapshot, 'status'>): boolean {
 }
 
 /** Active first (by start time, then id: stable), then finished newest first. */
-export function orderDownloads(all: readonly DownloadSnapshot[]): { active: DownloadSnapshot[]; history: DownloadSnapshot[] } {
+export function orderDownloads<T extends DownloadSnapshot>(all: readonly T[]): { active: T[]; history: T[] } {
   const byStart = (a: DownloadSnapshot, b: DownloadSnapshot) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
   const active = all.filter(isActive).sort(byStart);
   const history = all

@@ -1,7 +1,7 @@
 // The Registries screen: Docker Hub (locked) and the user's registries; add, edit, delete (asks),
 // and test (ping) the selected one.
 import { Box, Text } from 'ink';
-import React, { useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { MASK, type Registry } from '../../../domain/registry';
 import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -42,6 +42,8 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
     setList(services.registries.list());
     onChanged();
   };
+  // A change made in another shell (a rename, a removal) shows here too, as it does in the tabs.
+  useEffect(() => services.registries.watch?.(() => setList(services.registries.list())), [services]);
   const locked = (what: string) => selected?.builtin && `${selected.name} cannot be ${what}: its credentials come from \`docker login\``;
 
   useCommands(

@@ -1,7 +1,7 @@
 // The Tags screen: every tag of the chosen image with size, date and platforms where the registry
 // tells them, installed marks, a filter, a platform choice for inspect and pull, and `p` to pull.
 import { Box, Text } from 'ink';
-import React, { useMemo, useRef, useState } from 'react';
+import React, { useEffect, useMemo, useRef, useState } from 'react';
 import type { RemoteImage } from '../../../domain/images';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { TextField } from '../../components/TextField';
@@ -34,6 +34,12 @@ export interface TagsScreenProps {
 export function TagsScreen({ services, theme, width, height, image, registry, active, actions }: TagsScreenProps): React.JSX.Element {
   const query = useQuery(`${registry ?? ''}|${image.name}`, (signal) => services.remote.tags(image.name, registry, signal));
   const [filter, setFilter] = useState('');
+  // What the list carries a warning for (cut short at 100,000 tags, names left out) is said once it comes.
+  const tagWarnings = query.data?.warnings?.join('; ') ?? '';
+  const { banner } = actions;
+  useEffect(() => {
+    if (tagWarnings) banner({ kind: 'warning', text: tagWarnings });
+  }, [tagWarnings, banner]);
   // undefined: the default (the engine's platform, or the `platform` setting)
   const [platform, setPlatform] = useState<string | undefined>(undefined);
   // The platform list `P` opens (every platform of the selected tag), with its cursor.
