@@ -28,20 +28,25 @@ export function engineStatus(info: EngineInfo): EngineStatus {
 
 /**
  * The engines port. `switched` runs before the listeners hear of a switch (what was prefetched belongs to
- * the engine left behind); `warn` says when the choice will not apply next time (DOCKER_HOST is set).
+ * the engine left behind).
  */
-export function enginesPort(catalog: EngineCatalog, switched: () => void, warn: (message: string) => void): UiServices['engines'] {
+export function enginesPort(catalog: EngineCatalog, switched: () => void): UiServices['engines'] {
   const listeners = new Set<() => void>();
   return {
     active: () => catalog.activeName(),
-    rule: () => engineRuleText(catalog.choice().rule),
+    rule: () => {
+      const rule = catalog.choice().rule;
+      // Switched here, remembered for the next start unless the environment names another engine.
+      const next = catalog.choice(false);
+      const wins = rule === 'switched' && (next.rule === 'DOCKER_HOST' || next.rule === 'DOCKER_CONTEXT') ? `; ${next.rule} wins at the next start` : '';
+      return `${engineRuleText(rule)}${wins}`;
+    },
     startsOn: () => catalog.defaultName(),
     list: async () => catalog.list().map(engineRow),
     check: async () => (await catalog.check()).map(engineRow),
     switchTo: async (name) => {
       if (name === catalog.activeName()) return;
-      const shadowed = catalog.select(name);
-      if (shadowed) warn(`engine "${name}" is used until you quit (${shadowed.replace(' and takes precedence', '')}, and wins at the next start)`);
+      catalog.select(name);
       switched();
       for (const listener of listeners) listener();
     },

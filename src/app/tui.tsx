@@ -42,9 +42,6 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      emit: (message) => {
-        for (const l of listeners) l(sanitizeLine(message));
-      },
     },
     prefetch,
   );

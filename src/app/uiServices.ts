@@ -24,7 +24,7 @@ export interface Prefetch {
 
 export async function createUiServices(
   app: AppServices,
-  warnings: UiServices['warnings'] & { emit?: (message: string) => void },
+  warnings: UiServices['warnings'],
   prefetch: Prefetch = {},
 ): Promise<UiServices & { close(): Promise<void> }> {
   const prefetchedLocal = once(prefetch.local);
@@ -78,7 +78,6 @@ export async function createUiServices(
         initialInfo = undefined;
         everywhere.rescan();
       },
-      (message) => warnings.emit?.(message),
     ),
     local: {
       initial: () => {

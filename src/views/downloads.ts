@@ -108,14 +108,19 @@ export function downloadJson(r: DownloadRow): {
   return { id: r.id, engine: r.engine, name: r.name, percent: r.percent, status: r.status, error: r.error, started_at: r.startedAt, finished_at: r.finishedAt };
 }
 
-/** The table; an ENGINE column when the downloads are on more than one engine. */
-export function downloadsTable(model: Pick<DownloadsModel, 'rows' | 'engines'>, width: number | undefined, now = Date.now()): string[] {
+/** An ENGINE column is shown when the downloads run on more than one engine, or on another than the default one. */
+export function showsEngine(engines: readonly string[], defaultEngine: string): boolean {
+  return engines.length > 1 || (engines.length === 1 && engines[0] !== defaultEngine);
+}
+
+/** The table, with an ENGINE column when it says something (showsEngine). */
+export function downloadsTable(model: Pick<DownloadsModel, 'rows' | 'engines' | 'defaultEngine'>, width: number | undefined, now = Date.now()): string[] {
   if (model.rows.length === 0) return ['no downloads'];
   return table(
     model.rows,
     [
       { header: 'ID', get: (r) => r.id },
-      ...(model.engines.length > 1 ? [{ header: 'ENGINE', get: (r: DownloadRow) => r.engine }] : []),
+      ...(showsEngine(model.engines, model.defaultEngine) ? [{ header: 'ENGINE', get: (r: DownloadRow) => r.engine }] : []),
       { header: 'NAME', get: (r) => r.name, flex: true },
       { header: 'STATUS', get: (r) => r.status },
       { header: '%', get: (r) => (r.percent === null ? '-' : String(r.percent)), align: 'right' },

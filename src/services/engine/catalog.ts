@@ -157,7 +157,8 @@ export class EngineCatalog {
     try {
       await client.version();
     } catch (error) {
-      problem = { code: isAppError(error) ? error.code : 502, text: describe(error) };
+      // The message alone: the error's own hint speaks of commands on an engine that is not saved yet.
+      problem = { code: isAppError(error) ? error.code : 502, text: isAppError(error) ? error.message : describe(error) };
     } finally {
       client.close();
     }

@@ -13,6 +13,7 @@ import { useListCursor } from '../../hooks/useListCursor';
 import { type ExternalStore, useStoreSelector } from '../../hooks/useStore';
 import { type DownloadsView, type UiServices, errorText } from '../../services';
 import type { Theme } from '../../theme/theme';
+import { showsEngine } from '../../../views/downloads';
 import {
   bytesText,
   countsText,
@@ -154,8 +155,8 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
   const layerBar = Math.max(6, Math.min(Math.floor(width * 0.35), width - 4 - 13 - 19 - 22));
   // Names first: the name column is as wide as the longest name (up to half the width); a cut name keeps its end.
   const nameW = Math.max(12, Math.min(Math.floor(width / 2), Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
-  // Downloads on more than one engine: an ENGINE column (the engine's name, up to 16 wide).
-  const engineW = (view.engines?.length ?? 0) > 1 ? Math.min(16, Math.max(6, ...rows.map((d) => displayWidth(d.engine ?? '')))) : 0;
+  // Downloads on more than one engine, or on another than this one: an ENGINE column (up to 16 wide).
+  const engineW = showsEngine(view.engines ?? [], services.engines.active()) ? Math.min(16, Math.max(6, ...rows.map((d) => displayWidth(d.engine ?? '')))) : 0;
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold color={theme.text.title}>
