@@ -108,9 +108,13 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
     await setThrottle(world, 512 * 1024);
     try {
       await ok(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--engine', 'B', '--detach']);
-      const onB = await json<Array<{ name: string; status: string }>>(s, ['image', 'downloads', '--engine', 'B']);
-      expect(onB.map((d) => d.name)).toEqual([`${slow}/team/multi:1.0`]);
-      expect(await json<unknown[]>(s, ['image', 'downloads', '--engine', 'A'])).toEqual([]);
+      const onB = await json<Array<{ name: string; status: string; engine: string }>>(s, ['image', 'downloads', '--engine', 'B']);
+      expect(onB.map((d) => [d.name, d.engine])).toEqual([[`${slow}/team/multi:1.0`, 'B']]);
+      // `image downloads` lists every engine's downloads, each with its engine: A has none.
+      const fromA = await json<Array<{ name: string; engine: string }>>(s, ['image', 'downloads', '--engine', 'A']);
+      expect(fromA.map((d) => [d.name, d.engine])).toEqual([[`${slow}/team/multi:1.0`, 'B']]);
+      const table = await run(s, ['image', 'downloads', '--engine', 'A']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+ENGINE\s+NAME/);
       const done = await until(
         () => json<Array<{ status: string }>>(s, ['image', 'downloads', '--engine', 'B']),
         (list) => list[0]?.status === 'complete',
@@ -148,8 +152,9 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
 
   it('over the real sshd: list, inspect, pull with progress, rm; ten one-shot commands open one ssh connection', async () => {
     const s = user();
-    await ok(s, ['engine', 'add', 'nas', '--host', world.ssh.url]);
     const before = sshLogins(world.ssh.log);
+    // `engine add` asks the engine first: that opens the shared connection the commands below reuse.
+    await ok(s, ['engine', 'add', 'nas', '--host', world.ssh.url]);
 
     const pull = await run(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--engine', 'nas', '--json']);
     expect(pull.code, pull.stderr).toBe(0);
@@ -167,7 +172,7 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
     // It was engine B all along (the sshd's sessions reach it).
     expect((await httpRequest('http://docker/images/json', { socketPath: world.engineB.socket })).json()).toEqual([]);
 
-    // 12 commands (and the download worker) — one ssh login.
+    // `engine add` and 12 commands (and the download worker) — one ssh login.
     expect(sshLogins(world.ssh.log) - before).toBe(1);
   });
 

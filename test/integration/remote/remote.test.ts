@@ -25,8 +25,8 @@ function dockerConfig(entries: Record<string, { username: string; password: stri
   return dir;
 }
 
-function connect(world: WorldInfo, opts: { dockerConfigDir?: string; pageSize?: number } = {}): { t: TestDeps; remote: RemoteServices; registries: RegistryService } {
-  const env = { ...world.env, ...(opts.dockerConfigDir ? { DOCKER_CONFIG: opts.dockerConfigDir } : {}) };
+function connect(world: WorldInfo, opts: { dockerConfigDir?: string; pageSize?: number; certsD?: string } = {}): { t: TestDeps; remote: RemoteServices; registries: RegistryService } {
+  const env = { ...world.env, ...(opts.dockerConfigDir ? { DOCKER_CONFIG: opts.dockerConfigDir } : {}), ...(opts.certsD !== undefined ? { STEVEDORE_DOCKER_CERTS_D: opts.certsD } : {}) };
   const t = testDeps(opts.pageSize ? { pageSize: opts.pageSize } : {}, env);
   if (!opts.dockerConfigDir) t.deps.env.DOCKER_CONFIG = tempDir('sd-empty-docker-');
   const remote = createRemoteServices(t.deps);
@@ -58,7 +58,10 @@ describeWorld('remote side against the test world', (world) => {
       expect(await registries.ping(plain.url)).toBe('v2');
       expect(await registries.ping(token.url)).toBe('v2');
       expect(await registries.ping(tls.url, true)).toBe('v2');
-      const untrusted = await failure(registries.ping(tls.url));
+      // The world trusts its CA the way a user does, in /etc/docker/certs.d/HOST:PORT/ca.crt: so does stevedore.
+      expect(await registries.ping(tls.url)).toBe('v2');
+      const elsewhere = connect(world, { certsD: '' });
+      const untrusted = await failure(elsewhere.registries.ping(tls.url));
       expect(untrusted.code).toBe(495);
       expect(untrusted.describe()).toContain('--trust-cert');
     });

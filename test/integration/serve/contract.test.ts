@@ -112,7 +112,8 @@ describeWorld('one model: --json and serve answer the same objects', (world: Wor
 
   it('with the worker stopped, both answer the lists with `downloading: null` and the same warning', async () => {
     await setThrottle(world, 50 * 1024);
-    const started = await json<{ id: string }>(s, ['image', 'pull', `${slow}/team/alpha:1.0`, '--detach']);
+    // 1.5 MB at 50 kB/s: the engine is still pulling (the worker being stopped does not stop it) while we ask.
+    const started = await json<{ id: string }>(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--detach']);
     expect(started.id).toEqual(expect.any(String));
     const pid = workerPid(s);
     expect(pid).not.toBeNull();

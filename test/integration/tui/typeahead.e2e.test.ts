@@ -48,7 +48,7 @@ function depot(t: string): string {
 const selected = (s: string): string => s.split('\n').find((l) => l.includes('›')) ?? '';
 const back = async (): Promise<void> => {
   key('Escape');
-  await until('the depots', (t) => /^stevedore {2}(?:@\S+ {2})?Depots\s*$/m.test(t) && !t.includes('Add a registry'));
+  await until('the depots', (t) => /^stevedore {2}(?:@\S+(?: \([^)]*\))? {2})?Depots\s*$/m.test(t) && !t.includes('Add a registry'));
 };
 
 describeWorld('type-ahead in a real terminal', (world) => {
@@ -139,7 +139,7 @@ describeWorld('type-ahead in a real terminal', (world) => {
 
   it('an 8 KB bracketed paste goes into the registry form field, literally, as one paste', async () => {
     burst('R');
-    await until('the registries', (t) => /^stevedore {2}(?:@\S+ {2})?Registries/m.test(t));
+    await until('the registries', (t) => /^stevedore {2}(?:@\S+(?: \([^)]*\))? {2})?Registries/m.test(t));
     burst('a');
     await until('the form', (t) => t.includes('Add a registry'));
     // qD would quit and open Downloads if read as keys; the newline would submit.
@@ -157,7 +157,7 @@ describeWorld('type-ahead in a real terminal', (world) => {
   });
 
   it('quits with q', async () => {
-    await until('the depots', (t) => /^stevedore {2}(?:@\S+ {2})?Depots\s*$/m.test(t));
+    await until('the depots', (t) => /^stevedore {2}(?:@\S+(?: \([^)]*\))? {2})?Depots\s*$/m.test(t));
     burst('q');
     await until('the app to end', (t) => t.includes('EXITED=0'));
   });
