@@ -181,6 +181,11 @@ export interface DownloadSnapshot {
   detail: string;
   current: number | null;
   total: number | null;
+  /**
+   * Layers whose size the engine had not said when this was seen: while there are any, `total` is the total so
+   * far (kept after the download ends, so a cancelled one still says so). Absent in older records.
+   */
+  unsized?: number | null;
   /** Bytes per second (smoothed), when known. */
   speed: number | null;
   /** Seconds left, when known. */

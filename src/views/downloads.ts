@@ -10,7 +10,7 @@ import type { DownloadRecord } from '../services/engine/index';
 import { downloadEngines as everyEngine, type NamedEngine } from '../services/engine/everywhere';
 import type { AppServices } from '../services/index';
 import { why } from './local';
-import { rateText } from './progress';
+import { rateText, unsizedLayers } from './progress';
 import { table } from './table';
 
 export type DownloadsSource = Pick<AppServices, 'engines' | 'engineFor'>;
@@ -93,7 +93,8 @@ export async function clearDownloads(services: DownloadsSource): Promise<number>
 
 /**
  * `image downloads --json` and serve's downloadstatus: DESIGN.md's shape with the `id` that cancel and retry
- * take, the engine it runs on and its times; serve adds the seed's notes (description, location, icon).
+ * take, the engine it runs on, its bytes (`total_known` false while layers have no size: the total so far) and
+ * its times; serve adds the seed's notes (description, location, icon).
  */
 export function downloadJson(r: DownloadRow): {
   id: string;
@@ -102,10 +103,25 @@ export function downloadJson(r: DownloadRow): {
   percent: number | null;
   status: string;
   error: string | null;
+  current: number | null;
+  total: number | null;
+  total_known: boolean;
   started_at: string;
   finished_at: string | null;
 } {
-  return { id: r.id, engine: r.engine, name: r.name, percent: r.percent, status: r.status, error: r.error, started_at: r.startedAt, finished_at: r.finishedAt };
+  return {
+    id: r.id,
+    engine: r.engine,
+    name: r.name,
+    percent: r.percent,
+    status: r.status,
+    error: r.error,
+    current: r.current,
+    total: r.total,
+    total_known: r.total !== null && unsizedLayers(r) === 0,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+  };
 }
 
 /** An ENGINE column is shown when the downloads run on more than one engine, or on another than the default one. */

@@ -4,6 +4,9 @@
 import net from 'node:net';
 import { AppError, TimedOut, Unreachable } from '../../domain/errors';
 import { interrupted, readHistory } from './history';
+import type { TimerClock } from '../../domain/clock';
+import { systemClock } from '../clock';
+import { LiveView } from './live';
 import { checkSharedSocketDir, type WorkerPaths } from './paths';
 import { encode, isActive, lineReader, parseRecord, type DownloadRecord, type Request } from './protocol';
 
@@ -21,6 +24,8 @@ export interface DownloadsClientOptions {
   pollMs?: number;
   /** Where a one-line warning goes (a downloads history that could not be used and was moved aside). */
   warn?: (message: string) => void;
+  /** Timers of the live view (tests drive them). Default: the system's. */
+  clock?: TimerClock;
   /**
    * How long the worker may take to accept a connection or answer one request (ms). Past it the worker
    * is reported as not answering (a stopped worker, or something else listening at its socket). Default 5 s.
@@ -39,13 +44,13 @@ export class WorkerNotAnswering extends TimedOut {
   }
 }
 
-export type DownloadsListener = (all: DownloadRecord[]) => void;
+export type DownloadsListener = (all: DownloadRecord[], version: number) => void;
 
 /** One open connection to the worker. */
 class Connection {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly updateListeners = new Set<(changed: DownloadRecord[], cleared: string[]) => void>();
+  private readonly updateListeners = new Set<(changed: DownloadRecord[], cleared: string[], version: number | null) => void>();
   private readonly closeListeners = new Set<(error: Error) => void>();
   closed = false;
   private keepAlive = 0;
@@ -114,7 +119,7 @@ class Connection {
    * Pushed updates. Updates come only on change, so while anyone listens, a deadline of silence makes the
    * connection ask `hello`: a worker that stopped fails the connection (and its listeners) within one more.
    */
-  onUpdate(listener: (changed: DownloadRecord[], cleared: string[]) => void): () => void {
+  onUpdate(listener: (changed: DownloadRecord[], cleared: string[], version: number | null) => void): () => void {
     this.updateListeners.add(listener);
     this.hold(1);
     this.watchdog ??= setInterval(() => {
@@ -152,7 +157,8 @@ class Connection {
     if (message.event === 'update') {
       const changed = Array.isArray(message.downloads) ? message.downloads.map(parseRecord).filter((r): r is DownloadRecord => r !== null) : [];
       const cleared = Array.isArray(message.cleared) ? message.cleared.filter((id): id is string => typeof id === 'string') : [];
-      for (const l of this.updateListeners) l(changed, cleared);
+      const version = typeof message.version === 'number' && Number.isSafeInteger(message.version) ? message.version : null;
+      for (const l of this.updateListeners) l(changed, cleared, version);
       return;
     }
     const re = typeof message.re === 'number' ? message.re : -1;
@@ -176,6 +182,7 @@ class Connection {
 }
 
 export class DownloadsClient {
+  private live: LiveView | undefined;
   private connection: Connection | null = null;
   private connecting: Promise<Connection> | null = null;
   /** A worker found not answering is not waited on again for a while (the app asks on every tab). */
@@ -233,66 +240,23 @@ export class DownloadsClient {
   }
 
   /**
-   * Live view of every download: the listener gets the whole list at once and again on every change
-   * (at most 10 times a second). Without a worker it gets the history and watches for one to appear.
+   * Live view of every download (one per client, see live.ts): the listener gets the whole list at once and
+   * again on every change, at most every `intervalMs` for progress. Without a worker it gets the history and
+   * watches for one to appear (a worker this client starts is followed at once).
    */
-  subscribe(listener: DownloadsListener): () => void {
-    const all = new Map<string, DownloadRecord>();
-    let stopped = false;
-    let detach: (() => void) | null = null;
-    let timer: NodeJS.Timeout | null = null;
-    const emit = (): void => {
-      if (!stopped) listener([...all.values()]);
-    };
-    const attach = async (): Promise<void> => {
-      timer = null;
-      if (stopped) return;
-      let stuck = false;
-      const connection = await this.connect(false).catch((error: unknown) => {
-        stuck = error instanceof WorkerNotAnswering;
-        return null;
-      });
-      if (stopped) return;
-      if (!connection) {
-        // No worker: its history. A worker that does not answer: the last view stays (it is not "interrupted").
-        if (!stuck) {
-          all.clear();
-          for (const r of interrupted(this.history())) all.set(r.id, r);
-        }
-        emit();
-        timer = setTimeout(() => void attach(), this.options.pollMs ?? 1000);
-        timer.unref();
-        return;
-      }
-      const offUpdate = connection.onUpdate((changed, cleared) => {
-        for (const id of cleared) all.delete(id);
-        for (const r of changed) all.set(r.id, r);
-        emit();
-      });
-      const offClose = connection.onClose(() => {
-        detach?.();
-        detach = null;
-        if (!stopped) timer = setTimeout(() => void attach(), 50);
-      });
-      detach = () => {
-        offUpdate();
-        offClose();
-      };
-      try {
-        const list = records(await connection.request({ op: 'subscribe' }));
-        all.clear();
-        for (const r of list) all.set(r.id, r);
-        emit();
-      } catch {
-        // the close listener reattaches
-      }
-    };
-    void attach();
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      detach?.();
-    };
+  subscribe(listener: DownloadsListener, options: { intervalMs?: number } = {}): () => void {
+    this.live ??= new LiveView(
+      {
+        current: () => (this.connection && !this.connection.closed ? this.connection : null),
+        connect: () =>
+          this.connect(false).catch((error: unknown) => ({ none: true as const, stuck: error instanceof WorkerNotAnswering })),
+        history: () => interrupted(this.history()),
+        records,
+      },
+      this.options.clock ?? systemClock,
+      this.options.pollMs ?? 1000,
+    );
+    return this.live.subscribe(listener, options);
   }
 
   /**

@@ -2,8 +2,9 @@
 // Every message carries `v` (PROTOCOL_VERSION). Requests: {v, id, op, ...}; replies: {v, re, ok, result}
 // or {v, re, ok: false, error: {code, message}}; pushed updates: {v, event: "update", downloads: [...]}.
 // No secret crosses the socket: the worker resolves credentials itself (same user, same settings).
+import { StringDecoder } from 'node:string_decoder';
 import type { ErrorCode } from '../../domain/errors';
-import type { DownloadSnapshot, DownloadStatus, LayerProgress } from '../../domain/images';
+import { ACTIVE_STATUSES as ACTIVE, type DownloadSnapshot, type DownloadStatus, type LayerProgress, isActiveStatus } from '../../domain/images';
 import { sanitizeLine } from '../../domain/sanitize';
 
 export const PROTOCOL_VERSION = 1;
@@ -38,10 +39,10 @@ const STATUSES: readonly DownloadStatus[] = ['waiting', 'downloading', 'extracti
 const ERROR_CODES: readonly ErrorCode[] = [400, 401, 403, 404, 409, 429, 495, 499, 501, 502, 503, 504];
 /** Longest text kept from a record (an error message is one line; anything longer is cut). */
 const MAX_TEXT = 2000;
-export const ACTIVE_STATUSES: readonly DownloadStatus[] = ['waiting', 'downloading', 'extracting'];
+export const ACTIVE_STATUSES: readonly DownloadStatus[] = ACTIVE;
 
 export function isActive(status: DownloadStatus): boolean {
-  return ACTIVE_STATUSES.includes(status);
+  return isActiveStatus(status);
 }
 
 /** One line on the wire. */
@@ -49,11 +50,15 @@ export function encode(message: Record<string, unknown>): string {
   return `${JSON.stringify({ v: PROTOCOL_VERSION, ...message })}\n`;
 }
 
-/** Splits a byte stream into lines and hands each decoded object to `onMessage` (bad lines to `onError`). */
+/**
+ * Splits a byte stream into lines and hands each decoded object to `onMessage` (bad lines to `onError`). Bytes
+ * are decoded with a StringDecoder: a character split across two reads stays one character.
+ */
 export function lineReader(onMessage: (message: Record<string, unknown>) => void, onError: (error: Error) => void): (chunk: Buffer | string) => void {
   let buffer = '';
+  const decoder = new StringDecoder('utf8');
   return (chunk) => {
-    buffer += chunk.toString();
+    buffer += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (buffer.length > 16 * 1024 * 1024) {
       buffer = '';
       onError(new Error('message too large'));
@@ -133,6 +138,7 @@ export function parseRecord(value: unknown): DownloadRecord | null {
     detail: textOrNull(r.detail) ?? '',
     current: numOrNull(r.current),
     total: numOrNull(r.total),
+    ...(typeof r.unsized === 'number' && Number.isInteger(r.unsized) && r.unsized >= 0 ? { unsized: r.unsized } : {}),
     speed: numOrNull(r.speed),
     eta: numOrNull(r.eta),
     layers: Array.isArray(r.layers) ? r.layers.map(parseLayer).filter((l): l is LayerProgress => l !== null) : [],

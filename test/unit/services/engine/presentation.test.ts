@@ -119,6 +119,9 @@ describe('JSON shapes', () => {
       percent: 42,
       status: 'failed',
       error: 'interrupted',
+      current: 420_000,
+      total: 1_000_000,
+      total_known: true,
       started_at: '2026-11-30T10:00:00.000Z',
       finished_at: '2026-11-30T10:01:00.000Z',
     });
