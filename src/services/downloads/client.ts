@@ -7,6 +7,7 @@ import { interrupted, readHistory } from './history';
 import type { TimerClock } from '../../domain/clock';
 import { systemClock } from '../clock';
 import { LiveView } from './live';
+import { workerError } from './records';
 import { checkSharedSocketDir, type WorkerPaths } from './paths';
 import { encode, isActive, lineReader, parseRecord, type DownloadRecord, type Request } from './protocol';
 
@@ -389,10 +390,7 @@ function noWorker(error: unknown): boolean {
 }
 
 function remoteError(value: unknown): AppError {
-  const r = value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  const code = typeof r.code === 'number' ? r.code : 502;
-  const message = typeof r.message === 'string' ? r.message : 'the download worker failed';
-  return new AppError(([400, 401, 403, 404, 409, 429, 495, 499, 501, 502, 503, 504].includes(code) ? code : 502) as AppError['code'], message);
+  return workerError(value);
 }
 
 function record(value: unknown): DownloadRecord {
