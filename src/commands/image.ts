@@ -2,7 +2,7 @@
 // `--type lxc` goes to the LXC views; `image downloads` and `image updates|update` have files of their own.
 import { type Command, Option } from 'commander';
 import { InvalidInput } from '../domain/errors';
-import { REMOTE_CATEGORIES, type RemoteCategory } from '../domain/images';
+import { REMOTE_CATEGORIES, type RemoteCategory, canonicalCategory } from '../domain/images';
 import { parsePlatform } from '../domain/settings';
 import type { DownloadRecord, EngineServices } from '../services/engine/index';
 import { backgroundHint } from '../views/downloads';
@@ -54,7 +54,7 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
       action(ctx, async (out, opts: ListOptions) => {
         const filter = opts.filter ?? '';
         const limit = opts.limit !== undefined ? { limit: opts.limit } : {};
-        const category = opts.category === 'qnap' ? 'selected' : opts.category;
+        const category = canonicalCategory(opts.category);
         if (opts.type === 'lxc' && category !== 'selected') {
           if (category !== 'local' && category !== 'remote') throw new InvalidInput('--type lxc lists the local, remote or selected category');
           if (opts.registry !== undefined) throw notLxc();

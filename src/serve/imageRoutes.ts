@@ -1,7 +1,7 @@
 // serve's image routes (the seed's /api/v1/image/…): lists, inspect, tags, downloads and removal, each a thin
 // adapter over the views (src/views), the same ones `--json` uses; type=lxc goes to the LXC views.
 import { InvalidInput } from '../domain/errors';
-import { type Category, parseCategory } from '../domain/images';
+import { type Category, canonicalCategory, parseCategory } from '../domain/images';
 import { sanitizeLine } from '../domain/sanitize';
 import { parsePlatform } from '../domain/settings';
 import type { DownloadRecord } from '../services/engine/index';
@@ -46,7 +46,7 @@ export function imageRoutes(deps: RouteDeps, local: LocalListCache) {
   /** `GET /api/v1/image/?type=lxc&category=local|remote|selected|qnap[&server=NAME]`: as `image list --type lxc --json`. */
   const lxcList = async (asked: string, query: URLSearchParams): Promise<Reply> => {
     const q = lxcQuery(query);
-    const category = asked === 'qnap' ? 'selected' : asked;
+    const category = canonicalCategory(asked);
     if (category === 'selected') return ok({ ...remoteListJson(await remoteList(services, { category: 'selected', filter: q.filter, type: 'lxc' })), category: asked });
     if (category !== 'local' && category !== 'remote') throw new InvalidInput(`type=lxc lists the local, remote or selected category (got "${sanitizeLine(category)}")`);
     const platform = q.platform?.toLowerCase() === 'all' ? 'all' : q.platform;
@@ -71,7 +71,7 @@ export function imageRoutes(deps: RouteDeps, local: LocalListCache) {
   const lxcDownloadServer = async (repository: string, name: string, asked: string | undefined): Promise<string | undefined> => {
     if (asked !== undefined) return asked;
     const repo = repository.toLowerCase();
-    if (repo === 'selected' || repo === 'qnap') {
+    if (canonicalCategory(repo) === 'selected') {
       const selected = await (await services.remote()).depots.list({ category: 'selected', type: 'lxc' });
       return selected.results.find((r) => r.name === name)?.server;
     }

@@ -111,9 +111,10 @@ describeWorld('one model: --json and serve answer the same objects', (world: Wor
   });
 
   it('with the worker stopped, both answer the lists with `downloading: null` and the same warning', async () => {
-    await setThrottle(world, 50 * 1024);
-    // 1.5 MB at 50 kB/s: the engine is still pulling (the worker being stopped does not stop it) while we ask.
-    const started = await json<{ id: string }>(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--detach']);
+    // 160 kB of layers no image here has, at 5 kB/s: the engine is still pulling while we ask (stopping the
+    // worker does not stop the engine's pull), so the local list does not change under the two questions.
+    await setThrottle(world, 5 * 1024);
+    const started = await json<{ id: string }>(s, ['image', 'pull', `${slow}/team/multiarch:1.0`, '--detach']);
     expect(started.id).toEqual(expect.any(String));
     const pid = workerPid(s);
     expect(pid).not.toBeNull();
