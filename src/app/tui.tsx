@@ -1,11 +1,15 @@
 // Runs the full-screen app: the alternate screen, Ink with incremental redraws, and a terminal that is
 // restored on every way out (quit, crash, SIGTERM, SIGHUP). Downloads outlive it (background worker).
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { render } from 'ink';
 import React from 'react';
+import type { IdleReport } from '../ui/hooks/inputRouter';
+import type { TraceSink } from '../ui/input/trace';
 import type { AppServices } from '../services/index';
 import { sanitizeLine } from '../domain/sanitize';
 import { createTheme } from '../ui/theme/theme';
 import { App } from './App';
+import { ResizeGate, relayResize } from './resizeGate';
 import { escapeTimeout } from '../ui/input/tokenizer';
 import { goesOn } from '../ui/screens/downloads/presentation';
 import { type Prefetch, createUiServices } from './uiServices';
@@ -30,6 +34,41 @@ export interface WarningRoute {
   redirect(sink: ((message: string) => void) | null): void;
 }
 
+/**
+ * The key trace: `STEVEDORE_DEBUG_KEYS=FILE` appends one JSON line per read and per key (what took it,
+ * the outcome). Text typed into fields is not written. A file that cannot be written turns it off.
+ */
+function keyTrace(env: NodeJS.ProcessEnv): TraceSink | undefined {
+  const file = env.STEVEDORE_DEBUG_KEYS;
+  if (!file) return undefined;
+  let on = true;
+  return (entry) => {
+    if (!on) return;
+    try {
+      appendFileSync(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    } catch {
+      on = false;
+    }
+  };
+}
+
+/**
+ * For tests in a pseudo-terminal (`STEVEDORE_TEST_IDLE=FILE`): the file says `idle N` when the whole app
+ * is idle after reading N bytes of input (every key applied, no list, service call or action in flight,
+ * the last frame written), `busy N` otherwise.
+ */
+function idleFile(env: NodeJS.ProcessEnv): IdleReport | undefined {
+  const file = env.STEVEDORE_TEST_IDLE;
+  if (!file) return undefined;
+  return (state, { bytes }) => {
+    try {
+      writeFileSync(file, `${state} ${bytes}\n`);
+    } catch {
+      // the test went away
+    }
+  };
+}
+
 export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute, prefetch?: Prefetch): Promise<number> {
   const listeners = new Set<(message: string) => void>();
   warnings.redirect((message) => {
@@ -47,6 +86,8 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
   );
   const theme = createTheme(io.env);
   const escapeMs = escapeTimeout((await app.settings()).all()['keys.escape_ms'], io.env);
+  const trace = keyTrace(io.env);
+  const idle = idleFile(io.env);
   let restored = false;
   let instance: ReturnType<typeof render> | undefined;
   const restore = () => {
@@ -63,6 +104,7 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
 
   return new Promise<number>((resolve) => {
     const finish = (code: number, message?: string) => {
+      relay.release();
       restore();
       warnings.redirect(null);
       for (const [signal, handler] of handlers) process.off(signal, handler);
@@ -102,22 +144,30 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
     process.on('SIGCONT', onContinue);
 
     io.stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
-    instance = render(
-      <App
-        services={services}
-        theme={theme}
-        input={{
-          escapeMs,
-          redraw: {
-            subscribe(listener) {
-              redrawListeners.add(listener);
-              return () => redrawListeners.delete(listener);
+    // Ink first, with nothing to draw: the 'resize' listener it adds is then its own, taken off the stream and
+    // called once the app has re-rendered for a new size (see resizeGate); then the app.
+    const before = new Set(io.stdout.listeners('resize'));
+    instance = render(<></>, { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 });
+    const relay = relayResize(io.stdout, before);
+    instance.rerender(
+      <ResizeGate onResized={() => relay.resized()}>
+        <App
+          services={services}
+          theme={theme}
+          input={{
+            escapeMs,
+            ...(trace ? { trace } : {}),
+            ...(idle ? { idle } : {}),
+            redraw: {
+              subscribe(listener) {
+                redrawListeners.add(listener);
+                return () => redrawListeners.delete(listener);
+              },
             },
-          },
-        }}
-        onQuit={(running) => finish(0, running > 0 ? goesOn(services.downloads.store.getSnapshot().downloads, services.engines.startsOn?.()).farewell : undefined)}
-      />,
-      { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 },
+          }}
+          onQuit={(running) => finish(0, running > 0 ? goesOn(services.downloads.store.getSnapshot().downloads, services.engines.startsOn?.()).farewell : undefined)}
+        />
+      </ResizeGate>,
     );
     instance.waitUntilExit().then(
       () => finish(0),

@@ -37,9 +37,23 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
         const [updates, engine] = await Promise.all([ctx.services.updates(), ctx.services.engine()]);
         try {
           const target = await updates.localTarget(ref);
+          // An earlier --remove-old run of this tag killed after its pull started: the pull finished in the
+          // worker, the removal is still owed; do it now.
+          const owed = opts.removeOld ? await updates.finishRemoval(target) : null;
           const only = { fullName: target.fullName, tag: target.tag };
           const [result] = (await updates.check({ only, refresh: true })).results;
           if (!result) throw new AppError(404, `Image not found: ${target.ref}`);
+          if (result.status === 'up_to_date' && owed) {
+            if (out.json) {
+              out.jsonLine({ event: 'updated', name: target.ref, digest: result.remoteDigest, status: result.status, old_id: owed.oldId, new_id: target.id, removed_old: owed.removed, kept_old: owed.kept });
+              return;
+            }
+            const lines = [`${target.ref}: updated by an earlier run (${shortId(owed.oldId)} → ${shortId(target.id)})`];
+            if (owed.kept) lines.push(`kept the old image ${shortId(owed.oldId)}: ${owed.kept}`);
+            else if (owed.removed.length > 0) lines.push(`removed the old image ${shortId(owed.oldId)}`);
+            ctx.io.stdout.write(`${lines.join('\n')}\n`);
+            return;
+          }
           if (result.status === 'up_to_date') {
             if (out.json) out.jsonLine({ event: 'up_to_date', name: target.ref, digest: result.remoteDigest });
             else ctx.io.stdout.write(`${target.ref}: already up to date${result.remoteDigest ? ` (${result.remoteDigest})` : ''}\n`);
@@ -48,6 +62,8 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
           if (result.status !== 'update_available') {
             throw new AppError(unknownCode(result.reason), `cannot update ${target.ref}: ${result.reason ?? result.status}`);
           }
+          // Owed until removed: if this run is killed after the pull starts, the next one finishes it.
+          if (opts.removeOld) await updates.owesRemoval(target, target.id);
           const started = await engine.downloads.start(target.ref);
           const code = await followPull(ctx.io, out, engine, started);
           if (code !== EXIT.ok) {
@@ -58,6 +74,7 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
           // The check again, so the cache (and the app) say up to date now.
           const [after] = (await updates.check({ only, refresh: true })).results;
           const replaced = opts.removeOld ? await updates.removeReplaced(target.id, newId) : { removed: [], kept: null };
+          if (opts.removeOld) await updates.owesRemoval(target, null);
           if (out.json) {
             out.jsonLine({
               event: 'updated',

@@ -38,8 +38,8 @@ export interface ColumnSpec {
   /** Takes a share of the space left over (and gives it back first when short of room). */
   grow?: number;
   align?: 'left' | 'right';
-  /** Which part of a cut cell is kept: its start (default) or its end (`…5000/team/web`, for names). */
-  keep?: 'start' | 'end';
+  /** Which part of a cut cell is kept: its start (default), its end (`…5000/team/web`, for names) or both ends (`unix:///…/d.sock`). */
+  keep?: 'start' | 'end' | 'middle';
 }
 
 /** A column laid out by `layoutByPriority`. */
@@ -89,7 +89,7 @@ export function renderColumns(cells: string[], widths: number[], columns: Column
     const w = widths[i] ?? 0;
     if (w <= 0) return;
     const spec = columns[i];
-    const text = spec?.keep === 'end' ? truncateStart(cell, w, ellipsis) : cell;
+    const text = spec?.keep === 'end' ? truncateStart(cell, w, ellipsis) : spec?.keep === 'middle' ? truncateMiddle(cell, w, ellipsis) : cell;
     out.push(fit(text, w, spec?.align ?? 'left', ellipsis));
   });
   return out.join(' '.repeat(gap));
@@ -126,7 +126,8 @@ export function layoutByPriority(columns: PriorityColumnSpec[], headers: string[
     return Math.min(w, Math.max(c.width, c.max ?? Number.POSITIVE_INFINITY));
   });
   const shown = columns.map(() => true);
-  const minOf = (i: number): number => (columns[i]?.grow ? (columns[i]?.width ?? 0) : (natural[i] ?? 0));
+  // A growing column is never narrower than its header while the minimums fit (no `DESCRIPTI…`).
+  const minOf = (i: number): number => (columns[i]?.grow ? Math.max(columns[i]?.width ?? 0, Math.min(natural[i] ?? 0, stringWidth(headers[i] ?? ''))) : (natural[i] ?? 0));
   const minTotal = (): number => {
     const on = columns.map((_, i) => i).filter((i) => shown[i]);
     return on.reduce((a, i) => a + minOf(i), 0) + gap * Math.max(0, on.length - 1);
@@ -240,3 +241,4 @@ export function truncateMiddle(text: string, width: number, ellipsis = '…'): s
   }
   return truncate(text, room - endWidth, '') + ellipsis + end;
 }
+

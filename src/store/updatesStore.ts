@@ -1,11 +1,14 @@
 // updates.json: the last update check of each local tag, per engine (DESIGN.md "Updates": results are
-// cached with the time checked). Mode 0600 like every file here; a broken file is moved aside and the
-// cache starts empty (it is only a cache).
+// cached with the time checked), and the removals `image update --remove-old` still owes (a run killed
+// after its pull started: the next run finishes them). Mode 0600 like every file here; a broken file is moved
+// aside and the cache starts empty (it is only a cache).
 import type { UpdateResult, UpdateStatus } from '../domain/updates';
 import { JsonStore, PartlyValid } from './jsonStore';
 
 type Entries = Record<string, UpdateResult>;
-type UpdatesData = { engines: Record<string, Entries> } & Record<string, unknown>;
+/** Per engine, by `fullName:tag`: the image id an update with --remove-old replaces, until it is removed. */
+type Removals = Record<string, Record<string, string>>;
+type UpdatesData = { engines: Record<string, Entries>; removals?: Removals } & Record<string, unknown>;
 
 const STATUSES: readonly UpdateStatus[] = ['up_to_date', 'update_available', 'unknown', 'pinned'];
 /** More than this many tags per engine: the oldest checks are dropped. */
@@ -40,6 +43,21 @@ export class UpdatesStore {
       return { ...current, engines: { ...current.engines, [engine]: Object.fromEntries(kept) } };
     });
   }
+
+  /** The old image id an interrupted `image update --remove-old` of this tag still has to remove, if any. */
+  pendingRemoval(engine: string, key: string): string | null {
+    return this.file.read().removals?.[engine]?.[key] ?? null;
+  }
+
+  /** Remembers (an id) or forgets (null) the removal an update of this tag owes. */
+  setPendingRemoval(engine: string, key: string, oldId: string | null): void {
+    this.file.update((current) => {
+      const mine: Record<string, string> = { ...(current.removals?.[engine] ?? {}) };
+      if (oldId === null) delete mine[key];
+      else mine[key] = oldId;
+      return { ...current, removals: { ...(current.removals ?? {}), [engine]: mine } };
+    });
+  }
 }
 
 export function updateKey(fullName: string, tag: string): string {
@@ -69,6 +87,18 @@ function entry(v: unknown): UpdateResult | undefined {
   };
 }
 
+/** The pending removals (ids only; anything else in that part of the file is left out). */
+function removalsOf(raw: unknown): Removals {
+  const out: Removals = {};
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return out;
+  for (const [engine, list] of Object.entries(raw as Record<string, unknown>)) {
+    if (list === null || typeof list !== 'object' || Array.isArray(list)) continue;
+    const kept = Object.entries(list as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && /^sha256:[0-9a-f]{64}$/.test(e[1]));
+    out[engine] = Object.fromEntries(kept);
+  }
+  return out;
+}
+
 function validate(raw: unknown): UpdatesData {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new TypeError('not an object');
   const engines = (raw as Record<string, unknown>).engines ?? {};
@@ -88,7 +118,7 @@ function validate(raw: unknown): UpdatesData {
     }
     out[engine] = kept;
   }
-  const value: UpdatesData = { engines: out };
+  const value: UpdatesData = { engines: out, removals: removalsOf((raw as Record<string, unknown>).removals) };
   if (dropped > 0) throw new PartlyValid(value, [`${dropped} cached update check${dropped === 1 ? '' : 's'} could not be read`]);
   return value;
 }

@@ -1,5 +1,6 @@
 // Ping-level checks of every part of the test world, so that a broken world shows up here, by part,
 // rather than as puzzling failures in the product's integration tests.
+// test:later: dates matter here (token lifetimes, certificate validity, Retry-After): npm run test:later runs this file again a year ahead.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

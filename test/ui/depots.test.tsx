@@ -16,7 +16,7 @@ describe('Depots screen', () => {
     expect(f).toMatch(/NAME.\s+TAGS\s+IMAGE ID\s+SIZE\s+CREATED\s+TYPE\s+USED BY/);
     expect(f).toMatch(/› +redis +7, latest +726564697300 +7\.34 MB +5 days ago +docker +yes/);
     expect(f).toMatch(/<none> +dangling/);
-    expect(f).toMatch(/engine unix:\/\/\/var\/run\/docker\.sock · images 123 MB · Hub 87\/100/);
+    expect(f).toMatch(/engine unix:\/\/\/var\/run\/docker\.sock · images 123 MB · Docker Hub pulls left: 87 of 100/);
   });
 
   it('filters the local list as you type; Esc clears; letter keys do not act while typing', async () => {

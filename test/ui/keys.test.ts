@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BINDINGS, type Binding, type Scope } from '../../src/ui/keys/bindings';
 import { helpSections, markdownKeyTable } from '../../src/ui/keys/help';
 import { duplicateKeys, resolve } from '../../src/ui/keys/match';
-import { type Layer, type LayerOptions, ordered, route } from '../../src/ui/input/route';
+import { Gate } from '../../src/ui/input/gate';
+import { type Layer, type LayerOptions, NOT_HERE, ordered, route } from '../../src/ui/input/route';
 import type { KeyEvent } from '../../src/ui/input/tokenizer';
 import { clampWindow } from '../../src/ui/hooks/useListCursor';
 import { barText } from '../../src/ui/components/ProgressBar';
@@ -36,6 +37,8 @@ describe('key table', () => {
     expect(k('downloads', 'x')).toBe('downloads.cancel');
     expect(k('registries', 't')).toBe('registries.test');
     expect(k('confirm', 'f')).toBe('confirm.force');
+    // Enter is not yes.
+    expect(k('confirm', 'enter')).toBeUndefined();
   });
 
   it('generates the help overlay and the README table from the table', () => {
@@ -100,9 +103,55 @@ describe('key layers', () => {
   it('a layer still loading its rows holds its keys (unless forced); a disabled command says why and does nothing', () => {
     const screen = layer(1, ['tags', 'list'], { waiting: true, disabled: { 'tags.platform': 'no platforms listed' } });
     expect(route([screen.layer], key('p')).outcome).toBe('hold');
-    expect(route([screen.layer], key('p'), true)).toEqual({ outcome: 'done', command: 'tags.pull' });
-    expect(route([screen.layer], key('P'))).toEqual({ outcome: 'done', command: 'tags.platform', disabled: 'no platforms listed' });
+    // Held even when disabled now: what it acts on may arrive with the list.
+    expect(route([screen.layer], key('P')).outcome).toBe('hold');
+    expect(route([screen.layer], key('p'), true)).toMatchObject({ outcome: 'done', command: 'tags.pull' });
+    expect(route([screen.layer], key('P'), true)).toMatchObject({ outcome: 'disabled', command: 'tags.platform', reason: 'no platforms listed' });
     expect(screen.seen).toEqual(['tags.pull']);
+  });
+
+  it('never passes a key on: a command the first layer binding the key does not take is refused there', () => {
+    // Registries over the app: the screen binds `d` (delete) and `/` (list.filter) but takes only some commands.
+    const app = layer(1, ['global'], { priority: 0 });
+    const screen = layer(2, ['registries', 'list'], { priority: 10, commands: ['registries.add'] });
+    expect(route(ordered([app.layer, screen.layer]), key('d'))).toMatchObject({ outcome: 'refused', command: 'registries.delete', reason: NOT_HERE });
+    expect(route(ordered([app.layer, screen.layer]), key('/'))).toMatchObject({ outcome: 'refused', command: 'list.filter' });
+    // A key no layer binds is refused too, with the same words.
+    expect(route(ordered([app.layer, screen.layer]), key('x'))).toMatchObject({ outcome: 'refused', reason: NOT_HERE });
+    // A key the screen does not bind at all reaches the app.
+    expect(route(ordered([app.layer, screen.layer]), key('?'))).toMatchObject({ outcome: 'done', command: 'global.help' });
+    expect(screen.seen).toEqual([]);
+    expect(app.seen).toEqual(['global.help']);
+  });
+
+  it('a modal layer refuses what it does not take with its own words', () => {
+    const app = layer(1, ['global'], { priority: 0 });
+    const question = layer(2, ['confirm'], { priority: 50, modal: true, commands: ['confirm.force', 'confirm.no'], refusal: 'answer f or n' });
+    const layers = ordered([app.layer, question.layer]);
+    expect(route(layers, key('y'))).toMatchObject({ outcome: 'refused', reason: 'answer f or n' });
+    expect(route(layers, key('enter'))).toMatchObject({ outcome: 'refused', reason: 'answer f or n' });
+    expect(route(layers, key('q'))).toMatchObject({ outcome: 'refused', reason: 'answer f or n' });
+    expect(route(layers, key('f'))).toMatchObject({ outcome: 'done', command: 'confirm.force' });
+    expect(question.seen).toEqual(['confirm.force']);
+  });
+
+  it('a question that destroys something drops keys read before its frame was written', () => {
+    const gate = new Gate();
+    const question = layer(2, ['confirm'], { priority: 50, modal: true, commands: ['confirm.yes', 'confirm.no'], gate });
+    const app = layer(1, ['global'], { priority: 0 });
+    const layers = ordered([app.layer, question.layer]);
+    // Read 3 held `dy`: `d` opened the question (committed at 4), not drawn yet: `y` is dropped.
+    gate.open(4);
+    expect(route(layers, key('y'), false, 3)).toMatchObject({ outcome: 'dropped' });
+    gate.frame(5);
+    // Still a key from before the frame: dropped.
+    expect(route(layers, key('y'), false, 3)).toMatchObject({ outcome: 'dropped' });
+    expect(gate.dropped).toBe(2);
+    // ctrl+c always gets through (to quit).
+    expect(route(layers, key('ctrl+c'), false, 3)).toMatchObject({ outcome: 'done', command: 'global.quit' });
+    // Typed after the question was on the screen: it answers.
+    expect(route(layers, key('y'), false, 6)).toMatchObject({ outcome: 'done', command: 'confirm.yes' });
+    expect(question.seen).toEqual(['confirm.yes']);
   });
 
   it('a paste goes to the focused field, or opens a list filter; it is never read as commands', () => {

@@ -72,7 +72,9 @@ describe('a terminal that is too small for a while', () => {
     app.write('xy');
     await app.settled();
     resize(80, 24);
-    await app.waitFor((f) => f.includes('Add a registry') && !f.includes('too small'), 'the form again');
+    await app.waitFor((f) => f.includes('Add a registry') && !f.includes('terminal too small'), 'the form again');
+    // The keys typed meanwhile were refused, and said so.
+    expect(app.trace.filter((e) => e.ev === 'key' && e.outcome === 'refused').length).toBe(2);
     expect(app.frame()).toContain('myreg');
     expect(app.frame()).not.toContain('myregxy');
     await app.type('2', (p) => `myreg${p}`);

@@ -237,8 +237,11 @@ describe('Downloads screen', () => {
     await app.press('r');
     await waitFor(() => downloads.retried.length === 1, () => 'retry');
     expect(downloads.retried).toEqual(['b1']);
-    // c clears the finished ones.
+    // c clears the finished ones, after asking.
     await app.press('c');
+    await app.waitFor((f2) => f2.includes('Clear 2 finished downloads from the list?'), 'the clear question');
+    expect(downloads.clears).toBe(0);
+    await app.press('y');
     await app.waitFor((f2) => f2.includes('cleared 2 finished downloads') && !f2.includes('alpine:3.19'), 'cleared');
   });
 
@@ -316,7 +319,8 @@ describe('Downloads screen keys', () => {
     await app.waitFor((f) => f.includes('failed: Get'), 'the failed row');
     const footer = () => app.frame().split('\n').at(-2) ?? '';
     await app.waitFor(() => footer().includes('e error'), 'e in the footer');
-    for (const gone of ['/ filter', 'open', 'inspect', 'pull']) expect(footer()).not.toContain(gone);
+    for (const gone of ['open', 'inspect', 'pull', 'x cancel']) expect(footer()).not.toContain(gone);
+    expect(footer()).toContain('/ filter');
     await app.press('e');
     await app.waitFor((f) => f.includes('server misbehaving (a long message that the row cuts)'), 'the whole message');
     await app.press(KEY.escape);
@@ -343,8 +347,9 @@ describe('Downloads screen keys', () => {
     await app.press('P');
     await app.waitFor((f) => f.includes('Platforms of latest'), 'the platform list');
     const footer = app.frame().split('\n').at(-2) ?? '';
-    expect(footer).toContain('y yes');
-    for (const gone of ['/ filter', 'inspect', 'force']) expect(footer).not.toContain(gone);
+    expect(footer).toContain('Enter open');
+    expect(footer).toContain('n no');
+    for (const gone of ['/ filter', 'inspect', 'force', 'y yes']) expect(footer).not.toContain(gone);
   });
 });
 

@@ -183,7 +183,7 @@ describe('bindings as data: disabled commands and help', () => {
     expect(downloads.cancelled).toEqual([]);
     await app.press('?');
     for (let page = 0; page < 10 && !app.frame().includes('(not now: redis:7 is not running)'); page++) await app.press(KEY.pageDown);
-    expect(app.frame()).toContain('cancel the selected download (not now: redis:7 is not running)');
+    expect(app.frame()).toContain('cancel the selected download (asks) (not now: redis:7 is not running)');
   });
 
   it('help scrolls with PgDn/PgUp/Home/End and g/G', async () => {

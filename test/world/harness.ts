@@ -1,5 +1,6 @@
 // How integration tests get the world. Without a world (it could not start), tests never pass silently:
 // in CI they fail; elsewhere they are reported as skipped with the reason in their name and a warning.
+import { spawnSync } from 'node:child_process';
 import { describe, inject, it } from 'vitest';
 import { getCurrentTest } from 'vitest/suite';
 import type { WorldInfo } from './types.js';
@@ -34,4 +35,17 @@ export function describeWorld(name: string, fn: (world: WorldInfo) => void): voi
   describe.skipIf(true)(`${name} [SKIPPED: ${reason.split('\n')[0]}]`, () => {
     it('needs the test world', () => undefined);
   });
+}
+
+/**
+ * A program a test needs beyond the world (tmux, zsh, fish…), named with its Debian package: present, or the
+ * test fails in CI and is skipped visibly elsewhere (`npm test` installs it as root: scripts/world-packages.mjs).
+ */
+export function useCommand(command: string, pkg: string): void {
+  if (spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0) return;
+  const reason = `${command} is not installed (apt-get install ${pkg})`;
+  if (inCi()) throw new Error(reason);
+  const test = getCurrentTest();
+  if (test) test.context.skip(reason);
+  throw new Error(reason);
 }

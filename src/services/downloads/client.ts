@@ -1,6 +1,9 @@
 // The client side of the download worker: connects to its socket (starting the worker when a download
 // is started and none runs), sends requests, and keeps a live view of every download for subscribers.
 // When no worker runs, `list` reads the history it left (running entries read as failed "interrupted").
+// Over 300 lines: the connection, the start and takeover of a worker and the live view are still one file (to be
+// split by concern: connection, starting/takeover, subscriptions).
+import { statSync } from 'node:fs';
 import net from 'node:net';
 import { AppError, TimedOut, Unreachable } from '../../domain/errors';
 import { interrupted, readHistory } from './history';
@@ -9,7 +12,7 @@ import { systemClock } from '../clock';
 import { LiveView } from './live';
 import { workerError } from './records';
 import { checkSharedSocketDir, type WorkerPaths } from './paths';
-import { encode, isActive, lineReader, parseRecord, type DownloadRecord, type Request } from './protocol';
+import { encode, isActive, lineReader, parseRecord, WORKER_START_TIMEOUT_MS, type DownloadRecord, type Request } from './protocol';
 
 export interface SpawnedWorker {
   once(event: 'exit', listener: (code: number | null) => void): unknown;
@@ -45,6 +48,17 @@ export class WorkerNotAnswering extends TimedOut {
   }
 }
 
+/**
+ * The connection to the worker broke (ECONNRESET, EPIPE, closed): a worker that exited, or lost a start race,
+ * while we talked to it. Not a bug: typed, so it is never reported as an "unexpected error", and a client that
+ * is starting a worker tries again.
+ */
+export class WorkerGone extends Unreachable {
+  constructor(why: string, log: string) {
+    super(`the download worker ${why}`, { hint: `see ${log}` });
+  }
+}
+
 export type DownloadsListener = (all: DownloadRecord[], version: number) => void;
 
 /** One open connection to the worker. */
@@ -71,13 +85,17 @@ class Connection {
       this.heard = Date.now();
       read(chunk);
     });
-    socket.on('error', (error) => this.fail(error));
-    socket.on('close', () => this.fail(new Unreachable('the download worker closed the connection')));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.fail(new WorkerGone(`closed the connection (${error.code ?? error.message})`, log)));
+    socket.on('close', () => this.fail(new WorkerGone('closed the connection', log)));
     socket.unref();
   }
 
+  /** The inode of the socket file this connection was opened at (null: unknown), to tell a replaced socket. */
+  ino: number | null = null;
+
   /** Connects and asks `hello`: a socket that accepts but does not answer in time is a WorkerNotAnswering. */
   static async open(path: string, deadlineMs: number, log: string): Promise<Connection> {
+    const ino = socketIno(path);
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       const s = net.connect(path);
       const timer = setTimeout(() => {
@@ -96,6 +114,7 @@ class Connection {
       s.once('error', onError);
     });
     const connection = new Connection(socket, deadlineMs, log);
+    connection.ino = ino;
     await connection.request({ op: 'hello' });
     return connection;
   }
@@ -193,8 +212,7 @@ export class DownloadsClient {
 
   /** Queues a pull (the worker is started when none runs). */
   async start(ref: string, platform: string | null): Promise<DownloadRecord> {
-    const connection = await this.connect(true);
-    return record(await connection.request({ op: 'start', ref, platform }));
+    return record(await this.spawning((connection) => connection.request({ op: 'start', ref, platform })));
   }
 
   /**
@@ -216,8 +234,7 @@ export class DownloadsClient {
       () => true,
       () => false,
     );
-    const connection = await this.connect(true);
-    return { wasRunning, downloads: records(await connection.request({ op: 'list' })) };
+    return { wasRunning, downloads: records(await this.spawning((connection) => connection.request({ op: 'list' }))) };
   }
 
   async cancel(id: string): Promise<DownloadRecord> {
@@ -229,14 +246,12 @@ export class DownloadsClient {
   }
 
   async retry(id: string): Promise<DownloadRecord> {
-    const connection = await this.connect(true);
-    return record(await connection.request({ op: 'retry', target: id }));
+    return record(await this.spawning((connection) => connection.request({ op: 'retry', target: id })));
   }
 
   /** Takes the finished downloads out of the list (and the history file); returns how many. */
   async clear(): Promise<number> {
-    const connection = await this.connect(true);
-    const result = (await connection.request({ op: 'clear' })) as { cleared?: unknown } | null;
+    const result = (await this.spawning((connection) => connection.request({ op: 'clear' }))) as { cleared?: unknown } | null;
     return Array.isArray(result?.cleared) ? result.cleared.length : 0;
   }
 
@@ -314,11 +329,28 @@ export class DownloadsClient {
     this.connection = null;
   }
 
-  private async connect(spawn: boolean): Promise<Connection> {
+  /**
+   * A request that may start a worker (start, retry, clear, doctor). A connection opened earlier (the app and
+   * serve keep one for their whole life) may be to a worker that has since stopped answering: then the request
+   * takes over at once, as a fresh client would, instead of failing once first (issue 24, 9). The stuck
+   * worker drops such a request if it ever reads it (worker.ts: it was taken over), so nothing runs twice.
+   */
+  private async spawning<T>(ask: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = await this.connect(true);
+    try {
+      return await ask(connection);
+    } catch (error) {
+      if (!(error instanceof WorkerNotAnswering)) throw error;
+      return ask(await this.connect(true, connection.ino));
+    }
+  }
+
+  /** `stuckIno`: the socket (by inode) of a worker just found not answering: start a fresh one without asking it again. */
+  private async connect(spawn: boolean, stuckIno: number | null = null): Promise<Connection> {
     if (this.connection && !this.connection.closed) return this.connection;
     if (!spawn && this.stuck && Date.now() < this.stuck.until) throw this.stuck.error;
     try {
-      const connection = await this.connectOnce(spawn);
+      const connection = await this.connectOnce(spawn, stuckIno);
       this.stuck = null;
       return connection;
     } catch (error) {
@@ -327,7 +359,7 @@ export class DownloadsClient {
     }
   }
 
-  private async connectOnce(spawn: boolean): Promise<Connection> {
+  private async connectOnce(spawn: boolean, stuckIno: number | null): Promise<Connection> {
     // An attempt already under way is shared; if it does not start a worker and fails, a spawning one follows.
     if (this.connecting) {
       const pending = await this.connecting.catch((error: unknown) => {
@@ -336,7 +368,7 @@ export class DownloadsClient {
       });
       if (pending && !pending.closed) return pending;
     }
-    this.connecting ??= this.open(spawn)
+    this.connecting ??= this.open(spawn, stuckIno)
       .then((connection) => (this.connection = connection))
       .finally(() => (this.connecting = null));
     return this.connecting;
@@ -350,29 +382,44 @@ export class DownloadsClient {
     return this.options.requestTimeoutMs ?? DEFAULT_WORKER_DEADLINE_MS;
   }
 
-  private async open(spawn: boolean): Promise<Connection> {
+  private async open(spawn: boolean, stuckIno: number | null): Promise<Connection> {
     const { socket, log, socketDir, sharedSocketDir } = this.options.paths;
     // A socket in the shared temp directory is only trusted in this user's own private directory.
     if (sharedSocketDir) checkSharedSocketDir(socketDir);
-    try {
-      return await Connection.open(socket, this.deadlineMs, log);
-    } catch (error) {
-      // No worker: start one. A worker that does not answer (stopped, or something else listening at its
-      // socket): start a fresh one, which takes the socket over from the stuck one (see worker.ts).
-      if (!spawn || !(noWorker(error) || error instanceof WorkerNotAnswering)) throw error;
+    let stuck: unknown = null;
+    if (stuckIno === null || socketIno(socket) !== stuckIno) {
+      const ino = socketIno(socket);
+      try {
+        return await Connection.open(socket, this.deadlineMs, log);
+      } catch (error) {
+        // No worker: start one. A worker that does not answer (stopped, or something else listening at its
+        // socket): start a fresh one, which takes the socket over from the stuck one (see worker.ts).
+        if (!spawn || !retryable(error)) throw error;
+        if (error instanceof WorkerNotAnswering) {
+          stuck = error;
+          stuckIno = ino;
+        } else stuckIno = null;
+      }
     }
     let exit: number | null | undefined;
     this.options.spawnWorker()?.once('exit', (code) => (exit = code));
-    // A takeover costs the new worker one deadline of its own probing: allow for it.
-    const deadline = Date.now() + (this.options.startTimeoutMs ?? 10_000) + this.deadlineMs;
+    // A takeover costs the new worker one deadline of its own probing: allow for it. The worker waits as long
+    // for its first client before it counts as idle (worker.ts), so it is still there when we get to it.
+    const deadline = Date.now() + (this.options.startTimeoutMs ?? WORKER_START_TIMEOUT_MS) + this.deadlineMs;
     for (let delay = 15; ; delay = Math.min(delay * 2, 200)) {
       await new Promise((r) => setTimeout(r, delay));
-      let stuck: unknown = null;
-      try {
-        return await Connection.open(socket, Math.min(this.deadlineMs, Math.max(100, deadline - Date.now())), log);
-      } catch (error) {
-        if (!noWorker(error) && !(error instanceof WorkerNotAnswering)) throw error;
-        stuck = error;
+      // While the worker we started runs and the socket is still the one that did not answer, asking there again
+      // would only cost another deadline (a stopped worker accepts and says nothing, and meanwhile the new one
+      // may be ready): wait for the new worker to replace the socket. If it exits instead (it found the old one
+      // answering again, or lost a start race), the socket is asked as usual.
+      const waitingForTakeover = stuckIno !== null && exit === undefined && socketIno(socket) === stuckIno;
+      if (!waitingForTakeover) {
+        try {
+          return await Connection.open(socket, Math.min(this.deadlineMs, Math.max(100, deadline - Date.now())), log);
+        } catch (error) {
+          if (!retryable(error)) throw error;
+          stuck = error;
+        }
       }
       // A worker that lost a start race exits at once while the winner comes up: keep trying until the deadline.
       if (Date.now() > deadline) {
@@ -387,6 +434,20 @@ export class DownloadsClient {
 function noWorker(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ECONNREFUSED';
+}
+
+/** What a client that starts a worker waits out: no worker yet, a stuck one, or one that went while we connected. */
+function retryable(error: unknown): boolean {
+  return noWorker(error) || error instanceof WorkerNotAnswering || error instanceof WorkerGone;
+}
+
+/** The inode of the worker's socket file (null when there is none): a takeover replaces the file. */
+function socketIno(path: string): number | null {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return null;
+  }
 }
 
 function remoteError(value: unknown): AppError {

@@ -51,11 +51,37 @@ export function readHistory(path: string, warn: Warn = () => undefined): Downloa
   return records;
 }
 
+/** The error of a download whose worker died (or was taken over) while it was waiting or running. */
+export const INTERRUPTED = 'interrupted';
+
 /** What a dead worker left: anything still active is failed, "interrupted". */
 export function interrupted(records: DownloadRecord[], now = new Date()): DownloadRecord[] {
   return records.map((r) =>
-    isActive(r.status) ? { ...r, status: 'failed', error: 'interrupted', errorCode: null, speed: null, eta: null, finishedAt: now.toISOString() } : r,
+    isActive(r.status) ? { ...r, status: 'failed', error: INTERRUPTED, errorCode: null, speed: null, eta: null, finishedAt: now.toISOString() } : r,
   );
+}
+
+/**
+ * `records` with finished outcomes put in by id, where they may go (see `mayAdopt`); returns the ids put in.
+ * Used by a worker for outcomes handed over to it, and by a taken-over worker that finds no successor to hand
+ * them to (then it writes them into the history file itself).
+ */
+export function adoptInto(records: DownloadRecord[], outcomes: DownloadRecord[]): string[] {
+  const taken: string[] = [];
+  for (const outcome of outcomes) {
+    if (isActive(outcome.status)) continue;
+    const at = records.findIndex((r) => r.id === outcome.id);
+    if (at >= 0 && !mayAdopt(records[at] as DownloadRecord)) continue;
+    if (at >= 0) records[at] = { ...outcome, layers: [] };
+    else records.push({ ...outcome, layers: [] });
+    taken.push(outcome.id);
+  }
+  return taken;
+}
+
+/** Only an "interrupted" placeholder is replaced by a late outcome (not a retry under way, not a real failure). */
+export function mayAdopt(record: DownloadRecord): boolean {
+  return record.status === 'failed' && record.error === INTERRUPTED;
 }
 
 export function writeHistory(path: string, records: DownloadRecord[]): void {

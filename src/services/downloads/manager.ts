@@ -2,12 +2,14 @@
 // platform) deduplicated while it waits or runs, cancel and retry, a history, and snapshots published
 // at most once per 100 ms (plus at once when a download ends). Engine events are folded per download
 // (src/domain/progress.ts) and only the folded view leaves this class.
+// Over 300 lines: one queue and its states (start, cancel, retry, clear, adopt, publish) kept in one class.
 import { randomBytes } from 'node:crypto';
 import { AppError, NotFound } from '../../domain/errors';
 import type { DownloadStatus } from '../../domain/images';
 import { PullFold, RateMeter, type PullEvent } from '../../domain/progress';
 import { type ImageRef, dockerRef } from '../../domain/reference';
 import { type LxcPullJob, lxcJobName, parseLxcJobRef } from '../../domain/lxc';
+import { mayAdopt } from './history';
 import { isActive, type DownloadRecord } from './protocol';
 import type { TimerClock as Clock } from '../../domain/clock';
 import { systemClock } from '../clock';
@@ -71,10 +73,32 @@ export class DownloadManager {
     this.throttle = new Throttle(() => this.publish(), options.intervalMs ?? 100, this.clock);
     for (const record of options.history ?? []) {
       if (isActive(record.status)) continue;
-      const lxc = parseLxcJobRef(record.ref);
-      const job: PullJob = lxc ? lxcJob(lxc, record.platform) : { ref: safeRef(record.ref), platform: record.platform };
-      this.entries.set(record.id, { record, job, fold: null, meter: null, controller: null, run: 0 });
+      this.entries.set(record.id, { record, job: jobOf(record), fold: null, meter: null, controller: null, run: 0 });
     }
+  }
+
+  /**
+   * Outcomes handed over by a worker this one took over (it stopped answering, then came back and finished
+   * them): each replaces the "interrupted" entry of the same id, or is added when this worker never saw it.
+   * An entry retried meanwhile keeps its own run. Returns the ids taken.
+   */
+  adopt(records: DownloadRecord[]): string[] {
+    const taken: string[] = [];
+    for (const record of records) {
+      if (isActive(record.status)) continue;
+      const entry = this.entries.get(record.id);
+      if (entry && !mayAdopt(entry.record)) continue;
+      const kept = { ...record, layers: [] };
+      if (entry) entry.record = kept;
+      else this.entries.set(record.id, { record: kept, job: jobOf(kept), fold: null, meter: null, controller: null, run: 0 });
+      this.dirty.add(record.id);
+      taken.push(record.id);
+    }
+    if (taken.length > 0) {
+      this.options.persist?.(this.list());
+      this.throttle.flush();
+    }
+    return taken;
   }
 
   /** Queues a pull of `ref` (normalised: docker.io, library/, :latest), or returns the same one already waiting or running. */
@@ -337,6 +361,12 @@ function freshRecord(id: string, ref: ImageRef, canonical: string, platform: str
     startedAt: new Date(now).toISOString(),
     finishedAt: null,
   };
+}
+
+/** The job a finished record would run again (retry). */
+function jobOf(record: DownloadRecord): PullJob {
+  const lxc = parseLxcJobRef(record.ref);
+  return lxc ? lxcJob(lxc, record.platform) : { ref: safeRef(record.ref), platform: record.platform };
 }
 
 /** An LXC job as a PullJob: its ref only carries the name people see (`images:alpine/3.20`). */

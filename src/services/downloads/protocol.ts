@@ -8,6 +8,13 @@ import { ACTIVE_STATUSES as ACTIVE, type DownloadStatus, isActiveStatus } from '
 export const PROTOCOL_VERSION = 1;
 
 export { parseRecord, type DownloadRecord } from './records';
+import { parseRecord, type DownloadRecord } from './records';
+
+/**
+ * How long a client that started a worker waits for it to answer (plus one request deadline for a takeover's
+ * probe); a freshly started worker waits at least as long for its first client before it counts as idle.
+ */
+export const WORKER_START_TIMEOUT_MS = 10_000;
 
 export type Request =
   | { op: 'hello' }
@@ -20,7 +27,12 @@ export type Request =
   /** Subscribes and counts this connection as a follower of one download. */
   | { op: 'follow'; target: string }
   /** Stops following; cancels the download when no follower remains. Result: {download, followers}. */
-  | { op: 'detach'; target: string };
+  | { op: 'detach'; target: string }
+  /**
+   * From a worker that was taken over (it stopped answering for a while, then came back): the downloads it
+   * finished since, whose outcome replaces the "interrupted" its successor recorded. Result: {adopted}.
+   */
+  | { op: 'handover'; downloads: DownloadRecord[] };
 
 export interface Hello {
   protocol: number;
@@ -101,6 +113,11 @@ export function parseRequest(message: Record<string, unknown>): { id: number; re
     case 'detach':
       if (typeof message.target !== 'string') return null;
       return { id, request: { op: message.op, target: message.target } };
+    case 'handover': {
+      if (!Array.isArray(message.downloads)) return null;
+      const downloads = message.downloads.map(parseRecord).filter((r): r is DownloadRecord => r !== null && !isActive(r.status));
+      return { id, request: { op: 'handover', downloads } };
+    }
     default:
       return null;
   }

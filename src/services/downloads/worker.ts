@@ -3,14 +3,16 @@
 // settings directory (mode 0600, directory 0700), and gone when idle (nothing waiting or running and no
 // client connected for `idleMs`). It is in its own session (spawned detached, stdio away from the
 // terminal) and ignores SIGHUP/SIGINT, so a closed terminal or a dropped SSH session does not stop a pull.
+// Over 300 lines because the worker's life is one piece: serving, the lock and the takeover of a stuck worker,
+// and the handover of a taken-over one (the lock and handover parts are the seams to split along).
 import { chmodSync, closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { AppError, isAppError } from '../../domain/errors';
-import { interrupted, readHistory, writeHistory } from './history';
+import { adoptInto, interrupted, readHistory, writeHistory } from './history';
 import type { DownloadManager } from './manager';
 import type { WorkerPaths } from './paths';
 import { ensurePrivateDirs } from './paths';
-import { encode, lineReader, parseRequest, PROTOCOL_VERSION, type DownloadRecord, type Request } from './protocol';
+import { encode, isActive, lineReader, parseRequest, PROTOCOL_VERSION, WORKER_START_TIMEOUT_MS, type DownloadRecord, type Request } from './protocol';
 
 export interface WorkerOptions {
   paths: WorkerPaths;
@@ -26,6 +28,12 @@ export interface WorkerOptions {
   standalone?: boolean;
   /** How long a worker already at the socket may take to answer `hello` before this one takes over (ms). Default 5 s. */
   probeTimeoutMs?: number;
+  /**
+   * How long a fresh worker waits for its first client before it counts as idle (ms). Default: as long as the
+   * client that started it may take to reach it (WORKER_START_TIMEOUT_MS plus a probe), so a client slowed
+   * down by a takeover or a loaded machine never finds the worker it started gone.
+   */
+  firstClientMs?: number;
 }
 
 /** Runs the worker until it is idle; resolves with the exit code. */
@@ -58,12 +66,26 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
   }
   const history = interrupted(readHistory(paths.history, options.warn ?? ((message) => log(`warning: ${message}`))));
   writeHistory(paths.history, history);
+  // Taken over: another worker holds the lock now (this one was stopped or wedged, and came back). Its history
+  // file and its socket are the successor's; what this one still finishes is handed over (handOver below).
+  const takenOver = (): boolean => {
+    const owner = lockOwner(paths.lock);
+    return owner !== null && owner !== process.pid;
+  };
   const manager = options.createManager(history, (all) => {
+    if (takenOver()) return;
     try {
       writeHistory(paths.history, all);
     } catch (error) {
       log(`could not save the history: ${String(error)}`);
     }
+  });
+  const handovers = new Set<Promise<void>>();
+  manager.subscribe((changed) => {
+    const finished = changed.filter((r) => !isActive(r.status));
+    if (finished.length === 0 || !takenOver()) return;
+    const sent = handOver(paths, finished, probeMs, log).finally(() => handovers.delete(sent));
+    handovers.add(sent);
   });
 
   const clients = new Set<net.Socket>();
@@ -136,6 +158,7 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
       case 'hello':
         return { protocol: PROTOCOL_VERSION, pid: process.pid, endpoint: options.endpoint };
       case 'start': {
+        refuseIfTakenOver();
         const record = manager.start(request.ref, request.platform);
         void manager.idle().then(checkIdle);
         return record;
@@ -147,7 +170,13 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
         return manager.cancel(request.target);
       case 'clear':
         return { cleared: manager.clear() };
+      case 'handover': {
+        const adopted = manager.adopt(request.downloads);
+        log(`took over the outcome of ${adopted.length} download(s) from a worker that was taken over: ${adopted.join(', ') || 'none'}`);
+        return { adopted };
+      }
       case 'retry': {
+        refuseIfTakenOver();
         const record = manager.retry(request.target);
         void manager.idle().then(checkIdle);
         return record;
@@ -155,11 +184,21 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
     }
   };
 
+  // A request read late by a worker that was taken over (a client gave up on it meanwhile and asked the
+  // successor) must not start a second pull of the same thing.
+  const refuseIfTakenOver = (): void => {
+    if (takenOver()) throw new AppError(503, 'this download worker was taken over by another one', { hint: 'ask again' });
+  };
+
+  // Until its first client comes, a fresh worker waits at least as long as that client may take to reach it.
+  let served = false;
+  const firstClientMs = options.firstClientMs ?? WORKER_START_TIMEOUT_MS + probeMs;
   const checkIdle = (): void => {
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = null;
+    if (clients.size > 0) served = true;
     if (clients.size > 0 || manager.activeCount > 0) return;
-    idleTimer = setTimeout(() => shutdown('idle'), options.idleMs);
+    idleTimer = setTimeout(() => shutdown('idle'), served ? options.idleMs : Math.max(options.idleMs, firstClientMs));
   };
 
   let stopping = false;
@@ -176,8 +215,9 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
     else server.unref();
     for (const c of clients) c.destroy();
     releaseLock(paths.lock);
-    // Cancelled pulls settle (and are saved) before the process goes.
-    void Promise.race([manager.idle(), new Promise((r) => setTimeout(r, 3000))]).then(() => finish(0));
+    // Cancelled pulls settle (and are saved, or handed over) before the process goes.
+    const settled = manager.idle().then(() => Promise.all([...handovers]));
+    void Promise.race([settled, new Promise((r) => setTimeout(r, 3000))]).then(() => finish(0));
   };
 
   await listen(server, paths.socket, probeMs);
@@ -209,6 +249,51 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
   log(`worker ${process.pid} serving ${paths.socket} for ${options.endpoint}`);
   checkIdle();
   return done;
+}
+
+/**
+ * A worker that was taken over hands what it finished since to its successor at the socket (`handover`), so a
+ * download that completed is not left "interrupted" (issue 24, 9). With no successor answering, it writes the
+ * outcomes into the history file itself (by id, over the "interrupted" entries), which the next worker reads.
+ */
+async function handOver(paths: WorkerPaths, finished: DownloadRecord[], ms: number, log: (line: string) => void): Promise<void> {
+  const ids = finished.map((r) => r.id).join(', ');
+  const reply = await ask(paths.socket, { op: 'handover', downloads: finished }, ms);
+  if (reply?.ok === true) {
+    log(`taken over: handed ${ids} to the worker at ${paths.socket}`);
+    return;
+  }
+  try {
+    const records = readHistory(paths.history);
+    const taken = adoptInto(records, finished);
+    if (taken.length > 0) writeHistory(paths.history, records);
+    log(`taken over, and no worker answers at ${paths.socket}: wrote ${taken.join(', ') || 'nothing'} into the history`);
+  } catch (error) {
+    log(`taken over: could not hand over ${ids}: ${String(error)}`);
+  }
+}
+
+/** One request to whatever worker answers at `path`; null when none does within `ms`. */
+function ask(path: string, request: Record<string, unknown>, ms: number): Promise<Record<string, unknown> | null> {
+  return new Promise((resolve) => {
+    const socket = net.connect(path);
+    const end = (reply: Record<string, unknown> | null): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(reply);
+    };
+    const timer = setTimeout(() => end(null), ms);
+    const read = lineReader(
+      (message) => {
+        if (message.re === 1) end(message);
+      },
+      () => end(null),
+    );
+    socket.once('connect', () => socket.write(encode({ ...request, id: 1 })));
+    socket.on('data', read);
+    socket.once('error', () => end(null));
+    socket.once('close', () => end(null));
+  });
 }
 
 /** Listens on a unix socket path; a stale socket (no one answers in time) is removed first. */

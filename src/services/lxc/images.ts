@@ -211,9 +211,10 @@ export function lxcAsImages(lxcServices: () => Promise<LxcServices>, engine: () 
       let stopped = false;
       let off: (() => void) | null = null;
       const seen = new Map<string, string>();
+      // Told only of changes after it subscribed: the list on show is already the current one (a call on
+      // subscribe made every return to the Local depot reload it while keys for it waited).
       void available().then(async (lxc) => {
         if (!lxc || stopped) return;
-        if ((await lxc.listLocal().catch(() => [])).length > 0 && !stopped) onChange();
         const e = await engine();
         if (stopped) return;
         let first = true;

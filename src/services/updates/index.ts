@@ -20,6 +20,8 @@ export type { UpdateResult };
 export interface UpdatesStoreLike {
   read(engine: string): Map<string, UpdateResult>;
   save(engine: string, results: UpdateResult[]): void;
+  pendingRemoval(engine: string, key: string): string | null;
+  setPendingRemoval(engine: string, key: string, oldId: string | null): void;
 }
 
 export interface UpdateDeps {
@@ -71,6 +73,17 @@ export interface UpdateServices {
    * was kept (still tagged, or the containers that use it).
    */
   removeReplaced(oldId: string, newId: string): Promise<{ removed: string[]; kept: string | null }>;
+  /**
+   * `image update --remove-old` remembers the image it replaces before its pull starts, and forgets it once
+   * removed, so a run killed after the pull started (the worker finishes the pull) leaves a removal that the
+   * next run of it finishes (`finishRemoval`) instead of saying "already up to date" with the old image kept.
+   */
+  owesRemoval(target: LocalTarget, oldId: string | null): Promise<void>;
+  /**
+   * The removal an earlier, interrupted `--remove-old` update of this tag owes: done now when the tag has
+   * moved on (the pull finished); null when none is owed or the pull never finished (the tag still names it).
+   */
+  finishRemoval(target: LocalTarget): Promise<{ oldId: string; removed: string[]; kept: string | null } | null>;
   /** Docker Hub's pull limit as the last HEAD answers said. */
   hubRateLimit(): RateLimit | null;
   close(): Promise<void>;
@@ -96,6 +109,23 @@ export function createUpdateServices(deps: UpdateDeps): UpdateServices {
   const platform = async (settings: Settings): Promise<string> => {
     if (settings.platform) return settings.platform;
     return (await (await deps.engine()).enginePlatform().catch(() => null)) ?? 'linux/amd64';
+  };
+
+  const removeReplaced = async (oldId: string, newId: string): Promise<{ removed: string[]; kept: string | null }> => {
+    if (!oldId || oldId === newId) return { removed: [], kept: null };
+    const engine = await deps.engine();
+    // Still tagged under another name: it is not only the replaced image, keep it.
+    const tags = (await listLocal()).flatMap((r) => r.images.filter((i) => i.id === oldId && i.tag !== '<none>').map((i) => `${r.name}:${i.tag}`));
+    if (tags.length > 0) return { removed: [], kept: `the old image is still tagged as ${tags.join(', ')}` };
+    try {
+      const result = await engine.images.remove(oldId);
+      return { removed: [...result.deleted, ...result.untagged], kept: null };
+    } catch (error) {
+      if (error instanceof NotFound) return { removed: [], kept: null };
+      if (error instanceof Conflict) return { removed: [], kept: error.message };
+      if (error instanceof AppError) return { removed: [], kept: error.message };
+      throw error;
+    }
   };
 
   return {
@@ -149,21 +179,21 @@ export function createUpdateServices(deps: UpdateDeps): UpdateServices {
       return { ref: familiar, name: repo.name, fullName: full, tag, id: image.id, inUse: image.inUse };
     },
 
-    async removeReplaced(oldId, newId) {
-      if (!oldId || oldId === newId) return { removed: [], kept: null };
-      const engine = await deps.engine();
-      // Still tagged under another name: it is not only the replaced image, keep it.
-      const tags = (await listLocal()).flatMap((r) => r.images.filter((i) => i.id === oldId && i.tag !== '<none>').map((i) => `${r.name}:${i.tag}`));
-      if (tags.length > 0) return { removed: [], kept: `the old image is still tagged as ${tags.join(', ')}` };
-      try {
-        const result = await engine.images.remove(oldId);
-        return { removed: [...result.deleted, ...result.untagged], kept: null };
-      } catch (error) {
-        if (error instanceof NotFound) return { removed: [], kept: null };
-        if (error instanceof Conflict) return { removed: [], kept: error.message };
-        if (error instanceof AppError) return { removed: [], kept: error.message };
-        throw error;
-      }
+    removeReplaced,
+
+    async owesRemoval(target, oldId) {
+      const [key, store] = await Promise.all([engineKey(), deps.store()]);
+      store.setPendingRemoval(key, `${target.fullName}:${target.tag}`, oldId);
+    },
+
+    async finishRemoval(target) {
+      const [key, store] = await Promise.all([engineKey(), deps.store()]);
+      const tagKey = `${target.fullName}:${target.tag}`;
+      const oldId = store.pendingRemoval(key, tagKey);
+      if (oldId === null || oldId === target.id) return null;
+      const result = await removeReplaced(oldId, target.id);
+      store.setPendingRemoval(key, tagKey, null);
+      return { oldId, ...result };
     },
 
     hubRateLimit: () => lastHub,

@@ -1,60 +1,77 @@
+// A question (src/ui/actions/action.ts): its title and lines, and only the answers that can work. It
+// takes keys first; a key that answers nothing is refused aloud ("answer f or n"); Enter is not yes.
+// A question that destroys something is answered only by keys typed after it was drawn: keys that
+// were queued, or typed before its frame reached the terminal, are dropped, and it says how many.
 import { Box, Text } from 'ink';
-import React from 'react';
-import { PRIORITY, useCommands } from '../hooks/inputRouter';
+import React, { useEffect, useState } from 'react';
+import type { Answer, Question } from '../actions/action';
+import { PRIORITY, useCommands, useGate } from '../hooks/inputRouter';
+import type { CommandId } from '../keys/bindings';
 import type { Theme } from '../theme/theme';
 
 export interface ConfirmDialogProps {
-  title: string;
-  lines?: string[];
-  /** Offer `f` (force) as a third answer. */
-  force?: boolean;
+  question: Question;
   theme: Theme;
   width: number;
-  onAnswer: (answer: 'yes' | 'no' | 'force') => void;
+  /** The answer, or null for no (n, Esc). */
+  onAnswer: (answer: Answer | null) => void;
 }
 
-/** A modal question; it takes keys first (y/Enter, n/Esc, and f when force is offered). */
-export function ConfirmDialog({ title, lines = [], force = false, theme, width, onAnswer }: ConfirmDialogProps): React.JSX.Element {
+const COMMAND: Record<Answer, CommandId> = { yes: 'confirm.yes', force: 'confirm.force' };
+const KEY: Record<Answer, string> = { yes: 'y', force: 'f' };
+const WORD: Record<Answer, string> = { yes: 'yes', force: 'force' };
+
+/** What a key that answers nothing says: the keys that do. */
+export function answersText(answers: readonly Answer[]): string {
+  return `answer ${[...answers.map((a) => KEY[a]), 'n'].join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
+}
+
+export function ConfirmDialog({ question, theme, width, onAnswer }: ConfirmDialogProps): React.JSX.Element {
+  const answers = question.answers ?? ['yes'];
+  const gate = useGate();
+  const [dropped, setDropped] = useState(0);
+  useEffect(() => gate.onDrop(setDropped), [gate]);
   useCommands(
     ['confirm'],
     (command) => {
-      if (command === 'confirm.yes') onAnswer('yes');
-      else if (command === 'confirm.no') onAnswer('no');
-      else if (command === 'confirm.force' && force) onAnswer('force');
-      else return false;
-      return true;
+      if (command === 'confirm.no') onAnswer(null);
+      else if (command === 'confirm.yes') onAnswer('yes');
+      else if (command === 'confirm.force') onAnswer('force');
     },
-    { priority: PRIORITY.dialog, modal: true, ...(force ? {} : { commands: ['confirm.yes', 'confirm.no'] as const }) },
+    {
+      priority: PRIORITY.question,
+      modal: true,
+      commands: [...answers.map((a) => COMMAND[a]), 'confirm.no'],
+      refusal: answersText(answers),
+      ...(question.destroys ? { gate } : {}),
+    },
   );
-  const w = Math.min(width, Math.max(40, title.length + 6, ...lines.map((l) => l.length + 4)));
+  const lines = [...(question.lines ?? [])];
+  if (dropped > 0) lines.push(`${dropped} key${dropped === 1 ? '' : 's'} typed before this question ${dropped === 1 ? 'was' : 'were'} ignored`);
+  const w = Math.min(width, Math.max(40, question.title.length + 6, ...lines.map((l) => l.length + 4)));
   return (
-    <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.status.warning} paddingX={1} width={w}>
+    <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.status.warning} paddingX={1} width={w} flexShrink={0}>
       <Text bold wrap="truncate-end">
-        {title}
+        {question.title}
       </Text>
       {lines.map((line, i) => (
-        <Text key={i} color={theme.text.muted} wrap="truncate-end">
+        <Text key={i} color={i >= (question.lines?.length ?? 0) ? theme.status.warning : theme.text.muted} wrap="truncate-end">
           {line}
         </Text>
       ))}
       <Text>
-        <Text color={theme.text.accent} bold>
-          y
-        </Text>
-        <Text> yes  </Text>
+        {answers.map((a) => (
+          <Text key={a}>
+            <Text color={a === 'force' ? theme.status.warning : theme.text.accent} bold>
+              {KEY[a]}
+            </Text>
+            <Text>{` ${WORD[a]}  `}</Text>
+          </Text>
+        ))}
         <Text color={theme.text.accent} bold>
           n
         </Text>
         <Text> no</Text>
-        {force ? (
-          <>
-            <Text>  </Text>
-            <Text color={theme.status.warning} bold>
-              f
-            </Text>
-            <Text> force</Text>
-          </>
-        ) : null}
       </Text>
     </Box>
   );

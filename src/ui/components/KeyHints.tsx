@@ -2,16 +2,18 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { type KeyboardView, useKeyboardView } from '../hooks/inputRouter';
 import { BINDINGS, type CommandId, type Scope, displayKey, displayKeyAscii } from '../keys/bindings';
+import { displayWidth, truncate } from '../../domain/text';
 import type { Theme } from '../theme/theme';
 
 export interface HintItem {
   key: string;
   label: string;
-  /** Why the command does nothing now. */
-  disabled?: string;
 }
 
-/** Footer hints for the labelled bindings of `scopes` (first scope first), disabled ones marked. */
+/**
+ * Footer hints for the labelled bindings of `scopes` (first scope first): only the keys that act now.
+ * A disabled command is left out (help says why, and so does the footer when its key is pressed).
+ */
 export function hintItems(scopes: readonly Scope[], ascii: boolean, disabled: Partial<Record<CommandId, string>> = {}, hidden: readonly CommandId[] = []): HintItem[] {
   const show = ascii ? displayKeyAscii : displayKey;
   // A key bound in an earlier (more specific) scope shadows the same key further down.
@@ -22,8 +24,8 @@ export function hintItems(scopes: readonly Scope[], ascii: boolean, disabled: Pa
     for (const b of here) {
       const first = b.keys[0];
       if (!('label' in b) || first === undefined || bound.has(first) || hidden.includes(b.id)) continue;
-      const reason = disabled[b.id];
-      items.push({ key: show(first), label: b.label, ...(reason !== undefined ? { disabled: reason } : {}) });
+      if (disabled[b.id] !== undefined) continue;
+      items.push({ key: show(first), label: b.label });
     }
     for (const b of here) for (const k of b.keys) bound.add(k);
   }
@@ -32,7 +34,7 @@ export function hintItems(scopes: readonly Scope[], ascii: boolean, disabled: Pa
 
 /**
  * The footer: the keys of the layers that have the keyboard now (no list keys while a form or
- * dialog is open). A key pressed for a disabled command shows why, until the next key.
+ * dialog is open). A key refused (disabled now, or not a key here) shows why, until the next key.
  */
 export function KeyHints({ theme, width, view: given }: { theme: Theme; width: number; view?: KeyboardView }): React.JSX.Element {
   const live = useKeyboardView();
@@ -44,7 +46,7 @@ export function KeyHints({ theme, width, view: given }: { theme: Theme; width: n
         <Text color={theme.text.accent} bold>
           {key}
         </Text>
-        <Text color={theme.status.warning}>{`: ${view.refused.reason}`}</Text>
+        <Text color={theme.status.warning}>{truncate(`: ${view.refused.reason}`, Math.max(0, width - displayWidth(key)), theme.glyph.ellipsis)}</Text>
       </Text>
     );
   }
@@ -60,8 +62,8 @@ export function KeyHints({ theme, width, view: given }: { theme: Theme; width: n
     if (item !== help && used + w > room) continue;
     used += w;
     parts.push(
-      <Text key={i} dimColor={item.disabled !== undefined}>
-        <Text color={item.disabled !== undefined ? theme.text.muted : theme.text.accent} bold={item.disabled === undefined}>
+      <Text key={i}>
+        <Text color={theme.text.accent} bold>
           {item.key}
         </Text>
         <Text color={theme.text.muted}>{` ${item.label}  `}</Text>

@@ -1,6 +1,10 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import type { Theme } from '../theme/theme';
+import { Wrapped } from './Wrapped';
+
+/** The label column of every form (registry, engine, saved repository): their values start in one column. */
+export const FORM_LABEL_WIDTH = 12;
 
 export interface TextFieldProps {
   label: string;
@@ -14,13 +18,15 @@ export interface TextFieldProps {
   mask?: string;
   labelWidth?: number;
   error?: string | undefined;
+  /** The field's width in cells (label included): an error under it wraps to it. */
+  width?: number;
 }
 
 /**
  * A labelled one-line field. Its keys come from the owner's typing layer (useTextInput). A value
  * longer than the line scrolls: the part around the cursor is shown, on one line.
  */
-export function TextField({ label, value, cursor = value.length, focused, theme, placeholder, mask, labelWidth = 0, error }: TextFieldProps): React.JSX.Element {
+export function TextField({ label, value, cursor = value.length, focused, theme, placeholder, mask, labelWidth = 0, error, width }: TextFieldProps): React.JSX.Element {
   const shown = mask ? mask.repeat(value.length) : value;
   const at = Math.max(0, Math.min(cursor, shown.length));
   return (
@@ -37,17 +43,35 @@ export function TextField({ label, value, cursor = value.length, focused, theme,
           </Text>
         ) : focused ? (
           // Too long for the line: cut on the side away from the cursor, so the cursor stays in view.
-          <Text wrap={at > shown.length / 2 ? 'truncate-start' : 'truncate-end'}>
-            {shown.slice(0, at)}
-            <Text inverse>{shown[at] ?? ' '}</Text>
-            {shown.slice(at + 1)}
-            {shown.length === 0 && placeholder ? <Text color={theme.text.muted}>{` ${placeholder}`}</Text> : null}
-          </Text>
+          shown.length === 0 && placeholder ? (
+            // Empty: the placeholder starts under the cursor, where the value will (in line with the other fields).
+            <Text wrap="truncate-end" color={theme.text.muted}>
+              <Text inverse>{[...placeholder][0] ?? ' '}</Text>
+              {[...placeholder].slice(1).join('')}
+            </Text>
+          ) : (
+            <Text wrap={at > shown.length / 2 ? 'truncate-start' : 'truncate-end'}>
+              {shown.slice(0, at)}
+              <Text inverse>{shown[at] ?? ' '}</Text>
+              {shown.slice(at + 1)}
+            </Text>
+          )
         ) : (
           <Text wrap="truncate-end">{shown}</Text>
         )}
       </Box>
-      {error ? <Text color={theme.status.error}>{`  ${' '.repeat(labelWidth)} ${error}`}</Text> : null}
+      {error ? (
+        // Under the value, wrapped in line with it.
+        <Box marginLeft={labelWidth + 3}>
+          {width ? (
+            <Wrapped text={error} width={width - labelWidth - 3} color={theme.status.error} />
+          ) : (
+            <Text color={theme.status.error} wrap="wrap">
+              {error}
+            </Text>
+          )}
+        </Box>
+      ) : null}
     </Box>
   );
 }

@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { fit } from '../../domain/text';
 import type { Theme } from '../theme/theme';
+import { Wrapped } from './Wrapped';
 
 export interface VirtualListProps {
   count: number;
@@ -24,7 +25,9 @@ export interface VirtualListProps {
 }
 
 export function VirtualList(props: VirtualListProps): React.JSX.Element {
-  const { count, selected, offset, height, width, theme, row, rowColor, header, empty, emptyColor, focused = true } = props;
+  const { count, selected, height, width, theme, row, rowColor, header, empty, emptyColor, focused = true } = props;
+  // The selected row is always on show, also when the caller gave the list fewer rows than its cursor pages by.
+  const offset = Math.max(0, Math.min(props.offset, selected), selected - height + 1);
   const lines: React.ReactNode[] = [];
   const end = Math.min(count, offset + height);
   for (let i = offset; i < end; i++) {
@@ -51,7 +54,10 @@ export function VirtualList(props: VirtualListProps): React.JSX.Element {
         </Text>
       )}
       {count === 0 ? (
-        <Text color={emptyColor ?? theme.text.muted}>{`  ${empty ?? 'nothing here'}`}</Text>
+        // Wrapped in line with the rows (an error that says why the list is empty can be long).
+        <Box paddingLeft={2}>
+          <Wrapped text={empty ?? 'nothing here'} width={width - 2} color={emptyColor ?? theme.text.muted} />
+        </Box>
       ) : (
         lines
       )}

@@ -1,156 +1,87 @@
-// Key handling (DESIGN.md "Keyboard over SSH", STYLE.md "Dialogs shadow screens"). The router reads
-// the terminal's bytes itself (through Ink's stdin, not useInput: Ink hands a whole read of text to
-// useInput as one event), cuts them into keys (src/ui/input/tokenizer.ts) and applies them one at a
-// time, each after React has committed the previous one (src/ui/input/keyQueue.ts), to the layers
-// that components register with `useCommands` (src/ui/input/route.ts).
+// Key handling (DESIGN.md "Keyboard over SSH", STYLE.md "Dialogs shadow screens"): the React side of
+// the keystroke layer. The router (src/ui/input/router.ts) reads the terminal's bytes itself (through
+// Ink's stdin, not useInput: Ink hands a whole read of text to useInput as one event), cuts them into
+// keys and applies them one at a time, each after React has committed the previous one, to the layers
+// that components register with `useCommands`. Every write to the terminal is a frame for the gates of
+// questions that destroy something (useGate): they take only keys read after their frame was written.
 import { useStdin, useStdout } from 'ink';
-import React, { createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { BINDINGS, type CommandId, type KeyName, type Scope } from '../keys/bindings';
-import { KeyQueue } from '../input/keyQueue';
-import { type CommandHandler, type Layer, type LayerOptions, PRIORITY, disabledWhen, ordered, route } from '../input/route';
-import { type KeyEvent, KeyTokenizer, PASTE_TIMEOUT_MS } from '../input/tokenizer';
+import React, { createContext, useContext, useEffect, useInsertionEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { Scope } from '../keys/bindings';
+import { Gate } from '../input/gate';
+import { type CommandHandler, FORM_KEYS, type Layer, type LayerOptions, NOT_HERE, PRIORITY, disabledWhen } from '../input/route';
+import { EMPTY_VIEW, type IdleReport, KeyRouter, type KeyboardView } from '../input/router';
+import { PASTE_TIMEOUT_MS } from '../input/tokenizer';
+import type { TraceSink } from '../input/trace';
+import type { Activity } from './activity';
 
-export { PRIORITY, disabledWhen, type CommandHandler, type LayerOptions };
+export { FORM_KEYS, NOT_HERE, PRIORITY, disabledWhen, type CommandHandler, type Gate, type IdleReport, type KeyboardView, type LayerOptions };
 
-/** What has the keyboard now: the footer and help are built from it. */
-export interface KeyboardView {
-  /** Scopes of the layers that keys reach now, highest first (stops at the first modal layer). */
-  scopes: readonly Scope[];
-  /** Commands of those layers that do nothing now, with the reason. */
-  disabled: Partial<Record<CommandId, string>>;
-  /** Commands of those scopes that no layer takes here (left out of the footer). */
-  hidden: readonly CommandId[];
-  /** A text field has the keyboard: letters type. */
-  typing: boolean;
-  /** The last key pressed for a disabled command, with the reason (until the next key). */
-  refused: { key: KeyName; reason: string } | null;
-}
-
-/** Test hook: told when every key written so far has been applied and committed. */
-export interface InputProbe {
-  idle(): void;
-}
-
-interface Router {
-  register(layer: Layer): () => void;
-  changed(): void;
-  subscribe(listener: () => void): () => void;
-  view(): KeyboardView;
-}
-
-const RouterContext = createContext<Router | null>(null);
-
-const EMPTY_VIEW: KeyboardView = { scopes: [], disabled: {}, hidden: [], typing: false, refused: null };
-
-function viewOf(layers: readonly Layer[], refused: KeyboardView['refused']): KeyboardView {
-  const scopes: Scope[] = [];
-  const disabled: Partial<Record<CommandId, string>> = {};
-  let typing = false;
-  const taken = new Set<CommandId>();
-  const left = new Set<CommandId>();
-  for (const layer of layers) {
-    scopes.push(...layer.scopes);
-    Object.assign(disabled, { ...layer.options.disabled, ...disabled });
-    if (layer.options.typing) typing = true;
-    const only = layer.options.commands;
-    for (const b of BINDINGS) if (layer.scopes.includes(b.scope)) (only === undefined || only.includes(b.id) ? taken : left).add(b.id);
-    if (layer.options.modal) break;
-  }
-  return { scopes, disabled, hidden: [...left].filter((id) => !taken.has(id)), typing, refused };
-}
+const RouterContext = createContext<KeyRouter | null>(null);
 
 export interface InputOptions {
   /** How long a lone Esc waits for the rest of a sequence (`keys.escape_ms`). */
   escapeMs?: number;
-  probe?: InputProbe;
   /** Asks for the whole screen to be drawn again (back from a suspend). */
   redraw?: { subscribe(listener: () => void): () => void };
+  /** The key trace (STEVEDORE_DEBUG_KEYS). */
+  trace?: TraceSink;
+  /** Told when the whole app goes idle or busy (tests). */
+  idle?: IdleReport;
+  /** How long nothing must happen before idle is told: longer than Ink's frame interval. */
+  quietMs?: number;
 }
 
 export interface InputRouterProps extends InputOptions {
   children: React.ReactNode;
   isActive?: boolean;
+  /** Lists, service calls and actions in flight (the idle signal waits for them). */
+  activity?: Activity;
 }
 
-export function InputRouter({ children, isActive = true, escapeMs = 50, probe, redraw }: InputRouterProps): React.JSX.Element {
+export function InputRouter({ children, isActive = true, escapeMs = 50, redraw, trace, idle, quietMs = 120, activity }: InputRouterProps): React.JSX.Element {
   const { setRawMode, isRawModeSupported, internal_eventEmitter: events } = useStdin();
-  const { write } = useStdout();
+  const { write, stdout } = useStdout();
   const [, setTick] = useState(0);
-  const probeRef = useRef(probe);
-  probeRef.current = probe;
+  const latest = useRef({ trace, idle, activity, write });
+  latest.current = { trace, idle, activity, write };
 
-  const core = useMemo(() => {
-    const tokenizer = new KeyTokenizer();
-    const layers = new Map<number, Layer>();
-    const listeners = new Set<() => void>();
-    let refused: KeyboardView['refused'] = null;
-    let view: KeyboardView = EMPTY_VIEW;
-    let signature = '';
-    const publish = () => {
-      const next = viewOf(ordered(layers.values()), refused);
-      const sig = JSON.stringify(next);
-      if (sig === signature) return;
-      signature = sig;
-      view = next;
-      for (const l of listeners) l();
-    };
-    const queue = new KeyQueue({
-      route(event, force) {
-        if (event.kind === 'key' && event.name === 'ctrl+l') {
-          // Redraw: Ink clears what it drew, writes this, and draws the whole frame again.
-          redraw();
-          return 'done';
-        }
-        const result = route(ordered(layers.values()), event, force);
-        if (result.outcome === 'hold') return 'hold';
-        const nextRefused = result.outcome === 'done' && result.disabled !== undefined && event.kind === 'key' ? { key: event.name, reason: result.disabled } : null;
-        if (nextRefused !== null || refused !== null) {
-          refused = nextRefused;
-          publish();
-        }
-        if (result.outcome !== 'done') return 'done';
-        return result.text ? 'text' : result.repeat ? 'repeat' : 'done';
-      },
-      commit: () => setTick((n) => n + 1),
-      defer: (fn) => setImmediate(fn),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
-      idle: () => {
-        if (tokenizer.pending === 'none') probeRef.current?.idle();
-      },
-    });
-    const redrawRef: { current: () => void } = { current: () => undefined };
-    const redraw = () => redrawRef.current();
-    const router: Router = {
-      register(layer) {
-        layers.set(layer.id, layer);
-        publish();
-        queue.changed();
-        return () => {
-          layers.delete(layer.id);
-          publish();
-          queue.changed();
-        };
-      },
-      changed() {
-        publish();
-        queue.changed();
-      },
-      subscribe(listener) {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-      view: () => view,
-    };
-    return { router, queue, redrawRef, tokenizer };
-  }, []);
-  core.redrawRef.current = () => write('\u001b[2J\u001b[3J\u001b[H');
+  const router = useMemo(
+    () =>
+      new KeyRouter({
+        commit: () => setTick((n) => n + 1),
+        // Ink clears what it drew, writes this, and draws the whole frame again.
+        redraw: () => latest.current.write('\u001b[2J\u001b[3J\u001b[H'),
+        busy: () => latest.current.activity?.busy ?? '',
+        options: () => latest.current,
+        quietMs,
+      }),
+    // Built once: what changes is read through `latest`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
 
-  useEffect(() => redraw?.subscribe(() => core.redrawRef.current()), [redraw, core]);
+  useEffect(() => redraw?.subscribe(() => latest.current.write('\u001b[2J\u001b[3J\u001b[H')), [redraw]);
+  useEffect(() => activity?.subscribe(() => router.idle.poke()), [activity, router]);
+  useEffect(() => () => router.dispose(), [router]);
+
+  // Frames: every write to the terminal Ink draws on (Ink writes a frame in one or a few writes).
+  useLayoutEffect(() => {
+    const stream = stdout as NodeJS.WriteStream & { write: (...args: unknown[]) => boolean };
+    const original = stream.write;
+    const patched = function (this: unknown, ...args: unknown[]): boolean {
+      const done = original.apply(this, args);
+      router.frame();
+      return done;
+    };
+    stream.write = patched;
+    return () => {
+      if (stream.write === patched) stream.write = original;
+    };
+  }, [stdout, router]);
 
   // Every commit lets the next key go (the key before it has been applied to this state).
   useLayoutEffect(() => {
-    core.queue.committed();
+    router.queue.committed();
   });
 
   // The subscription to the terminal lives as long as the router: Ink hands out a new `setRawMode` when its
@@ -160,22 +91,20 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
   setRawModeRef.current = setRawMode;
   const escapeMsRef = useRef(escapeMs);
   escapeMsRef.current = escapeMs;
-  useEffect(() => () => core.queue.dispose(), [core]);
 
   useEffect(() => {
     if (!isActive) return undefined;
     if (isRawModeSupported) setRawModeRef.current(true);
-    const { tokenizer, queue } = core;
     let timer: NodeJS.Timeout | undefined;
     const wait = () => {
       clearTimeout(timer);
       timer = undefined;
-      const pending = tokenizer.pending;
+      const pending = router.tokenizer.pending;
       if (pending === 'none') return;
       timer = setTimeout(
         () => {
           timer = undefined;
-          queue.push(tokenizer.flush());
+          router.flush();
         },
         pending === 'paste' ? PASTE_TIMEOUT_MS : escapeMsRef.current,
       );
@@ -184,7 +113,7 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
     // are the bytes as they came. Ink's own Esc flush (setImmediate) is too short over SSH, so
     // the tokenizer keeps an unfinished sequence and waits `escapeMs` itself.
     const onInput = (data: string) => {
-      queue.push(tokenizer.push(data));
+      router.read(data);
       wait();
     };
     events.on('input', onInput);
@@ -193,13 +122,12 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, probe, r
       clearTimeout(timer);
       if (isRawModeSupported) setRawModeRef.current(false);
     };
-  }, [isActive, isRawModeSupported, events, core]);
+  }, [isActive, isRawModeSupported, events, router]);
 
-  return <RouterContext.Provider value={core.router}>{children}</RouterContext.Provider>;
+  return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }
 
 let nextId = 1;
-
 /**
  * Registers a key layer while the component is mounted: in an effect (not during render), with an
  * explicit priority (PRIORITY). Its scopes, options and handler are the ones of the latest commit,
@@ -212,7 +140,15 @@ export function useCommands(scopes: readonly Scope[], handler: CommandHandler, o
   useLayoutEffect(() => {
     const layer = layerRef.current;
     if (!layer) return;
-    const changed = layer.options.active !== options.active || layer.options.waiting !== options.waiting || layer.options.typing !== options.typing || layer.scopes.join() !== scopes.join() || JSON.stringify(layer.options.disabled) !== JSON.stringify(options.disabled) || String(layer.options.commands) !== String(options.commands);
+    const before = layer.options;
+    const changed =
+      before.active !== options.active ||
+      String(before.waiting) !== String(options.waiting) ||
+      before.typing !== options.typing ||
+      before.gate !== options.gate ||
+      layer.scopes.join() !== scopes.join() ||
+      JSON.stringify(before.disabled) !== JSON.stringify(options.disabled) ||
+      String(before.commands) !== String(options.commands);
     layer.scopes = scopes;
     layer.options = options;
     layer.handler = handler;
@@ -232,15 +168,31 @@ export function useCommands(scopes: readonly Scope[], handler: CommandHandler, o
   }, [router]);
 }
 
+/**
+ * A gate for a question that destroys something, opened in the commit that first shows it (before Ink
+ * draws that commit), closed when it goes. Mount the question anew (a `key`) for each new question.
+ */
+export function useGate(): Gate {
+  const router = useContext(RouterContext);
+  const [gate] = useState(() => new Gate());
+  // An insertion effect runs in React's mutation phase, before Ink renders the commit: a frame Ink
+  // writes for this very commit already counts as "drawn". Until then the gate takes no key.
+  useInsertionEffect(() => {
+    if (!router) return undefined;
+    router.openGate(gate);
+    return () => router.closeGate(gate);
+  }, [router, gate]);
+  return gate;
+}
+
 /** What has the keyboard now (for the footer and help). */
 export function useKeyboardView(): KeyboardView {
   const router = useContext(RouterContext);
   return useSyncExternalStore(
     router ? router.subscribe : noopSubscribe,
-    router ? router.view : () => EMPTY_VIEW,
+    router ? router.view : emptyView,
   );
 }
 
 const noopSubscribe = () => () => undefined;
-
-export type { KeyEvent };
+const emptyView = () => EMPTY_VIEW;

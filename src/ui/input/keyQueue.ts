@@ -2,7 +2,8 @@
 // previous one produced. After a key is dispatched the queue asks React to commit (`commit()`) and
 // goes on only when told the commit happened (`committed()`): handlers and layers then belong to the
 // screen the previous key left, never to a closure from before it. A key for a layer that is still
-// loading its list is held (`3p` pulls from tab 3 once tab 3 has rows), with a deadline.
+// loading its list is held (`3p` pulls from tab 3 once tab 3 has rows), with a deadline. Each key
+// keeps the number of the read it came in (a question that destroys something drops older ones).
 import { isTextEvent } from './route';
 import type { KeyEvent } from './tokenizer';
 
@@ -10,9 +11,10 @@ export interface QueueDeps {
   /**
    * Offers the key to the layers: 'hold' keeps it at the head of the queue; 'repeat' says its
    * command composes, so the same key right after it may be applied before the commit; 'text' says
-   * a text field took it, so more text right after it may go there before the commit.
+   * a text field took it, so more text right after it may go there before the commit. `read` is the
+   * number of the read the key came in.
    */
-  route(event: KeyEvent, force: boolean): 'done' | 'hold' | 'repeat' | 'text';
+  route(event: KeyEvent, force: boolean, read: number): 'done' | 'hold' | 'repeat' | 'text';
   /** Asks React for a commit; may call `committed()` before it returns (legacy, synchronous mode). */
   commit(): void;
   /** Runs `fn` soon, outside of React's render and commit. */
@@ -26,8 +28,13 @@ export interface QueueDeps {
 /** How long a key waits for a list that is loading before it is applied anyway. */
 export const HOLD_MS = 5000;
 
+interface Queued {
+  event: KeyEvent;
+  read: number;
+}
+
 export class KeyQueue {
-  private queue: KeyEvent[] = [];
+  private queue: Queued[] = [];
   private awaitingCommit = false;
   private draining = false;
   private scheduled = false;
@@ -44,14 +51,15 @@ export class KeyQueue {
     return this.queue.length > 0 || this.awaitingCommit;
   }
 
-  push(events: readonly KeyEvent[]): void {
+  /** Keys of one read (numbered `read`; tests may leave it out). */
+  push(events: readonly KeyEvent[], read = 0): void {
     if (events.length === 0) return;
     // ctrl+c is never stuck behind keys held for a list that does not come.
     if (this.holdTimer !== null && events.some((e) => e.kind === 'key' && e.name === 'ctrl+c')) {
       this.queue = [];
       this.stopHold();
     }
-    this.queue.push(...events);
+    for (const event of events) this.queue.push({ event, read });
     this.drain();
   }
 
@@ -92,8 +100,8 @@ export class KeyQueue {
     this.draining = true;
     try {
       while (this.queue.length > 0 && !this.awaitingCommit) {
-        const event = this.queue[0] as KeyEvent;
-        const outcome = this.deps.route(event, this.holdExpired);
+        const head = this.queue[0] as Queued;
+        const outcome = this.deps.route(head.event, this.holdExpired, head.read);
         if (outcome === 'hold') {
           if (this.holdTimer === null) {
             this.holdTimer = this.deps.setTimer(() => {
@@ -105,7 +113,8 @@ export class KeyQueue {
         }
         this.stopHold();
         this.queue.shift();
-        const next = this.queue[0];
+        const event = head.event;
+        const next = this.queue[0]?.event;
         if (outcome === 'repeat' && next?.kind === 'key' && event.kind === 'key' && next.name === event.name) continue;
         if (outcome === 'text' && next !== undefined && isTextEvent(next)) continue;
         this.awaitingCommit = true;

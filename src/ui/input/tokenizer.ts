@@ -8,8 +8,11 @@
 import type { KeyName } from '../keys/bindings';
 
 export type KeyEvent =
-  /** `text` is the character a text field inserts ('' for keys that are not text). */
-  | { kind: 'key'; name: KeyName; text: string }
+  /**
+   * `text` is the character a text field inserts ('' for keys that are not text); `raw` the bytes
+   * the key came as (the key trace shows them).
+   */
+  | { kind: 'key'; name: KeyName; text: string; raw?: string }
   | { kind: 'paste'; text: string };
 
 const ESC = '\u001b';
@@ -47,15 +50,16 @@ const CSI_TILDE: Record<string, KeyName> = {
   '6': 'pagedown',
 };
 
-function key(name: KeyName, text = ''): KeyEvent {
-  return { kind: 'key', name, text };
+function key(name: KeyName, text = '', raw?: string): KeyEvent {
+  return raw === undefined ? { kind: 'key', name, text } : { kind: 'key', name, text, raw };
 }
 
 /** A C0 control character or DEL as a key (undefined: not a key we know, dropped). */
 function controlKey(code: number): KeyEvent | undefined {
+  const raw = String.fromCharCode(code);
   const named = C0[code];
-  if (named) return key(named);
-  if (code >= 0x01 && code <= 0x1a) return key(`ctrl+${String.fromCharCode(code + 0x60)}`);
+  if (named) return key(named, '', raw);
+  if (code >= 0x01 && code <= 0x1a) return key(`ctrl+${String.fromCharCode(code + 0x60)}`, '', raw);
   return undefined;
 }
 
@@ -134,11 +138,11 @@ export class KeyTokenizer {
               continue;
             }
             const name = csiKey(params, final);
-            if (name) out.push(key(name));
+            if (name) out.push(key(name, '', sequence));
             continue;
           }
           // Not a sequence after all: Esc, then the rest as keys.
-          out.push(key('escape'));
+          out.push(key('escape', '', ESC));
           i += 1;
           continue;
         }
@@ -150,7 +154,7 @@ export class KeyTokenizer {
           }
           const name = CSI_FINAL[final];
           if (name) {
-            out.push(key(name));
+            out.push(key(name, '', data.slice(i, i + 3)));
             i += 3;
             continue;
           }
@@ -160,7 +164,7 @@ export class KeyTokenizer {
           }
         }
         // Esc followed by anything else (a printable key, another Esc): Esc, then that key.
-        out.push(key('escape'));
+        out.push(key('escape', '', ESC));
         i += 1;
         continue;
       }
@@ -174,7 +178,7 @@ export class KeyTokenizer {
         continue;
       }
       if (code >= 0x80 && code <= 0x9f) continue; // C1 controls: never text
-      out.push(ch === ' ' ? key('space', ' ') : key(ch, ch));
+      out.push(ch === ' ' ? key('space', ' ', ch) : key(ch, ch, ch));
     }
     return out;
   }
@@ -193,7 +197,7 @@ export class KeyTokenizer {
     const rest = this.buffer;
     this.buffer = '';
     if (rest === '') return [];
-    return [key('escape'), ...this.push(rest.slice(1))];
+    return [key('escape', '', ESC), ...this.push(rest.slice(1))];
   }
 }
 

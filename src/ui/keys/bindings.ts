@@ -68,7 +68,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   engines: 'Engines',
   filter: 'Filter field',
   form: 'Forms',
-  confirm: 'Dialogs',
+  confirm: 'Questions',
   help: 'Help',
 };
 
@@ -105,7 +105,7 @@ export const BINDINGS = [
   { id: 'list.refresh', scope: 'list', keys: ['r'], label: 'refresh', description: 'refresh' },
 
   // local list
-  { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; f in the dialog forces)' },
+  { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; one a container uses only with f)' },
   { id: 'local.update', scope: 'local', keys: ['u'], label: 'update', description: 'update the selected image: pull its tag again (asks; offers to remove the old image)' },
   { id: 'local.updatesOnly', scope: 'local', keys: ['U'], label: 'updatable', description: 'show only images with an update (again: all)' },
   { id: 'local.sort', scope: 'local', keys: ['s'], label: 'sort', description: 'sort by name, size or age (the header shows which)' },
@@ -125,9 +125,9 @@ export const BINDINGS = [
   { id: 'inspect.pull', scope: 'inspect', keys: ['p'], label: 'pull', description: 'download this image' },
 
   // downloads
-  { id: 'downloads.cancel', scope: 'downloads', keys: ['x'], label: 'cancel', description: 'cancel the selected download' },
+  { id: 'downloads.cancel', scope: 'downloads', keys: ['x'], label: 'cancel', description: 'cancel the selected download (asks)' },
   { id: 'downloads.retry', scope: 'downloads', keys: ['r'], label: 'retry', description: 'retry a failed or cancelled download' },
-  { id: 'downloads.clear', scope: 'downloads', keys: ['c'], label: 'clear', description: 'clear the finished downloads from the list' },
+  { id: 'downloads.clear', scope: 'downloads', keys: ['c'], label: 'clear', description: 'clear the finished downloads from the list (asks)' },
   { id: 'downloads.message', scope: 'downloads', keys: ['e'], label: 'error', description: "the selected download's whole error message" },
 
   // registries
@@ -157,9 +157,9 @@ export const BINDINGS = [
   { id: 'form.cancel', scope: 'form', keys: ['escape'], label: 'cancel', description: 'cancel' },
 
   // dialogs
-  { id: 'confirm.yes', scope: 'confirm', keys: ['y', 'enter'], label: 'yes', description: 'confirm' },
-  { id: 'confirm.no', scope: 'confirm', keys: ['n', 'escape'], label: 'no', description: 'cancel' },
-  { id: 'confirm.force', scope: 'confirm', keys: ['f'], label: 'force', description: 'force (where offered, e.g. delete an image in use)' },
+  { id: 'confirm.yes', scope: 'confirm', keys: ['y'], label: 'yes', description: 'yes (Enter does not answer a question)' },
+  { id: 'confirm.no', scope: 'confirm', keys: ['n', 'escape'], label: 'no', description: 'no: leave it as it is' },
+  { id: 'confirm.force', scope: 'confirm', keys: ['f'], label: 'force', description: 'force, where offered (the only answer that deletes an image a container uses)' },
 
   // help overlay
   { id: 'help.close', scope: 'help', keys: ['escape', '?', 'q'], label: 'close', description: 'close help' },

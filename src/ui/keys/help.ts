@@ -6,7 +6,7 @@ export interface HelpSection {
   rows: { id: CommandId; keys: string; description: string }[];
 }
 
-const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 'downloads', 'registries', 'repositories', 'filter', 'form', 'confirm', 'help'];
+const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 'downloads', 'registries', 'repositories', 'engines', 'filter', 'form', 'confirm', 'help'];
 
 function keysText(keys: readonly KeyName[], ascii: boolean): string {
   const show = ascii ? displayKeyAscii : displayKey;

@@ -22,6 +22,8 @@ export interface Theme {
     bullet: string;
     arrowUp: string;
     arrowDown: string;
+    /** What a thing becomes: the newer tag of an update (`3.19 → 3.20`). */
+    arrowRight: string;
     /** An update is available (Local list). */
     update: string;
     star: string;
@@ -70,6 +72,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           bullet: '-',
           arrowUp: '^',
           arrowDown: 'v',
+          arrowRight: '->',
           update: '^',
           star: '*',
           separator: ' | ',
@@ -88,6 +91,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           bullet: '•',
           arrowUp: '▲',
           arrowDown: '▼',
+          arrowRight: '→',
           update: '↑',
           star: '★',
           separator: ' · ',

@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWorld } from '../../world/harness.js';
+import { describeWorld, useCommand } from '../../world/harness.js';
 import { docker, type WorldInfo } from '../../world/index.js';
 import { BIN, assertBuilt, run, session, type Session } from '../engine/helpers.js';
 
@@ -76,6 +76,8 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
   });
 
   it('zsh and fish: the scripts load and offer the same candidates with descriptions', () => {
+    useCommand('zsh', 'zsh');
+    useCommand('fish', 'fish');
     const zsh = spawnSync('zsh', ['-f', '-c', 'autoload -U compinit && compinit -u -D && source <(stevedore completion zsh) && print -r -- ${_comps[stevedore]}'], { env, encoding: 'utf8' });
     expect(zsh.error, 'zsh is needed (apt-get install zsh)').toBeUndefined();
     expect(zsh.status, zsh.stderr).toBe(0);

@@ -1,12 +1,13 @@
 // `stevedore doctor` through the built CLI against the test world: all green, then one thing broken at a time
 // (the engine down, a credential helper that fails, a refused registry login, LANG=C), and in a real terminal
 // (tmux) for the terminal checks.
+// test:later: dates matter here (registry logins (tokens), certificates): npm run test:later runs this file again a year ahead.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWorld } from '../../world/harness.js';
+import { describeWorld, useCommand } from '../../world/harness.js';
 import { BIN, assertBuilt, run, session, workerGone, type Session } from '../engine/helpers.js';
 
 interface Check {
@@ -141,7 +142,7 @@ describeWorld('stevedore doctor', (world) => {
   });
 
   it('checks the terminal it runs in', async () => {
-    if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed (apt-get install tmux)');
+    useCommand('tmux', 'tmux');
     const env = Object.entries({ ...s.env, TERM: 'xterm-256color' }).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
     execFileSync('tmux', ['new-session', '-d', '-s', SESSION, '-x', '150', '-y', '40', ...env, `${process.execPath} ${BIN} doctor; echo EXITED=$?; sleep 600`]);
     const deadline = Date.now() + 30_000;

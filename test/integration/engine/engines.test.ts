@@ -1,6 +1,7 @@
 // Several engines (issue 13), with the built CLI against the world's two dockerds and its real sshd:
 // `--engine`, saved engines, a docker context made with `docker context create`, and ssh:// engines through
 // the system ssh with one shared connection (counted in sshd's log) and named failures.
+// test:later: dates matter here (the tcp+TLS engine's certificates (the daemons keep the real clock)): npm run test:later runs this file again a year ahead.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,6 +1,7 @@
 // Running the BUILT bin (dist/cli.js) against the test world, as a user would: `npm run build` first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,4 +145,63 @@ export async function workerGone(s: Session, ms = 20_000): Promise<void> {
 
 export function jsonLines(lines: string[]): Array<Record<string, unknown>> {
   return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** `stevedore serve` on a free loopback port, logged in: a long-lived client of the worker, as the app is. */
+export interface Served {
+  child: ChildProcess;
+  base: string;
+  cookie: string;
+  exited: Promise<Result>;
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export async function serveLoggedIn(s: Session, password = 'worker-serve-pw-5127'): Promise<Served> {
+  const passwd = await run(s, ['serve', 'passwd', '--password-stdin'], `${password}\n`);
+  if (passwd.code !== 0) throw new Error(`serve passwd: ${passwd.stderr}`);
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const served = start(s, ['serve', '--listen', `127.0.0.1:${port}`]);
+  const base = `http://127.0.0.1:${port}`;
+  await until(
+    () => fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0),
+    (status) => status > 0 || served.child.exitCode !== null,
+    30_000,
+    'serve to listen',
+  );
+  if (served.child.exitCode !== null) throw new Error(`serve exited: ${(await served.exited).stderr}`);
+  const login = await fetch(`${base}/api/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `username=admin&password=${password}`,
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (login.status !== 200) throw new Error(`serve login answered ${login.status}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return {
+    child: served.child,
+    base,
+    cookie,
+    exited: served.exited,
+    async call(method, path, body) {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(60_000),
+      });
+      return { status: res.status, body: (await res.json()) as unknown };
+    },
+    async stop() {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    },
+  };
 }

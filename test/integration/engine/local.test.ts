@@ -1,4 +1,5 @@
 // The Local depot, inspect, rm and prune through the built CLI against the world's real dockerd.
+// test:later: dates matter here (image ages (the engine's real clock against the moved one)): npm run test:later runs this file again a year ahead.
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

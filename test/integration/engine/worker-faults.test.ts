@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
 import { DEFAULT_THROTTLE, removeAllImages, setThrottle } from '../../world/index.js';
-import { alive, assertBuilt, json, run, session, start, until, workerGone, workerPid, type Session } from './helpers.js';
+import { alive, assertBuilt, json, run, serveLoggedIn, session, start, until, workerGone, workerPid, type Served, type Session } from './helpers.js';
 
 interface Download {
   name: string;
@@ -25,6 +25,7 @@ describeWorld('engine: a download worker that does not answer; followers of one 
     return s;
   };
   const slow = world.throttlingProxy.host;
+  const servers: Served[] = [];
 
   beforeAll(async () => {
     assertBuilt();
@@ -32,6 +33,7 @@ describeWorld('engine: a download worker that does not answer; followers of one 
   });
 
   afterEach(async () => {
+    for (const served of servers.splice(0)) await served.stop();
     for (const pid of stopped.splice(0)) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -66,8 +68,10 @@ describeWorld('engine: a download worker that does not answer; followers of one 
     const listed = JSON.parse(official.stdout) as { results: Array<{ downloading: unknown }>; warnings: string[] };
     expect(listed.results.length).toBeGreaterThan(0);
     expect(listed.results.every((r) => r.downloading === null)).toBe(true);
-    expect(listed.warnings.join('\n')).toMatch(/cannot read the running downloads: the download worker is not answering .*see .*worker-.*\.log/);
-    expect(officialMs).toBeLessThan(DEADLINE_MS + 8000);
+    // The worker's deadline fired (1.5 s, named in the warning); a command that waited on the stopped worker
+    // would hang until killed, so finishing well within the test's time is what this guards.
+    expect(listed.warnings.join('\n')).toMatch(/cannot read the running downloads: the download worker is not answering \(no reply within 1\.5 s\).*see .*worker-.*\.log/);
+    expect(officialMs).toBeLessThan(30_000);
 
     // The local list too.
     const local = await run(s, ['image', 'list', '--json']);
@@ -80,8 +84,8 @@ describeWorld('engine: a download worker that does not answer; followers of one 
     expect(downloads.code).toBe(1);
     const error = (JSON.parse(downloads.stdout) as { error: { code: number; message: string } }).error;
     expect(error.code).toBe(504);
-    expect(error.message).toMatch(/the download worker is not answering .*see .*worker-.*\.log/);
-    expect(Date.now() - t0).toBeLessThan(DEADLINE_MS + 8000);
+    expect(error.message).toMatch(/the download worker is not answering \(no reply within 1\.5 s\).*see .*worker-.*\.log/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
 
     // A pull starts a fresh worker, which takes over the socket and lock from the stopped one.
     await setThrottle(world, 0);
@@ -93,6 +97,56 @@ describeWorld('engine: a download worker that does not answer; followers of one 
     expect(alive(fresh ?? 0)).toBe(true);
     const after = await json<Download[]>(s, ['image', 'downloads']);
     expect(after.map((d) => [d.name, d.status])).toContainEqual([`${slow}/team/alpha:1.0`, 'complete']);
+  });
+
+  it('a stopped worker that was taken over hands over what it finishes when it comes back: "complete", not "interrupted"', async () => {
+    await setThrottle(world, 50 * 1024);
+    const s = user();
+    const ref = `${slow}/team/multi:1.0`;
+    await json(s, ['image', 'pull', ref, '--detach']);
+    const pid = workerPid(s) ?? 0;
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGSTOP');
+    stopped.push(pid);
+
+    await setThrottle(world, 0);
+    const pulled = await run(s, ['image', 'pull', `${slow}/team/alpha:1.0`, '--json']);
+    expect(pulled.code, pulled.stdout + pulled.stderr).toBe(0);
+    expect(workerPid(s)).not.toBe(pid);
+    // While the stopped worker says nothing, its download reads as interrupted...
+    const during = await json<Download[]>(s, ['image', 'downloads']);
+    expect(during.find((d) => d.name === ref)).toMatchObject({ status: 'failed', error: 'interrupted' });
+
+    // ...and once it runs again and finishes it, its outcome replaces that line; then it leaves.
+    process.kill(pid, 'SIGCONT');
+    const after = await until(() => json<Download[]>(s, ['image', 'downloads']), (l) => l.find((d) => d.name === ref)?.status === 'complete', 60_000, `${ref} complete`);
+    expect(after.filter((d) => d.name === ref)).toEqual([expect.objectContaining({ status: 'complete', error: null, percent: 100 })]);
+    const local = await json<{ results: Array<{ name: string }> }>(s, ['image', 'list']);
+    expect(local.results.map((r) => r.name)).toContain(`${slow}/team/multi`);
+    await until(async () => alive(pid), (a) => !a, 30_000, 'the taken-over worker to leave');
+  });
+
+  it('a long-lived client (serve, as the app) takes over at its first pull after its worker stopped', async () => {
+    await setThrottle(world, 50 * 1024);
+    const s = user();
+    await json(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--detach']);
+    const pid = workerPid(s) ?? 0;
+    const served = await serveLoggedIn(s);
+    servers.push(served);
+    // serve's connection to the worker is open (it asked it once) when the worker stops.
+    const status = await served.call('GET', '/api/v1/image/downloadstatus');
+    expect(status.status).toBe(200);
+    expect(status.body).toEqual([expect.objectContaining({ name: `${slow}/team/multi:1.0` })]);
+    process.kill(pid, 'SIGSTOP');
+    stopped.push(pid);
+
+    const queued = await served.call('POST', '/api/v1/image/dockerhub/docker/alpine/3.19/download', {});
+    expect(queued, 'the first pull takes over').toEqual({ status: 200, body: {} });
+    const fresh = workerPid(s);
+    expect(fresh).not.toBe(pid);
+    expect(alive(fresh ?? 0)).toBe(true);
+    const listed = await served.call('GET', '/api/v1/image/downloadstatus');
+    expect(listed.body).toContainEqual(expect.objectContaining({ name: 'alpine:3.19' }));
   });
 
   it('Ctrl-C in one of two terminals following a download detaches it; the download goes on; Ctrl-C in the last cancels', async () => {

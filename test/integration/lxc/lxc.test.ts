@@ -1,11 +1,12 @@
 // `--type lxc` against the world's real LXD and its simplestreams server (test/world/lxd.ts): local and
 // remote lists, inspect, a download through LXD with progress to `complete`, cancel, rm — compared with what
 // `lxc image list --format json` says — and the 501 when there is no LXD.
+// test:later: dates matter here (LXD image dates and the simplestreams index against the moved clock): npm run test:later runs this file again a year ahead.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
 import type { LxdWorldInfo } from '../../world/lxd.js';
@@ -86,11 +87,17 @@ describeWorld('LXC images through LXD', (world) => {
   });
 
   it('answers 403 with the group to join when the socket refuses this user', async () => {
-    // A socket like LXD's (root, group "adm" here, mode 0660), and the bin run as nobody.
-    const dir = mkdtempSync(join(tmpdir(), 'sd-lxd-perm-'));
+    // A socket like LXD's (root, group "adm" here, mode 0660), and the bin run as nobody. Nobody must be able to
+    // read the bin and reach the socket and its home whatever the clone's and TMPDIR's modes are (a clone in
+    // root's 0700 home, or made with umask 077, left nobody with nothing to run and an empty stdout): the built
+    // bundle is copied next to the socket, in a folder of /tmp that everyone may enter.
+    const dir = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'sd-lxd-perm-'));
     const server = net.createServer((c) => c.destroy());
     try {
       chmodSync(dir, 0o755);
+      const bin = join(dir, 'dist', basename(BIN));
+      cpSync(dirname(BIN), dirname(bin), { recursive: true });
+      spawnSync('chmod', ['-R', 'a+rX', dirname(bin)]);
       const socket = join(dir, 'unix.socket');
       await new Promise<void>((resolve) => server.listen(socket, resolve));
       chownSync(socket, 0, 4);
@@ -98,17 +105,20 @@ describeWorld('LXC images through LXD', (world) => {
       const home = join(dir, 'home');
       spawnSync('mkdir', ['-m', '0700', home]);
       chownSync(home, 65534, 65534);
-      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [BIN, 'image', 'list', '--type', 'lxc', '--json'], {
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, 'image', 'list', '--type', 'lxc', '--json'], {
           uid: 65534,
           gid: 65534,
           env: { PATH: process.env.PATH, HOME: home, STEVEDORE_CONFIG_DIR: join(home, 'cfg'), LXD_DIR: dir, ...movedClockEnv() },
         });
         let stdout = '';
+        let stderr = '';
         child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.on('close', (code) => resolve({ code, stdout }));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('error', (error) => resolve({ code: null, stdout, stderr: `${stderr}${error.message}` }));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
-      expect(r.code).toBe(1);
+      expect(r.code, r.stdout + r.stderr).toBe(1);
       const body = JSON.parse(r.stdout) as { error: { code: number; message: string } };
       expect(body.error.code).toBe(403);
       expect(body.error.message).toContain(`permission denied on LXD's socket ${socket}`);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWorld } from '../../world/harness.js';
+import { describeWorld, useCommand } from '../../world/harness.js';
 import { assertBuilt, run, session, type Session } from '../engine/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -97,7 +97,7 @@ describeWorld('the packed tarball, installed with no access to packages', (world
   });
 
   it("draws the app's first frame in a terminal", async () => {
-    if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed (apt-get install tmux)');
+    useCommand('tmux', 'tmux');
     const env = Object.entries(s.env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
     execFileSync('tmux', ['new-session', '-d', '-s', SESSION, '-x', '100', '-y', '30', ...env, `${bin}; echo EXITED=$?; sleep 600`]);
     const screen = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', SESSION], { encoding: 'utf8' });

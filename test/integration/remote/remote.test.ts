@@ -1,5 +1,6 @@
 // The remote services against the real test world: docker-registry 2.8 servers (plain, TLS + htpasswd,
 // token), the paginating proxy, and the Docker Hub stand-in (STEVEDORE_HUB_API / STEVEDORE_HUB_REGISTRY).
+// test:later: dates matter here (bearer tokens, TLS certificates, Retry-After times): npm run test:later runs this file again a year ahead.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,14 +1,15 @@
 // Update checks through the built CLI against the real test world (issue 12): every case of
 // test/world/updates.ts gives its status through `image updates --json`, and `image update` brings the tag to
 // the registry's digest (checked against `docker inspect` RepoDigests and `skopeo inspect`).
+// test:later: dates matter here (updates.ttl, checked_at, "retry in 60 min (after HH:MM:SS UTC)"): npm run test:later runs this file again a year ahead.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { run as runProcess } from '../../world/proc.js';
 import { describeWorld } from '../../world/harness.js';
-import { docker, removeAllImages, setUpUpdateCases, type UpdateCases, type WorldInfo } from '../../world/index.js';
-import { assertBuilt, json, run, session, workerGone, type Session } from '../engine/helpers.js';
+import { DEFAULT_THROTTLE, docker, makeLayer, pushImage, removeAllImages, setThrottle, setUpUpdateCases, type UpdateCases, type WorldInfo } from '../../world/index.js';
+import { assertBuilt, json, run, session, start, until, workerGone, type Session } from '../engine/helpers.js';
 
 interface Entry {
   name: string;
@@ -136,6 +137,39 @@ describeWorld('update checks against the test world', (world) => {
     const again = await run(s, ['image', 'update', ref]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`${ref}: already up to date (${cases.changedDigest})`);
+  });
+
+  it('`image update --remove-old` killed after its pull started: the next run removes the old image (not "already up to date")', async () => {
+    // A tag behind the throttling proxy, so the pull of its new image takes seconds.
+    const repo = `upd/killed-${process.pid}`;
+    const ref = `${world.throttlingProxy.host}/${repo}:1.0`;
+    await pushImage(world.registries.plain, repo, '1.0', { layers: [makeLayer(2_000, 0)], config: { Cmd: ['/x'] } });
+    await dockerOk(world, ['pull', '--quiet', ref]);
+    const oldId = await dockerOk(world, ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    await pushImage(world.registries.plain, repo, '1.0', { layers: [makeLayer(600_000, 0)], config: { Cmd: ['/y'] } });
+    await setThrottle(world, 40 * 1024);
+    try {
+      const first = start(s, ['image', 'update', ref, '--remove-old', '--json']);
+      await first.waitForLine((l) => (JSON.parse(l) as { event?: string }).event === 'progress');
+      process.kill(-(first.child.pid ?? 0), 'SIGKILL');
+      await first.exited;
+      await setThrottle(world, 0);
+      // The worker finishes the pull on its own; the old image is left behind.
+      await until(() => json<Array<{ name: string; status: string }>>(s, ['image', 'downloads']), (l) => l.some((d) => d.name === ref && d.status === 'complete'), 60_000, `${ref} pulled`);
+      expect((await docker(world, ['image', 'inspect', oldId])).code).toBe(0);
+    } finally {
+      await setThrottle(world, DEFAULT_THROTTLE);
+    }
+
+    const again = await run(s, ['image', 'update', ref, '--remove-old', '--json']);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    const last = JSON.parse(again.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+    expect(last).toMatchObject({ event: 'updated', name: ref, status: 'up_to_date', old_id: oldId, kept_old: null });
+    expect(last.removed_old).toContain(oldId);
+    expect((await docker(world, ['image', 'inspect', oldId])).code).not.toBe(0);
+    // Owed once: the run after that has nothing left to do.
+    const third = await run(s, ['image', 'update', ref, '--remove-old']);
+    expect(third.stdout).toMatch(/already up to date/);
   });
 
   it('`image update` of a built image or an unknown tag is a clear one-line error', async () => {

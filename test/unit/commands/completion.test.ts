@@ -62,9 +62,8 @@ describe('completion from the command tree', () => {
   });
 
   it('gives up on a lookup that does not answer in time, without failing', async () => {
-    const started = Date.now();
+    // The engine never answers (its listLocal never settles): an answer at all is the lookup deadline firing.
     expect(await values(['image', 'rm', ''], { slowEngine: true })).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('prints a script for each shell that calls back into stevedore', () => {

@@ -382,7 +382,8 @@ describe('linear-time matching', () => {
     const started = performance.now();
     expectInvalid(() => parseReference(input));
     expectInvalid(() => normalizeReference(input));
-    expect(performance.now() - started).toBeLessThan(50);
+    // Linear parsing takes well under a millisecond; a backtracking pattern on these inputs takes minutes or more.
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayWidth, fit, layoutByPriority, layoutColumns, layoutToContent, renderColumns, truncate, truncateMiddle, truncateStart } from '../../../src/domain/text';
+import { asciiText, wrapText } from '../../../src/domain/prose';
 
 describe('text fitting by display width', () => {
   it('cuts and pads by cells, not code units', () => {
@@ -55,5 +56,37 @@ describe('text fitting by display width', () => {
     const tiny = layoutByPriority(specs, headers, rows, 30);
     expect(tiny.reduce((a, b) => a + b, 0) + tiny.filter(Boolean).length - 1).toBeLessThanOrEqual(30);
     expect(renderColumns(rows[0]!, tiny, specs)).toMatch(/^…\S*team\/web /);
+  });
+});
+
+describe('wrapping', () => {
+  it('breaks at spaces and keeps each line within the width', () => {
+    const lines = wrapText('the certificate of 192.0.2.2:41921 is not trusted: its certificate is not signed by a trusted authority', 30);
+    expect(lines).toEqual(['the certificate of', '192.0.2.2:41921 is not', 'trusted: its certificate is', 'not signed by a trusted', 'authority']);
+    for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(30);
+  });
+
+  it('keeps a line indent on its continuation lines, plus a hang', () => {
+    expect(wrapText('x registry lab: cannot reach it, check the URL', 20, 2)).toEqual(['x registry lab:', '  cannot reach it,', '  check the URL']);
+    expect(wrapText('first\n  hint: run stevedore doctor to see what is wrong', 22)).toEqual(['first', '  hint: run stevedore', '  doctor to see what', '  is wrong']);
+  });
+
+  it('cuts a word longer than the line, keeping the indent', () => {
+    expect(wrapText('  sha256:4af1f0a8d1c57a9a8046d493b753ee9f', 20)).toEqual(['  sha256:4af1f0a8d1c', '  57a9a8046d493b753e', '  e9f']);
+    expect(wrapText('日本語のテキストです', 7)).toEqual(['日本語', 'のテキ', 'ストで', 'す']);
+  });
+
+  it('keeps blank lines and short text as they are', () => {
+    expect(wrapText('a\n\nb', 10)).toEqual(['a', '', 'b']);
+    expect(wrapText('', 10)).toEqual(['']);
+  });
+});
+
+describe('ASCII text', () => {
+  it('keeps ASCII, writes typographic punctuation and accented letters in ASCII, and marks the rest', () => {
+    expect(asciiText('plain text')).toBe('plain text');
+    expect(asciiText('Redis is the world’s fastest — “really” …')).toBe(`Redis is the world's fastest - "really" ...`);
+    expect(asciiText('café Ångström')).toBe('cafe Angstrom');
+    expect(asciiText('日本')).toBe('??');
   });
 });

@@ -46,13 +46,12 @@ describe('credential helpers that misbehave', () => {
     const h = helper('hang', `sleep ${marker} &\nsleep ${marker}`);
     const warnings: string[] = [];
     const r = new CredentialResolver(store, { env: h.env, helperTimeoutMs: 500, warn: (w) => warnings.push(w) });
+    // The helper sleeps for a day: coming back at all means the 0.5 s deadline fired (the warning says so below).
     const t0 = Date.now();
     expect(await r.resolve({ host: 'lab.example:5000', repository: 'team/app' })).toBeUndefined();
-    expect(Date.now() - t0).toBeLessThan(2000);
-    // Asked again in the same process (another repository of the host): no second run, no second wait.
-    const t1 = Date.now();
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    // Asked again in the same process (another repository of the host): no second run, so no second wait.
     expect(await r.resolve({ host: 'lab.example:5000', repository: 'team/other' })).toBeUndefined();
-    expect(Date.now() - t1).toBeLessThan(100);
     expect(h.runs()).toBe(1);
     expect(warnings).toEqual(['docker-credential-hang failed: no answer within 0.5 s (stopped it)']);
     expect(r.problem('lab.example:5000')).toBe('docker-credential-hang failed: no answer within 0.5 s (stopped it)');

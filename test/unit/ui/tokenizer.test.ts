@@ -14,9 +14,9 @@ describe('keystroke tokenizer', () => {
     expect(names(t.push('j\u001b[Aj\u001bOB\u001b[5~\u001b[6~\u001b[H\u001b[F\u001b[1~\u001b[4~\u001b[3~\u001b[Z'))).toEqual(['j', 'up', 'j', 'down', 'pageup', 'pagedown', 'home', 'end', 'home', 'end', 'delete', 'shift+tab']);
     expect(names(t.push('\u0001\u0005\u0015\u0017\u000b\u000c\u0003'))).toEqual(['ctrl+a', 'ctrl+e', 'ctrl+u', 'ctrl+w', 'ctrl+k', 'ctrl+l', 'ctrl+c']);
     expect(t.push('é😀 ')).toEqual([
-      { kind: 'key', name: 'é', text: 'é' },
-      { kind: 'key', name: '😀', text: '😀' },
-      { kind: 'key', name: 'space', text: ' ' },
+      { kind: 'key', name: 'é', text: 'é', raw: 'é' },
+      { kind: 'key', name: '😀', text: '😀', raw: '😀' },
+      { kind: 'key', name: 'space', text: ' ', raw: ' ' },
     ]);
     expect(t.pending).toBe('none');
   });
@@ -58,7 +58,7 @@ describe('keystroke tokenizer', () => {
       from = cut;
     }
     events.push(...t.push(bytes.slice(from)));
-    expect(events).toEqual([{ kind: 'key', name: 'a', text: 'a' }, { kind: 'paste', text }, { kind: 'key', name: 'b', text: 'b' }]);
+    expect(events).toEqual([{ kind: 'key', name: 'a', text: 'a', raw: 'a' }, { kind: 'paste', text }, { kind: 'key', name: 'b', text: 'b', raw: 'b' }]);
   });
 
   it('a paste whose end never comes ends at the timeout with what arrived', () => {

@@ -1,15 +1,14 @@
-// Layout of the Depots screen: tabs with counts, the filter line, the list, and the delete dialog.
+// Layout of the Depots screen: tabs with counts, the filter line and the list (questions are the app's).
 import { Box, Text } from 'ink';
 import React, { useMemo } from 'react';
 import type { Registry } from '../../../domain/registry';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Tabs } from '../../components/Tabs';
 import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { noUpdatesText } from '../../../views/updates';
-import { localCells, shortId } from './local';
+import { localCells } from './local';
 import { headerLine, remoteCells, rowText, widthsFor } from './presentation';
 import { type DepotsActions, useDepotsScreen } from './useDepotsScreen';
 
@@ -54,8 +53,6 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   };
 
   let empty = 'nothing here';
-  const deleteTitle = (row: NonNullable<typeof vm.confirmDelete>): string =>
-    row.repo.name === '<none>' ? `dangling image ${shortId(row.id)}` : `${row.repo.name}:${row.tags.join(', ')} (${shortId(row.id)})`;
   if (vm.error) empty = vm.error;
   else if (vm.needsSearch) empty = 'press / and type to search Docker Hub';
   else if (!rows) empty = vm.loading ? `loading${theme.glyph.ellipsis}` : '';
@@ -86,58 +83,20 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
         )}
         {vm.editing && vm.loading ? <Text color={theme.text.muted}>{`  searching${theme.glyph.ellipsis}`}</Text> : null}
       </Box>
-      {vm.confirmUpdate ? (
-        <ConfirmDialog
-          title={vm.updateTo ? `${vm.confirmUpdate.repo.name}:${vm.confirmUpdate.tags.join(', ')} is up to date. Update to ${vm.updateTo}?` : `Update ${vm.confirmUpdate.repo.name}:${vm.confirmUpdate.tags.join(', ')}?`}
-          lines={vm.updateTo ? [`pulls ${vm.updateTo} beside it (progress on the Downloads screen, D)`] : ['pulls the tag again (progress on the Downloads screen, D)', 'afterwards: remove the old image when no container uses it']}
-          theme={theme}
-          width={width}
-          onAnswer={vm.answerUpdate}
-        />
-      ) : vm.confirmRemoveOld ? (
-        <ConfirmDialog
-          title={`${vm.confirmRemoveOld.ref} is updated. Remove the old image ${shortId(vm.confirmRemoveOld.oldId)}?`}
-          lines={['no container uses it']}
-          theme={theme}
-          width={width}
-          onAnswer={vm.answerRemoveOld}
-        />
-      ) : vm.confirmDelete ? (
-        <ConfirmDialog
-          title={`Delete ${deleteTitle(vm.confirmDelete)}?`}
-          lines={[
-            vm.confirmDelete.containers.length
-              ? `used by: ${vm.confirmDelete.containers.join(', ')}`
-              : vm.confirmDelete.inUse
-                ? 'used by a container'
-                : 'no container uses it',
-            vm.confirmDelete.inUse
-              ? 'f forces (the containers keep running on the untagged image)'
-              : vm.confirmDelete.repo.name === '<none>'
-                ? 'deletes this dangling image'
-                : 'untags each of its tags; the image goes with its last tag',
-          ]}
-          force
-          theme={theme}
-          width={width}
-          onAnswer={vm.answerDelete}
-        />
-      ) : (
-        <VirtualList
-          count={indices.length}
-          selected={vm.cursor.selected}
-          offset={vm.cursor.offset}
-          height={listHeight}
-          width={width}
-          theme={theme}
-          header={headerLine(vm.tab.kind, widths, vm.sort, vm.sort === 'name' ? theme.glyph.arrowUp : theme.glyph.arrowDown)}
-          row={row}
-          rowColor={rowColor}
-          empty={empty}
-          emptyColor={vm.error ? theme.status.error : undefined}
-          focused={active && !vm.editing}
-        />
-      )}
+      <VirtualList
+        count={indices.length}
+        selected={vm.cursor.selected}
+        offset={vm.cursor.offset}
+        height={listHeight}
+        width={width}
+        theme={theme}
+        header={headerLine(vm.tab.kind, widths, vm.sort, theme)}
+        row={row}
+        rowColor={rowColor}
+        empty={empty}
+        emptyColor={vm.error ? theme.status.error : undefined}
+        focused={active && !vm.editing}
+      />
     </Box>
   );
 }

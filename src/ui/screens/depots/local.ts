@@ -104,7 +104,11 @@ export function shortId(id: string): string {
   return id.replace(/^(?:sha256|lxc):/, '').slice(0, 12);
 }
 
-/** The Local list's columns, left to right. Priority: name, tags, age, containers, then the ID. */
+/**
+ * The Local list's columns, left to right. The name, the image ID and the age are served first (the ID and the
+ * age go only when even the narrowest columns do not fit); the tags give up their room first, then the
+ * containers; the name is cut last (keeping its end).
+ */
 export const LOCAL_COLUMNS: readonly LocalColumn[] = [
   {
     key: 'mark',
@@ -120,12 +124,12 @@ export const LOCAL_COLUMNS: readonly LocalColumn[] = [
     cell: (r, c) => {
       if (r.repo.name === NONE) return 'dangling';
       const newest = rowUpdate(r, c.updates).newest;
-      return `${r.tags.map(sanitizeLine).join(', ')}${newest ? ` → ${sanitizeLine(newest)}` : ''}`;
+      return `${r.tags.map(sanitizeLine).join(', ')}${newest ? ` ${c.theme.glyph.arrowRight} ${sanitizeLine(newest)}` : ''}`;
     },
   },
-  { key: 'id', header: 'IMAGE ID', spec: { width: 12, optional: true, priority: 6 }, cell: (r) => shortId(r.id) },
+  { key: 'id', header: 'IMAGE ID', spec: { width: 12, optional: true, priority: 1 }, cell: (r) => shortId(r.id) },
   { key: 'size', header: 'SIZE', sort: 'size', spec: { width: 8, align: 'right' }, cell: (r) => formatBytes(r.size) },
-  { key: 'created', header: 'CREATED', sort: 'age', spec: { width: 7, max: 15, optional: true, priority: 3 }, cell: (r, c) => (r.created ? formatAge(r.created, c.now) : '-') },
+  { key: 'created', header: 'CREATED', sort: 'age', spec: { width: 7, max: 15, optional: true, priority: 1 }, cell: (r, c) => (r.created ? formatAge(r.created, c.now) : '-') },
   // Docker or LXC (issue 14: LXD's images join the Local depot). Before the containers: that free text
   // is last and takes the room a wide terminal has left.
   { key: 'type', header: 'TYPE', spec: { width: 6 }, cell: (r) => r.repo.type ?? 'docker' },

@@ -2,7 +2,8 @@
 // client-side filter of lists that filter as you type. Tested without rendering.
 import type { RemoteImage } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
-import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
+import { asciiText } from '../../../domain/prose';
+import { type PriorityColumnSpec, displayWidth, layoutByPriority, renderColumns } from '../../../domain/text';
 import { LOCAL_COLUMNS, type LocalSort, localHeaders } from './local';
 import type { Theme } from '../../theme/theme';
 
@@ -28,10 +29,11 @@ export function columnsFor(kind: DepotKind, sort: LocalSort = 'name', arrow = '�
           { width: 1 },
           { width: 14, ...NAME },
           { width: 10, grow: 1, max: 24, priority: 3, optional: true },
-          { width: 5, max: 10, optional: true, priority: 4 },
+          { width: 5, max: 18, optional: true, priority: 4 },
           { width: 3, max: 10 },
           { width: 6 },
-          { width: 10, grow: 4, priority: 5 },
+          // Room for a few words of the description before the title and group take theirs.
+          { width: 20, grow: 4, priority: 5 },
         ],
       };
     case 'official':
@@ -48,13 +50,41 @@ export function columnsFor(kind: DepotKind, sort: LocalSort = 'name', arrow = '�
 
 /** Widths that fit the content of every row (computed once per list, so scrolling keeps them). */
 export function widthsFor(kind: DepotKind, width: number, cells: string[][], sort: LocalSort = 'name'): number[] {
-  const c = columnsFor(kind, sort);
+  // Room for the widest sort mark (` v`, in ASCII) beside the sorted column's header.
+  const c = columnsFor(kind, sort, ' v');
   return layoutByPriority(c.specs, c.headers, cells, width);
 }
 
-export function headerLine(kind: DepotKind, widths: number[], sort: LocalSort = 'name', arrow = '↓'): string {
+/**
+ * The column headers; the sorted column carries the arrow (`CREATED▼`). When the sorted column is left out
+ * (a narrow terminal), the header says the sort at its right end (`sorted by age ▼`), over the last
+ * headers if it must.
+ */
+export function headerLine(kind: DepotKind, widths: number[], sort: LocalSort, theme: Theme): string {
+  const arrow = sortMark(sort, theme);
   const c = columnsFor(kind, sort, arrow);
-  return renderColumns(c.headers, widths, c.specs).trimEnd();
+  const line = renderColumns(c.headers, widths, c.specs).trimEnd();
+  if (kind !== 'local') return line;
+  const sorted = LOCAL_COLUMNS.findIndex((col) => col.sort === sort);
+  if ((widths[sorted] ?? 0) > 0) return line;
+  const shown = widths.filter((w) => w > 0);
+  const total = shown.reduce((a, w) => a + w, 0) + Math.max(0, shown.length - 1);
+  return withNote(line, `sorted by ${sort} ${arrow.trim()}`, total);
+}
+
+/** ▲ for names (A to Z), ▼ for sizes and ages (largest, newest first); ` ^`/` v` in ASCII (`CREATED v`). */
+export function sortMark(sort: LocalSort, theme: Theme): string {
+  const arrow = sort === 'name' ? theme.glyph.arrowUp : theme.glyph.arrowDown;
+  return theme.ascii ? ` ${arrow}` : arrow;
+}
+
+/** `text` with `note` at the right end of `width` cells; words of `text` that are in the way give way. */
+export function withNote(text: string, note: string, width: number): string {
+  const room = width - displayWidth(note) - 2;
+  let head = text;
+  while (head && displayWidth(head) > room) head = head.replace(/\s*\S+\s*$/, '');
+  head = head.trimEnd();
+  return `${head}${' '.repeat(Math.max(head ? 2 : 0, width - displayWidth(head) - displayWidth(note)))}${note}`;
 }
 
 function mark(image: RemoteImage, theme: Theme): string {
@@ -64,6 +94,12 @@ function mark(image: RemoteImage, theme: Theme): string {
 }
 
 export function remoteCells(kind: Exclude<DepotKind, 'local'>, image: RemoteImage, theme: Theme): string[] {
+  const cells = remoteCellsOf(kind, image, theme);
+  // A terminal that is not UTF-8 cannot show a registry's `’` or `é`: their ASCII forms keep the columns.
+  return theme.ascii ? cells.map(asciiText) : cells;
+}
+
+function remoteCellsOf(kind: Exclude<DepotKind, 'local'>, image: RemoteImage, theme: Theme): string[] {
   const d = sanitizeLine(image.description);
   const stars = image.starCount === undefined ? '' : String(image.starCount);
   switch (kind) {

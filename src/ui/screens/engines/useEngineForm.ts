@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { AppError } from '../../../domain/errors';
 import { engineNameProblem } from '../../../domain/engines';
-import { PRIORITY, useCommands } from '../../hooks/inputRouter';
+import { FORM_KEYS, PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type EngineFormInput, type EngineRow, type UiServices, errorText } from '../../services';
 
@@ -74,7 +74,6 @@ export function useEngineForm(props: { services: UiServices; original: EngineRow
   useCommands(
     ['form'],
     (command) => {
-      if (busy) return true;
       switch (command) {
         case 'form.next':
           move(1);
@@ -91,11 +90,9 @@ export function useEngineForm(props: { services: UiServices; original: EngineRow
         case 'form.cancel':
           onDone(null);
           return true;
-        default:
-          return true;
       }
     },
-    { priority: PRIORITY.dialog, modal: true, typing: textField, ...(textField ? { onText: inputs[focus as Exclude<EngineFieldId, 'tlsVerify'>].onText } : {}) },
+    { priority: PRIORITY.dialog, modal: true, typing: textField, waiting: busy, refusal: FORM_KEYS, ...(textField ? { onText: inputs[focus as Exclude<EngineFieldId, 'tlsVerify'>].onText } : {}) },
   );
 
   return {

@@ -3,12 +3,16 @@
 import { formatBytes } from '../../../domain/format';
 import type { ImageRunConfig, RemoteInspect } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
+import { wrapText } from '../../../domain/prose';
+import { displayWidth } from '../../../domain/text';
 
 export interface Line {
   text: string;
   tone?: 'title' | 'key' | 'muted';
   /** Key column for key/value lines. */
   key?: string;
+  /** Where a wrapped line's continuation starts, in cells from the start of the text (default: its indent). */
+  hang?: number;
 }
 
 const title = (text: string): Line => ({ text, tone: 'title' });
@@ -45,7 +49,7 @@ export function remoteInspectLines(r: RemoteInspect): Line[] {
     ...configLines(r.config),
     blank,
     title('Layers'),
-    ...r.layers.map((l, i) => ({ key: String(i + 1), text: `${formatBytes(l.size).padStart(9)}  ${l.digest}` })),
+    ...r.layers.map((l, i) => ({ key: String(i + 1), text: `${formatBytes(l.size).padStart(9)}  ${l.digest}`, hang: 11 })),
   ];
 }
 
@@ -54,31 +58,23 @@ export function plural(n: number, word: string): string {
 }
 
 /**
- * Lines cut into pieces of at most `width` cells (whole digests and values, nothing cut off): a long
- * value goes on under its key, at a space where it can, else mid-word.
+ * Lines wrapped to at most `width` cells (whole digests and values, nothing cut off): a long value goes on
+ * under its key, broken at spaces where it can; an indented line (an Env entry, a layer's digest) keeps
+ * its indent on its continuation lines.
  */
 export function wrapLines(lines: readonly Line[], width: number): Line[] {
   const out: Line[] = [];
   const room = Math.max(8, width);
   for (const line of lines) {
-    const chars = [...line.text];
-    if (chars.length <= room) {
+    if (displayWidth(line.text) <= room) {
       out.push(line);
       continue;
     }
-    let rest = chars;
-    let first = true;
-    while (rest.length > 0) {
-      let cut = Math.min(room, rest.length);
-      if (cut < rest.length) {
-        const space = rest.slice(0, cut).lastIndexOf(' ');
-        if (space > room / 2) cut = space + 1;
-      }
-      const piece = rest.slice(0, cut).join('');
-      rest = rest.slice(cut);
-      out.push(first ? { ...line, text: piece } : { ...(line.key !== undefined ? { key: '' } : {}), text: piece, ...(line.tone ? { tone: line.tone } : {}) });
-      first = false;
-    }
+    const indent = displayWidth(/^\s*/.exec(line.text)?.[0] ?? '');
+    const pieces = wrapText(line.text, room, Math.max(0, (line.hang ?? indent) - indent));
+    pieces.forEach((piece, i) => {
+      out.push(i === 0 ? { ...line, text: piece } : { ...(line.key !== undefined ? { key: '' } : {}), text: piece, ...(line.tone ? { tone: line.tone } : {}) });
+    });
   }
   return out;
 }

@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import type { Registry } from '../../../domain/registry';
 import { SelectField, ToggleField } from '../../components/FormFields';
-import { TextField } from '../../components/TextField';
+import { FORM_LABEL_WIDTH, TextField } from '../../components/TextField';
+import { Wrapped } from '../../components/Wrapped';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { type VersionChoice, useRegistryForm } from './useRegistryForm';
@@ -15,14 +16,16 @@ const VERSIONS: { label: string; value: VersionChoice }[] = [
 
 export function RegistryForm({ services, original, theme, width, onDone }: { services: UiServices; original: Registry | null; theme: Theme; width: number; onDone: (saved: Registry | null) => void }): React.JSX.Element {
   const f = useRegistryForm({ services, original, onDone });
-  const lw = 12;
+  const lw = FORM_LABEL_WIDTH;
+  // Inside the border and its padding.
+  const inner = Math.min(width, 90) - 4;
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.border.color} paddingX={1} width={Math.min(width, 90)}>
       <Text bold color={theme.text.title}>
         {f.editing ? `Edit registry ${original?.name ?? ''}` : 'Add a registry'}
       </Text>
-      <TextField label="Name" value={f.values.name} cursor={f.cursors.name} focused={f.focus === 'name'} theme={theme} labelWidth={lw} error={f.errors.name} placeholder="e.g. lab" />
-      <TextField label="URL" value={f.values.url} cursor={f.cursors.url} focused={f.focus === 'url'} theme={theme} labelWidth={lw} error={f.errors.url} placeholder="https://registry.example.com:5000" />
+      <TextField label="Name" value={f.values.name} cursor={f.cursors.name} focused={f.focus === 'name'} theme={theme} labelWidth={lw} width={inner} error={f.errors.name} placeholder="e.g. lab" />
+      <TextField label="URL" value={f.values.url} cursor={f.cursors.url} focused={f.focus === 'url'} theme={theme} labelWidth={lw} width={inner} error={f.errors.url} placeholder="https://registry.example.com:5000" />
       <SelectField
         label="API"
         value={f.values.version}
@@ -35,8 +38,12 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
         onClose={f.closeSelect}
       />
       <ToggleField label="Trust cert" value={f.values.trustCert} focused={f.focus === 'trustCert'} theme={theme} labelWidth={lw} hint="accept (and pin) its self-signed certificate" />
-      {f.errors.trustCert ? <Text color={theme.status.error}>{`  ${' '.repeat(lw)} ${f.errors.trustCert}`}</Text> : null}
-      <TextField label="Username" value={f.values.username} cursor={f.cursors.username} focused={f.focus === 'username'} theme={theme} labelWidth={lw} error={f.errors.username} placeholder="(none)" />
+      {f.errors.trustCert ? (
+        <Box marginLeft={lw + 3}>
+          <Wrapped text={f.errors.trustCert} width={inner - lw - 3} color={theme.status.error} />
+        </Box>
+      ) : null}
+      <TextField label="Username" value={f.values.username} cursor={f.cursors.username} focused={f.focus === 'username'} theme={theme} labelWidth={lw} width={inner} error={f.errors.username} placeholder="(none)" />
       <TextField
         label="Password"
         value={f.values.password}
@@ -44,6 +51,7 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
         focused={f.focus === 'password'}
         theme={theme}
         labelWidth={lw}
+        width={inner}
         mask="*"
         error={f.errors.password}
         placeholder={f.editing && original?.password ? '(unchanged)' : '(none)'}
@@ -52,9 +60,7 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
         {f.busy ? (
           <Text color={theme.status.info}>{`${f.busy}${theme.glyph.ellipsis}`}</Text>
         ) : f.formError ? (
-          <Text color={theme.status.error} wrap="truncate-end">
-            {f.formError}
-          </Text>
+          <Wrapped text={f.formError} width={inner} color={theme.status.error} />
         ) : (
           <Text color={theme.text.muted}>{['Enter tests and saves', 'Tab next field', 'Space toggles', 'Esc cancels'].join(theme.glyph.separator)}</Text>
         )}

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { AppError } from '../../../domain/errors';
 import { type ApiVersion, type Registry, normalizeRegistryUrl, validateRegistryName } from '../../../domain/registry';
-import { PRIORITY, useCommands } from '../../hooks/inputRouter';
+import { FORM_KEYS, PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 
@@ -110,7 +110,6 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
   useCommands(
     ['form'],
     (command) => {
-      if (busy) return true;
       switch (command) {
         case 'form.next':
           move(1);
@@ -129,11 +128,10 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
         case 'form.cancel':
           onDone(null);
           return true;
-        default:
-          return true;
       }
     },
-    { priority: PRIORITY.dialog, modal: true, typing: textField, active: !selectOpen, ...(textField ? { onText: inputs[focus].onText } : {}) },
+    // While it tests and saves, keys wait (then go to the form, or to the screen once it has closed).
+    { priority: PRIORITY.dialog, modal: true, typing: textField, active: !selectOpen, waiting: busy !== null, refusal: FORM_KEYS, ...(textField ? { onText: inputs[focus].onText } : {}) },
   );
 
   return {

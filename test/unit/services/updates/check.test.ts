@@ -23,6 +23,14 @@ class MemoryStore implements UpdatesStoreLike {
     for (const r of results) m.set(`${r.fullName}:${r.tag}`, r);
     this.data.set(engine, m);
   }
+  removals = new Map<string, string>();
+  pendingRemoval(engine: string, key: string) {
+    return this.removals.get(`${engine} ${key}`) ?? null;
+  }
+  setPendingRemoval(engine: string, key: string, oldId: string | null) {
+    if (oldId === null) this.removals.delete(`${engine} ${key}`);
+    else this.removals.set(`${engine} ${key}`, oldId);
+  }
 }
 
 function image(tag: string, id: string, digests: string[]): LocalImage {
