@@ -51,7 +51,7 @@ const { W } = world;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CLI = process.env.STEVEDORE_BENCH_CLI || path.join(root, 'dist', 'cli.js');
 const RESULTS = path.join(root, 'bench', 'results');
-const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', 'idle', 'bytes', 'updates', 'ssh'];
+const SECTIONS = ['startup', 'remote', 'pull', 'list', 'serve', 'tui', 'keys', 'idle', 'bytes', 'updates', 'watch', 'ssh', 'disk'];
 
 // ---------------------------------------------------------------- options
 
@@ -918,7 +918,9 @@ async function main() {
     if (wanted('idle')) await guarded('idle', sectionIdle);
     if (wanted('bytes')) await guarded('bytes', sectionBytes);
     if (wanted('updates')) await guarded('updates', async () => (await import('./updates.mjs')).sectionUpdates({ info: ctx.info, W, cli, env: ctx.env, runs: RUNS.remote, row, say, details }));
+    if (wanted('watch')) await guarded('watch', async () => (await import('./watch.mjs')).sectionWatch({ info: ctx.info, W, cli, env: ctx.env, runs: RUNS.remote, row, say, details }));
     if (wanted('ssh')) await guarded('ssh', async () => (await import('./ssh.mjs')).sectionSsh({ info: ctx.info, runs: RUNS.remote, row, say, details }));
+    if (wanted('disk')) await guarded('disk', async () => (await import('./disk.mjs')).sectionDisk({ info: ctx.info, W, world, cli, env: ctx.env, runs: RUNS.remote, row, say, details }));
   } finally {
     await cleanup(opened);
   }

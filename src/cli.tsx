@@ -78,20 +78,47 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
     }),
     // --- update checks (issue 12): the registry side is built from the same deps, loaded only when a check asks ---
     updates: once(async () => {
-      const [{ createUpdateServices }, { UpdatesStore }, { systemClock }] = await Promise.all([
+      const [{ createUpdateServices }, { UpdatesStore }, { PreviousStore }, { systemClock }] = await Promise.all([
         import('./services/updates/index'),
         import('./store/updatesStore'),
+        import('./store/previousStore'),
         import('./services/clock'),
       ]);
       return createUpdateServices({
         remoteDeps,
         engine: () => services.engine(),
         store: once(async () => new UpdatesStore(await dir(), warn)),
+        previousStore: once(async () => new PreviousStore(await dir(), warn)),
         settings: async () => (await services.settings()).all(),
         clock: systemClock,
       });
     }),
     // --- end update checks ---
+    // --- watch and notifiers (issue 22): notifiers.json and watch.json, loaded only by watch/notify/serve --watch ---
+    notify: once(async () => {
+      const [{ createNotifyServices }, { NotifierStore }, { WatchStore }, configDir] = await Promise.all([
+        import('./services/notify/index'),
+        import('./store/notifierStore'),
+        import('./store/watchStore'),
+        dir(),
+      ]);
+      return createNotifyServices({
+        env,
+        store: () => new NotifierStore(configDir, warn),
+        settings: async () => (await services.settings()).all(),
+        onRemoved: (name) => new WatchStore(configDir, warn).forget(name),
+      });
+    }),
+    watch: once(async () => {
+      const [{ createWatchServices }, { WatchStore }, { systemClock }, configDir] = await Promise.all([
+        import('./services/updates/watch'),
+        import('./store/watchStore'),
+        import('./services/clock'),
+        dir(),
+      ]);
+      return createWatchServices({ updates: () => services.updates(), notify: () => services.notify(), store: async () => new WatchStore(configDir, warn), clock: systemClock });
+    }),
+    // --- end watch and notifiers ---
     // --- engine wiring (issues 4, 13): the engine client loads only when the engine is used; one set of
     // engine services per engine, so switching engines in the app keeps the other's downloads going ---
     engines: once(async () => {
@@ -116,6 +143,8 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
             workerCommand: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? '', '__worker'] },
             catalog,
             engine: name,
+            // Images kept for `image rollback` (issue 22) are never pruned before their time (issue 23).
+            kept: async () => (await services.updates()).keptImageIds(),
           });
         })();
         perEngine.set(name, made);
@@ -190,6 +219,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     engine: async () => (await import('./commands/engine')).registerEngine,
     serve: async () => (await import('./serve/command')).registerServe,
     doctor: async () => (await import('./commands/doctor')).registerDoctor,
+    watch: async () => (await import('./commands/watch')).registerWatch,
+    notify: async () => (await import('./commands/notify')).registerNotify,
     completion: async () => (await import('./commands/completion')).registerCompletion,
   };
   // --- shell completion (issue 16): `stevedore __complete WORD… CURRENT`, called by the completion scripts ---

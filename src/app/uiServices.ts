@@ -1,6 +1,6 @@
 // Adapts the service layer and the views to the narrow port the screens use (src/ui/services.ts). Remote and
 // engine services are reached lazily, so the first frame does not wait for undici or the engine client. The
-// parts live where they belong: the engines port beside this file, the update scheduler in services/updates,
+// parts live where they belong: the engines port beside this file, the update checks of a session in services/updates,
 // LXC as images in services/lxc, the downloads of every engine in services/engine/everywhere and the views.
 import type { LocalRepository } from '../domain/images';
 import { parseLxcJobRef } from '../domain/lxc';
@@ -9,7 +9,7 @@ import type { EngineInfo } from '../services/engine/index';
 import { liveEverywhere } from '../services/engine/everywhere';
 import type { AppServices } from '../services/index';
 import { isLxcLocalRef, lxcAsImages, lxdServerOf } from '../services/lxc/images';
-import { createUpdateScheduler } from '../services/updates/scheduler';
+import { createUpdateScheduler } from '../services/updates/session';
 import type { DownloadsView, UiServices } from '../ui/services';
 import { cancelDownload, clearDownloads, downloadEngines, retryDownload } from '../views/downloads';
 import { remoteList, tagList } from '../views/remote';

@@ -1,5 +1,6 @@
 // stevedore image updates [--filter TEXT] [--refresh]   is a newer image there for each local tag?
 // stevedore image update REF [--remove-old]             pull REF's tag again when its registry has a newer image
+// stevedore image rollback REF                           point REF's tag back at the image the last update replaced
 // (DESIGN.md "Updates"). The presenters are src/views/updates.ts; `update` pulls through the download worker
 // with the same progress display as `image pull`.
 import type { Command } from 'commander';
@@ -62,6 +63,8 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
           if (result.status !== 'update_available') {
             throw new AppError(unknownCode(result.reason), `cannot update ${target.ref}: ${result.reason ?? result.status}`);
           }
+          // Before the tag moves: the image it points at now is kept for `image rollback` (updates.keep_previous).
+          await updates.keepPrevious(target);
           // Owed until removed: if this run is killed after the pull starts, the next one finishes it.
           if (opts.removeOld) await updates.owesRemoval(target, target.id);
           const started = await engine.downloads.start(target.ref);
@@ -93,9 +96,33 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
             if (replaced.kept) lines.push(`kept the old image ${shortId(target.id)}: ${replaced.kept}`);
             else if (replaced.removed.length > 0) lines.push(`removed the old image ${shortId(target.id)}`);
           } else if (target.id !== newId) {
-            lines.push(`the old image ${shortId(target.id)} is still there (remove it with \`stevedore image rm ${shortId(target.id)}\`, or use --remove-old)`);
+            const kept = (await updates.previous()).get(`${target.fullName}:${target.tag}`);
+            lines.push(
+              kept
+                ? `the old image ${shortId(target.id)} is kept until ${kept.keptUntil.slice(0, 16).replace('T', ' ')} UTC: \`stevedore image rollback ${target.ref}\` goes back to it`
+                : `the old image ${shortId(target.id)} is still there (remove it with \`stevedore image rm ${shortId(target.id)}\`, or use --remove-old)`,
+            );
           }
           ctx.io.stdout.write(`${lines.join('\n')}\n`);
+        } finally {
+          await updates.close();
+        }
+      }),
+    );
+
+  leaf(image, ctx, 'rollback', "point REF's tag back at the image its last update replaced (kept for updates.keep_previous)")
+    .argument('<ref>', 'a local tag, e.g. nginx:latest')
+    .addHelpText('after', '\nContainers keep the image they were created from: recreate them (docker compose up -d, docker run) to use it.')
+    .action(
+      action(ctx, async (out, ref: string) => {
+        const updates = await ctx.services.updates();
+        try {
+          const r = await updates.rollback(ref);
+          out.result({ name: r.ref, id: r.id, replaced_id: r.replacedId, digest: r.digest, pin: r.pin }, () => [
+            `${r.ref}: rolled back to ${shortId(r.id)} (was ${shortId(r.replacedId)}, kept in turn: rolling back again goes forward)`,
+            ...(r.pin ? [`pin it in a compose file or \`docker run\`: ${r.pin}`] : []),
+            'containers keep the image they were created from: recreate them to use it (docker compose up -d)',
+          ]);
         } finally {
           await updates.close();
         }

@@ -9,7 +9,7 @@ import { backgroundHint } from '../views/downloads';
 import { localList, localListJson, localListTable } from '../views/local';
 import { lxcInspect, lxcListResult, lxcPullJob } from '../views/lxc';
 import { checkPlatform, remoteInspect, remoteInspectJson, remoteInspectLines, remoteList, remoteListJson, remoteListLines, tagList, tagsJson, tagsLines } from '../views/remote';
-import { pruneJson, pruneLines, removeJson, removeLines } from '../views/removal';
+import { pruneJson, pruneLines, prunePlanJson, prunePlanLines, removeJson, removeLines } from '../views/removal';
 import type { CommandContext } from './context';
 import { confirm, followPull } from './follow';
 import type { Output } from './output';
@@ -112,9 +112,10 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
   leaf(image, ctx, 'tags', "list a repository's tags")
     .argument('<name>', 'repository (redis, team/app)')
     .option('--registry <name>', 'a configured registry')
+    .option('--versions', 'registries other than Docker Hub: which version tags are the same image as latest (a HEAD per candidate, at most 12)')
     .action(
-      action(ctx, async (out, name: string, opts: { registry?: string }) => {
-        const list = await tagList(ctx.services, name, opts.registry !== undefined ? { registry: opts.registry } : {});
+      action(ctx, async (out, name: string, opts: { registry?: string; versions?: boolean }) => {
+        const list = await tagList(ctx.services, name, { ...(opts.registry !== undefined ? { registry: opts.registry } : {}), ...(opts.versions ? { versions: true } : {}) });
         // A cut-short list says so: `"truncated": true` and a warning (on stderr in human mode).
         show(out, tagsJson(list), list.warnings, () => tagsLines(list, new Date(), columns()));
       }),
@@ -141,9 +142,10 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
           if (opts.server !== undefined) throw onlyLxc('--server');
           const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
           const registry = opts.registry !== undefined ? { registry: opts.registry } : {};
-          // A platform the image does not have is refused before anything is queued (the engine would pull
-          // a single-platform image of another platform and call it done).
-          if (platform) await checkPlatform(ctx.services, ref, { platform, ...registry });
+          // A platform the image does not have — asked for, or the `platform` setting — is refused before
+          // anything is queued (the engine would pull a single-platform image of another platform and call it done).
+          const setting = platform === undefined ? (await ctx.services.settings()).all().platform : '';
+          if (platform || setting) await checkPlatform(ctx.services, ref, { ...(platform ? { platform } : {}), ...registry });
           started = await services.downloads.start(ref, { ...(platform ? { platform } : {}), ...registry });
         }
         if (opts.detach) {
@@ -169,21 +171,34 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
       }),
     );
 
-  leaf(image, ctx, 'prune', 'remove dangling images (with --all: every image no container uses)')
+  leaf(image, ctx, 'prune', 'remove dangling images (with --all: every image no container uses), saying first what goes')
     .option('-a, --all', 'every unused image, not only dangling ones')
     .option('-y, --yes', 'do not ask')
+    .option('--dry-run', 'only say what would be removed and the bytes it would free')
     .action(
-      action(ctx, async (out, opts: { all?: boolean; yes?: boolean }) => {
-        if (!opts.yes) {
-          const what = opts.all ? 'all images without at least one container' : 'all dangling images';
-          if (!ctx.io.stdin.isTTY) throw new InvalidInput('image prune removes images: confirm with --yes (standard input is not a terminal)');
-          if (!(await confirm(ctx.io, `This will remove ${what}. Are you sure? [y/N] `))) {
-            // As docker does: a "no" removes nothing and is not an error.
-            out.result({ deleted: [], space_reclaimed: 0 }, () => 'nothing removed');
-            return;
-          }
+      action(ctx, async (out, opts: { all?: boolean; yes?: boolean; dryRun?: boolean }) => {
+        const services = await engine();
+        const all = opts.all ?? false;
+        if (opts.dryRun) {
+          const plan = await services.disk.prunePlan({ all });
+          return out.result(prunePlanJson(plan), () => prunePlanLines(plan));
         }
-        const result = await (await engine()).images.prune({ all: opts.all ?? false });
+        if (!opts.yes) {
+          if (!ctx.io.stdin.isTTY) {
+            throw new InvalidInput('image prune removes images: confirm with --yes (standard input is not a terminal)', { hint: 'see first what it removes with --dry-run' });
+          }
+          // What goes is shown before the question, and exactly that is removed.
+          const plan = await services.disk.prunePlan({ all });
+          const n = plan.images.length;
+          const nothing = { deleted: [], space_reclaimed: 0, untagged: [], failed: [] };
+          if (n === 0) return out.result(nothing, () => prunePlanLines(plan));
+          ctx.io.stderr.write(`${prunePlanLines(plan).join('\n')}\n`);
+          // As docker does: a "no" removes nothing and is not an error.
+          if (!(await confirm(ctx.io, `Remove ${n === 1 ? 'this image' : `these ${n} images`}? [y/N] `))) return out.result(nothing, () => 'nothing removed');
+          const result = await services.disk.remove(plan.images);
+          return out.result(pruneJson(result), () => pruneLines(result));
+        }
+        const result = await services.images.prune({ all });
         out.result(pruneJson(result), () => pruneLines(result));
       }),
     );

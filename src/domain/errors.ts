@@ -130,6 +130,8 @@ const FS_CAUSES: Record<string, string> = {
   EPERM: 'operation not permitted',
   EIO: 'an input/output error',
   ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'a symbolic link is in the way',
+  ENAMETOOLONG: 'the path is too long',
 };
 
 /**

@@ -99,6 +99,8 @@ export interface TagDetail {
   digest: string | null;
   /** `os/arch[/variant]`, attestation entries hidden. */
   platforms: string[];
+  /** The other tags with the same digest, version-looking ones first (`latest` → `1.27.3`, `1.27`); when known. */
+  sameAs?: string[];
 }
 
 export interface TagList {

@@ -51,7 +51,37 @@ export interface LxdServer {
   builtin: boolean;
 }
 
-export const DEFAULT_LXD_SERVER: LxdServer = { name: 'images', url: 'https://images.linuxcontainers.org', builtin: true };
+/** Which daemon answers on the socket: LXD (Canonical) or Incus (its community fork); they share the API. */
+export type LxcDialect = 'lxd' | 'incus';
+
+/** LXD lost access to images.linuxcontainers.org on 2024-05-01; its own feed is images.lxd.canonical.com. */
+export const LXD_IMAGES_URL = 'https://images.lxd.canonical.com';
+/** Incus keeps images.linuxcontainers.org (the server LXD used before 2024-05-01). */
+export const INCUS_IMAGES_URL = 'https://images.linuxcontainers.org';
+
+/**
+ * The built-in `images` server follows what answers on the socket: LXD → Canonical's feed, Incus →
+ * linuxcontainers.org. Without an answer (no socket, LXD down) it is LXD's, the daemon Debian and Ubuntu ship.
+ */
+export function defaultLxdServer(dialect: LxcDialect | null): LxdServer {
+  return { name: 'images', url: dialect === 'incus' ? INCUS_IMAGES_URL : LXD_IMAGES_URL, builtin: true };
+}
+
+export const DEFAULT_LXD_SERVER: LxdServer = defaultLxdServer('lxd');
+
+/** `incus` when GET /1.0 says so (`environment.server`), else `lxd`. */
+export function dialectOf(server: string): LxcDialect {
+  return server.trim().toLowerCase() === 'incus' ? 'incus' : 'lxd';
+}
+
+/** A simplestreams URL on the server LXD can no longer reach. */
+export function isRetiredForLxd(url: string): boolean {
+  try {
+    return new URL(url).hostname.toLowerCase() === 'images.linuxcontainers.org';
+  } catch {
+    return false;
+  }
+}
 
 /** DESIGN.md: the first alias, else os/release/variant. */
 export function lxcImageName(image: Pick<LxcImage, 'aliases' | 'os' | 'release' | 'variant'>): string {

@@ -37,18 +37,21 @@ export function sanitizeDeep<T>(value: T): T {
 }
 
 /**
- * Hides what looks like a secret in text that echoes user input: `--password=…`-style options and
- * credentials in URLs (`https://user:pass@host` → `https://***@host`).
- */
-/**
- * A reference typed with credentials in it (`user:pass@host/app`, as in a URL without its scheme): the
- * credentials become `***`. (`redis:7@sha256:…`, a tag and a digest, is left alone.)
+ * A reference typed with credentials in it (`user:pass@host/app`, as in a URL without its scheme, or a URL
+ * with them: `http://user:pass@host/app`, `https://token@host/app`): the credentials become `***`.
+ * (`redis:7@sha256:…`, a tag and a digest, is left alone.)
  */
 export function redactReference(text: string): string {
   // Anchored and linear: references can be long and adversarial (redactSecrets is not linear on them).
+  const url = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i.exec(text);
+  if (url) return `${url[1] ?? ''}***@${text.slice(url[0].length)}`;
   return text.replace(/^[^/@\s:]+:[^/@\s]*@(?!sha(?:256|384|512):)/i, '***@');
 }
 
+/**
+ * Hides what looks like a secret in text that echoes user input: `--password=…`-style options and
+ * credentials in URLs (`https://user:pass@host` → `https://***@host`).
+ */
 export function redactSecrets(text: string): string {
   return text
     .replace(/(--?[\w-]*(?:pass|token|secret|auth)[\w-]*)=([^\s'"]+)/gi, '$1=***')

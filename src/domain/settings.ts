@@ -1,5 +1,7 @@
 // The user's settings (DESIGN.md "Settings and environment"): one table with each key's type,
 // default, validation and description. `stevedore config list|get|set` and the store read it.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { InvalidInput } from './errors';
 import { redactSecrets, sanitizeLine } from './sanitize';
 
@@ -15,6 +17,10 @@ export interface Settings {
   'updates.ttl': string;
   /** Update checks at once. */
   'updates.concurrency': number;
+  /** How often `watch` checks (`6h`; at least 1m). */
+  'updates.interval': string;
+  /** How long an image an update replaced is kept for `image rollback` (`7d`; `0` = not kept). */
+  'updates.keep_previous': string;
   /** Milliseconds a lone Esc waits for the rest of a key's sequence; 0 = 50, or 150 over SSH. */
   'keys.escape_ms': number;
 }
@@ -56,7 +62,7 @@ export function parseDuration(text: string, key = 'updates.ttl'): number {
   const n = m ? Number(m[1]) : NaN;
   const ms = n * (UNIT_MS[m?.[2] ?? 's'] ?? 1_000);
   if (!m || !Number.isSafeInteger(n) || ms > 30 * 86_400_000) {
-    throw new InvalidInput(`${key} must be a duration such as 30m, 6h or 1d (at most 30d; 0 = always check again)`);
+    throw new InvalidInput(`${key} must be a duration such as 30m, 6h or 1d (at most 30d${key === 'updates.ttl' ? '; 0 = always check again' : ''})`);
   }
   return ms;
 }
@@ -116,6 +122,24 @@ export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
     default: 4,
     parse: integer('updates.concurrency', 1, 32),
   },
+  'updates.interval': {
+    key: 'updates.interval',
+    description: 'how often `stevedore watch` checks for updates (30m, 6h, 1d; at least 1m)',
+    default: '6h',
+    parse: (text) => {
+      if (parseDuration(text, 'updates.interval') < 60_000) throw new InvalidInput('updates.interval must be at least 1m (and at most 30d), e.g. 30m, 6h or 1d');
+      return text.trim().toLowerCase().replace(/\s+/g, '');
+    },
+  },
+  'updates.keep_previous': {
+    key: 'updates.keep_previous',
+    description: 'how long an image an update replaced is kept for `image rollback` (7d; 0 = not kept)',
+    default: '7d',
+    parse: (text) => {
+      parseDuration(text, 'updates.keep_previous');
+      return text.trim().toLowerCase().replace(/\s+/g, '');
+    },
+  },
   'keys.escape_ms': {
     key: 'keys.escape_ms',
     description: 'how long a lone Esc waits for the rest of a key sequence, in ms (0: 50, or 150 over SSH)',
@@ -138,6 +162,8 @@ export function defaultSettings(): Settings {
     platform: SETTINGS.platform.default,
     'updates.ttl': SETTINGS['updates.ttl'].default,
     'updates.concurrency': SETTINGS['updates.concurrency'].default,
+    'updates.interval': SETTINGS['updates.interval'].default,
+    'updates.keep_previous': SETTINGS['updates.keep_previous'].default,
     'keys.escape_ms': SETTINGS['keys.escape_ms'].default,
   };
 }
@@ -158,4 +184,15 @@ export function checkStoredSetting<K extends SettingKey>(key: K, value: unknown)
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The settings folder: STEVEDORE_CONFIG_DIR, else $XDG_CONFIG_HOME/stevedore (an absolute XDG_CONFIG_HOME),
+ * else ~/.config/stevedore (DESIGN.md "Settings and environment"). Here so that the clients can keep files
+ * of their own in it (ssh's control sockets) without reaching into the store.
+ */
+export function settingsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STEVEDORE_CONFIG_DIR) return env.STEVEDORE_CONFIG_DIR;
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  return join(base, 'stevedore');
 }

@@ -1,8 +1,8 @@
-// stevedore serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--json]
+// stevedore serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE] [--allowed-host NAME…] [--json]
 // stevedore serve passwd [--user NAME] [--password-stdin]
 // The seed's REST API over the same services as the CLI (DESIGN.md "Serve"). Loopback only unless TLS
-// is given; the login is set with `serve passwd` (a scrypt hash, 0600).
-import { readFileSync } from 'node:fs';
+// is given; the login is set with `serve passwd` (a scrypt hash, 0600), and a new one ends every session.
+import { readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { type Command, Option } from 'commander';
 import type { CommandContext } from '../commands/context';
@@ -19,8 +19,13 @@ interface ServeFlags {
   listen: string;
   tlsCert?: string;
   tlsKey?: string;
+  allowedHost?: string[];
   json?: boolean;
+  watch?: boolean;
 }
+
+/** After the stop deadline, how long the closing of the engine and registry clients may take. */
+const CLOSE_GRACE_MS = 500;
 
 export function registerServe(program: Command, ctx: CommandContext): void {
   const serve = program
@@ -31,7 +36,9 @@ export function registerServe(program: Command, ctx: CommandContext): void {
     .option('--listen <host:port>', 'address to listen on (other than loopback only with TLS)', DEFAULT_LISTEN)
     .option('--tls-cert <file>', 'PEM certificate (with --tls-key): serve HTTPS')
     .option('--tls-key <file>', 'PEM private key of the certificate')
+    .option('--allowed-host <name>', 'another name clients reach this server by (a TLS proxy in front): repeat for more', (v: string, all: string[] = []) => [...all, ...v.split(',')])
     .addOption(new Option('--json', 'log lines as JSON on stdout'))
+    .option('--watch', 'also run `stevedore watch` in this process: an update round every updates.interval, notices to the notifiers')
     .action(action(ctx, async (_out, opts: ServeFlags) => runServe(ctx, opts)));
 
   leaf(serve, ctx, 'passwd', 'set the user name and password that log in to `stevedore serve`')
@@ -106,13 +113,19 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
     notes: new DownloadNotesStore(dir),
     clock: { now: () => Date.now() },
     ...(tls ? { tls } : {}),
+    allowedHosts: opts.allowedHost ?? [],
     login: {
       // Read at each login: `serve passwd` takes effect without a restart.
       verify: async (user, password) => {
         const record = logins.read();
         return record !== null && verifyLogin(record, user, password);
       },
+      // The login file as it is now (a new password is a new file): when it changes, every session ends.
+      stamp: () => loginStamp(logins.path),
     },
+    // At the stop deadline the registry calls still in flight are aborted (a slow registry does not hold the stop).
+    abortInFlight: () => void ctx.services.remote().then((r) => r.close({ abort: true })).catch(() => undefined),
+    notice: (line) => log({ time: now(), event: 'notice', message: line }, `${now()} ${line}`),
     accessLog: (e: AccessLogEntry) =>
       log({ event: 'request', ...e }, `${e.time} ${e.client} ${e.user ?? '-'} "${e.method} ${e.path}" ${e.status} ${e.bytes} ${e.ms}ms`),
     onBug: (error) => {
@@ -131,6 +144,8 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
     throw error;
   }
   log({ time: now(), event: 'listening', url: running.url }, `${now()} stevedore serve: listening on ${running.url}`);
+  // `--watch` (issue 22): the watch loop beside the server, stopped with it.
+  const stopWatch = opts.watch ? (await import('../commands/watch')).startWatch(ctx, log) : null;
 
   await new Promise<void>((resolve) => {
     // The handlers stay until the process exits: conf's exit hook (when-exit) answers the first signal by
@@ -139,19 +154,31 @@ async function runServe(ctx: CommandContext, opts: ServeFlags): Promise<void> {
     let first = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (first > 0) {
-        if (Date.now() - first > 1000) running.server.closeAllConnections();
+        if (performance.now() - first > 1000) running.server.closeAllConnections();
         return;
       }
-      first = Date.now();
+      first = performance.now();
       log({ time: now(), event: 'stopping', signal }, `${now()} ${signal}: finishing the answers in flight (downloads go on in the background worker)`);
       void running.stop().then(resolve);
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-  // The engine's download client and the registry connections are closed; the worker is a process of its own.
-  await Promise.allSettled([ctx.services.engine().then((e) => e.downloads.close()), ctx.services.remote().then((r) => r.close())]);
+  // The watch loop (its round is aborted), the engine's download client and the registry connections are closed
+  // (what is still open after a short grace goes with the process); the worker is a process of its own.
+  const closing = Promise.allSettled([stopWatch?.(), ctx.services.engine().then((e) => e.downloads.close()), ctx.services.remote().then((r) => r.close({ abort: true }))]);
+  await Promise.race([closing, new Promise((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
   log({ time: now(), event: 'stopped' }, `${now()} stopped`);
+}
+
+/** Changes whenever `serve passwd` writes the login file (written anew, so a new inode and times). */
+function loginStamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.ino}:${st.mtimeMs}:${st.ctimeMs}:${st.size}`;
+  } catch {
+    return 'none';
+  }
 }
 
 /** A certificate or key that TLS cannot use is the user's input, not a bug. */

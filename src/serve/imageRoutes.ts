@@ -30,7 +30,7 @@ export function imageRoutes(deps: RouteDeps, local: LocalListCache) {
     const type = checkImageType(query.get('type') ?? '');
     const registry = query.get('registry_name') || undefined;
     const onRegistry = registry ? { registry } : {};
-    if (category === 'local') return ok(localListJson(await localList(services, { filter, type, ...onRegistry }, { list: (f) => local.list(f) })));
+    if (category === 'local') return ok(localListJson(await localList(services, { filter, type, ...onRegistry }, { list: (f) => local.list(f), whole: () => local.list('') })));
     return ok({ ...remoteListJson(await remoteList(services, { category, filter, type, ...onRegistry })), category: asked });
   };
 

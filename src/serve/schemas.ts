@@ -3,12 +3,13 @@
 import * as v from 'valibot';
 import { InvalidInput } from '../domain/errors';
 import { sanitizeLine } from '../domain/sanitize';
+import { MAX_PASSWORD_LENGTH } from '../store/serveLogin';
 
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `at most ${max} characters`));
 const name = v.pipe(text(200), v.trim(), v.minLength(1, 'must not be empty'));
 
 /** `POST /api/v1/login` (form fields or JSON). */
-export const LoginBody = v.object({ username: text(200), password: text(1024) });
+export const LoginBody = v.object({ username: text(200), password: text(MAX_PASSWORD_LENGTH) });
 
 /** `POST /api/v1/image/{repository}/{type}/{name}/{tag}/download`: all optional (the seed sends all three). */
 export const DownloadBody = v.object({

@@ -1,22 +1,31 @@
-// The HTTP(S) server of `stevedore serve`: login and session cookie, body limits (413), JSON answers in
-// DESIGN.md's error shape, an access log without secrets, and a graceful stop (answers in flight
-// finish; new connections are refused). Routes are in routes.ts.
+// The HTTP(S) server of `stevedore serve`: the checks every request passes first (Host, Origin, body
+// type: guard.ts), login with a throttle and a session cookie (auth.ts), connection limits
+// (connections.ts), body limits (413), JSON answers in DESIGN.md's error shape, an access log without
+// secrets, and a graceful stop (answers in flight finish until a deadline; then connections are cut and
+// the registry calls still running are aborted). Routes are in routes.ts. (A little over 300 lines: the
+// request pipeline is kept in one place; its parts live in auth, guard, body, connections and accessLog.)
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Clock } from '../domain/clock';
 import { AppError, isAppError } from '../domain/errors';
-import { redactSecrets, sanitizeLine } from '../domain/sanitize';
-import { COOKIE_NAME, LoginThrottle, Sessions, clearedCookie, cookieValue, sessionCookie, type ThrottleOptions } from './auth';
+import { sanitizeLine } from '../domain/sanitize';
+import { logPath } from './accessLog';
+import { HttpError, bodyReader, decodeSegments, hasBody, parseTarget, type BodyReader } from './body';
+import { COOKIE_NAME, LoginThrottle, Sessions, clearedCookie, clientKey, cookieValue, sessionCookie, type Monotonic, type ThrottleOptions } from './auth';
+import { limitConnections, type ConnectionLimits } from './connections';
+import { GuardError, checkHost, checkJsonBody, checkLoginBody, checkOrigin, hostRules, type HostRules } from './guard';
 import { createRoutes, type RouteDeps } from './routes';
 import { LoginBody, validate } from './schemas';
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
-const STOP_DEADLINE_MS = 10_000;
+export const STOP_DEADLINE_MS = 10_000;
 
 export interface LoginCheck {
   /** True when the user and password match the saved login. */
   verify(user: string, password: string): Promise<boolean>;
+  /** Changes whenever the saved login changes (`serve passwd`): every session then ends. */
+  stamp?(): string;
 }
 
 export interface AccessLogEntry {
@@ -32,13 +41,25 @@ export interface AccessLogEntry {
 
 export interface ServeOptions extends RouteDeps {
   login: LoginCheck;
+  /** The wall clock: the cookie's Expires and the access log's time. */
   clock: Clock;
+  /** Durations (sessions, login waits, caches); default performance.now. */
+  monotonic?: Monotonic;
   tls?: { cert: string | Buffer; key: string | Buffer };
   bodyLimit?: number;
   sessionMs?: number;
   throttle?: ThrottleOptions;
+  limits?: ConnectionLimits;
+  /** Names `Host` may carry besides the listen address's (a TLS proxy's public name): `--allowed-host`. */
+  allowedHosts?: string[];
+  /** How long a stop waits for answers in flight (default 10 s). */
+  stopDeadlineMs?: number;
+  /** At the stop deadline: abort what the answers still in flight wait for (registry calls). */
+  abortInFlight?: () => void;
   /** One line per answered request (never a cookie, password or body). */
   accessLog?: (entry: AccessLogEntry) => void;
+  /** Something worth a line in the server's log that is no request (connections refused). */
+  notice?: (line: string) => void;
   /** A route failed for a reason that is not the client's (a bug): logged, answered 500. */
   onBug?: (error: unknown) => void;
 }
@@ -51,38 +72,45 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
 export interface ServeServer {
   server: Server;
   secure: boolean;
+  options: ServeOptions;
+  /** Which names `Host` may carry: set by listen() once the port is known. */
+  setHosts(rules: HostRules): void;
   /** From now on, answers say `Connection: close` (a stop is under way); the engine's events are let go. */
   setStopping(): void;
 }
 
 export function createServeServer(options: ServeOptions): ServeServer {
   const secure = options.tls !== undefined;
-  const sessions = new Sessions(options.clock, options.sessionMs);
-  const throttle = new LoginThrottle(options.clock, options.throttle);
-  const routes = createRoutes(options, () => options.clock.now());
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const sessions = new Sessions(monotonic, options.sessionMs);
+  const throttle = new LoginThrottle(monotonic, options.throttle);
+  const routes = createRoutes(options, monotonic);
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  let hosts: HostRules | null = null;
   let stopping = false;
+
+  // The saved login as it was when the sessions began: a new one (`serve passwd`) ends them all.
+  let loginStamp = options.login.stamp?.();
+  const sessionUser = (token: string | undefined): string | null => {
+    if (options.login.stamp) {
+      const now = options.login.stamp();
+      if (now !== loginStamp) {
+        loginStamp = now;
+        sessions.endAll();
+      }
+    }
+    return sessions.check(token);
+  };
 
   type Done = { status: number; user: string | null; bytes: number };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<Done> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
-    const client = req.socket.remoteAddress ?? 'unknown';
     const token = cookieValue(req.headers.cookie, COOKIE_NAME);
     const body = bodyReader(req, limit);
+    let user: string | null = null;
     const send = (status: number, value: unknown, headers: Record<string, string | string[]> = {}): Done => {
       const text = `${JSON.stringify(value, null, 2)}\n`;
       res.writeHead(status, {
@@ -94,37 +122,26 @@ export function createServeServer(options: ServeOptions): ServeServer {
         ...headers,
       });
       res.end(method === 'HEAD' ? undefined : text);
-      return { status, user: sessions.check(token), bytes: method === 'HEAD' ? 0 : Buffer.byteLength(text) };
+      return { status, user, bytes: method === 'HEAD' ? 0 : Buffer.byteLength(text) };
     };
     const fail = (status: number, message: string, headers: Record<string, string> = {}) => send(status, { error: { code: status, message } }, headers);
 
     try {
+      // Before anything else: a request for another name (DNS rebinding) or from another origin's page.
+      if (!hosts) throw new HttpError(503, 'the server is starting');
+      checkHost(hosts, req.headers.host);
+      checkOrigin(hosts, req);
+      const { path, query } = parseTarget(req.url ?? '');
       if (Number(req.headers['content-length'] ?? 0) > limit) throw new HttpError(413, `the body is larger than ${limit} bytes`);
-      const path = url.pathname;
       if (path === '/healthz') {
         if (method !== 'GET' && method !== 'HEAD') return fail(405, `${method} is not allowed here`, { Allow: 'GET, HEAD' });
         return send(200, { status: 'ok' });
       }
       if (path === '/api/v1/login' || path === '/api/v1/login/') {
         if (method !== 'POST') return fail(405, `${method} is not allowed here`, { Allow: 'POST' });
-        const wait = throttle.waitFor(client);
-        if (wait > 0) {
-          await body.discard();
-          const seconds = Math.ceil(wait / 1000);
-          return fail(429, `too many failed logins from this address: try again in ${seconds} s`, { 'Retry-After': String(seconds) });
-        }
-        const fields = validate(LoginBody, await body.form());
-        if (!(await options.login.verify(fields.username, fields.password))) {
-          const next = Math.ceil(throttle.failed(client) / 1000);
-          return fail(401, `wrong user name or password (the next try is possible in ${next} s)`);
-        }
-        throttle.succeeded(client);
-        const session = sessions.create(fields.username);
-        const answer = send(200, { username: fields.username, expires: new Date(session.expires).toISOString() }, {
-          'Set-Cookie': sessionCookie(session.token, session.expires, options.clock.now(), secure),
-        });
-        return { ...answer, user: fields.username };
+        return await login(req, body, send, fail, (u) => (user = u));
       }
+      if (hasBody(req)) checkJsonBody(req);
       if (path === '/api/v1/logout' || path === '/api/v1/logout/') {
         if (method !== 'POST') return fail(405, `${method} is not allowed here`, { Allow: 'POST' });
         await body.discard();
@@ -132,7 +149,7 @@ export function createServeServer(options: ServeOptions): ServeServer {
         return send(200, {}, { 'Set-Cookie': clearedCookie(secure) });
       }
       // Without a session nothing more is said, not even whether a route exists.
-      const user = sessions.check(token);
+      user = sessionUser(token);
       if (!user) {
         await body.discard();
         return fail(401, 'log in first: POST /api/v1/login with username and password, and send the session cookie');
@@ -147,7 +164,7 @@ export function createServeServer(options: ServeOptions): ServeServer {
         await body.discard();
         return fail(405, `${method} is not allowed on ${sanitizeLine(path)}`, { Allow: match.allowed.join(', ') });
       }
-      const reply = await match.handler({ method, segments: [], query: url.searchParams, json: () => body.json() }).then(
+      const reply = await match.handler({ method, segments: [], query, json: () => body.json() }).then(
         (r) => r,
         async (error: unknown) => {
           await body.discard();
@@ -157,23 +174,60 @@ export function createServeServer(options: ServeOptions): ServeServer {
       await body.discard();
       return send(reply.status, reply.body);
     } catch (error) {
+      // The body of a refused request is not read: the connection closes after the answer.
       if (error instanceof HttpError) return fail(error.status, error.message, { ...error.headers, Connection: 'close' });
+      if (error instanceof GuardError) return fail(error.status, error.message, { Connection: 'close' });
       if (isAppError(error)) return fail(error.code, (error as AppError).describe());
       options.onBug?.(error);
       return fail(500, 'internal error (see the server log)');
     }
   };
 
+  /** POST /api/v1/login: one verification per client at a time, a few at a time in all (auth.ts). */
+  const login = async (
+    req: IncomingMessage,
+    body: BodyReader,
+    send: (status: number, value: unknown, headers?: Record<string, string | string[]>) => Done,
+    fail: (status: number, message: string, headers?: Record<string, string>) => Done,
+    setUser: (user: string) => void,
+  ): Promise<Done> => {
+    const ticket = throttle.begin(clientKey(req.socket.remoteAddress));
+    if (!ticket.ok) {
+      await body.discard();
+      const seconds = Math.max(1, Math.ceil(ticket.retryMs / 1000));
+      return fail(429, `${ticket.reason}: try again in ${seconds} s`, { 'Retry-After': String(seconds) });
+    }
+    let outcome: 'ok' | 'failed' | 'none' = 'none';
+    try {
+      checkLoginBody(req);
+      const fields = validate(LoginBody, await body.form());
+      outcome = (await options.login.verify(fields.username, fields.password)) ? 'ok' : 'failed';
+      if (outcome === 'failed') {
+        const next = Math.ceil(ticket.done('failed') / 1000);
+        return fail(401, `wrong user name or password (the next try is possible in ${next} s)`);
+      }
+      ticket.done('ok');
+      sessionUser(undefined); // the login checked is the current one: sessions from now on belong to it
+      const session = sessions.create(fields.username);
+      setUser(fields.username);
+      const wallNow = options.clock.now();
+      return send(200, { username: fields.username, expires: new Date(wallNow + session.ttlMs).toISOString() }, {
+        'Set-Cookie': sessionCookie(session.token, session.ttlMs, wallNow, secure),
+      });
+    } finally {
+      ticket.done(outcome);
+    }
+  };
+
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
-    const client = req.socket.remoteAddress ?? 'unknown';
     void handle(req, res).then(
       ({ status, user, bytes }) => {
         options.accessLog?.({
           time: new Date(options.clock.now()).toISOString(),
-          client,
-          method: sanitizeLine(req.method ?? ''),
-          path: logPath(req.url ?? '/'),
+          client: sanitizeLine(req.socket.remoteAddress ?? 'unknown'),
+          method: sanitizeLine(req.method ?? '').slice(0, 20),
+          path: logPath(req.url ?? ''),
           status,
           ms: Math.round((performance.now() - started) * 10) / 10,
           bytes,
@@ -194,9 +248,32 @@ export function createServeServer(options: ServeOptions): ServeServer {
   server.headersTimeout = 10_000;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 100;
+  limitConnections(server, options.limits ?? {}, (line) => options.notice?.(line));
+  // A request Node cannot parse: answered as Node would, and logged like the others.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    options.accessLog?.({
+      time: new Date(options.clock.now()).toISOString(),
+      client: sanitizeLine(socket.remoteAddress ?? 'unknown'),
+      method: '-',
+      path: '-',
+      status,
+      ms: 0,
+      bytes: 0,
+      user: null,
+    });
+  });
   return {
     server,
     secure,
+    options,
+    setHosts: (rules) => (hosts = rules),
     setStopping: () => {
       stopping = true;
       routes.close();
@@ -206,7 +283,7 @@ export function createServeServer(options: ServeOptions): ServeServer {
 
 /** Listens, and returns the URL and a graceful stop. */
 export async function listen(serve: ServeServer, host: string, port: number): Promise<RunningServer> {
-  const { server, secure } = serve;
+  const { server, secure, options } = serve;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -215,14 +292,20 @@ export async function listen(serve: ServeServer, host: string, port: number): Pr
     });
   });
   const address = server.address() as AddressInfo;
+  serve.setHosts(hostRules(host, address.port, { ...(options.tls ? { cert: options.tls.cert } : {}), allowed: options.allowedHosts ?? [] }));
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const deadlineMs = options.stopDeadlineMs ?? STOP_DEADLINE_MS;
   return {
     server,
     url: `${secure ? 'https' : 'http'}://${shownHost}:${address.port}`,
     stop: () =>
       new Promise<void>((resolve) => {
         serve.setStopping();
-        const deadline = setTimeout(() => server.closeAllConnections(), STOP_DEADLINE_MS);
+        const deadline = setTimeout(() => {
+          // What is still in flight is given up: its connections are cut and its registry calls aborted.
+          options.abortInFlight?.();
+          server.closeAllConnections();
+        }, deadlineMs);
         deadline.unref();
         server.close(() => {
           clearTimeout(deadline);
@@ -233,88 +316,4 @@ export async function listen(serve: ServeServer, host: string, port: number): Pr
   };
 }
 
-interface BodyReader {
-  json(): Promise<unknown>;
-  /** Form fields (`a=1&b=2`), or a JSON object when the body is one. */
-  form(): Promise<Record<string, string>>;
-  discard(): Promise<void>;
-}
-
-function bodyReader(req: IncomingMessage, limit: number): BodyReader {
-  let read: Promise<string> | undefined;
-  const text = (): Promise<string> =>
-    (read ??= new Promise<string>((resolve, reject) => {
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > limit) {
-        req.resume();
-        reject(new HttpError(413, `the body is larger than ${limit} bytes`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          req.removeAllListeners('data');
-          req.resume();
-          reject(new HttpError(413, `the body is larger than ${limit} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', reject);
-    }));
-  return {
-    async json() {
-      const t = (await text()).trim();
-      if (t === '') return undefined;
-      try {
-        return JSON.parse(t) as unknown;
-      } catch {
-        throw new HttpError(400, 'the body is not valid JSON');
-      }
-    },
-    async form() {
-      const t = (await text()).trim();
-      if (t.startsWith('{')) {
-        try {
-          const value: unknown = JSON.parse(t);
-          if (value && typeof value === 'object' && !Array.isArray(value)) {
-            return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
-          }
-        } catch {
-          throw new HttpError(400, 'the body is not valid JSON');
-        }
-      }
-      return Object.fromEntries(new URLSearchParams(t));
-    },
-    async discard() {
-      if (read) {
-        await read.catch(() => undefined);
-        return;
-      }
-      if (req.readableEnded) return;
-      // An unread body is drained (up to the limit) so the connection can be reused; a larger one closes it.
-      await text().catch(() => undefined);
-    },
-  };
-}
-
-function decodeSegments(path: string): string[] {
-  try {
-    return path.split('/').slice(1).map((s) => decodeURIComponent(s));
-  } catch {
-    throw new HttpError(400, 'the path is not valid percent-encoding');
-  }
-}
-
-/** The request's path and query for the log: query values that may carry secrets are hidden, controls removed. */
-export function logPath(raw: string): string {
-  const cut = raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw;
-  const [path = '', query] = cut.split('?', 2);
-  if (query === undefined) return sanitizeLine(path);
-  const params = new URLSearchParams(query);
-  const shown = [...params.entries()].map(([k, v]) => `${k}=${/pass|token|secret|auth/i.test(k) ? '***' : redactSecrets(v)}`);
-  return sanitizeLine(`${path}?${shown.join('&')}`);
-}
+export { logPath } from './accessLog';

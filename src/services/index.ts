@@ -3,10 +3,12 @@
 import type { EngineCatalog } from './engine/catalog';
 import type { EngineServices } from './engine/index';
 import type { LxcServices } from './lxc/index';
+import type { NotifyServices } from './notify/index';
 import type { RemoteServices } from './remote/index';
 import type { RegistryService } from './registries';
 import type { SettingsService } from './settings';
 import type { UpdateServices } from './updates/index';
+import type { WatchServices } from './updates/watch';
 
 export interface AppServices {
   settings(): Promise<SettingsService>;
@@ -23,6 +25,10 @@ export interface AppServices {
   updates(): Promise<UpdateServices>;
   /** LXC images through LXD and simplestreams servers (`--type lxc`, `lxd-server`). */
   lxc(): Promise<LxcServices>;
+  /** Where `watch` sends notices (`notify add`): webhooks, SMTP, sendmail. */
+  notify(): Promise<NotifyServices>;
+  /** Scheduled update checks that tell each notifier once per new digest (`watch`, `serve --watch`). */
+  watch(): Promise<WatchServices>;
 }
 
-export type { EngineCatalog, EngineServices, LxcServices, RegistryService, RemoteServices, SettingsService, UpdateServices };
+export type { EngineCatalog, EngineServices, LxcServices, NotifyServices, RegistryService, RemoteServices, SettingsService, UpdateServices, WatchServices };

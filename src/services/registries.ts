@@ -1,7 +1,9 @@
 // The registries the user configured, with the rules of the seed and DESIGN.md:
 // "Docker Hub" is always present and first and cannot be edited or removed (403); names are unique
 // (409); a URL is http(s) with no credentials (400); a registry that saved repositories use cannot
-// be removed (409), and renaming or moving it carries them along.
+// be removed (409), and renaming or moving it carries them along. A password is only ever sent to the
+// host it was given for: moving a registry to another host drops its saved password (and those of its
+// saved repositories) unless a new one comes with the change.
 import { AppError, Conflict, Forbidden, InvalidInput, NotFound } from '../domain/errors';
 import {
   type ApiVersion,
@@ -131,7 +133,8 @@ export class RegistryService {
     const trustCert = changes.trustCert ?? current.trustCert;
     const version = changes.version ?? current.version;
     const username = changes.username === undefined ? current.username : validateUsername(changes.username);
-    const password = changes.password ?? (changes.username !== undefined && changes.username !== current.username ? '' : current.password);
+    const moved = registryHost(url).toLowerCase() !== registryHost(current.url).toLowerCase();
+    const password = changes.password ?? (moved || (changes.username !== undefined && changes.username !== current.username) ? '' : current.password);
     // A CA given replaces trusting the certificate as pinned, and the other way round.
     const caCert = changes.caCert === null ? undefined : (changes.caCert ?? (changes.trustCert === true ? undefined : current.caCert));
     if (trustCert && caCert) throw bothTrusts();
@@ -155,6 +158,7 @@ export class RegistryService {
     }
     const oldHost = registryHost(current.url);
     const newHost = registryHost(url);
+    const dropped: string[] = [];
     this.store.update((data) => {
       const index = data.registries.findIndex((r) => sameName(r.name, current.name));
       if (index < 0) throw new NotFound(`Registry not found: ${name}`);
@@ -163,9 +167,17 @@ export class RegistryService {
       const repositories =
         oldHost === newHost
           ? data.repositories
-          : data.repositories.map((r) => (hostOf(r.name) === oldHost.toLowerCase() ? { ...r, name: `${newHost}${r.name.slice(oldHost.length)}` } : r));
+          : data.repositories.map((r) => {
+              if (hostOf(r.name) !== oldHost.toLowerCase()) return r;
+              if (moved && r.password) dropped.push(r.name);
+              return { ...r, name: `${newHost}${r.name.slice(oldHost.length)}`, ...(moved ? { password: '' } : {}) };
+            });
       return { registries, repositories };
     });
+    if (moved && changes.password === undefined && current.password) dropped.unshift(`registry "${current.name}"`);
+    if (dropped.length > 0) {
+      this.warn(`the saved passwords of ${dropped.join(', ')} were for ${oldHost} and are not sent to ${newHost}: give them again (\`stevedore registry edit ${updated.name} --password-stdin\`, \`stevedore repo update NAME --password-stdin\`)`);
+    }
     return updated;
   }
 
@@ -219,7 +231,8 @@ export class RegistryService {
     if (!this.probe?.login || version !== 'v2') return;
     let result: 'open' | 'needs-credentials' | 'ok';
     try {
-      result = await this.probe.login(url, { ...probeTls(tls), ...(username ? { username, password } : {}) });
+      // A user name without a password (one dropped when the registry moved) is not a login to try.
+      result = await this.probe.login(url, { ...probeTls(tls), ...(username && password ? { username, password } : {}) });
     } catch (error) {
       // Refused credentials stop the change. A check that could not be made (registry down, a certificate
       // stevedore does not trust while the engine may) does not: the registry is saved, with a warning.

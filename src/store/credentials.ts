@@ -70,16 +70,19 @@ export class CredentialResolver {
     return this.fromStore(query) ?? (await this.fromDockerConfig(query.host));
   }
 
-  /** Steps 1 and 2 only (no processes started). */
+  /**
+   * Steps 1 and 2 only (no processes started). An entry with a user name and no password (one dropped when its
+   * registry moved to another host) is no credential: nothing of it is sent, not even the user name.
+   */
   fromStore(query: CredentialQuery): Credential | undefined {
     const host = query.host.toLowerCase();
     const data = this.store.read();
     if (query.repository) {
       const wanted = `${host}/${query.repository}`;
-      const repo = data.repositories.find((r) => r.name.toLowerCase() === wanted && r.username);
+      const repo = data.repositories.find((r) => r.name.toLowerCase() === wanted && r.username && r.password);
       if (repo) return { kind: 'basic', username: repo.username, password: repo.password, source: `saved repository ${repo.name}` };
     }
-    const registry = data.registries.find((r) => sameHost(registryHost(r.url), host) && r.username);
+    const registry = data.registries.find((r) => sameHost(registryHost(r.url), host) && r.username && r.password);
     if (registry) {
       return { kind: 'basic', username: registry.username, password: registry.password, source: `registry "${registry.name}"` };
     }

@@ -1,8 +1,9 @@
 // What a client said about a download it queued through `stevedore serve` (the seed's description,
 // location and icon), kept beside the download worker's history in `serve-downloads.json` (0600),
 // keyed by the download's id. Only the newest entries are kept.
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkSettingsFile, ensureSettingsDir, writeFileAtomic } from './safeFile';
 
 export interface DownloadNote {
   description: string;
@@ -25,6 +26,7 @@ export class DownloadNotesStore {
     if (this.cache) return this.cache;
     const map = new Map<string, DownloadNote>();
     try {
+      checkSettingsFile(this.path);
       const raw: unknown = JSON.parse(readFileSync(this.path, 'utf8'));
       if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
         for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
@@ -49,11 +51,8 @@ export class DownloadNotesStore {
       if (oldest === undefined) break;
       map.delete(oldest);
     }
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(Object.fromEntries(map))}\n`, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, this.path);
+    ensureSettingsDir(this.dir);
+    writeFileAtomic(this.path, `${JSON.stringify(Object.fromEntries(map))}\n`);
   }
 }
 

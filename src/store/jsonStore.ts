@@ -3,13 +3,15 @@
 // directory, a corrupt file moved aside (kept) with defaults restored and one warning, entries that
 // cannot be used dropped with the file's original kept aside, and read-change-write under a lock
 // so two stevedore processes changing the file at once do not lose each other's change.
+// The folder and the file are checked first (safeFile.ts): a folder others may write to is refused,
+// and the file is never read, written or chmod-ed through a link (conf's writer follows links).
 import Conf from 'conf';
-import { chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileSystemFault } from '../domain/errors';
+import { FILE_MODE, checkSettingsFile, createExclusive, ensureSettingsDir, removeQuietly, tightenFileMode } from './safeFile';
 
-export const FILE_MODE = 0o600;
-export const DIR_MODE = 0o700;
+export { DIR_MODE, FILE_MODE } from './safeFile';
 
 /**
  * Thrown by a validator when part of the file can be used: `value` is what can, `problems` says
@@ -45,14 +47,15 @@ export class JsonStore<T extends Record<string, unknown>> {
 
   constructor(options: JsonStoreOptions<T>) {
     this.options = options;
-    ensurePrivateDir(options.dir);
+    ensureSettingsDir(options.dir);
     this.path = join(options.dir, `${options.name}.json`);
-    tightenMode(this.path);
+    tightenFileMode(this.path);
     this.conf = this.openConf();
   }
 
   /** The current content (read from disk, so changes by another stevedore process are seen). */
   read(): T {
+    checkSettingsFile(this.path);
     let raw: unknown;
     try {
       raw = this.conf.store;
@@ -70,12 +73,13 @@ export class JsonStore<T extends Record<string, unknown>> {
   /** Writes the whole file (atomically: the old one stays intact when the disk is full or read-only). */
   write(value: T): void {
     try {
-      ensurePrivateDir(this.options.dir);
+      ensureSettingsDir(this.options.dir);
+      checkSettingsFile(this.path);
       this.conf.store = value;
     } catch (error) {
       throw fileSystemFault(error, this.options.dir) ?? error;
     }
-    tightenMode(this.path);
+    tightenFileMode(this.path);
   }
 
   /** Read, change, write, holding the file's lock. Returns what was written. */
@@ -97,9 +101,11 @@ export class JsonStore<T extends Record<string, unknown>> {
   private lock(): () => void {
     const path = `${this.path}.lock`;
     const mine = `${path}.${process.pid}`;
-    const deadline = Date.now() + LOCK_WAIT_MS;
+    const deadline = performance.now() + LOCK_WAIT_MS;
     try {
-      writeFileSync(mine, String(process.pid), { mode: FILE_MODE });
+      // O_EXCL: never through a link planted under this name; one left by a crashed process of the same pid goes first.
+      removeQuietly(mine);
+      createExclusive(mine, String(process.pid));
     } catch (error) {
       throw fileSystemFault(error, this.options.dir) ?? error;
     }
@@ -123,7 +129,7 @@ export class JsonStore<T extends Record<string, unknown>> {
               // released meanwhile
             }
           }
-          if (Date.now() > deadline) throw new Error(`${path} is held by another stevedore process; try again`);
+          if (performance.now() > deadline) throw new Error(`${path} is held by another stevedore process; try again`);
           sleep(20);
         }
       }
@@ -168,7 +174,7 @@ export class JsonStore<T extends Record<string, unknown>> {
   private keepUsable(partial: PartlyValid<T>): T {
     if (existsSync(this.path)) {
       const aside = this.asideName();
-      copyFileSync(this.path, aside);
+      copyFileSync(this.path, aside, constants.COPYFILE_EXCL);
       chmodSync(aside, FILE_MODE);
       this.options.warn(`${this.path}: ${partial.problems.join('; ')}; ignored them and kept the original file as ${aside}`);
     }
@@ -216,29 +222,4 @@ function isStale(path: string, reference: string): boolean {
 
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** The settings directory is private: created 0700, and tightened when it exists (if it is ours). */
-function ensurePrivateDir(dir: string): void {
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
-    return;
-  }
-  try {
-    const st = statSync(dir);
-    const mine = typeof process.getuid !== 'function' || st.uid === process.getuid();
-    if (st.isDirectory() && mine && (st.mode & 0o077) !== 0) chmodSync(dir, st.mode & 0o700);
-  } catch {
-    // not ours to change: writing will say so
-  }
-}
-
-/** A file holding secrets must not be readable by others, whoever created it. */
-function tightenMode(path: string): void {
-  try {
-    const mode = statSync(path).mode & 0o777;
-    if (mode !== FILE_MODE) chmodSync(path, FILE_MODE);
-  } catch {
-    // not there yet
-  }
 }

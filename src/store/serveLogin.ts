@@ -2,13 +2,15 @@
 // `serve-login.json` in the settings directory (mode 0600, written atomically). The password itself is
 // never stored, printed or logged.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInput } from '../domain/errors';
+import { checkSettingsFile, ensureSettingsDir, writeFileAtomic } from './safeFile';
 
 export const LOGIN_FILE = 'serve-login.json';
-const FILE_MODE = 0o600;
-const DIR_MODE = 0o700;
+/** The longest password `serve passwd` saves and a login sends: one limit for both (characters). */
+export const MAX_PASSWORD_LENGTH = 1024;
+export const MIN_PASSWORD_LENGTH = 8;
 /** scrypt cost: N=2^15, r=8, p=1 (OWASP's floor), 32 MiB of memory, ~50–100 ms per check. */
 const PARAMS = { N: 32_768, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
@@ -31,8 +33,9 @@ export class ServeLoginStore {
     this.path = join(dir, LOGIN_FILE);
   }
 
-  /** The saved login, or null when `serve passwd` was never run (or the file is unusable). */
+  /** The saved login, or null when `serve passwd` was never run (or the file is unusable); refuses a file behind a link. */
   read(): LoginRecord | null {
+    checkSettingsFile(this.path);
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(this.path, 'utf8'));
@@ -52,15 +55,13 @@ export class ServeLoginStore {
   async set(user: string, password: string): Promise<void> {
     const name = user.trim();
     if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name)) throw new InvalidInput('--user must be 1–64 letters, digits, ".", "_", "@" or "-"');
-    if (password.length < 8) throw new InvalidInput('the password must have at least 8 characters');
+    if (password.length < MIN_PASSWORD_LENGTH) throw new InvalidInput(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    if (password.length > MAX_PASSWORD_LENGTH) throw new InvalidInput(`the password must have at most ${MAX_PASSWORD_LENGTH} characters (a login sends no more)`);
     const salt = randomBytes(16);
     const hash = await derive(password, salt, PARAMS);
     const record: LoginRecord = { user: name, scrypt: { ...PARAMS, salt: salt.toString('base64'), hash: hash.toString('base64') } };
-    mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(record, null, 2)}\n`, { mode: FILE_MODE });
-    chmodSync(tmp, FILE_MODE);
-    renameSync(tmp, this.path);
+    ensureSettingsDir(this.dir);
+    writeFileAtomic(this.path, `${JSON.stringify(record, null, 2)}\n`);
   }
 }
 

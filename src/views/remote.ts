@@ -6,6 +6,7 @@ import { InvalidInput, NotFound, NotSupported } from '../domain/errors';
 import { formatAge, formatBytes } from '../domain/format';
 import type { RemoteCategory, RemoteImage, RemoteInspect, TagList } from '../domain/images';
 import { sanitizeLine } from '../domain/sanitize';
+import { sameAsText, versionInfo } from '../domain/versions';
 import type { AppServices } from '../services/index';
 import { table } from './table';
 
@@ -145,8 +146,11 @@ export function remoteListLines(category: RemoteCategory, results: RemoteImage[]
   }
 }
 
-/** A repository's tags (`image tags`, serve's tags route, the app's Tags screen). */
-export async function tagList(services: Pick<AppServices, 'remote'>, name: string, options: { registry?: string; signal?: AbortSignal } = {}): Promise<TagList & { warnings: string[] }> {
+/**
+ * A repository's tags (`image tags`, serve's tags route, the app's Tags screen); `versions`: registries other
+ * than Docker Hub ask which version tags are the same image as latest (a HEAD per candidate).
+ */
+export async function tagList(services: Pick<AppServices, 'remote'>, name: string, options: { registry?: string; versions?: boolean; signal?: AbortSignal } = {}): Promise<TagList & { warnings: string[] }> {
   const list = await (await services.remote()).tags.list(name, options);
   return { ...list, warnings: (list.warnings ?? []).map((w) => sanitizeLine(w)) };
 }
@@ -155,7 +159,7 @@ export interface TagsJson {
   name: string;
   installed: string[];
   tags: string[];
-  details: { name: string; size: number | null; last_updated: string | null; digest: string | null; platforms: string[] }[];
+  details: { name: string; size: number | null; last_updated: string | null; digest: string | null; platforms: string[]; same_as: string[] }[];
   truncated?: true;
   warnings: string[];
 }
@@ -168,7 +172,7 @@ export function tagsJson(list: TagList): TagsJson {
     tags: list.tags,
     details: list.details
       .filter((d) => d.size !== null || d.lastUpdated !== null || d.digest !== null || d.platforms.length > 0)
-      .map((d) => ({ name: d.name, size: d.size, last_updated: d.lastUpdated, digest: d.digest, platforms: d.platforms })),
+      .map((d) => ({ name: d.name, size: d.size, last_updated: d.lastUpdated, digest: d.digest, platforms: d.platforms, same_as: d.sameAs ?? [] })),
     ...(list.truncated ? { truncated: true as const } : {}),
     warnings: list.warnings ?? [],
   };
@@ -180,8 +184,11 @@ export function tagsLines(list: TagList, now: Date = new Date(), width?: number)
   const installed = new Set(list.installed);
   const rich = list.details.some((d) => d.size !== null || d.lastUpdated !== null || d.platforms.length > 0);
   const here = { header: 'INSTALLED', get: (d: TagList['details'][number]) => (installed.has(d.name) ? 'yes' : '-') };
-  if (!rich) return table(list.details, [{ header: 'TAG', get: (d) => d.name }, here], width);
-  return table(
+  // Versions, not digests: `latest = 1.27.3, also 1.27, mainline` above the table when known.
+  const latest = list.details.find((d) => d.name === 'latest');
+  const head = latest?.sameAs && latest.sameAs.length > 0 ? [sameAsText('latest', latest.sameAs), ''] : [];
+  if (!rich) return [...head, ...table(list.details, [{ header: 'TAG', get: (d) => d.name }, here], width)];
+  return [...head, ...table(
     list.details,
     [
       { header: 'TAG', get: (d) => d.name },
@@ -191,7 +198,7 @@ export function tagsLines(list: TagList, now: Date = new Date(), width?: number)
       { header: 'PLATFORMS', get: (d) => d.platforms.join(', ') || '-', flex: true },
     ],
     width,
-  );
+  )];
 }
 
 /** `image inspect --remote` (the registry's answer, without pulling). */
@@ -204,11 +211,11 @@ export async function remoteInspect(
 }
 
 /**
- * Before a pull with a platform: a 404 naming the platforms the image has, when it lacks that one. Only that
- * definite answer stops the pull; anything else is left to the engine (which may reach a registry stevedore
- * cannot: its own mirrors, certificates, proxies).
+ * Before a pull with a platform (asked for, or the `platform` setting when none is given): a 404 naming the
+ * platforms the image has, when it lacks that one. Only that definite answer stops the pull; anything else is
+ * left to the engine (which may reach a registry stevedore cannot: its own mirrors, certificates, proxies).
  */
-export async function checkPlatform(services: Pick<AppServices, 'remote'>, ref: string, options: { registry?: string; platform: string }): Promise<void> {
+export async function checkPlatform(services: Pick<AppServices, 'remote'>, ref: string, options: { registry?: string; platform?: string }): Promise<void> {
   try {
     await remoteInspect(services, ref, { ...options, signal: AbortSignal.timeout(10_000) });
   } catch (error) {
@@ -247,9 +254,13 @@ export function remoteInspectJson(r: RemoteInspect): Record<string, unknown> {
 /** `image inspect --remote` for people: key/value lines, then the layers. */
 export function remoteInspectLines(r: RemoteInspect, now: Date = new Date(), width?: number): string[] {
   const list = (v: string[] | null) => (v && v.length ? v.map((s) => (/\s/.test(s) ? JSON.stringify(s) : s)).join(' ') : '-');
+  // The OCI labels a person looks for first (issue 22): the version, the source and its release notes.
+  const info = versionInfo(r.config.labels);
   const rows: [string, string][] = [
     ['Name', r.name],
     ['Tag', r.tag || '-'],
+    ['Version', info.version ?? '-'],
+    ['Source', info.source ? `${info.source}${info.releaseNotes ? ` (release notes: ${info.releaseNotes})` : ''}` : '-'],
     ['Digest', r.digest],
     ['Manifest digest', r.manifestDigest],
     ['Platform', r.platform],

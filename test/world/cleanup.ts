@@ -6,6 +6,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { sleep } from './async.js';
 import { cmdline } from './proc.js';
+import { removeUsers } from './users.js';
 
 export interface Resources {
   root: string;
@@ -13,6 +14,8 @@ export interface Resources {
   processes: Array<{ name: string; pid: number; marker: string }>;
   /** Files and directories created outside root (the CA under /etc/docker/certs.d), in creation order. */
   outside: string[];
+  /** Local users made for multi-user cases (users.ts), removed last. */
+  users?: string[];
   reaperPid?: number;
 }
 
@@ -104,4 +107,5 @@ export async function cleanup(res: Resources): Promise<void> {
   unmountAll(res.root);
   removeOutside(res.outside);
   fs.rmSync(res.root, { recursive: true, force: true, maxRetries: 3 });
+  await removeUsers(res.users ?? []);
 }

@@ -15,4 +15,6 @@ export { EVIL_DESCRIPTION } from './hub-data.js';
 export { MANY_TAGS } from './seed.js';
 export { hubFault, clearHubFaults, tokenStats, resetTokenStats, type HubFault, type TokenStats } from './hooks.js';
 export { isWorldAlive, readWorldFile, WORLD_FILE } from './reuse.js';
+export { asUser, type OtherUser } from './users.js';
 export { setUpUpdateCases, startRegistryFront, type UpdateCases, type RegistryFront, type FrontCounts, type FrontOptions } from './updates.js';
+export { startWebhookReceiver, startSmtpServer, type WebhookReceiver, type SmtpServer, type ReceivedRequest, type ReceivedMail } from './notify.js';

@@ -2,6 +2,7 @@
 // file written by cli.ts), so it holds only plain JSON data: URLs, paths, names.
 
 import type { LxdWorldInfo } from './lxd.js';
+import type { OtherUser } from './users.js';
 
 export type RegistryName = 'plain' | 'tls' | 'token' | 'hub';
 
@@ -56,6 +57,8 @@ export interface WorldInfo {
   /** The world's LXD and simplestreams server (test/world/lxd.ts), or null with the reason in lxdError. */
   lxd: LxdWorldInfo | null;
   lxdError: string | null;
+  /** A second local user (users.ts) for multi-user cases; act as it with asUser(). */
+  otherUser: OtherUser | null;
 }
 
 export interface Platform {

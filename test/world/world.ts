@@ -18,6 +18,7 @@ import { startPaginatingProxy } from './paginating-proxy.js';
 import { detectEth0, freePort, type Started } from './proc.js';
 import { startRegistry, type RegistryLaunch } from './registries.js';
 import { startSshd, type RunningSshd } from './sshd.js';
+import { createOtherUser } from './users.js';
 import { seed } from './seed.js';
 import { startThrottlingProxy } from './throttling-proxy.js';
 import { startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE } from './token-server.js';
@@ -126,7 +127,7 @@ async function launch(res: Resources, servers: RunningServer[]): Promise<WorldIn
   const rootB = path.join(root, 'd2');
   fs.mkdirSync(path.join(rootB, 'logs'), { recursive: true });
   const tcpB = `127.0.0.1:${await freePort()}`;
-  const [dockerd, sshd, nodeServers, lxd] = await Promise.all([
+  const [dockerd, sshd, nodeServers, lxd, otherUser] = await Promise.all([
     startDockerd({ root, id: path.basename(root).slice('sdw-'.length), mirror: url('hub') }, (p) => track(res, 'dockerd', p, `${root}/`)),
     (async (): Promise<{ socket: string; sshd: RunningSshd }> => {
       const b = await startDockerd(
@@ -138,11 +139,15 @@ async function launch(res: Resources, servers: RunningServer[]): Promise<WorldIn
     })(),
     startNodeServers(servers, url('plain'), url('hub')),
     startLxdPart(res, servers),
+    createOtherUser(path.basename(root).slice('sdw-'.length), (name) => {
+      (res.users ??= []).push(name);
+      saveResources(res);
+    }),
     ...Object.values(launches).map((l) => startRegistry(l, (p) => track(res, `registry-${l.name}`, p, `${root}/`))),
   ]);
   installCa(res, `${eth0}:${ports.tls}`, tlsMat.caPem);
   const info = worldInfo({ root, eth0, socket: dockerd.socket, socketB: sshd.socket, tcpB, sshd: sshd.sshd, tokenServer: tokenServer.url, launches, passwords, tls: tlsMat, ...nodeServers });
-  return { ...info, lxd: lxd.ok ? lxd.value.info : null, lxdError: lxd.ok ? null : lxd.error };
+  return { ...info, otherUser, lxd: lxd.ok ? lxd.value.info : null, lxdError: lxd.ok ? null : lxd.error };
 }
 
 /**
@@ -264,5 +269,6 @@ function worldInfo(p: InfoParts): WorldInfo {
     startedInMs: 0,
     lxd: null,
     lxdError: null,
+    otherUser: null,
   };
 }

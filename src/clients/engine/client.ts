@@ -2,11 +2,13 @@
 // narrowed into small typed records by the schemas of schemas.ts; the engine services give them meaning. Connection failures become
 // one clear Unreachable (503) line (ssh failures are named, see ssh.ts), an engine that does not answer in
 // time a TimedOut (504); HTTP failures become EngineRequestError with the engine's own message, for the
-// services to turn into typed errors.
+// services to turn into typed errors. About 300 lines: one method per engine call on the one transport
+// (listings, inspect, layers, history, tag, delete, prune, df, pull, events).
 import * as v from 'valibot';
 import { BadResponse } from '../../domain/errors';
+import { sanitizeLine } from '../../domain/sanitize';
 import type { Endpoint } from './endpoint';
-import { Containers, DiskUsage, Event, Images, Inspect, Prune, Removal, Version, narrow } from './schemas';
+import { Containers, DiskUsage, Event, History, ImageParents, Images, Inspect, Prune, Removal, RootFsLayers, Version, narrow } from './schemas';
 import { jsonLines } from './stream';
 import { EngineRequestError, EngineTransport, type Method, type TransportOptions, messageOf } from './transport';
 
@@ -58,6 +60,11 @@ export interface EngineClientOptions extends TransportOptions {
   timeoutMs?: number;
   /** The same for the work the engine does before answering (delete, prune, disk usage). Default: 5 min, at least `timeoutMs`. */
   slowTimeoutMs?: number;
+  /**
+   * Talk this API version (`1.41`): every path gets the `/v1.41` prefix, as the docker CLI does with
+   * DOCKER_API_VERSION. Default: DOCKER_API_VERSION from the environment, else none (the engine's own).
+   */
+  apiVersion?: string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -81,6 +88,8 @@ export class EngineClient {
   readonly slowTimeoutMs: number;
   /** For the first ping: 15 s, or the timeout the user (or caller) set. */
   private readonly pingTimeoutMs: number;
+  /** `/v1.41` when a version is pinned, else empty. */
+  private readonly prefix: string;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -91,6 +100,7 @@ export class EngineClient {
     this.timeoutMs = explicit ?? DEFAULT_TIMEOUT_MS;
     this.slowTimeoutMs = Math.max(positive(options.slowTimeoutMs) ?? SLOW_TIMEOUT_MS, this.timeoutMs);
     this.pingTimeoutMs = explicit ?? PING_TIMEOUT_MS;
+    this.prefix = apiPrefix(options.apiVersion ?? env.DOCKER_API_VERSION);
     this.transport = new EngineTransport(endpoint, env, { sshControlDir: options.sshControlDir, sshCommand: options.sshCommand });
   }
 
@@ -116,6 +126,14 @@ export class EngineClient {
     return narrow(Images, await this.request('GET', '/images/json', { signal }), 'images', 'list');
   }
 
+  /**
+   * GET /images/json?all=1, only how images descend from each other: every image, the intermediate ones of
+   * classic builds too, with its parent (empty when none) and whether any tag or digest names it.
+   */
+  async listImageParents(signal?: AbortSignal): Promise<Array<{ id: string; parentId: string; referenced: boolean }>> {
+    return narrow(ImageParents, await this.request('GET', '/images/json?all=1', { signal }), 'images', 'list');
+  }
+
   async listContainers(signal?: AbortSignal): Promise<EngineContainer[]> {
     return narrow(Containers, await this.request('GET', '/containers/json?all=1', { signal }), 'containers', 'list');
   }
@@ -125,11 +143,32 @@ export class EngineClient {
     return narrow(Inspect, await this.request('GET', `/images/${imagePath(name)}/json`, { signal }), 'image inspect');
   }
 
+  /** GET /images/{name}/json, only `RootFS.Layers`: the diff IDs of its layers, bottom first. */
+  async imageLayers(name: string, signal?: AbortSignal): Promise<string[]> {
+    const raw = narrow(Inspect, await this.request('GET', `/images/${imagePath(name)}/json`, { signal }), 'image inspect');
+    const layers = v.safeParse(RootFsLayers, raw.RootFS ?? {});
+    if (!layers.success) throw new BadResponse(`the engine's RootFS.Layers of ${sanitizeLine(name)} is not a list of sha256 digests`);
+    return layers.output;
+  }
+
+  /** GET /images/{name}/history: one entry per build step, newest first, with the bytes of the layer it made. */
+  async imageHistory(name: string, signal?: AbortSignal): Promise<Array<{ size: number; createdBy: string }>> {
+    const raw = await this.request('GET', `/images/${imagePath(name)}/history`, { signal });
+    const history = v.safeParse(History, raw);
+    if (!history.success) throw new BadResponse(Array.isArray(raw) ? `the engine's history of ${sanitizeLine(name)} has an entry without a size` : "the engine's image history answer is not a JSON list");
+    return history.output;
+  }
+
   /** DELETE /images/{name}: what was untagged and what was deleted. */
   async removeImage(name: string, force: boolean): Promise<{ untagged: string[]; deleted: string[] }> {
     // A ping first, so an engine that does not answer at all is told in seconds, not after the long timeout.
     await this.ping();
     return narrow(Removal, await this.request('DELETE', `/images/${imagePath(name)}?force=${force ? 'true' : 'false'}`, { timeoutMs: this.slowTimeoutMs }), 'image delete');
+  }
+
+  /** POST /images/{name}/tag: points `repo:tag` at the image (moving the tag when it points elsewhere). */
+  async tagImage(name: string, repo: string, tag: string): Promise<void> {
+    await this.request('POST', `/images/${imagePath(name)}/tag?repo=${encodeURIComponent(repo)}&tag=${encodeURIComponent(tag)}`);
   }
 
   /** POST /images/prune: dangling images, or every unused image with `all`. */
@@ -153,7 +192,7 @@ export class EngineClient {
   async pull(request: PullRequest, signal: AbortSignal): Promise<AsyncIterable<unknown>> {
     await this.ping();
     const query = new URLSearchParams({ fromImage: request.fromImage, tag: request.tag, ...(request.platform ? { platform: request.platform } : {}) });
-    const answer = await this.transport.send('POST', `/images/create?${query.toString()}`, {
+    const answer = await this.transport.send('POST', `${this.prefix}/images/create?${query.toString()}`, {
       signal,
       timeoutMs: this.timeoutMs,
       stream: true,
@@ -174,7 +213,7 @@ export class EngineClient {
    */
   async events(onEvent: (event: { type: string; action: string }) => void, signal: AbortSignal): Promise<void> {
     const filters = encodeURIComponent(JSON.stringify({ type: ['image', 'container'] }));
-    const answer = await this.transport.send('GET', `/events?filters=${filters}`, { signal, timeoutMs: this.timeoutMs, stream: true });
+    const answer = await this.transport.send('GET', `${this.prefix}/events?filters=${filters}`, { signal, timeoutMs: this.timeoutMs, stream: true });
     if (!answer.response) throw new EngineRequestError(answer.status, `GET /events answered ${answer.status}: ${messageOf(answer.body)}`);
     for await (const line of this.guarded(jsonLines(answer.response, { skipInvalid: true }), 'events')) {
       const event = v.safeParse(Event, line);
@@ -199,7 +238,7 @@ export class EngineClient {
    */
   private async request(method: Method, path: string, options: RequestOptions = {}): Promise<unknown> {
     const what = `${method} ${path.split('?')[0] ?? path}`;
-    const answer = await this.transport.send(method, path, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.timeoutMs });
+    const answer = await this.transport.send(method, `${this.prefix}${path}`, { signal: options.signal, timeoutMs: options.timeoutMs ?? this.timeoutMs });
     if (answer.status < 200 || answer.status > 299) throw new EngineRequestError(answer.status, messageOf(answer.body));
     const text = answer.body.toString('utf8');
     if (options.text) return text;
@@ -230,6 +269,12 @@ function clientTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const text = env.DOCKER_CLIENT_TIMEOUT?.trim();
   if (!text || !/^\d+(\.\d+)?$/.test(text)) return undefined;
   return positive(Math.round(Number(text) * 1000));
+}
+
+/** `1.41` → `/v1.41`; anything that is not MAJOR.MINOR is ignored (the engine's own version is used). */
+function apiPrefix(version: string | undefined): string {
+  const text = version?.trim().replace(/^v/, '');
+  return text && /^\d+\.\d+$/.test(text) ? `/v${text}` : '';
 }
 
 function positive(ms: number | undefined): number | undefined {

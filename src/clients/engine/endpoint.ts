@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidInput } from '../../domain/errors';
-import { sanitizeLine } from '../../domain/sanitize';
+import { redactSecrets, sanitizeLine } from '../../domain/sanitize';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
@@ -56,22 +56,30 @@ export function endpointKey(endpoint: Endpoint): string {
   return createHash('sha256').update(endpoint.description).digest('hex').slice(0, 12);
 }
 
-/** Parses a DOCKER_HOST value (`unix:///path`, `tcp://host:port`, `host:port`, `ssh://[user@]host[:port][/socket]`). */
+/**
+ * Parses a DOCKER_HOST value (`unix:///path`, `tcp://host:port`, `host:port`, `ssh://[user@]host[:port][/socket]`).
+ * Credentials have no place in it (they would be saved and shown): a password (`user:pass@`, `?password=`) is
+ * refused for every scheme, as is any user name for tcp:// and unix://, and a query or fragment.
+ */
 export function parseHost(value: string, source: string, tls: TlsFiles | null, extra: { dockerPath?: string | null } = {}): Endpoint {
   const text = value.includes('://') ? value : `tcp://${value}`;
   const scheme = text.slice(0, text.indexOf('://')).toLowerCase();
+  const shown = (): string => redactSecrets(sanitizeLine(value)).replace(/([?#]).*$/, '$1…');
+  const noSecrets = 'it must not carry credentials or a query: use ssh keys (ssh://user@host) or TLS certificates (--tls-verify --cert-path DIR)';
   if (scheme === 'unix') {
     const socketPath = text.slice('unix://'.length) || DEFAULT_SOCKET;
+    if (/^[^/]*@/.test(socketPath) || /[?#]/.test(socketPath)) throw new InvalidInput(`invalid ${source} "${shown()}": ${noSecrets}`);
     return { kind: 'unix', socketPath, description: `unix://${socketPath}`, source };
   }
   let url: URL;
   try {
     url = new URL(text.replace(/^[a-z]+:/i, 'http:'));
   } catch {
-    throw new InvalidInput(`invalid ${source} "${sanitizeLine(value)}"`, { hint: 'use unix:///path, tcp://host:port or ssh://[user@]host' });
+    throw new InvalidInput(`invalid ${source} "${shown()}"`, { hint: 'use unix:///path, tcp://host:port or ssh://[user@]host' });
   }
+  if (url.password || url.search || url.hash || (url.username && scheme !== 'ssh')) throw new InvalidInput(`invalid ${source} "${shown()}": ${noSecrets}`);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!host) throw new InvalidInput(`invalid ${source} "${sanitizeLine(value)}": no host`);
+  if (!host) throw new InvalidInput(`invalid ${source} "${shown()}": no host`);
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
     const useTls = tls !== null || scheme === 'https';
     const port = url.port ? Number(url.port) : useTls ? 2376 : 2375;
@@ -80,13 +88,12 @@ export function parseHost(value: string, source: string, tls: TlsFiles | null, e
   }
   if (scheme === 'ssh') {
     const user = url.username ? decodeURIComponent(url.username) : null;
-    if (url.password) throw new InvalidInput(`${source} must not carry a password; use ssh keys or ~/.ssh/config`);
     const port = url.port ? Number(url.port) : null;
     const remoteSocket = url.pathname && url.pathname !== '/' ? decodeURIComponent(url.pathname) : null;
     const who = `${user ? `${user}@` : ''}${url.hostname}${port ? `:${port}` : ''}`;
     return { kind: 'ssh', host, user, port, remoteSocket, dockerPath: extra.dockerPath ?? null, description: `ssh://${who}${remoteSocket ?? ''}`, source };
   }
-  throw new InvalidInput(`unsupported ${source} "${sanitizeLine(value)}"`, { hint: 'use unix://, tcp:// or ssh://' });
+  throw new InvalidInput(`unsupported ${source} "${shown()}"`, { hint: 'use unix://, tcp:// or ssh://' });
 }
 
 function tlsFromEnv(env: NodeJS.ProcessEnv, home: string): TlsFiles | null {

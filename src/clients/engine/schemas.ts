@@ -48,6 +48,34 @@ export const Containers = v.array(
   ),
 );
 
+/** GET /images/json?all=1, only how images descend from each other (and whether any tag or digest names one). */
+export const ImageParents = v.array(
+  v.pipe(
+    record({ Id: text, ParentId: text, RepoTags: texts, RepoDigests: texts }),
+    v.transform((r) => ({
+      id: r.Id,
+      parentId: r.ParentId,
+      referenced: [...r.RepoTags, ...r.RepoDigests].some((n) => n !== '<none>:<none>' && n !== '<none>@<none>'),
+    })),
+  ),
+);
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+
+/** An inspect's `RootFS`: its `Layers`, the diff IDs bottom first (every one a sha256 digest; none when absent). */
+export const RootFsLayers = v.pipe(
+  record({ Layers: v.optional(v.nullable(v.array(v.pipe(v.string(), v.regex(DIGEST))))) }),
+  v.transform((r) => r.Layers ?? []),
+);
+
+/** GET /images/{name}/history: every entry has the bytes of the layer its step made. */
+export const History = v.array(
+  v.pipe(
+    record({ Size: v.pipe(v.number(), v.finite(), v.minValue(0)), CreatedBy: text }),
+    v.transform((r) => ({ size: r.Size, createdBy: r.CreatedBy })),
+  ),
+);
+
 /** The items of DELETE /images/{name} and of a prune: what was untagged, what was deleted (sanitised). */
 const Deletions = v.pipe(
   anyList,

@@ -7,6 +7,11 @@
 // ControlPersist keeping it for the next command. STEVEDORE_SSH_CONFIG names an ssh_config to use instead of
 // ~/.ssh/config (`ssh -F`). BatchMode: ssh never prompts (the app owns the terminal);
 // an unknown host key or a refused login is a named failure instead.
+//
+// A shared connection can die without a word (Wi-Fi gone, a VPN dropped, the far sshd stopped): the master
+// sends keep-alives (ServerAlive*) and gives up after ~15 s of silence on its own, and SharedSsh lets the
+// engine transport check it sooner (a trivial command through it) and close it, so that a request can be
+// tried again over a connection of its own.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { lstatSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
@@ -15,6 +20,7 @@ import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { AppError, InvalidInput, Unauthorized, Unreachable, UntrustedCertificate } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
+import { settingsDir } from '../../domain/settings';
 
 export interface SshTarget {
   host: string;
@@ -31,35 +37,127 @@ export interface SshOptions {
   /** Seconds the shared connection stays after the last use. */
   persistSeconds?: number;
   command?: string | undefined;
+  /** ssh's ConnectTimeout (default 30, as docker). */
+  connectTimeoutSeconds?: number;
 }
 
 const PERSIST_SECONDS = 600;
+/** Keep-alives of the shared connection: a silent far side is given up after ~15 s (3 × 5 s). */
+const ALIVE_INTERVAL_SECONDS = 5;
+const ALIVE_COUNT = 3;
+
+export interface SshArgsOptions {
+  /** What runs on the far side instead of `docker system dial-stdio`. */
+  remote?: string[];
+  /** `no`: use the shared connection if there is one, never become it. */
+  master?: 'auto' | 'no';
+  connectTimeoutSeconds?: number;
+}
 
 /**
  * The ssh command line: docker's (connhelper/ssh: `ssh -o ConnectTimeout=30 -T [-l user] [-p port] -- host
- * docker system dial-stdio`) plus the shared connection and BatchMode.
+ * docker system dial-stdio`) plus the shared connection (with keep-alives) and BatchMode.
  */
-export function sshArgs(target: SshTarget, control?: { dir: string; persistSeconds?: number }, configFile?: string): string[] {
+export function sshArgs(target: SshTarget, control?: { dir: string; persistSeconds?: number }, configFile?: string, options: SshArgsOptions = {}): string[] {
   const docker = target.dockerPath?.trim() || 'docker';
   return [
     ...(configFile ? ['-F', configFile] : []),
     '-o',
-    'ConnectTimeout=30',
+    `ConnectTimeout=${options.connectTimeoutSeconds ?? 30}`,
     '-o',
     'BatchMode=yes',
     ...(control
-      ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(control.dir, '%C')}`, '-o', `ControlPersist=${control.persistSeconds ?? PERSIST_SECONDS}`]
+      ? [
+          '-o',
+          `ControlMaster=${options.master ?? 'auto'}`,
+          '-o',
+          `ControlPath=${join(control.dir, '%C')}`,
+          '-o',
+          `ControlPersist=${control.persistSeconds ?? PERSIST_SECONDS}`,
+          '-o',
+          `ServerAliveInterval=${ALIVE_INTERVAL_SECONDS}`,
+          '-o',
+          `ServerAliveCountMax=${ALIVE_COUNT}`,
+        ]
       : []),
     '-T',
     ...(target.user ? ['-l', target.user] : []),
     ...(target.port ? ['-p', String(target.port)] : []),
     '--',
     target.host,
-    shellWord(docker),
-    ...(target.remoteSocket ? ['--host', shellWord(`unix://${target.remoteSocket}`)] : []),
-    'system',
-    'dial-stdio',
+    ...(options.remote ?? [shellWord(docker), ...(target.remoteSocket ? ['--host', shellWord(`unix://${target.remoteSocket}`)] : []), 'system', 'dial-stdio']),
   ];
+}
+
+/**
+ * The shared (ControlMaster) connection of one engine, as the transport checks and closes it when a request
+ * through it goes unanswered: `alive` runs `true` on the far side through it; `close` asks the master to exit.
+ */
+export class SharedSsh {
+  private readonly configFile: string | undefined;
+  constructor(
+    private readonly target: SshTarget,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly control: { dir: string; persistSeconds?: number },
+    private readonly command = 'ssh',
+  ) {
+    this.configFile = env.STEVEDORE_SSH_CONFIG || undefined;
+  }
+
+  /**
+   * False when there is a shared connection and a trivial command (`true`) through it gets no word from the far
+   * side within `ms`; true otherwise. Any end counts as a word, a refusal too (sshd's MaxSessions reached is a
+   * busy link, not a dead one); without a shared connection there is nothing to judge (the request's own
+   * timeout applies).
+   */
+  async alive(ms: number): Promise<boolean> {
+    const started = performance.now();
+    if ((await this.run(this.controlArgs('check'), ms)) !== 0) return true;
+    const left = Math.max(100, ms - (performance.now() - started));
+    const args = sshArgs(this.target, this.control, this.configFile, { remote: ['true'], master: 'no', connectTimeoutSeconds: Math.max(1, Math.ceil(ms / 1000)) });
+    return (await this.run(args, left)) !== null;
+  }
+
+  /** Asks the master to exit (`ssh -O exit`); a master that does not answer within `ms` is left to its keep-alives. */
+  async close(ms = 1500): Promise<void> {
+    await this.run(this.controlArgs('exit'), ms);
+  }
+
+  /** `ssh -O CMD` for this engine's shared connection (local: it talks to the master over its socket). */
+  private controlArgs(command: 'check' | 'exit'): string[] {
+    return [
+      ...(this.configFile ? ['-F', this.configFile] : []),
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `ControlPath=${join(this.control.dir, '%C')}`,
+      ...(this.target.user ? ['-l', this.target.user] : []),
+      ...(this.target.port ? ['-p', String(this.target.port)] : []),
+      '-O',
+      command,
+      '--',
+      this.target.host,
+    ];
+  }
+
+  /** Runs ssh with no input; resolves with its exit status, or null when it was killed at the deadline. */
+  private run(args: string[], ms: number): Promise<number | null> {
+    return new Promise((resolve) => {
+      const child = spawn(this.command, args, { stdio: ['ignore', 'ignore', 'ignore'], env: this.env });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(null);
+      }, ms);
+      child.once('error', () => {
+        clearTimeout(timer);
+        resolve(null);
+      });
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
+  }
 }
 
 /** The remote command is read by the far side's shell: quote what is not plainly safe. */
@@ -68,13 +166,29 @@ function shellWord(word: string): string {
 }
 
 /**
- * Our directory for ssh control sockets: $XDG_RUNTIME_DIR/stevedore-ssh, else $TMPDIR/stevedore-ssh-UID.
- * Short (a unix socket path has 108 bytes; %C adds 40), created 0700, and refused when it is not ours or
- * others can enter it.
+ * Our directory for ssh control sockets: STEVEDORE_SSH_CONTROL_DIR when set; else $XDG_RUNTIME_DIR/stevedore-ssh,
+ * else $TMPDIR/stevedore-ssh-UID (short: a unix socket path has 108 bytes, and %C adds 40), created 0700. A
+ * directory that is not a private one of this user is never used: another local user may have made
+ * /tmp/stevedore-ssh-UID first (to watch or hijack the shared connections). Then the sockets go to a private
+ * folder in the settings folder instead (`ssh` in it), which nobody else can have made.
  */
 export function sshControlDir(env: NodeJS.ProcessEnv): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const dir = env.STEVEDORE_SSH_CONTROL_DIR || (env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'stevedore-ssh') : join(tmpdir(), `stevedore-ssh-${uid}`));
+  if (env.STEVEDORE_SSH_CONTROL_DIR) return privateDir(env.STEVEDORE_SSH_CONTROL_DIR, uid);
+  const temp = env.TMPDIR?.startsWith('/') ? env.TMPDIR : tmpdir();
+  const candidates = [...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, 'stevedore-ssh')] : []), join(temp, `stevedore-ssh-${uid}`)];
+  for (const dir of candidates) {
+    try {
+      return privateDir(dir, uid);
+    } catch {
+      // someone else's, or not usable: try the next
+    }
+  }
+  return privateDir(join(settingsDir(env), 'ssh'), uid);
+}
+
+/** `dir`, created 0700 when missing; refused unless it is a real directory of `uid` that only it may enter. */
+function privateDir(dir: string, uid: number): string {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch {
@@ -88,6 +202,9 @@ export function sshControlDir(env: NodeJS.ProcessEnv): string {
   }
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
     throw new InvalidInput(`the ssh control directory ${dir} is not a private directory of this user`, { hint: 'remove it, or make it yours with mode 0700' });
+  }
+  if (Buffer.byteLength(join(dir, 'x'.repeat(40))) > 104) {
+    throw new InvalidInput(`the ssh control directory ${dir} is too long a path for ssh's control sockets`, { hint: 'set STEVEDORE_SSH_CONTROL_DIR to a short private directory' });
   }
   return dir;
 }
@@ -262,6 +379,7 @@ export class SshAgent extends http.Agent {
   private readonly control: { dir: string; persistSeconds?: number } | undefined;
   private readonly command: string;
   private readonly key: string;
+  private readonly connectTimeoutSeconds: number | undefined;
 
   constructor(
     private readonly target: SshTarget,
@@ -272,13 +390,27 @@ export class SshAgent extends http.Agent {
     this.command = options.command ?? 'ssh';
     this.control = options.controlDir ? { dir: options.controlDir, ...(options.persistSeconds ? { persistSeconds: options.persistSeconds } : {}) } : undefined;
     this.key = JSON.stringify([target.host, target.user, target.port, this.control?.dir ?? null]);
+    this.connectTimeoutSeconds = options.connectTimeoutSeconds;
+  }
+
+  /** After the shared connection was closed: the next connection sets up a new one before others share it. */
+  forgetShared(): void {
+    firstConnections.delete(this.key);
+  }
+
+  /** The shared connection this agent's connections go through (none without a control directory). */
+  shared(): SharedSsh | null {
+    return this.control ? new SharedSsh(this.target, this.env, this.control, this.command) : null;
   }
 
   override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
     const open = (): CommandConnection => {
-      const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
+      const options = this.connectTimeoutSeconds ? { connectTimeoutSeconds: this.connectTimeoutSeconds } : {};
+      const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined, options), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
       return new CommandConnection(child);
     };
+    // Without a shared connection there is nothing to set up first.
+    if (!this.control) return open();
     const first = firstConnections.get(this.key);
     if (!first || !callback) {
       const connection = open();

@@ -1,7 +1,9 @@
 // The one way stevedore talks to an engine: HTTP/1.1 on node:http over a unix socket, TCP (plain or TLS),
 // or an ssh:// engine's `docker system dial-stdio` (ssh.ts). Every call — listings, inspect, delete, prune,
 // the pull stream and the events stream — goes through `send`, so there is one set of timeouts and one
-// translation of failures into typed errors.
+// translation of failures into typed errors. A request to an ssh:// engine that goes unanswered for a few
+// seconds has its shared ssh connection checked; a dead one is closed and the request (when it changes
+// nothing) tried once more over an ssh connection of its own (see sendWatched).
 //
 // Why not dockerode's modem: importing it costs ~45 ms at every one-shot start on Node 20 (measured in the
 // issue-13 note: dockerode chunk median 66 ms vs node:http 19 ms to import), and `image list` has ~20 ms of
@@ -13,7 +15,14 @@ import { TimedOut, Unauthorized, Unreachable, UntrustedCertificate, isAppError }
 import { sanitizeLine } from '../../domain/sanitize';
 import { clockHint, isCertDateError } from '../../domain/clock';
 import type { Endpoint } from './endpoint';
-import { SshAgent, type SshFailure, sshFailure } from './ssh';
+import { SharedSsh, SshAgent, type SshFailure, sshFailure } from './ssh';
+
+/** How long a request to an ssh:// engine waits for its answer before the shared connection is checked. */
+export const SHARED_CHECK_AFTER_MS = 2_000;
+/** How long that check (`true` on the far side through the shared connection) may take. */
+const SHARED_CHECK_MS = 2_000;
+/** ssh's connect timeout for the retry over a connection of its own (the path was just seen failing). */
+const RETRY_CONNECT_SECONDS = 4;
 
 export type Method = 'GET' | 'POST' | 'DELETE' | 'HEAD';
 
@@ -57,6 +66,8 @@ interface Connection {
   agent: http.Agent;
   /** For streams (pull, events), when they must not share the agent of the other requests (ssh). */
   streamAgent?: http.Agent;
+  /** ssh: the shared connection both agents go through, and an agent for a retry without it. */
+  ssh?: { shared: SharedSsh; agents: SshAgent[]; direct: () => SshAgent };
 }
 
 export interface TransportOptions {
@@ -68,6 +79,8 @@ export interface TransportOptions {
 
 export class EngineTransport {
   private connection: Connection | undefined;
+  private direct: SshAgent | undefined;
+  private checking: Promise<boolean> | undefined;
 
   constructor(
     readonly endpoint: Endpoint,
@@ -85,6 +98,73 @@ export class EngineTransport {
    */
   send(method: Method, path: string, options: SendOptions): Promise<Answer> {
     const c = this.connect();
+    const agent = (options.stream && c.streamAgent) || c.agent;
+    if (c.ssh) return this.sendWatched(c.ssh, agent, method, path, options);
+    return this.sendVia(c, agent, method, path, options);
+  }
+
+  /**
+   * An ssh:// request with a watch on the shared connection: unanswered after SHARED_CHECK_AFTER_MS, the shared
+   * connection is checked; when it is dead it is closed, and a GET or HEAD is sent once more over an ssh
+   * connection of its own (anything else fails, naming the ssh connection: it may have reached the engine).
+   */
+  private async sendWatched(ssh: NonNullable<Connection['ssh']>, agent: http.Agent, method: Method, path: string, options: SendOptions): Promise<Answer> {
+    const started = performance.now();
+    const own = new AbortController();
+    const forward = (): void => own.abort(options.signal?.reason);
+    if (options.signal?.aborted) forward();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    let answered = false;
+    let timer: NodeJS.Timeout | undefined;
+    const dead = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        if (answered) return;
+        void this.checkShared(ssh).then((alive) => {
+          if (!alive && !answered && !own.signal.aborted) resolve();
+        });
+      }, SHARED_CHECK_AFTER_MS);
+      timer.unref();
+    });
+    try {
+      const first = this.sendVia(this.connect(), agent, method, path, { ...options, signal: own.signal }, () => (answered = true));
+      const outcome = await Promise.race([first.then((answer) => ({ answer })), dead.then(() => null)]);
+      if (outcome) return outcome.answer;
+      first.catch(() => undefined);
+      own.abort();
+      const what = `the shared ssh connection to ${this.description} stopped answering (closed it)`;
+      if (method !== 'GET' && method !== 'HEAD') {
+        throw new Unreachable(`${what}; the ${method} ${path.split('?')[0] ?? ''} was not sent again, as it may have reached the engine`, { hint: 'try again: a new ssh connection is made' });
+      }
+      const left = Math.max(1000, options.timeoutMs - (performance.now() - started));
+      try {
+        return await this.sendVia(this.connect(), ssh.direct(), method, path, { ...options, timeoutMs: left });
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        const said = isAppError(error) ? error.describe() : error instanceof Error ? error.message : String(error);
+        throw new Unreachable(`${what}, and a new ssh connection did not answer either: ${said}`, { hint: 'check the network path to the host (ssh to it by hand)', cause: error });
+      }
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  /** One check of the shared connection at a time (requests waiting together share it); a dead one is closed. */
+  private checkShared(ssh: NonNullable<Connection['ssh']>): Promise<boolean> {
+    this.checking ??= ssh.shared
+      .alive(SHARED_CHECK_MS)
+      .then(async (alive) => {
+        if (!alive) {
+          await ssh.shared.close();
+          for (const a of ssh.agents) a.forgetShared();
+        }
+        return alive;
+      })
+      .finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private sendVia(c: Connection, agent: http.Agent, method: Method, path: string, options: SendOptions, onResponse?: () => void): Promise<Answer> {
     return new Promise((resolvePromise, rejectPromise) => {
       let settled = false;
       const settle = (fn: () => void): void => {
@@ -106,10 +186,11 @@ export class EngineTransport {
             ...options.headers,
           },
           ...(c.socketPath ? { socketPath: c.socketPath } : { host: c.host, port: c.port }),
-          agent: (options.stream && c.streamAgent) || c.agent,
+          agent,
           ...(options.signal ? { signal: options.signal } : {}),
         },
         (res) => {
+          onResponse?.();
           const status = res.statusCode ?? 0;
           if (options.stream && status >= 200 && status <= 299) return settle(() => resolvePromise({ status, body: Buffer.alloc(0), response: res }));
           const chunks: Buffer[] = [];
@@ -178,6 +259,7 @@ export class EngineTransport {
   close(): void {
     this.connection?.agent.destroy();
     this.connection?.streamAgent?.destroy();
+    this.direct?.destroy();
   }
 
   private fromSsh(failure: SshFailure, cause: Error): unknown {
@@ -206,15 +288,15 @@ export class EngineTransport {
         return e.tls
           ? { host: e.host, port: e.port, tls: true, agent: new https.Agent({ keepAlive: true, ca: e.tls.ca, cert: e.tls.cert, key: e.tls.key, rejectUnauthorized: e.tls.verify }) }
           : { host: e.host, port: e.port, tls: false, agent: new http.Agent({ keepAlive: true }) };
-      case 'ssh':
+      case 'ssh': {
         // The host name is a placeholder, as docker's own "http://docker.example.com": the agent dials ssh.
-        return {
-          host: 'docker',
-          port: 80,
-          tls: false,
-          agent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand }),
-          streamAgent: new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand, maxSockets: 8 }),
-        };
+        const agent = new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand });
+        const streamAgent = new SshAgent(e, this.env, { controlDir: this.options.sshControlDir, command: this.options.sshCommand, maxSockets: 8 });
+        const shared = agent.shared();
+        const direct = (): SshAgent =>
+          (this.direct ??= new SshAgent(e, this.env, { command: this.options.sshCommand, connectTimeoutSeconds: RETRY_CONNECT_SECONDS, maxSockets: 8 }));
+        return { host: 'docker', port: 80, tls: false, agent, streamAgent, ...(shared ? { ssh: { shared, agents: [agent, streamAgent], direct } } : {}) };
+      }
     }
   }
 }

@@ -1,12 +1,13 @@
 // LXD's (and Incus's) REST API over its unix socket (PROTOCOLS.md "LXD / Incus images"): sync answers,
 // async answers followed as operations (polled, with the operation's metadata handed out as progress, and
 // cancelled with DELETE), and LXD's error shape turned into our typed errors. Every request has a deadline;
-// bodies are read with a size limit.
+// bodies are read with a size limit. Incus speaks the same API for images (issue 22): only `dialect()` tells them
+// apart. (Just over 300 lines: one protocol, request to typed error; the parsing is in parse.ts already.)
 import { statSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { AppError, BadResponse, Cancelled, Conflict, Forbidden, InvalidInput, NotFound, NotSupported, TimedOut, Unreachable } from '../../domain/errors';
-import type { LxcImage } from '../../domain/lxc';
+import { dialectOf, type LxcDialect, type LxcImage } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
 import { type LxdOperation, type LxdServerInfo, parseAliasTarget, parseEnvelope, parseLocalImage, parseOperation, parseServerInfo } from './parse';
 import { findSocket } from './socket';
@@ -36,6 +37,7 @@ export class LxdClient {
   private readonly maxBytes: number;
   private readonly pollMs: number;
   private socketPath: string | null = null;
+  private dialectAnswer: Promise<LxcDialect> | undefined;
 
   constructor(private readonly options: LxdClientOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -58,6 +60,13 @@ export class LxdClient {
 
   async server(): Promise<LxdServerInfo> {
     return parseServerInfo(await this.sync('GET', '/1.0'));
+  }
+
+  /** LXD or Incus, as GET /1.0 says (`environment.server`); asked once per client. */
+  dialect(): Promise<LxcDialect> {
+    this.dialectAnswer ??= this.server().then((info) => dialectOf(info.server));
+    this.dialectAnswer.catch(() => (this.dialectAnswer = undefined));
+    return this.dialectAnswer;
   }
 
   async listImages(signal?: AbortSignal): Promise<LxcImage[]> {

@@ -1,11 +1,11 @@
 // Where LXD's (or Incus's) unix socket is, as their own clients look for it (DESIGN.md "LXC"):
 // $LXD_DIR/unix.socket or $INCUS_DIR/unix.socket when set, else Debian's /var/lib/lxd, the snap's
-// /var/snap/lxd/common/lxd, and /var/lib/incus. The first that exists wins; every path looked at is kept
-// so "no LXD" can say where it looked.
+// /var/snap/lxd/common/lxd, and Incus's /var/lib/incus and /run/incus (Debian 13, Ubuntu 24.04). The first that
+// exists wins; every path looked at is kept so "no LXD" can say where it looked.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const DEFAULT_SOCKETS = ['/var/lib/lxd/unix.socket', '/var/snap/lxd/common/lxd/unix.socket', '/var/lib/incus/unix.socket'];
+export const DEFAULT_SOCKETS = ['/var/lib/lxd/unix.socket', '/var/snap/lxd/common/lxd/unix.socket', '/var/lib/incus/unix.socket', '/run/incus/unix.socket'];
 
 export interface SocketSearch {
   /** The socket found, or null. */

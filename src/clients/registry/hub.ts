@@ -90,22 +90,25 @@ export class DockerHubClient {
   }
 
   /** The tags of `namespace/name`, and whether the list was cut short (entry or page cap, deadline). */
-  async tagsListing(namespace: string, name: string, opts: { signal?: AbortSignal | undefined; display?: string } = {}): Promise<Listing<HubTag>> {
+  async tagsListing(namespace: string, name: string, opts: { signal?: AbortSignal | undefined; display?: string; max?: number } = {}): Promise<Listing<HubTag>> {
     const display = opts.display ?? `${namespace}/${name}`;
     const start = this.url(`/v2/repositories/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/tags`);
     start.searchParams.set('page_size', String(this.pageSize));
     const out: HubTag[] = [];
     const what = `the tags of ${display} on Docker Hub`;
+    // `max` (the newest tags only, for the versions of an update) stops early without calling it a truncation.
+    const cap = Math.min(opts.max ?? MAX_LIST_ENTRIES, MAX_LIST_ENTRIES);
     const truncated = await this.pages(start, what, () => new NotFound(`Image not found: ${display}`), opts.signal, () => out.length, (results) => {
       for (const t of results) {
         const tag = hubTag(t);
         if (!tag) continue;
-        if (out.length >= MAX_LIST_ENTRIES) return 'full';
+        if (out.length >= cap) return 'full';
         out.push(tag);
       }
-      return 'more';
+      return out.length >= cap ? 'full' : 'more';
     });
-    return { items: out, truncated: truncated === 'full' ? capNote(what) : truncated };
+    if (truncated === 'full') return { items: out, truncated: opts.max !== undefined && opts.max <= MAX_LIST_ENTRIES ? null : capNote(what) };
+    return { items: out, truncated };
   }
 
   /**

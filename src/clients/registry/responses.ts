@@ -4,7 +4,7 @@
 import { AppError, BadResponse, Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized, Unreachable } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { isRecord, records, str } from './json';
-import { headerValue, retryAfterSeconds, type HttpResponse } from './transport';
+import { MAX_RETRY_AFTER_SECONDS, headerValue, retryAfterSeconds, type HttpResponse } from './transport';
 
 export function hostOf(res: HttpResponse): string {
   try {
@@ -102,11 +102,20 @@ export function rateLimited(res: HttpResponse, host = hostOf(res), now = Date.no
   return new RateLimited(`${host} is rate-limiting requests; retry ${later}`, seconds);
 }
 
-/** `in 1 h (after 13:05:00 UTC)` from the answer's Retry-After (or X-Retry-After); undefined when it has none. */
+/**
+ * `in 1 h (after 13:05:00 UTC)` from the answer's Retry-After (or X-Retry-After); undefined when it has none.
+ * A wait beyond what is believed (a week: `Retry-After: 3 years`, `2100`) is not shown as a week: the
+ * server's own words are (`later (it said "Retry-After: Fri, 01 Jan 2100 00:00:00 GMT")`).
+ */
 export function retryLater(res: HttpResponse, now = Date.now()): string | undefined {
   const seconds = retryAfterSeconds(res.headers, now);
   const at = seconds === undefined ? undefined : new Date(now + seconds * 1000);
   if (seconds === undefined || !at || Number.isNaN(at.getTime())) return undefined;
+  if (seconds >= MAX_RETRY_AFTER_SECONDS) {
+    const name = headerValue(res.headers, 'retry-after') !== undefined ? 'Retry-After' : 'X-Retry-After';
+    const said = sanitizeLine(headerValue(res.headers, name) ?? '').slice(0, 80);
+    return `later (it said "${name}: ${said}")`;
+  }
   // The time of day is enough within a day; further out, the date too.
   const iso = at.toISOString();
   const clock = seconds < 86_400 ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;

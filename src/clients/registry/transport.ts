@@ -101,11 +101,11 @@ export class Transport {
     return this.policies.get(originOf(origin));
   }
 
-  /** Closes every connection (end of a one-shot command). */
-  async close(): Promise<void> {
+  /** Closes every connection (end of a one-shot command); `abort`: the requests in flight fail at once. */
+  async close(options: { abort?: boolean } = {}): Promise<void> {
     const all = [...this.dispatchers.values()];
     this.dispatchers.clear();
-    await Promise.all(all.map((d) => d.close().catch(() => undefined)));
+    await Promise.all(all.map((d) => (options.abort ? d.destroy() : d.close()).catch(() => undefined)));
   }
 
   /**

@@ -1,12 +1,13 @@
 // `stevedore doctor`: every check that explains a first-five-minutes problem, one line each, in the order a
 // person would fix them (Node, engine, settings, docker's logins, download worker, registries, Docker Hub,
-// terminal). Checks run at once, each under a deadline, so a silent engine or registry costs seconds, not minutes.
+// LXD/Incus, terminal). Checks run at once, each under a deadline, so a silent engine or registry costs seconds, not minutes.
 import { configDir } from '../../store/paths';
 import { isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { AppServices, EngineServices } from '../index';
 import { checkDockerConfig } from './dockerConfig';
 import { checkEngine } from './engine';
+import { checkLxc } from './lxc';
 import { checkNode } from './node';
 import { checkSettings } from './settings';
 import { checkTerminal, type TerminalFacts } from './terminal';
@@ -49,6 +50,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<Check[]> {
     within('download worker', () => checkWorker(engine), (m) => [fail('worker', 'download worker', m)]),
     within('registries', async () => (await remote).health.registries(signal), (m) => [fail('registries', 'registries', m)]),
     within('Docker Hub', async () => [await (await remote).health.dockerHub(signal)], (m) => [fail('dockerhub', 'Docker Hub', m, 'check the network and any proxy (HTTPS_PROXY)')]),
+    within('LXD / Incus', async () => checkLxc(await deps.services.lxc(), deps.env), (m) => [fail('lxc', 'LXD / Incus', m, 'is LXD (or Incus) running? systemctl status lxd')]),
     Promise.resolve(checkTerminal(deps.terminal)),
   ];
   const checks = (await Promise.all(groups)).flat();

@@ -4,8 +4,9 @@
 // A file that cannot be used is not overwritten: like the settings files, it is moved aside (kept as
 // `<file>.corrupt-<stamp>-<random>`) with one warning, and the history starts again from what could be read.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { isActive, parseRecord, type DownloadRecord } from './protocol';
+import { writeFileAtomic } from '../../store/safeFile';
 
 /** Finished downloads kept (the newest). */
 export const HISTORY_LIMIT = 100;
@@ -88,9 +89,7 @@ export function writeHistory(path: string, records: DownloadRecord[]): void {
   const kept = new Set(records.filter((r) => !isActive(r.status)).slice(-HISTORY_LIMIT));
   // Finished entries do not need their layers.
   const downloads = records.filter((r) => isActive(r.status) || kept.has(r)).map((r) => (isActive(r.status) ? r : { ...r, layers: [] }));
-  const tmp = `${path}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ version: 1, downloads })}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify({ version: 1, downloads })}\n`);
 }
 
 /** Files that could not be moved aside, warned about once per process (the client re-reads every second). */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppError } from '../../domain/errors';
 import { PROTOCOL_VERSION } from './protocol';
+import { ensureSettingsDir } from '../../store/safeFile';
 
 export interface WorkerPaths {
   dir: string;
@@ -69,8 +70,7 @@ export function workerPaths(configDir: string, key: string, options: WorkerPaths
  * may not, and must belong to this user: otherwise an UnsafeDirectory naming it.
  */
 export function ensurePrivateDirs(paths: WorkerPaths): void {
-  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-  checkOwnedDir(paths.dir, statSync(paths.dir));
+  ensureSettingsDir(paths.dir);
   if (paths.socketDir === paths.dir) return;
   if (!paths.sharedSocketDir) {
     mkdirSync(paths.socketDir, { recursive: true, mode: 0o700 });

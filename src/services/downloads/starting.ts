@@ -4,7 +4,8 @@
 // waits for it, not knocking again on the stuck socket meanwhile.
 import { Unreachable } from '../../domain/errors';
 import { Connection, DEFAULT_WORKER_DEADLINE_MS, WorkerGone, WorkerNotAnswering, socketIno } from './connection';
-import { checkSharedSocketDir, type WorkerPaths } from './paths';
+import { probeWritable } from '../../store/safeFile';
+import { checkSharedSocketDir, ensurePrivateDirs, type WorkerPaths } from './paths';
 import { WORKER_START_TIMEOUT_MS } from './protocol';
 
 export interface SpawnedWorker {
@@ -111,6 +112,9 @@ export class WorkerLink {
         } else stuckIno = null;
       }
     }
+    // A settings folder the worker cannot write in (full, read-only) is said now, not after the start deadline.
+    ensurePrivateDirs(this.options.paths);
+    probeWritable(this.options.paths.dir);
     let exit: number | null | undefined;
     this.options.spawnWorker()?.once('exit', (code) => (exit = code));
     // A takeover costs the new worker one deadline of its own probing: allow for it. The worker waits as long
@@ -131,8 +135,9 @@ export class WorkerLink {
           stuck = error;
         }
       }
-      // A worker that lost a start race exits at once while the winner comes up: keep trying until the deadline.
-      if (Date.now() > deadline) {
+      // A worker that lost a start race exits at once (status 0) while the winner comes up: keep trying until
+      // the deadline. One that failed (another status) is not waited for.
+      if (Date.now() > deadline || (typeof exit === 'number' && exit !== 0)) {
         if (stuck instanceof WorkerNotAnswering && exit !== undefined) throw stuck;
         const why = exit === undefined ? 'did not answer in time' : `exited (status ${exit})`;
         throw new Unreachable(`the download worker ${why}`, { hint: `see ${log}` });

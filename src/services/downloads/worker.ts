@@ -5,13 +5,14 @@
 // terminal) and ignores SIGHUP/SIGINT, so a closed terminal or a dropped SSH session does not stop a pull.
 // Over 300 lines because the worker's life is one piece: serving, the lock and the takeover of a stuck worker,
 // and the handover of a taken-over one (the lock and handover parts are the seams to split along).
-import { chmodSync, closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { AppError, isAppError } from '../../domain/errors';
 import { adoptInto, interrupted, readHistory, writeHistory } from './history';
 import type { DownloadManager } from './manager';
 import type { WorkerPaths } from './paths';
 import { ensurePrivateDirs } from './paths';
+import { createExclusive, removeQuietly } from '../../store/safeFile';
 import { encode, isActive, lineReader, parseRequest, PROTOCOL_VERSION, WORKER_START_TIMEOUT_MS, type DownloadRecord, type Request } from './protocol';
 
 export interface WorkerOptions {
@@ -347,9 +348,7 @@ export function probe(path: string, ms: number): Promise<'answers' | 'silent' | 
 function claimLock(path: string): boolean {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      createExclusive(path, String(process.pid));
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -368,8 +367,14 @@ function claimLock(path: string): boolean {
 /** Writes this process's pid into the lock (a takeover: the previous owner is alive but not answering). */
 function takeLock(path: string): void {
   const temp = `${path}.${process.pid}`;
-  writeFileSync(temp, String(process.pid), { mode: 0o600 });
-  renameSync(temp, path);
+  removeQuietly(temp);
+  createExclusive(temp, String(process.pid));
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    removeQuietly(temp);
+    throw error;
+  }
 }
 
 function ownsLock(path: string): boolean {

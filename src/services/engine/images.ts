@@ -1,6 +1,6 @@
-// Local images on the engine: the Local depot, inspect (REF, digest, full or short image ID), delete
-// (untag vs delete as the engine does it, --force, 409 naming the containers, 404 in the seed's words)
-// and prune (dangling, or every unused image with --all).
+// Local images on the engine: the Local depot, inspect (REF, digest, full or short image ID) and delete
+// (untag vs delete as the engine does it, --force, 409 naming the containers, 404 in the seed's words).
+// Prune (dangling, or every unused image with --all) is diskUsage.ts's: it says first what it will remove.
 import { Conflict } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
 import { familiarString, isImageId, normalizeReference } from '../../domain/reference';
@@ -14,14 +14,6 @@ export interface RemoveResult {
   name: string;
   untagged: string[];
   deleted: string[];
-}
-
-export interface PruneResult {
-  /** Image IDs deleted. */
-  deleted: string[];
-  /** References untagged on the way. */
-  untagged: string[];
-  spaceReclaimed: number;
 }
 
 export class LocalImageService {
@@ -62,11 +54,14 @@ export class LocalImageService {
     }
   }
 
-  async prune(options: { all?: boolean } = {}): Promise<PruneResult> {
+  /** Points `repo:tag` (a full repository name) at an image ID: `image rollback`. */
+  async tag(id: string, repo: string, tag: string): Promise<void> {
     const client = await this.client();
-    return client.pruneImages(options.all ?? false).catch((error: unknown) => {
-      throw engineFailure(error);
-    });
+    try {
+      await client.tagImage(id, repo, tag);
+    } catch (error) {
+      throw notFoundAs(error, id);
+    }
   }
 
   /** A 409 on delete: name the containers that hold the image (name and short id). */

@@ -2,6 +2,7 @@
 // background worker, engine info, and the ports the remote side needs (installed, downloading, platform,
 // local usage). Built by the composition root; nothing here opens a connection until the engine is used.
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { isAppError } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
 import { type ImageRef, dockerRef, refString, repositoryOf } from '../../domain/reference';
@@ -18,11 +19,17 @@ import { engineFailure } from './errors';
 import { watchEngine } from './watch';
 import { installedIndex, localUsage } from './indexes';
 import { runWorker, spawnWorker, workerDeadline } from './process';
-import { LocalImageService, type PruneResult, type RemoveResult } from './images';
+import { LocalImageService, type RemoveResult } from './images';
+import { DiskUsageService, type DiskSummary, type KeptImages, type PrunePlan, type SetRemoval } from './diskUsage';
+import { LayerFacts } from './layerFacts';
+import type { ImageDiskSize, ReclaimPlan } from '../../domain/diskUsage';
 import type { CredentialSource } from './pull';
 import type { EngineCatalog } from './catalog';
 
-export type { DownloadRecord, PruneResult, RemoveResult, CredentialSource };
+/** What `image prune` removed: the images, what the engine deleted (images and layers) and the bytes freed. */
+export type PruneResult = SetRemoval;
+
+export type { DownloadRecord, RemoveResult, CredentialSource, DiskSummary, KeptImages, PrunePlan, SetRemoval };
 
 export interface RegistryLookup {
   get(name: string): Registry;
@@ -44,6 +51,8 @@ export interface EngineDeps {
   catalog?: EngineCatalog;
   /** The engine these services work on (a name the catalog knows); default the catalog's active one. */
   engine?: string;
+  /** The image IDs kept for rollback now (issue 22): prune never removes them. Default: none. */
+  kept?: KeptImages;
 }
 
 export interface EngineInfo {
@@ -75,9 +84,27 @@ export interface EngineServices {
     listLocal(options?: { filter?: string; signal?: AbortSignal }): Promise<LocalRepository[]>;
     inspect(refOrId: string): Promise<Record<string, unknown>>;
     remove(refOrId: string, options?: { force?: boolean }): Promise<RemoveResult>;
+    /** Points `repo:tag` (full repository name) at an image ID (`image rollback`). */
+    tag(id: string, repo: string, tag: string): Promise<void>;
     prune(options?: { all?: boolean }): Promise<PruneResult>;
     /** Calls `onChange` (debounced) when images or containers change on the engine; returns the stop function. */
     watch(onChange: () => void): () => void;
+  };
+  /**
+   * What images cost on disk (issue 23), from their layer chains. `repos`, where a caller has it, is the
+   * whole Local listing (unfiltered: sharing is counted over every image); without it the engine is asked.
+   */
+  disk: {
+    /** Unique and shared bytes per image ID (of `ids`, default every image). */
+    sizes(options?: { repos?: readonly LocalRepository[]; ids?: Iterable<string>; signal?: AbortSignal }): Promise<Map<string, ImageDiskSize>>;
+    /** What deleting these image IDs frees; the layers that stay and the images that keep them. */
+    plan(ids: Iterable<string>, options?: { repos?: readonly LocalRepository[]; signal?: AbortSignal }): Promise<ReclaimPlan>;
+    /** Deletes these images (never forced) and reports what went and the bytes freed. */
+    remove(ids: Iterable<string>, options?: { repos?: readonly LocalRepository[] }): Promise<SetRemoval>;
+    /** What `image prune [--all]` would remove now (never an image kept for rollback), and the bytes. */
+    prunePlan(options?: { all?: boolean; signal?: AbortSignal }): Promise<PrunePlan>;
+    /** The engine's image bytes (each layer once) and what prune --all would free. */
+    summary(options?: { repos?: readonly LocalRepository[]; signal?: AbortSignal }): Promise<DiskSummary>;
   };
   downloads: {
     /** Queues a pull in the background worker (started on demand) and returns its first snapshot. */
@@ -139,6 +166,21 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         })),
     ));
   const images = new LocalImageService(getClient);
+  const layersFile = (): string | null => {
+    try {
+      return join(deps.configDir, `layers-${endpointKey(getEndpoint())}.json`);
+    } catch {
+      return null;
+    }
+  };
+  let disk: DiskUsageService | undefined;
+  const getDisk = (): DiskUsageService =>
+    (disk ??= new DiskUsageService({
+      client: getClient,
+      listLocal: (signal) => images.listLocal(signal ? { signal } : {}),
+      facts: new LayerFacts(getClient, layersFile()),
+      ...(deps.kept ? { kept: deps.kept } : {}),
+    }));
   let platform: Promise<string | null> | undefined;
 
   const enginePlatform: EnginePlatform = () => {
@@ -178,8 +220,16 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       listLocal: (options) => images.listLocal(options),
       inspect: (refOrId) => images.inspect(refOrId),
       remove: (refOrId, options) => images.remove(refOrId, options),
-      prune: (options) => images.prune(options),
+      tag: (id, repo, tag) => images.tag(id, repo, tag),
+      prune: (options) => getDisk().prune(options),
       watch: (onChange) => watchEngine(getClient, onChange),
+    },
+    disk: {
+      sizes: (options) => getDisk().sizes(options),
+      plan: (ids, options) => getDisk().plan(ids, options),
+      remove: (ids, options) => getDisk().remove(ids, options),
+      prunePlan: (options) => getDisk().prunePlan(options),
+      summary: (options) => getDisk().summary(options),
     },
     downloads: {
       async start(ref, options = {}) {

@@ -1,9 +1,13 @@
 // LXC images through LXD (DESIGN.md "LXC"): local images from LXD's socket, remote ones from simplestreams
 // servers (the built-in `images` server and those added with `lxd-server add`), the pull job the download
 // worker runs, inspect and remove. Architecture is the host's unless asked otherwise, as Docker platforms are.
+// The built-in `images` server follows the daemon on the socket (issue 22): LXD → images.lxd.canonical.com,
+// Incus → images.linuxcontainers.org (defaultLxdServer).
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../../domain/errors';
 import {
   DEFAULT_LXD_SERVER,
+  defaultLxdServer,
+  type LxcDialect,
   type LxcImage,
   type LxcProduct,
   type LxcPullJob,
@@ -64,6 +68,8 @@ export interface LxcServices {
     add(name: string, url: string): Promise<LxdServer>;
     remove(name: string): Promise<LxdServer>;
   };
+  /** LXD or Incus on the socket; null when none answers. */
+  dialect(): Promise<LxcDialect | null>;
   /** The architecture remote lists default to: LXD's own (first of its list), else this host's. */
   hostArchitecture(): Promise<string>;
   listLocal(options?: { filter?: string; signal?: AbortSignal }): Promise<LxcImage[]>;
@@ -107,13 +113,23 @@ export function createLxcServices(deps: LxcDeps): LxcServices {
     return p;
   };
 
+  let dialectAnswer: Promise<LxcDialect | null> | undefined;
+  const dialect = (): Promise<LxcDialect | null> =>
+    (dialectAnswer ??= (async () => {
+      try {
+        return await client().dialect();
+      } catch {
+        return null;
+      }
+    })());
   const allServers = async (): Promise<LxdServer[]> => {
     const stored = (await deps.servers()).read();
-    return [DEFAULT_LXD_SERVER, ...stored.filter((s) => s.name !== DEFAULT_LXD_SERVER.name).map((s) => ({ name: s.name, url: s.url, builtin: false }))];
+    const builtin = defaultLxdServer(await dialect());
+    return [builtin, ...stored.filter((s) => s.name !== DEFAULT_LXD_SERVER.name).map((s) => ({ name: s.name, url: s.url, builtin: false }))];
   };
   const getServer = async (name?: string): Promise<LxdServer> => {
     const all = await allServers();
-    if (name === undefined) return DEFAULT_LXD_SERVER;
+    if (name === undefined) return all[0] ?? DEFAULT_LXD_SERVER;
     const found = all.find((s) => s.name === name);
     if (!found) throw new NotFound(`LXD image server not found: ${sanitizeLine(name)}`, { hint: 'see `stevedore lxd-server list`' });
     return found;
@@ -208,6 +224,7 @@ export function createLxcServices(deps: LxcDeps): LxcServices {
         return server;
       },
     },
+    dialect,
     hostArchitecture,
     async listLocal(options = {}) {
       const images = await client().listImages(options.signal);

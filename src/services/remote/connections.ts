@@ -57,11 +57,11 @@ export class Connections {
     return this.auth;
   }
 
-  async close(): Promise<void> {
+  async close(options: { abort?: boolean } = {}): Promise<void> {
     const t = this.transport;
     this.transport = undefined;
     this.v2Clients.clear();
-    if (t) await t.close();
+    if (t) await t.close(options);
   }
 
   isHub(host: string): boolean {

@@ -58,8 +58,8 @@ export interface RemoteServices {
   };
   /** Docker Hub's rate limit as last seen (web API X-RateLimit-*, or the registry's ratelimit-*). */
   hubRateLimit(): RateLimit | null;
-  /** Closes idle connections (end of a one-shot command). */
-  close(): Promise<void>;
+  /** Closes idle connections (end of a one-shot command); `abort`: also the requests in flight (serve's stop deadline). */
+  close(options?: { abort?: boolean }): Promise<void>;
   /** `stevedore doctor`: does each configured registry answer and accept its login; Docker Hub and its pull limit. */
   health: {
     registries(signal?: AbortSignal): Promise<Check[]>;
@@ -103,7 +103,7 @@ export function createRemoteServices(deps: RemoteDeps): RemoteServices {
       remove: (name) => repositories.remove(name),
     },
     hubRateLimit: () => connections.lastRateLimit,
-    close: () => connections.close(),
+    close: (options) => connections.close(options),
     health: {
       registries: (signal) => Promise.all(deps.registries.list().filter((r) => !r.builtin).map((r) => checkRegistry(connections, r, signal))),
       dockerHub: (signal) => checkDockerHub(connections, signal),

@@ -67,10 +67,15 @@ export class RemoteInspector {
     const own = shownPlatform({ os: config.os || 'linux', architecture: config.architecture || 'amd64', ...(config.variant ? { variant: config.variant } : {}) });
     if (top.manifest.kind !== 'index') {
       platforms = [own];
-      // A single-platform image asked for another platform: say so (as docker does), not another platform's answer.
+      // A single-platform image asked for another platform — with --platform or the `platform` setting — says
+      // so (as docker does), rather than another platform's answer. (Only the engine's own platform, a guess,
+      // lets it through.)
       const have = { os: config.os || 'linux', architecture: config.architecture || 'amd64', ...(config.variant ? { variant: config.variant } : {}) };
-      if (explicit && !platformMatches(have, parsePlatformString(explicit))) {
-        throw new NotFound(`Image not found: ${shown} for platform ${explicit}`, { hint: `it has ${own} only` });
+      const setting = explicit ? undefined : this.deps.settings().platform || undefined;
+      const asked = explicit ?? setting;
+      if (asked && !platformMatches(have, parsePlatformString(asked))) {
+        const hint = setting ? `it has ${own} only; the platform comes from the \`platform\` setting (\`stevedore config set platform ""\` uses the engine's)` : `it has ${own} only`;
+        throw new NotFound(`Image not found: ${shown} for platform ${asked}`, { hint });
       }
     }
     const layers = manifest.layers.map((l) => ({ digest: l.digest, size: l.size, mediaType: sanitizeLine(l.mediaType) }));

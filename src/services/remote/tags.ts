@@ -1,22 +1,29 @@
 // `image tags NAME`: every tag of a repository, in the order of src/domain/tags.ts, with the tags present on
 // the engine. Docker Hub names use the Hub tags API (size, last update, platforms); a private Hub repository
 // the web API will not show falls back to the registry's tags/list. Other registries: tags/list, every page.
+// Versions, not digests (issue 22): where the tags carry digests (Docker Hub), each tag gets the others with
+// its digest (`latest = 1.27.3, also 1.27`) at no extra request; elsewhere, with `versions`, `latest` and the
+// highest version-looking tags are asked with a HEAD each (capped: sameDigest.ts) to say the same.
 import { isDigest } from '../../clients/registry/manifest';
 import { AppError } from '../../domain/errors';
 import type { TagDetail, TagList } from '../../domain/images';
 import { familiarName, fullName } from '../../domain/reference';
 import { sanitizeLine } from '../../domain/sanitize';
 import { orderTags } from '../../domain/tags';
+import { orderSameAs } from '../../domain/versions';
 import type { Connections } from './connections';
 import type { RemoteDeps } from './index';
 import { loadMarks } from './marks';
 import { repositoryOnly, resolveRef } from './refs';
+import { candidateDigests } from './sameDigest';
 
 /** A tag as docker's reference grammar has it. */
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 
 export interface TagsOptions {
   registry?: string;
+  /** Registries without digests in their tag list: HEAD `latest` and the highest version tags to find its versions. */
+  versions?: boolean;
   signal?: AbortSignal;
 }
 
@@ -35,6 +42,7 @@ export class Tags {
     let truncated: string | null;
     try {
       ({ details, truncated } = await this.fetch(ref.domain, ref.path, display, options.signal));
+      if (options.versions && !this.connections.isHub(ref.domain)) details = await this.withDigests(ref.domain, ref.path, display, details, options.signal);
     } catch (error) {
       void marksPromise.catch(() => undefined);
       throw error;
@@ -49,10 +57,21 @@ export class Tags {
       warnings.push(`${display}: left out ${n} tag${n === 1 ? '' : 's'} the registry sent that ${n === 1 ? 'is not a valid tag name' : 'are not valid tag names'} (empty, control characters, or over 128 characters)`);
       details = valid;
     }
-    const ordered = orderTags(details);
+    const ordered = withSameAs(orderTags(details));
     // A cut-short list says why first.
     if (truncated) warnings.unshift(truncated);
     return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered, truncated, warnings };
+  }
+
+  /** `latest` and the highest version-looking tags with their digests, asked with a HEAD each (on demand). */
+  private async withDigests(host: string, path: string, display: string, details: TagDetail[], signal?: AbortSignal): Promise<TagDetail[]> {
+    if (!details.some((d) => d.name === 'latest')) return details;
+    const client = this.connections.v2(host);
+    const latest = await client.manifestHead(path, 'latest', { display, signal });
+    if (!latest.digest) return details;
+    const digests = await candidateDigests(client, path, details.map((d) => d.name), { display, skip: ['latest'], signal });
+    digests.set('latest', latest.digest);
+    return details.map((d) => (d.digest === null && digests.has(d.name) ? { ...d, digest: digests.get(d.name) ?? null } : d));
   }
 
   private async fetch(host: string, path: string, display: string, signal?: AbortSignal): Promise<{ details: TagDetail[]; truncated: string | null }> {
@@ -77,4 +96,11 @@ export class Tags {
     const listing = await this.connections.v2(host).tagsListing(path, { display, signal });
     return { details: listing.items.map((name) => ({ name, size: null, lastUpdated: null, digest: null, platforms: [] })), truncated: listing.truncated };
   }
+}
+
+/** Each tag with the others of its digest (none when its digest is unknown). */
+export function withSameAs(details: TagDetail[]): TagDetail[] {
+  const byDigest = new Map<string, string[]>();
+  for (const d of details) if (d.digest) byDigest.set(d.digest, [...(byDigest.get(d.digest) ?? []), d.name]);
+  return details.map((d) => (d.digest ? { ...d, sameAs: orderSameAs((byDigest.get(d.digest) ?? []).filter((n) => n !== d.name)) } : d));
 }

@@ -3,6 +3,8 @@
 // fresh, `refresh` ignores them), and updates one tag: a pull of the same tag through the download worker,
 // then, when asked, the replaced image removed if nothing else holds it.
 // The registry side (undici) loads only when a check really asks a registry.
+// Issue 22 adds: the versions of an update (versions.ts), the image an update replaced (previous.ts: kept,
+// protected from --remove-old and prune, rolled back to), and `watch` (watch.ts) on top of `check`.
 import { AppError, Conflict, InvalidInput, NotFound } from '../../domain/errors';
 import type { Clock } from '../../domain/clock';
 import type { LocalRepository } from '../../domain/images';
@@ -10,12 +12,14 @@ import { DOCKER_HUB_DOMAIN, fullName as fullNameOf, normalizeReference } from '.
 import { sanitizeLine } from '../../domain/sanitize';
 import { parseDuration, type Settings } from '../../domain/settings';
 import type { RateLimit } from '../../clients/registry/index';
+import type { UpdateNotice } from '../../domain/notice';
 import type { UpdateResult } from '../../domain/updates';
 import type { EngineServices } from '../engine/index';
 import type { RemoteDeps } from '../remote/index';
 import type { RequestCounts } from './check';
+import { createPreviousServices, type PreviousImage, type PreviousStoreLike, type RollbackResult } from './previous';
 
-export type { UpdateResult };
+export type { PreviousImage, RollbackResult, UpdateNotice, UpdateResult };
 
 export interface UpdatesStoreLike {
   read(engine: string): Map<string, UpdateResult>;
@@ -29,6 +33,8 @@ export interface UpdateDeps {
   remoteDeps: () => Promise<RemoteDeps>;
   engine: () => Promise<Pick<EngineServices, 'host' | 'images' | 'enginePlatform'>>;
   store: () => Promise<UpdatesStoreLike>;
+  /** previous.json: the images updates replaced. */
+  previousStore: () => Promise<PreviousStoreLike>;
   settings: () => Settings | Promise<Settings>;
   clock: Clock;
 }
@@ -86,18 +92,30 @@ export interface UpdateServices {
   finishRemoval(target: LocalTarget): Promise<{ oldId: string; removed: string[]; kept: string | null } | null>;
   /** Docker Hub's pull limit as the last HEAD answers said. */
   hubRateLimit(): RateLimit | null;
+  /** The engine the results belong to (the key of the caches). */
+  engineKey(): Promise<string>;
+  /** The notices for these `update_available` results, with the versions they move between (asks registries). */
+  describe(results: readonly UpdateResult[], options?: { signal?: AbortSignal }): Promise<UpdateNotice[]>;
+  /** Records the image `target` points at as the one to roll back to: call before an update pulls. */
+  keepPrevious(target: LocalTarget): Promise<void>;
+  /** The kept image of each local tag that has one (by `fullName:tag`). */
+  previous(repos?: LocalRepository[]): Promise<Map<string, PreviousImage>>;
+  /** The image IDs kept for a rollback now: prune (and --remove-old) must leave them. */
+  keptImageIds(): Promise<ReadonlySet<string>>;
+  /** Points REF's tag back at the image its last update replaced. */
+  rollback(ref: string): Promise<RollbackResult>;
   close(): Promise<void>;
 }
 
 export function createUpdateServices(deps: UpdateDeps): UpdateServices {
-  let registry: Promise<{ access: import('./check').RegistryAccess; close: () => Promise<void> }> | undefined;
+  let registry: Promise<{ access: import('./versions').VersionAccess; close: () => Promise<void> }> | undefined;
   let lastHub: RateLimit | null = null;
   const access = () =>
     (registry ??= (async () => {
       const [{ Connections }, remoteDeps] = await Promise.all([import('../remote/connections'), deps.remoteDeps()]);
       const connections = new Connections(remoteDeps);
       return {
-        access: { client: (host: string) => connections.v2(host), isHub: (host: string) => connections.isHub(host) },
+        access: { client: (host: string) => connections.v2(host), isHub: (host: string) => connections.isHub(host), hub: () => connections.hub() },
         close: () => connections.close(),
       };
     })());
@@ -105,6 +123,7 @@ export function createUpdateServices(deps: UpdateDeps): UpdateServices {
   const listLocal = async (filter?: string): Promise<LocalRepository[]> => (await deps.engine()).images.listLocal(filter ? { filter } : {});
 
   const engineKey = async (): Promise<string> => (await deps.engine()).host();
+  const previous = createPreviousServices({ engine: deps.engine, store: deps.previousStore, settings: deps.settings, clock: deps.clock });
 
   const platform = async (settings: Settings): Promise<string> => {
     if (settings.platform) return settings.platform;
@@ -114,6 +133,9 @@ export function createUpdateServices(deps: UpdateDeps): UpdateServices {
   const removeReplaced = async (oldId: string, newId: string): Promise<{ removed: string[]; kept: string | null }> => {
     if (!oldId || oldId === newId) return { removed: [], kept: null };
     const engine = await deps.engine();
+    // Kept for a rollback (updates.keep_previous): not removed before its time.
+    const kept = [...(await previous.list()).values()].find((p) => p.id === oldId);
+    if (kept) return { removed: [], kept: `kept for \`stevedore image rollback\` until ${kept.keptUntil.slice(0, 16).replace('T', ' ')} UTC (updates.keep_previous)` };
     // Still tagged under another name: it is not only the replaced image, keep it.
     const tags = (await listLocal()).flatMap((r) => r.images.filter((i) => i.id === oldId && i.tag !== '<none>').map((i) => `${r.name}:${i.tag}`));
     if (tags.length > 0) return { removed: [], kept: `the old image is still tagged as ${tags.join(', ')}` };
@@ -162,6 +184,22 @@ export function createUpdateServices(deps: UpdateDeps): UpdateServices {
     async cached() {
       const [key, store] = await Promise.all([engineKey(), deps.store()]);
       return store.read(key);
+    },
+
+    async describe(results, options = {}) {
+      if (results.length === 0) return [];
+      const { describeUpdates } = await import('./versions');
+      const engine = await deps.engine();
+      return describeUpdates(results, { access: async () => (await access()).access, inspect: (id) => engine.images.inspect(id), signal: options.signal });
+    },
+
+    engineKey,
+    keepPrevious: (target) => previous.keep(target),
+    previous: (repos) => previous.list(repos),
+    keptImageIds: () => previous.keptImageIds(),
+    async rollback(ref) {
+      const target = await this.localTarget(ref);
+      return previous.rollback(target);
     },
 
     async localTarget(text) {

@@ -1,11 +1,12 @@
 // Update checks through the built CLI against the real test world (issue 12): every case of
 // test/world/updates.ts gives its status through `image updates --json`, and `image update` brings the tag to
-// the registry's digest (checked against `docker inspect` RepoDigests and `skopeo inspect`).
-// test:later: dates matter here (updates.ttl, checked_at, "retry in 60 min (after HH:MM:SS UTC)"): npm run test:later runs this file again a year ahead.
+// the registry's digest (checked against `docker inspect` RepoDigests and `skopeo inspect`), keeping the
+// replaced image for `image rollback` (issue 22).
+// test:later: dates matter here (updates.ttl, checked_at, "retry in 60 min (after HH:MM:SS UTC)", keep_previous): npm run test:later runs this file again a year ahead.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { run as runProcess } from '../../world/proc.js';
 import { describeWorld } from '../../world/harness.js';
 import { DEFAULT_THROTTLE, docker, makeLayer, pushImage, removeAllImages, setThrottle, setUpUpdateCases, type UpdateCases, type WorldInfo } from '../../world/index.js';
@@ -120,26 +121,32 @@ describeWorld('update checks against the test world', (world) => {
     expect(of(cases.refs.semver.slice(0, cases.refs.semver.lastIndexOf(':')), '1.0')).toBe('up_to_date');
   });
 
-  it('`image update` brings the tag to the registry digest and removes the replaced image', async () => {
+  it('`image update` brings the tag to the registry digest and keeps the replaced image for a rollback (even with --remove-old)', async () => {
     const ref = cases.refs.changing;
     const oldId = await dockerOk(world, ['image', 'inspect', '--format', '{{.Id}}', ref]);
     const r = await run(s, ['image', 'update', ref, '--remove-old', '--json']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const last = lines.at(-1);
-    expect(last).toMatchObject({ event: 'updated', name: ref, digest: cases.changedDigest, status: 'up_to_date', old_id: oldId, kept_old: null });
+    // updates.keep_previous (7d): --remove-old leaves the replaced image for `image rollback` until then.
+    expect(last).toMatchObject({ event: 'updated', name: ref, digest: cases.changedDigest, status: 'up_to_date', old_id: oldId, removed_old: [], kept_old: expect.stringMatching(/^kept for `stevedore image rollback` until /) });
     const repoDigests = JSON.parse(await dockerOk(world, ['image', 'inspect', '--format', '{{json .RepoDigests}}', ref])) as string[];
     expect(repoDigests).toContain(`${ref.slice(0, ref.lastIndexOf(':'))}@${cases.changedDigest}`);
     const skopeo = await runProcess('skopeo', ['inspect', '--tls-verify=false', `docker://${ref}`]);
     expect(skopeo.code, skopeo.stderr).toBe(0);
     expect((JSON.parse(skopeo.stdout) as { Digest: string }).Digest).toBe(cases.changedDigest);
-    expect((await docker(world, ['image', 'inspect', oldId])).code).not.toBe(0); // removed
+    expect((await docker(world, ['image', 'inspect', oldId])).code).toBe(0); // kept
     const again = await run(s, ['image', 'update', ref]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`${ref}: already up to date (${cases.changedDigest})`);
   });
 
   it('`image update --remove-old` killed after its pull started: the next run removes the old image (not "already up to date")', async () => {
+    // Not kept for a rollback here (updates.keep_previous 0): --remove-old never removes a kept image (issue 22).
+    expect((await run(s, ['config', 'set', 'updates.keep_previous', '0'])).code).toBe(0);
+    onTestFinished(async () => {
+      await run(s, ['config', 'set', 'updates.keep_previous', '7d']);
+    });
     // A tag behind the throttling proxy, so the pull of its new image takes seconds.
     const repo = `upd/killed-${process.pid}`;
     const ref = `${world.throttlingProxy.host}/${repo}:1.0`;

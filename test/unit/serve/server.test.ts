@@ -56,6 +56,7 @@ afterEach(async () => {
 
 async function start(options: { bodyLimit?: number } = {}) {
   let now = Date.parse('2030-01-01T00:00:00Z');
+  let mono = 1_000;
   const clock = { now: () => now };
   const registries = memoryRegistries();
   const unused = () => Promise.reject(new Error('not used in this test'));
@@ -65,6 +66,7 @@ async function start(options: { bodyLimit?: number } = {}) {
     services,
     notes: { all: () => new Map(), set: () => undefined },
     clock,
+    monotonic: () => mono,
     login: { verify: async (user, password) => user === 'admin' && password === PASSWORD },
     accessLog: (e) => log.push(e),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
@@ -78,7 +80,11 @@ async function start(options: { bodyLimit?: number } = {}) {
     const setCookie = String(r.headers['set-cookie']);
     return setCookie.split(';')[0] ?? '';
   };
-  return { base, log, login, advance: (ms: number) => (now += ms), registries };
+  const advance = (ms: number): void => {
+    now += ms;
+    mono += ms;
+  };
+  return { base, log, login, advance, registries, setWall: (ms: number) => (now = ms) };
 }
 
 describe('stevedore serve: login and safety', () => {

@@ -32,7 +32,7 @@ describe('settings and registry files', () => {
     writeFileSync(join(dir, 'settings.json'), '{"http.timeout": 20, ', { mode: 0o600 });
     const warnings: string[] = [];
     const store = new SettingsStore(dir, (w) => warnings.push(w));
-    expect(store.all()).toEqual({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '', 'updates.ttl': '6h', 'updates.concurrency': 4, 'keys.escape_ms': 0 });
+    expect(store.all()).toEqual({ catalog: '', 'downloads.concurrency': 2, 'http.timeout': 15, platform: '', 'updates.ttl': '6h', 'updates.concurrency': 4, 'updates.interval': '6h', 'updates.keep_previous': '7d', 'keys.escape_ms': 0 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/settings\.json was not valid JSON; kept it as .*settings\.json\.corrupt-\d{8}T\d{6}Z-[0-9a-f]{6} and restored defaults/);
     const aside = readdirSync(dir).filter((f) => f.startsWith('settings.json.corrupt-'));

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { Registry } from '../../../domain/registry';
+import { type Registry, normalizeRegistryUrl, registryHost } from '../../../domain/registry';
 import { SelectField, ToggleField } from '../../components/FormFields';
 import { FORM_LABEL_WIDTH, TextField } from '../../components/TextField';
 import { Wrapped } from '../../components/Wrapped';
@@ -54,7 +54,7 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
         width={inner}
         mask="*"
         error={f.errors.password}
-        placeholder={f.editing && original?.password ? '(unchanged)' : '(none)'}
+        placeholder={f.editing ? passwordPlaceholder(original, f.values.url) : '(none)'}
       />
       <Box marginTop={1}>
         {f.busy ? (
@@ -67,4 +67,14 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
       </Box>
     </Box>
   );
+}
+
+/** A saved password stays with the registry only while its host does (services/registries.ts): say so before saving. */
+function passwordPlaceholder(original: Registry | null, url: string): string {
+  if (!original?.password) return '(none)';
+  try {
+    return registryHost(normalizeRegistryUrl(url)).toLowerCase() === registryHost(original.url).toLowerCase() ? '(unchanged)' : '(not kept for another host: type it again)';
+  } catch {
+    return '(unchanged)';
+  }
 }

@@ -62,7 +62,7 @@ describe('resolveEndpoint', () => {
 
   it('rejects what docker would not take', () => {
     expect(() => resolve({ DOCKER_HOST: 'ftp://nas' })).toThrow(/unsupported DOCKER_HOST/);
-    expect(() => resolve({ DOCKER_HOST: 'ssh://user:secret@nas' })).toThrow(/must not carry a password/);
+    expect(() => resolve({ DOCKER_HOST: 'ssh://user:secret@nas' })).toThrow(/must not carry credentials/);
   });
 
   it('follows DOCKER_CONTEXT, then config.json currentContext, with DOCKER_HOST winning over both', () => {

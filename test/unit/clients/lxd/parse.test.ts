@@ -121,7 +121,7 @@ describe('socket discovery', () => {
   it('uses LXD_DIR / INCUS_DIR when set, else the usual places', () => {
     expect(socketCandidates({ LXD_DIR: '/x' })).toEqual(['/x/unix.socket']);
     expect(socketCandidates({ INCUS_DIR: '/y' })).toEqual(['/y/unix.socket']);
-    expect(socketCandidates({})).toEqual(['/var/lib/lxd/unix.socket', '/var/snap/lxd/common/lxd/unix.socket', '/var/lib/incus/unix.socket']);
+    expect(socketCandidates({})).toEqual(['/var/lib/lxd/unix.socket', '/var/snap/lxd/common/lxd/unix.socket', '/var/lib/incus/unix.socket', '/run/incus/unix.socket']);
     expect(findSocket({}, (p) => p.includes('incus'))).toEqual({ path: '/var/lib/incus/unix.socket', looked: socketCandidates({}) });
   });
 });

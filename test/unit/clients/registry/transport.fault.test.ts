@@ -615,7 +615,7 @@ describe('overall deadline per try', () => {
 describe('Retry-After out of range', () => {
   const WEEK = 7 * 24 * 3600;
 
-  it('a huge Retry-After fails at once with 429 and a sensible time (no "Invalid time value")', async () => {
+  it('a huge Retry-After fails at once with 429 and says what the server said (no "Invalid time value", no made-up week)', async () => {
     const s = await open((_req, res) => sendJson(res, 429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }, { 'retry-after': '99999999999999999999' }));
     const { transport, waits } = fastTransport();
     const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
@@ -623,7 +623,7 @@ describe('Retry-After out of range', () => {
     expect(error).toBeInstanceOf(RateLimited);
     expect(error.code).toBe(429);
     expect((error as RateLimited).retryAfterSeconds).toBe(WEEK);
-    expect(error.message).toMatch(/is rate-limiting requests; retry in 7 days \(after \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
+    expect(error.message).toMatch(/is rate-limiting requests; retry later \(it said "Retry-After: 99999999999999999999"\)$/);
     expect(s.requests).toHaveLength(1);
     expect(waits).toEqual([]);
   });
@@ -635,8 +635,28 @@ describe('Retry-After out of range', () => {
     const error = await failure(client.tags('a'));
     expect(error).toBeInstanceOf(RateLimited);
     expect((error as RateLimited).retryAfterSeconds).toBe(WEEK);
-    expect(error.message).toContain('retry in 7 days');
+    expect(error.message).toContain('retry later (it said "X-Retry-After: 99999999999999999999")');
     expect(s.requests).toHaveLength(1);
+  });
+
+  it('Retry-After of three years, or the year 2100, is shown as the server said it (issue 24)', async () => {
+    for (const [value, said] of [
+      [String(3 * 365 * 86_400), 'Retry-After: 94608000'],
+      ['Fri, 01 Jan 2100 00:00:00 GMT', 'Retry-After: Fri, 01 Jan 2100 00:00:00 GMT'],
+    ] as const) {
+      const s = await open((_req, res) => sendJson(res, 429, { errors: [{ code: 'TOOMANYREQUESTS', message: 'slow down' }] }, { 'retry-after': value }));
+      const { transport } = fastTransport();
+      const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
+      const error = await failure(client.tags('a'));
+      expect(error.code).toBe(429);
+      expect(error.message).toMatch(new RegExp(`retry later \\(it said "${said}"\\)$`));
+      expect(error.message).not.toContain('7 days');
+    }
+    // A wait within a week keeps its time.
+    const s = await open((_req, res) => sendJson(res, 429, { message: 'later' }, { 'retry-after': String(2 * 86_400) }));
+    const { transport } = fastTransport();
+    const client = new RegistryV2Client({ baseUrl: s.url, transport, auth: new Authenticator(transport), credential: async () => undefined });
+    expect((await failure(client.tags('a'))).message).toMatch(/retry in 2 days \(after \d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/);
   });
 
   it('dates far away are clamped; an X-Retry-After in the past means now', () => {

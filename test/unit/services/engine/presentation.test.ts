@@ -69,7 +69,8 @@ describe('JSON shapes', () => {
       isLatest: ['latest', '7'],
       inUse: true,
     };
-    expect(localListJson({ filterText: 're', type: '', repos: [repo], downloading: new Set(['docker.io/library/redis']), updates: new Map(), warnings: [] })).toEqual({
+    const sizes = new Map([['sha256:a', { unique: 4, shared: 6 }]]);
+    expect(localListJson({ filterText: 're', type: '', repos: [repo], downloading: new Set(['docker.io/library/redis']), updates: new Map(), previous: new Map(), sizes, warnings: [] })).toEqual({
       category: 'local',
       filter_text: 're',
       type: '',
@@ -87,8 +88,8 @@ describe('JSON shapes', () => {
           is_latest: ['latest', '7'],
           in_use: true,
           images: [
-            { tag: 'latest', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true, update: null },
-            { tag: '7', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true, update: null },
+            { tag: 'latest', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true, unique_size: 4, shared_size: 6, update: null, previous: null },
+            { tag: '7', id: 'sha256:a', size: 10, created: '2024-01-01T00:00:00.000Z', in_use: true, unique_size: 4, shared_size: 6, update: null, previous: null },
           ],
         },
       ],

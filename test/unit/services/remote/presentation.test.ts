@@ -63,7 +63,7 @@ describe('image tags', () => {
   };
 
   it('json: name, installed, tags, and details where the registry told something', () => {
-    expect(tagsJson(list)).toEqual({ name: 'redis', installed: ['7'], tags: ['latest', '7'], details: [{ name: 'latest', size: 45_000_000, last_updated: '2024-06-02T00:00:00Z', digest: 'sha256:bb', platforms: ['linux/amd64', 'linux/arm64/v8'] }], warnings: [] });
+    expect(tagsJson(list)).toEqual({ name: 'redis', installed: ['7'], tags: ['latest', '7'], details: [{ name: 'latest', size: 45_000_000, last_updated: '2024-06-02T00:00:00Z', digest: 'sha256:bb', platforms: ['linux/amd64', 'linux/arm64/v8'], same_as: [] }], warnings: [] });
   });
 
   it('table: size and age when known', () => {
