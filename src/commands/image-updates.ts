@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { AppError } from '../domain/errors';
 import { shortId } from '../views/local';
 import { unknownCode, updatesJson, updatesSummary, updatesTable } from '../views/updates';
+import type { UpdateServices } from '../services/index';
 import type { CommandContext } from './context';
 import { followPull } from './follow';
 import { EXIT } from './output';
@@ -18,15 +19,12 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
     .option('--refresh', 'ask every registry again, even when the last check is recent (updates.ttl)')
     .action(
       action(ctx, async (out, opts: { filter?: string; refresh?: boolean }) => {
-        const updates = await ctx.services.updates();
-        try {
+        await withUpdates(ctx, async (updates) => {
           const startedAt = Date.now();
           const round = await updates.check({ ...(opts.filter ? { filter: opts.filter } : {}), refresh: opts.refresh ?? false });
           for (const note of round.notes) ctx.warnings.add(note);
           out.result(updatesJson(round.results), () => [...updatesTable(round.results, ctx.io.stdout.columns), '', updatesSummary(round, startedAt)]);
-        } finally {
-          await updates.close();
-        }
+        });
       }),
     );
 
@@ -35,8 +33,8 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
     .option('--remove-old', 'remove the replaced image afterwards when no container uses it')
     .action(
       action(ctx, async (out, ref: string, opts: { removeOld?: boolean }) => {
-        const [updates, engine] = await Promise.all([ctx.services.updates(), ctx.services.engine()]);
-        try {
+        const engine = await ctx.services.engine();
+        await withUpdates(ctx, async (updates) => {
           const target = await updates.localTarget(ref);
           // An earlier --remove-old run of this tag killed after its pull started: the pull finished in the
           // worker, the removal is still owed; do it now.
@@ -104,9 +102,7 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
             );
           }
           ctx.io.stdout.write(`${lines.join('\n')}\n`);
-        } finally {
-          await updates.close();
-        }
+        });
       }),
     );
 
@@ -115,17 +111,24 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
     .addHelpText('after', '\nContainers keep the image they were created from: recreate them (docker compose up -d, docker run) to use it.')
     .action(
       action(ctx, async (out, ref: string) => {
-        const updates = await ctx.services.updates();
-        try {
+        await withUpdates(ctx, async (updates) => {
           const r = await updates.rollback(ref);
           out.result({ name: r.ref, id: r.id, replaced_id: r.replacedId, digest: r.digest, pin: r.pin }, () => [
             `${r.ref}: rolled back to ${shortId(r.id)} (was ${shortId(r.replacedId)}, kept in turn: rolling back again goes forward)`,
             ...(r.pin ? [`pin it in a compose file or \`docker run\`: ${r.pin}`] : []),
             'containers keep the image they were created from: recreate them to use it (docker compose up -d)',
           ]);
-        } finally {
-          await updates.close();
-        }
+        });
       }),
     );
+}
+
+/** Runs `use` with the update service, closed afterwards (its registry connections), whatever happens. */
+async function withUpdates(ctx: CommandContext, use: (updates: UpdateServices) => Promise<void>): Promise<void> {
+  const updates = await ctx.services.updates();
+  try {
+    await use(updates);
+  } finally {
+    await updates.close();
+  }
 }

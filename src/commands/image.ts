@@ -82,32 +82,32 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
       }),
     );
 
-  leaf(image, ctx, 'inspect', "show an image's details: the engine's JSON, or the registry's with --remote")
+  const inspect = leaf(image, ctx, 'inspect', "show an image's details: the engine's JSON, or the registry's with --remote")
     .argument('<ref>', 'REF (redis:7, team/app@sha256:…) or a full or short image ID')
-    .option('--remote', 'ask the registry (without pulling)')
-    .option('--registry <name>', 'resolve a short name against this registry (implies --remote)')
-    .option('--platform <os/arch[/variant]>', 'platform to describe (implies --remote)')
-    .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
-    .option('--server <name>', 'LXC: the simplestreams server to ask (implies --remote)')
-    .action(
-      action(ctx, async (out, ref: string, opts: { remote?: boolean; registry?: string; platform?: string; type?: string; server?: string }) => {
-        if (opts.type === 'lxc') {
-          if (opts.registry !== undefined) throw notLxc();
-          const json = await lxcInspect(await ctx.services.lxc(), ref, opts);
-          return out.result(json, () => JSON.stringify(json, null, 2));
-        }
-        if (opts.server !== undefined) throw onlyLxc('--server');
-        if (opts.remote || opts.registry !== undefined || opts.platform !== undefined) {
-          const r = await remoteInspect(ctx.services, ref, {
-            ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
-            ...(opts.platform !== undefined ? { platform: parsePlatform(opts.platform) } : {}),
-          });
-          return out.result(remoteInspectJson(r), () => remoteInspectLines(r, new Date(), columns()));
-        }
-        const result = await (await engine()).images.inspect(ref);
-        out.result(result, () => JSON.stringify(result, null, 2));
-      }),
-    );
+    .option('--remote', 'ask the registry (without pulling)');
+  refOptions(inspect, {
+    registry: 'resolve a short name against this registry (implies --remote)',
+    platform: 'platform to describe (implies --remote)',
+    server: 'LXC: the simplestreams server to ask (implies --remote)',
+  }).action(
+    action(ctx, async (out, ref: string, opts: { remote?: boolean; registry?: string; platform?: string; type?: string; server?: string }) => {
+      if (opts.type === 'lxc') {
+        if (opts.registry !== undefined) throw notLxc();
+        const json = await lxcInspect(await ctx.services.lxc(), ref, opts);
+        return out.result(json, () => JSON.stringify(json, null, 2));
+      }
+      if (opts.server !== undefined) throw onlyLxc('--server');
+      if (opts.remote || opts.registry !== undefined || opts.platform !== undefined) {
+        const r = await remoteInspect(ctx.services, ref, {
+          ...(opts.registry !== undefined ? { registry: opts.registry } : {}),
+          ...(opts.platform !== undefined ? { platform: parsePlatform(opts.platform) } : {}),
+        });
+        return out.result(remoteInspectJson(r), () => remoteInspectLines(r, new Date(), columns()));
+      }
+      const result = await (await engine()).images.inspect(ref);
+      out.result(result, () => JSON.stringify(result, null, 2));
+    }),
+  );
 
   leaf(image, ctx, 'tags', "list a repository's tags")
     .argument('<name>', 'repository (redis, team/app)')
@@ -121,44 +121,44 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
       }),
     );
 
-  leaf(image, ctx, 'pull', 'download an image (in the background worker; Ctrl-C cancels)')
+  const pull = leaf(image, ctx, 'pull', 'download an image (in the background worker; Ctrl-C cancels)')
     .argument('<ref>', 'REF, e.g. redis:7 or registry.example.com:5000/team/app:1.0')
-    .option('--registry <name>', 'resolve a short name against this registry (app → HOST/app)')
-    .option('--platform <os/arch[/variant]>', "platform to pull (default: the platform setting, else the engine's)")
-    .option('--detach', 'return as soon as the download is queued')
-    .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
-    .option('--server <name>', 'LXC: the simplestreams server to download from (default: images)')
-    .action(
-      action(ctx, async (out, ref: string, opts: { registry?: string; platform?: string; detach?: boolean; type?: string; server?: string }) => {
-        const services = await engine();
-        let started: DownloadRecord;
-        if (opts.type === 'lxc') {
-          if (opts.registry !== undefined) throw notLxc();
-          const lxc = await ctx.services.lxc();
-          // One clear line (501, 403) when LXD is not there, before a worker is started for nothing.
-          await lxc.client().server();
-          started = await services.downloads.startLxc(await lxcPullJob(lxc, ref, opts));
-        } else {
-          if (opts.server !== undefined) throw onlyLxc('--server');
-          const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
-          const registry = opts.registry !== undefined ? { registry: opts.registry } : {};
-          // A platform the image does not have — asked for, or the `platform` setting — is refused before
-          // anything is queued (the engine would pull a single-platform image of another platform and call it done).
-          const setting = platform === undefined ? (await ctx.services.settings()).all().platform : '';
-          if (platform || setting) await checkPlatform(ctx.services, ref, { ...(platform ? { platform } : {}), ...registry });
-          started = await services.downloads.start(ref, { ...(platform ? { platform } : {}), ...registry });
-        }
-        if (opts.detach) {
-          const name = services.name();
-          const hint = backgroundHint(name, (await ctx.services.engines()).defaultName());
-          out.result({ id: started.id, engine: name, name: started.name, percent: started.percent, status: started.status, error: started.error }, () =>
-            `${started.name}: ${started.status} in the background (id ${started.id}; ${hint})`,
-          );
-          return;
-        }
-        ctx.setExitCode(await followPull(ctx.io, out, services, started));
-      }),
-    );
+    .option('--detach', 'return as soon as the download is queued');
+  refOptions(pull, {
+    registry: 'resolve a short name against this registry (app → HOST/app)',
+    platform: "platform to pull (default: the platform setting, else the engine's)",
+    server: 'LXC: the simplestreams server to download from (default: images)',
+  }).action(
+    action(ctx, async (out, ref: string, opts: { registry?: string; platform?: string; detach?: boolean; type?: string; server?: string }) => {
+      const services = await engine();
+      let started: DownloadRecord;
+      if (opts.type === 'lxc') {
+        if (opts.registry !== undefined) throw notLxc();
+        const lxc = await ctx.services.lxc();
+        // One clear line (501, 403) when LXD is not there, before a worker is started for nothing.
+        await lxc.client().server();
+        started = await services.downloads.startLxc(await lxcPullJob(lxc, ref, opts));
+      } else {
+        if (opts.server !== undefined) throw onlyLxc('--server');
+        const platform = opts.platform !== undefined ? parsePlatform(opts.platform) : undefined;
+        const registry = opts.registry !== undefined ? { registry: opts.registry } : {};
+        // A platform the image does not have — asked for, or the `platform` setting — is refused before
+        // anything is queued (the engine would pull a single-platform image of another platform and call it done).
+        const setting = platform === undefined ? (await ctx.services.settings()).all().platform : '';
+        if (platform || setting) await checkPlatform(ctx.services, ref, { ...(platform ? { platform } : {}), ...registry });
+        started = await services.downloads.start(ref, { ...(platform ? { platform } : {}), ...registry });
+      }
+      if (opts.detach) {
+        const name = services.name();
+        const hint = backgroundHint(name, (await ctx.services.engines()).defaultName());
+        out.result({ id: started.id, engine: name, name: started.name, percent: started.percent, status: started.status, error: started.error }, () =>
+          `${started.name}: ${started.status} in the background (id ${started.id}; ${hint})`,
+        );
+        return;
+      }
+      ctx.setExitCode(await followPull(ctx.io, out, services, started));
+    }),
+  );
 
   leaf(image, ctx, 'rm', 'remove an image: untag a REF, or delete by ID')
     .argument('<ref>', 'REF or image ID')
@@ -203,4 +203,13 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
       }),
     );
   return image;
+}
+
+/** `--registry`, `--platform`, `--type` and `--server`, as inspect and pull read a REF (each with its own words). */
+function refOptions(command: Command, help: { registry: string; platform: string; server: string }): Command {
+  return command
+    .option('--registry <name>', help.registry)
+    .option('--platform <os/arch[/variant]>', help.platform)
+    .addOption(new Option('--type <type>', 'docker or lxc').argParser(TYPE))
+    .option('--server <name>', help.server);
 }

@@ -2,6 +2,7 @@
 // header first, resolved relative to the request; `n`/`last` when a registry sends no Link; `tags: null`
 // accepted), manifests with the full Accept list, and JSON blobs (image configs) checked against their digest.
 // (About 300 lines: one client whose paging and authenticated request helpers belong to it alone.)
+import { AtOrigin } from './origin';
 import { BadResponse, NotFound, TimedOut } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { Authenticator, noAccess, refusedCredentials, type RegistryCredential } from './auth';
@@ -61,15 +62,11 @@ const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const LIST_PAGE_LIMIT = 32 * 1024 * 1024;
 const CONFIG_LIMIT = 8 * 1024 * 1024;
 
-export class RegistryV2Client {
-  readonly origin: string;
-  readonly host: string;
+export class RegistryV2Client extends AtOrigin {
   private readonly pageSize: number;
 
   constructor(private readonly options: V2ClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.origin = base.origin;
-    this.host = base.host;
+    super(options.baseUrl);
     this.pageSize = options.pageSize ?? 1000;
   }
 
