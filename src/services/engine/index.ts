@@ -1,6 +1,8 @@
 // The engine side of the service layer: local images (list, inspect, delete, prune), downloads through the
 // background worker, engine info, and the ports the remote side needs (installed, downloading, platform,
 // local usage). Built by the composition root; nothing here opens a connection until the engine is used.
+// About 320 lines: the one interface of an engine's services and its wiring; the parts live in files of their own
+// (images, diskUsage, the worker process, the indexes, every engine's downloads in everywhere.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAppError } from '../../domain/errors';
