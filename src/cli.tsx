@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
-import { EXIT, type Io, Warnings } from './commands/output';
+import { EXIT, type Io, Warnings, reportError } from './commands/output';
 import { type Register, buildProgram, runProgram } from './commands/program';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
@@ -63,7 +63,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       const { RegistryService } = await import('./services/registries');
       // Ping and certificate pinning come from the registry clients, loaded only when asked for.
       const probe = {
-        ping: async (url: string, options: { trustCert: boolean; pinnedCertSha256?: string }) => (await services.remote()).probe.ping(url, options),
+        ping: async (url: string, options: Parameters<RegistryProbe['ping']>[1]) => (await services.remote()).probe.ping(url, options),
         certificateFingerprint: async (url: string) => (await services.remote()).probe.certificateFingerprint(url),
         login: async (url: string, options: Parameters<NonNullable<RegistryProbe['login']>>[1]) => {
           const login = (await services.remote()).probe.login;
@@ -126,9 +126,9 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       let store: InstanceType<typeof EngineStore> | undefined;
       return new EngineCatalog({ env, store: () => (store ??= new EngineStore(configDir, warn)), override: options.engine ?? null });
     }),
-    engine: async () => {
+    engine: async () => services.engineFor((await services.engines()).activeName()),
+    engineFor: async (name) => {
       const catalog = await services.engines();
-      const name = catalog.activeName();
       let made = perEngine.get(name);
       if (!made) {
         made = (async () => {
@@ -176,7 +176,10 @@ function optionValue(argv: string[], name: string): string | null {
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
-  if (argv.length > 0) {
+  // `stevedore` alone, or with the engine only (`stevedore --engine nas`, as `docker --context nas`): the app.
+  const engineOnly = argv.length <= 2 && argv[0]?.startsWith('--engine') === true && optionValue(argv, '--engine') !== null && (argv.length === 2) === (argv[0] === '--engine');
+  const appOnly = argv.length === 0 || engineOnly;
+  if (!appOnly) {
     // A one-shot command parses a few registry answers with undici's WebAssembly HTTP parser; V8 would
     // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
     // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
@@ -198,15 +201,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   // Only the noun asked for is loaded (all of them for the program's help or an unknown noun).
   const nouns: Record<string, () => Promise<Register>> = {
     image: async () => {
-      const [{ registerImage }, { remoteImageHandlers }, { registerImageUpdates }] = await Promise.all([
+      const [{ registerImage }, { registerImageDownloads }, { registerImageUpdates }] = await Promise.all([
         import('./commands/image'),
-        import('./commands/image-remote'),
+        import('./commands/image-downloads'),
         import('./commands/image-updates'),
       ]);
       return (p, c) => {
-        registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
-        const image = p.commands.find((x) => x.name() === 'image');
-        if (image) registerImageUpdates(image, c);
+        const image = registerImage(p, c);
+        registerImageDownloads(image, c);
+        registerImageUpdates(image, c);
       };
     },
     registry: async () => (await import('./commands/registry')).registerRegistry,
@@ -226,10 +229,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
   }
   // --- end shell completion ---
-  if (argv.length === 0) {
+  if (appOnly) {
     const stdin = process.stdin;
     const stdout = process.stdout;
     if (io.stdin === stdin && io.stdout === stdout && stdin.isTTY && stdout.isTTY) {
+      // An engine that does not exist is one line and exit 1, not an app that fails on every screen.
+      if (engineOnly) {
+        try {
+          (await ctx.services.engines()).find(optionValue(argv, '--engine') ?? '');
+        } catch (error) {
+          return reportError(io, false, error);
+        }
+      }
       // The app needs none of the commands' modules: the engine is asked before anything else loads.
       // Ask the engine for the local images while Ink loads: the first frame shows them sooner.
       const engine = ctx.services.engine();
@@ -247,7 +258,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const first = argv[0];
   const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
   const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));
-  if (argv.length === 0) {
+  if (appOnly) {
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());
     return EXIT.usage;
