@@ -77,7 +77,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       const { RegistryService } = await config();
       // Ping and certificate pinning come from the registry clients, loaded only when asked for.
       const probe = {
-        ping: async (url: string, options: { trustCert: boolean; pinnedCertSha256?: string }) => (await services.remote()).probe.ping(url, options),
+        ping: async (url: string, options: Parameters<RegistryProbe['ping']>[1]) => (await services.remote()).probe.ping(url, options),
         certificateFingerprint: async (url: string) => (await services.remote()).probe.certificateFingerprint(url),
         login: async (url: string, options: Parameters<NonNullable<RegistryProbe['login']>>[1]) => {
           const login = (await services.remote()).probe.login;
@@ -135,9 +135,9 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       let store: InstanceType<typeof EngineStore> | undefined;
       return new EngineCatalog({ env, store: () => (store ??= new EngineStore(configDir, warn)), override: options.engine ?? null });
     }),
-    engine: async () => {
+    engine: async () => services.engineFor((await services.engines()).activeName()),
+    engineFor: async (name) => {
       const catalog = await services.engines();
-      const name = catalog.activeName();
       let made = perEngine.get(name);
       if (!made) {
         made = (async () => {
@@ -186,15 +186,15 @@ function optionValue(argv: string[], name: string): string | null {
 }
 
 /** Each noun's module, loaded only when a noun is asked for (all but doctor in one module: cli-nouns.ts). */
-function nounModules(io: Io): Record<string, () => Promise<Register>> {
+function nounModules(): Record<string, () => Promise<Register>> {
   const nouns = () => import('./cli-nouns');
   return {
     image: async () => {
-      const { registerImage, remoteImageHandlers, registerImageUpdates } = await import('./cli-image');
+      const { registerImage, registerImageDownloads, registerImageUpdates } = await import('./cli-image');
       return (p, c) => {
-        registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => io.stdout.columns));
-        const image = p.commands.find((x) => x.name() === 'image');
-        if (image) registerImageUpdates(image, c);
+        const image = registerImage(p, c);
+        registerImageDownloads(image, c);
+        registerImageUpdates(image, c);
       };
     },
     registry: async () => (await nouns()).registerRegistry,
@@ -231,8 +231,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout.write(quick);
     return 0;
   }
+  // `stevedore` alone, or with the engine only (`stevedore --engine nas`, as `docker --context nas`): the app.
+  const engineOnly = argv.length <= 2 && argv[0]?.startsWith('--engine') === true && optionValue(argv, '--engine') !== null && (argv.length === 2) === (argv[0] === '--engine');
+  const appOnly = argv.length === 0 || engineOnly;
   // (Loaded here, not with this module: the quick answers above need neither.)
-  const [{ EXIT, Warnings }, { buildProgram, helpIndexOf, helpStubs, nounOf, runProgram }] = await Promise.all([import('./commands/output'), import('./commands/program')]);
+  const [{ EXIT, Warnings, reportError }, { buildProgram, helpIndexOf, helpStubs, nounOf, runProgram }] = await Promise.all([import('./commands/output'), import('./commands/program')]);
   const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
   const warnings = new Warnings(json ? undefined : (line) => io.stderr.write(`warning: ${line}\n`));
   const ctx: CommandContext = {
@@ -240,13 +243,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     json,
     warnings,
     // `--engine NAME` is a global option (program.ts): read here already, as the services are built before parsing.
-    services: createServices(io.env, warnings.add, { engine: optionValue(argv, '--engine'), oneShot: argv.length > 0 }),
+    services: createServices(io.env, warnings.add, { engine: optionValue(argv, '--engine'), oneShot: !appOnly }),
     setExitCode: () => undefined,
   };
   // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
   if (argv[0] === '__worker') return (await ctx.services.engine()).runWorker();
   // --- end hidden download worker ---
-  const nouns = nounModules(io);
+  const nouns = nounModules();
   const allNouns = () => Promise.all(Object.values(nouns).map((n) => n()));
   // The build's own question (scripts/help-index.mjs): what the program's help shows of each noun.
   if (argv[0] === '__help-index') {
@@ -259,10 +262,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
   }
   // --- end shell completion ---
-  if (argv.length === 0) {
+  if (appOnly) {
     const stdin = process.stdin;
     const stdout = process.stdout;
     if (io.stdin === stdin && io.stdout === stdout && stdin.isTTY && stdout.isTTY) {
+      // An engine that does not exist is one line and exit 1, not an app that fails on every screen.
+      if (engineOnly) {
+        try {
+          (await ctx.services.engines()).find(optionValue(argv, '--engine') ?? '');
+        } catch (error) {
+          return reportError(io, false, error);
+        }
+      }
       // The app needs none of the commands' modules: the engine is asked before anything else loads.
       // Ask the engine for the local images while Ink loads: the first frame shows them sooner.
       const engine = ctx.services.engine();
@@ -287,7 +298,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const load = noun !== null && Object.hasOwn(nouns, noun) ? nouns[noun] : undefined;
   const registers = load ? [await load()] : builtHelpIndex ? [helpStubs(builtHelpIndex)] : await allNouns();
   const program = buildProgram(ctx, registers);
-  if (argv.length === 0) {
+  if (appOnly) {
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());
     return EXIT.usage;

@@ -31,7 +31,7 @@ export const MIN_ROWS = 24;
 /** While the terminal is too small: the screens stay mounted (hidden, keys held off); q still quits. */
 function TooSmall({ services, theme, onQuit, columns, rows }: Pick<AppProps, 'services' | 'theme' | 'onQuit'> & { columns: number; rows: number }): React.JSX.Element {
   const runner = useRunner();
-  useScreenCommands(['global'], { 'global.quit': quitAction(services.downloads.store, runner, onQuit) }, { priority: PRIORITY.overlay, modal: true, refusal: `the terminal is too small (${MIN_COLUMNS}x${MIN_ROWS} needed): q quits` });
+  useScreenCommands(['global'], { 'global.quit': quitAction(services.downloads.store, runner, onQuit, services.engines.startsOn) }, { priority: PRIORITY.overlay, modal: true, refusal: `the terminal is too small (${MIN_COLUMNS}x${MIN_ROWS} needed): q quits` });
   return (
     <>
       <QuestionHost theme={theme} width={Math.max(20, columns)} />

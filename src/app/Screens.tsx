@@ -159,7 +159,7 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
         : banner.message
           ? now(() => say(null))
           : disabled('nothing to go back to'),
-    'global.quit': quitAction(store, runner, onQuit),
+    'global.quit': quitAction(store, runner, onQuit, services.engines.startsOn),
   };
   useScreenCommands(['global'], global, { priority: PRIORITY.app });
 
@@ -201,6 +201,7 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
             stevedore
           </Text>
           <Text color={theme.text.title}>{`  @${services.engines.active()}`}</Text>
+          {services.engines.rule ? <Text color={theme.text.muted}>{` (${services.engines.rule()})`}</Text> : null}
           <Text color={theme.text.muted}>{`  ${title(screen)}`}</Text>
           {nav.stack.length > 1 ? <Text color={theme.text.muted}>{'  (Esc back)'}</Text> : null}
         </Text>

@@ -11,6 +11,7 @@ import { createTheme } from '../ui/theme/theme';
 import { App } from './App';
 import { ResizeGate, type ResizeRelay, relayResize } from './resizeGate';
 import { escapeTimeout } from '../ui/input/tokenizer';
+import { goesOn } from '../ui/screens/downloads/presentation';
 import { type Prefetch, createUiServices } from './uiServices';
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
@@ -166,12 +167,7 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
               },
             },
           }}
-          onQuit={(running) =>
-            finish(
-              0,
-              running > 0 ? `${running === 1 ? '1 download goes' : `${running} downloads go`} on in the background: \`stevedore image downloads\` shows ${running === 1 ? 'it' : 'them'}.` : undefined,
-            )
-          }
+          onQuit={(running) => finish(0, running > 0 ? goesOn(services.downloads.store.getSnapshot().downloads, services.engines.startsOn?.()).farewell : undefined)}
         />
       </ResizeGate>,
       { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 },

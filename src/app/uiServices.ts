@@ -1,127 +1,20 @@
-// Adapts the service layer to the narrow port the screens use (src/ui/services.ts). Remote and
-// engine services are reached lazily, so the first frame does not wait for undici or dockerode.
-import type { DownloadSnapshot, LocalRepository } from '../domain/images';
-import { Conflict } from '../domain/errors';
-import type { EngineInfo } from '../services/engine/index';
+// Adapts the service layer and the views to the narrow port the screens use (src/ui/services.ts). Remote and
+// engine services are reached lazily, so the first frame does not wait for undici or the engine client. The
+// parts live where they belong: the engines port beside this file, the update checks of a session in services/updates,
+// LXC as images in services/lxc, the downloads of every engine in services/engine/everywhere and the views.
+import type { LocalRepository } from '../domain/images';
+import { parseLxcJobRef } from '../domain/lxc';
 import { systemClock } from '../services/clock';
-import type { Clock } from '../domain/clock';
+import type { EngineInfo } from '../services/engine/index';
+import { liveEverywhere } from '../services/engine/everywhere';
 import type { AppServices } from '../services/index';
-import type { EngineStatus as EngineAnswer, EngineEntry } from '../domain/engines';
-import type { DownloadsView, EngineRow, EngineStatus, RateLimitView, UiServices, UpdateMark, UpdatesView } from '../ui/services';
-import { createLxcUi, isLxcLocalRef, lxdServerOf } from './lxcUi';
-
-/** A snapshot store over `subscribe`: started with the first screen that reads it, identical lists dropped. */
-function downloadsStore(subscribe: (listener: (all: DownloadSnapshot[]) => void) => () => void) {
-  let view: DownloadsView = { downloads: [], error: null };
-  let last = '';
-  const listeners = new Set<() => void>();
-  let stop: (() => void) | null = null;
-  return {
-    getSnapshot: () => view,
-    /** Forgets what was shown (another engine's downloads come next). */
-    reset() {
-      view = { downloads: [], error: null };
-      last = '';
-    },
-    subscribe(listener: () => void) {
-      listeners.add(listener);
-      stop ??= subscribe((all) => {
-        const text = JSON.stringify(all);
-        if (text === last) return;
-        last = text;
-        view = { downloads: all, error: null };
-        for (const l of listeners) l();
-      });
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0) {
-          stop?.();
-          stop = null;
-        }
-      };
-    },
-  };
-}
-
-const REGISTRIES_POLL_MS = 2_000;
-
-function registriesSignature(list: readonly { name: string; url: string; version?: string }[]): string {
-  return JSON.stringify(list.map((r) => [r.name, r.url, r.version ?? '']));
-}
-
-/**
- * Update checks for the app (issue 12): the cached results at once, then a round in the background; the
- * view is published as results come (at most every 200 ms) and once at the end.
- */
-function updatesPort(app: AppServices, clock: Clock): NonNullable<UiServices['updates']> & { hubRateLimit(): RateLimitView | null; close(): Promise<void> } {
-  let view: UpdatesView = { marks: new Map(), checking: false, count: 0, error: null };
-  const listeners = new Set<() => void>();
-  let loaded: Awaited<ReturnType<AppServices['updates']>> | null = null;
-  let running: Promise<void> | null = null;
-  let again: boolean | null = null;
-  const stop = new AbortController();
-  const publish = (marks: Map<string, UpdateMark>, checking: boolean, error: string | null): void => {
-    let count = 0;
-    for (const m of marks.values()) if (m.status === 'update_available') count++;
-    view = { marks, checking, count, error };
-    for (const l of listeners) l();
-  };
-  const round = async (refresh: boolean): Promise<void> => {
-    const updates = (loaded ??= await app.updates());
-    const marks = new Map<string, UpdateMark>(view.marks);
-    for (const [key, r] of await updates.cached()) marks.set(key, { status: r.status, newerTags: r.newerTags, id: r.id });
-    publish(new Map(marks), true, null);
-    let last = 0;
-    const round = await updates.check({
-      refresh,
-      signal: stop.signal,
-      onResult: (r) => {
-        marks.set(`${r.fullName}:${r.tag}`, { status: r.status, newerTags: r.newerTags, id: r.id });
-        // Marks reach the screen at most five times a second while a round runs.
-        const now = clock.now();
-        if (now - last > 200) {
-          last = now;
-          publish(new Map(marks), true, null);
-        }
-      },
-    });
-    publish(new Map(round.results.map((r) => [`${r.fullName}:${r.tag}`, { status: r.status, newerTags: r.newerTags, id: r.id }])), false, null);
-  };
-  const check = (refresh: boolean): void => {
-    if (stop.signal.aborted) return;
-    if (running) {
-      again = (again ?? false) || refresh;
-      return;
-    }
-    running = round(refresh)
-      .catch((error: unknown) => publish(view.marks as Map<string, UpdateMark>, false, error instanceof Error ? error.message : String(error)))
-      .finally(() => {
-        running = null;
-        if (again !== null) {
-          const r = again;
-          again = null;
-          check(r);
-        }
-      });
-  };
-  return {
-    store: {
-      getSnapshot: () => view,
-      subscribe: (listener: () => void) => {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    },
-    check: ({ refresh }) => check(refresh),
-    removeReplaced: async (oldId, newId) => (loaded ??= await app.updates()).removeReplaced(oldId, newId),
-    hubRateLimit: () => loaded?.hubRateLimit() ?? null,
-    close: async () => {
-      stop.abort();
-      await running?.catch(() => undefined);
-      await loaded?.close();
-    },
-  };
-}
+import { isLxcLocalRef, lxcAsImages, lxdServerOf } from '../services/lxc/images';
+import { createUpdateScheduler } from '../services/updates/session';
+import type { DownloadsView, UiServices } from '../ui/services';
+import { cancelDownload, clearDownloads, downloadEngines, retryDownload } from '../views/downloads';
+import { remoteList, tagList } from '../views/remote';
+import { engineStatus, enginesPort, once, within } from './enginesPort';
+import { registriesPort } from './registriesPort';
 
 /** Answers asked for before the app was on screen (the first frame uses them). */
 export interface Prefetch {
@@ -129,47 +22,11 @@ export interface Prefetch {
   engineInfo?: Promise<EngineInfo>;
 }
 
-/** Hands out a prefetched answer once, then asks again. */
-function once<T>(value: Promise<T> | undefined): () => Promise<T> | undefined {
-  let left = value;
-  return () => {
-    const v = left;
-    left = undefined;
-    return v;
-  };
-}
-
-/** What a promise settled with within `ms` (undefined when it has not, or failed). */
-function within<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
-  if (!promise) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      () => (clearTimeout(timer), resolve(undefined)),
-    );
-  });
-}
-
-function engineRow(e: EngineEntry | EngineAnswer): EngineRow {
-  const answered = 'reachable' in e;
-  return {
-    name: e.name,
-    host: e.host,
-    source: e.source,
-    active: e.active,
-    reachable: answered ? e.reachable : null,
-    version: answered ? e.version : null,
-    error: answered ? e.error : null,
-    saved: e.saved ? { tlsVerify: e.saved.tlsVerify, certPath: e.saved.certPath, dockerPath: e.saved.dockerPath } : null,
-  };
-}
-
-function engineStatus(info: EngineInfo): EngineStatus {
-  return { host: info.host, reachable: info.reachable, error: info.error?.message ?? null, platform: info.platform, imagesSize: info.imagesSize };
-}
-
-export async function createUiServices(app: AppServices, warnings: UiServices['warnings'], prefetch: Prefetch = {}): Promise<UiServices & { close(): Promise<void> }> {
+export async function createUiServices(
+  app: AppServices,
+  warnings: UiServices['warnings'],
+  prefetch: Prefetch = {},
+): Promise<UiServices & { close(): Promise<void> }> {
   const prefetchedLocal = once(prefetch.local);
   const prefetchedInfo = once(prefetch.engineInfo);
   // The engine usually answers while Ink loads; wait a little for it so the first frame has the
@@ -182,7 +39,6 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
   if (readyLocal) prefetchedLocal();
   if (readyInfo) prefetchedInfo();
   const [registries, catalog] = await Promise.all([app.registries(), app.engines()]);
-  const engineListeners = new Set<() => void>();
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
   // Every engine the app worked on (switching keeps the others' downloads clients until the end).
@@ -193,59 +49,36 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     return e;
   };
   // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
-  const lxc = createLxcUi(() => app.lxc(), engine);
-  let unsubscribeDownloads: (() => void) | null = null;
-  const updates = updatesPort(app, systemClock);
-  const store = downloadsStore((listener) => {
-    let stopped = false;
-    void engine().then((e) => {
-      if (!stopped) unsubscribeDownloads = e.downloads.subscribe(listener);
-    });
-    return () => {
-      stopped = true;
-      unsubscribeDownloads?.();
-      unsubscribeDownloads = null;
-    };
-  });
+  const lxc = lxcAsImages(() => app.lxc(), engine);
+  const updates = createUpdateScheduler({ updates: () => app.updates(), settings: async () => (await app.settings()).all(), clock: systemClock });
+  // The downloads of every engine, live; the view the screens read keeps its identity until something changes.
+  const everywhere = liveEverywhere(() => downloadEngines(app), systemClock);
+  let view: DownloadsView = { downloads: [], engines: [], error: null };
+  let seen = everywhere.getSnapshot();
+  const downloadsView = (): DownloadsView => {
+    const now = everywhere.getSnapshot();
+    if (now !== seen) {
+      seen = now;
+      view = { downloads: now.downloads, engines: now.engines, error: now.error };
+    }
+    return view;
+  };
+  const stopLandings = watchLandings(everywhere, () => catalog.activeName(), (ref) => updates.landed(ref), systemClock.now());
 
   return {
     clock: systemClock,
     warnings,
-    engines: {
-      active: () => catalog.activeName(),
-      list: async () => catalog.list().map(engineRow),
-      check: async () => (await catalog.check()).map(engineRow),
-      switchTo: async (name) => {
-        if (name === catalog.activeName()) return;
-        catalog.select(name);
+    engines: enginesPort(
+      catalog,
+      () => {
         // What was prefetched and shown belongs to the engine left behind (its downloads go on in its worker).
         prefetchedLocal();
         prefetchedInfo();
         initialLocal = undefined;
         initialInfo = undefined;
-        store.reset();
-        for (const listener of engineListeners) listener();
+        everywhere.rescan();
       },
-      save: async (original, input) => {
-        const fields = {
-          name: input.name,
-          host: input.host,
-          tlsVerify: input.tlsVerify,
-          certPath: input.certPath.trim() || null,
-          dockerPath: input.dockerPath.trim() || null,
-        };
-        if (original) catalog.edit(original, fields);
-        else catalog.add(fields);
-      },
-      remove: async (name) => {
-        if (name === catalog.activeName()) throw new Conflict(`"${name}" is the engine in use`, { hint: 'switch to another engine first' });
-        catalog.remove(name);
-      },
-      subscribe: (listener) => {
-        engineListeners.add(listener);
-        return () => engineListeners.delete(listener);
-      },
-    },
+    ),
     local: {
       initial: () => {
         const value = initialLocal;
@@ -281,12 +114,13 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
       list: async (query, signal) => {
         const server = lxdServerOf(query.registry);
         if (server !== null) return lxc.list(server, query.filter, signal);
-        return (await remote()).depots.list({ category: query.category, filter: query.filter, ...(query.registry ? { registry: query.registry } : {}), ...(signal ? { signal } : {}) });
+        const model = await remoteList({ remote }, { ...query, type: '', ...(signal ? { signal } : {}) });
+        return { results: model.results, warnings: model.warnings, truncated: model.truncated };
       },
       tags: async (name, registry, signal) => {
         const server = lxdServerOf(registry);
         if (server !== null) return lxc.tags(server, name, signal);
-        return (await remote()).tags.list(name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) });
+        return tagList({ remote }, name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) });
       },
       inspect: async (ref, options, signal) => {
         const server = lxdServerOf(options.registry);
@@ -296,56 +130,23 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
     },
     lxc: { servers: () => lxc.servers().catch(() => []) },
     downloads: {
-      store,
+      store: { getSnapshot: downloadsView, subscribe: (listener) => everywhere.subscribe(listener) },
       start: async (ref, options) => {
         const server = lxdServerOf(options.registry);
-        if (server !== null || isLxcLocalRef(ref)) return lxc.pull(server ?? '', ref, options.platform);
-        await (await engine()).downloads.start(ref, options);
+        if (server !== null || isLxcLocalRef(ref)) await lxc.pull(server ?? '', ref, options.platform);
+        else await (await engine()).downloads.start(ref, options);
+        // An engine without a worker until now is followed at once.
+        everywhere.rescan();
       },
       cancel: async (id) => {
-        await (await engine()).downloads.cancel(id);
+        await cancelDownload(app, id);
       },
       retry: async (id) => {
-        await (await engine()).downloads.retry(id);
+        await retryDownload(app, id);
       },
-      clear: async () => (await engine()).downloads.clear(),
+      clear: () => clearDownloads(app),
     },
-    registries: {
-      list: () => registries.list(),
-      watch: (onChange) => {
-        // The settings file is small and read from disk on every list(): a light poll (never a
-        // frame when nothing changed) that does not keep the process alive.
-        let last = registriesSignature(registries.list());
-        const timer = setInterval(() => {
-          let next: string;
-          try {
-            next = registriesSignature(registries.list());
-          } catch {
-            return;
-          }
-          if (next !== last) {
-            last = next;
-            onChange();
-          }
-        }, REGISTRIES_POLL_MS);
-        timer.unref();
-        return () => clearInterval(timer);
-      },
-      save: async (original, input) => {
-        const common = {
-          url: input.url,
-          trustCert: input.trustCert,
-          username: input.username,
-          ...(input.version ? { version: input.version } : {}),
-          ...(input.password !== undefined ? { password: input.password } : {}),
-        };
-        return original ? registries.edit(original, { name: input.name, ...common }) : registries.add({ name: input.name, ...common });
-      },
-      remove: async (name) => {
-        registries.remove(name);
-      },
-      ping: (input) => registries.ping(input.url, input.trustCert),
-    },
+    registries: registriesPort(registries),
     repositories: {
       list: async () => (await remote()).repositories.list(),
       add: async (name, credentials) => {
@@ -358,24 +159,45 @@ export async function createUiServices(app: AppServices, warnings: UiServices['w
         await (await remote()).repositories.remove(name);
       },
     },
-    updates,
+    updates: { store: updates.store, check: (options) => updates.check(options), landed: (ref) => updates.landed(ref), removeReplaced: (oldId, newId) => updates.removeReplaced(oldId, newId) },
     status: {
-      engine: async (): Promise<EngineStatus> => {
-        return engineStatus((await prefetchedInfo()) ?? (await (await engine()).info({ diskUsage: true })));
-      },
+      engine: async () => engineStatus((await prefetchedInfo()) ?? (await (await engine()).info({ diskUsage: true }))),
       initialEngine: () => {
         const value = initialInfo;
         initialInfo = undefined;
         return value;
       },
-      hubRateLimit: (): RateLimitView | null => remoteLoaded?.hubRateLimit() ?? updates.hubRateLimit(),
+      hubRateLimit: () => remoteLoaded?.hubRateLimit() ?? updates.hubRateLimit(),
     },
     async close() {
-      unsubscribeDownloads?.();
-      (await engine()).downloads.close();
+      stopLandings();
       for (const e of opened) e.downloads.close();
       await remoteLoaded?.close();
       await updates.close();
     },
   };
+}
+
+/**
+ * Images that land on the active engine while the app runs (a download of it completes, here or in another
+ * session): `landed` gets each one's reference once. A download first seen complete counts when it finished
+ * after `since` (it ended between two looks).
+ */
+function watchLandings(
+  store: { getSnapshot(): { downloads: Array<{ id: string; engine: string; ref: string; status: string; finishedAt: string | null }> }; subscribe(listener: () => void): () => void },
+  active: () => string,
+  landed: (ref: string) => void,
+  since: number,
+): () => void {
+  const last = new Map<string, string>();
+  return store.subscribe(() => {
+    for (const d of store.getSnapshot().downloads) {
+      const key = `${d.engine}/${d.id}`;
+      const before = last.get(key);
+      last.set(key, d.status);
+      if (d.status !== 'complete' || before === 'complete' || d.engine !== active() || parseLxcJobRef(d.ref) !== null) continue;
+      if (before === undefined && !(d.finishedAt && Date.parse(d.finishedAt) >= since)) continue;
+      landed(d.ref);
+    }
+  });
 }

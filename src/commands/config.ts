@@ -1,7 +1,7 @@
 // stevedore config list | get KEY | set KEY VALUE
 import type { Command } from 'commander';
 import type { CommandContext } from './context';
-import { table } from './output';
+import { table } from '../views/table';
 import { action, leaf, noun } from './program';
 
 export function registerConfig(program: Command, ctx: CommandContext): void {

@@ -1,8 +1,7 @@
 // stevedore engine list | add | rm | use (DESIGN.md "Engines"; `--engine NAME` on every command is global).
 import type { Command } from 'commander';
-import { type EngineEntry, type EngineStatus, engineToJson } from '../domain/engines';
+import { engineEntryJson, engineStatusJson, engineTable } from '../views/engines';
 import type { CommandContext } from './context';
-import { table } from './output';
 import { action, leaf, noun } from './program';
 
 interface AddOptions {
@@ -10,6 +9,7 @@ interface AddOptions {
   tlsVerify?: boolean;
   certPath?: string;
   dockerPath?: string;
+  force?: boolean;
 }
 
 export function registerEngine(program: Command, ctx: CommandContext): void {
@@ -19,7 +19,7 @@ export function registerEngine(program: Command, ctx: CommandContext): void {
     action(ctx, async (out) => {
       const catalog = await ctx.services.engines();
       const list = await catalog.check();
-      out.result(list.map(engineToJson), () => engineTable(list, ctx.io.stdout.columns));
+      out.result(list.map(engineStatusJson), () => engineTable(list, ctx.io.stdout.columns));
     }),
   );
 
@@ -29,11 +29,14 @@ export function registerEngine(program: Command, ctx: CommandContext): void {
     .option('--tls-verify', "tcp: use TLS and verify the engine's certificate (ca.pem of --cert-path)")
     .option('--cert-path <dir>', 'tcp+TLS: directory with ca.pem, cert.pem and key.pem (default ~/.docker)')
     .option('--docker-path <path>', 'ssh: the docker command on that host when it is not on the PATH (QNAP: /share/CACHEDEV1_DATA/.qpkg/container-station/bin/docker)')
+    .option('--force', 'save it even when it does not answer now (says why)')
     .action(
       action(ctx, async (out, name: string, opts: AddOptions) => {
         const catalog = await ctx.services.engines();
-        const added = catalog.add({ name, host: opts.host, tlsVerify: opts.tlsVerify ?? false, certPath: opts.certPath ?? null, dockerPath: opts.dockerPath ?? null });
-        out.result(entryJson(added), () => `added engine "${added.name}" (${added.host}); \`stevedore engine use ${added.name}\` makes it the active one`);
+        const input = { name, host: opts.host, tlsVerify: opts.tlsVerify ?? false, certPath: opts.certPath ?? null, dockerPath: opts.dockerPath ?? null };
+        const { entry: added, problem } = await catalog.addChecked(input, opts.force ?? false);
+        if (problem) ctx.warnings.add(`engine "${added.name}" was saved but does not answer now: ${problem}`);
+        out.result({ ...engineEntryJson(added), reachable: problem === null }, () => `added engine "${added.name}" (${added.host}); \`stevedore engine use ${added.name}\` makes it the active one`);
       }),
     );
 
@@ -54,25 +57,7 @@ export function registerEngine(program: Command, ctx: CommandContext): void {
         const shadowed = catalog.use(name);
         if (shadowed) ctx.warnings.add(`${shadowed}: unset it for \`engine use\` to apply`);
         const entry = catalog.find(name);
-        out.result(entryJson(entry), () => `now using engine "${entry.name}" (${entry.host})`);
+        out.result(engineEntryJson(entry), () => `now using engine "${entry.name}" (${entry.host})`);
       }),
     );
-}
-
-function entryJson(e: EngineEntry): Record<string, unknown> {
-  return { name: e.name, host: e.host, source: e.source, active: e.active };
-}
-
-function engineTable(list: EngineStatus[], columns: number | undefined): string[] {
-  return table(
-    list,
-    [
-      { header: '', get: (e) => (e.active ? '*' : '') },
-      { header: 'NAME', get: (e) => e.name },
-      { header: 'SOURCE', get: (e) => e.source },
-      { header: 'HOST', get: (e) => e.host, flex: true },
-      { header: 'VERSION', get: (e) => (e.reachable ? (e.version ?? '?') : `not answering: ${e.error ?? ''}`), flex: true },
-    ],
-    columns,
-  );
 }

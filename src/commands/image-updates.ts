@@ -1,73 +1,17 @@
 // stevedore image updates [--filter TEXT] [--refresh]   is a newer image there for each local tag?
 // stevedore image update REF [--remove-old]             pull REF's tag again when its registry has a newer image
 // stevedore image rollback REF                           point REF's tag back at the image the last update replaced
-// (DESIGN.md "Updates"). Presentation is pure (updatesJson, updatesTable); the verbs call the update service
-// and, for `update`, the download worker through the same progress display as `image pull`.
+// (DESIGN.md "Updates"). The presenters are src/views/updates.ts; `update` pulls through the download worker
+// with the same progress display as `image pull`.
 import type { Command } from 'commander';
-import { AppError, type ErrorCode } from '../domain/errors';
-import { formatAge } from '../domain/format';
-import type { UpdateResult } from '../domain/updates';
+import { AppError } from '../domain/errors';
+import { shortId } from '../views/local';
+import { unknownCode, updatesJson, updatesSummary, updatesTable } from '../views/updates';
+import type { UpdateServices } from '../services/index';
 import type { CommandContext } from './context';
-import { followPull } from './image';
-import { shortId } from './image-local';
-import { EXIT, table } from './output';
+import { followPull } from './follow';
+import { EXIT } from './output';
 import { action, leaf } from './program';
-
-/** `image updates --json`: DESIGN.md's shape, one entry per local tag. */
-export function updatesJson(results: UpdateResult[]): Array<Record<string, unknown>> {
-  return results.map((r) => ({
-    name: r.name,
-    tag: r.tag,
-    id: r.id,
-    status: r.status,
-    reason: r.reason,
-    local_digest: r.localDigest,
-    remote_digest: r.remoteDigest,
-    newer_tags: r.newerTags,
-    checked_at: r.checkedAt,
-  }));
-}
-
-const STATUS_TEXT: Record<UpdateResult['status'], string> = {
-  up_to_date: 'up to date',
-  update_available: 'update available',
-  unknown: 'unknown',
-  pinned: 'pinned',
-};
-
-export function statusText(r: UpdateResult): string {
-  if (r.status === 'unknown') return `unknown: ${r.reason ?? 'not checked'}`;
-  return STATUS_TEXT[r.status];
-}
-
-/** The table: name, tag, status, newer versions, checked. */
-export function updatesTable(results: UpdateResult[], width: number | undefined, now = Date.now()): string[] {
-  if (results.length === 0) return ['no local images with a registry'];
-  return table(
-    results,
-    [
-      { header: 'NAME', get: (r) => r.name, flex: true },
-      { header: 'TAG', get: (r) => r.tag },
-      { header: 'STATUS', get: (r) => statusText(r), flex: true },
-      { header: 'NEWER VERSIONS', get: (r) => r.newerTags.join(', ') || '-', flex: true },
-      { header: 'CHECKED', get: (r) => formatAge(r.checkedAt, now) },
-    ],
-    width,
-  );
-}
-
-/** The exit code class of an `unknown` status, for `image update`. */
-export function unknownCode(reason: string | null): ErrorCode {
-  const r = reason ?? '';
-  if (/^rate limited/.test(r)) return 429;
-  if (/^no credentials|^credentials refused/.test(r)) return 401;
-  if (/^access denied/.test(r)) return 403;
-  if (/^unreachable/.test(r)) return 503;
-  if (/^certificate/.test(r)) return 495;
-  if (/does not know this tag|no longer has/.test(r)) return 404;
-  if (/locally/.test(r)) return 400;
-  return 502;
-}
 
 export function registerImageUpdates(image: Command, ctx: CommandContext): void {
   leaf(image, ctx, 'updates', 'is a newer image there for each local tag? (asks each registry with HEAD; no pull)')
@@ -75,21 +19,12 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
     .option('--refresh', 'ask every registry again, even when the last check is recent (updates.ttl)')
     .action(
       action(ctx, async (out, opts: { filter?: string; refresh?: boolean }) => {
-        const updates = await ctx.services.updates();
-        try {
+        await withUpdates(ctx, async (updates) => {
+          const startedAt = Date.now();
           const round = await updates.check({ ...(opts.filter ? { filter: opts.filter } : {}), refresh: opts.refresh ?? false });
           for (const note of round.notes) ctx.warnings.add(note);
-          out.result(updatesJson(round.results), () => {
-            const lines = updatesTable(round.results, ctx.io.stdout.columns);
-            const count = round.results.filter((r) => r.status === 'update_available').length;
-            const asked = round.requests.head + round.requests.get;
-            const hub = round.hubRateLimit ? `; Docker Hub: ${round.hubRateLimit.remaining}/${round.hubRateLimit.limit} pulls left` : '';
-            lines.push('', `${count} update${count === 1 ? '' : 's'} available; ${asked} registry request${asked === 1 ? '' : 's'} (${round.requests.head} HEAD, ${round.requests.get} GET)${hub}`);
-            return lines;
-          });
-        } finally {
-          await updates.close();
-        }
+          out.result(updatesJson(round.results), () => [...updatesTable(round.results, ctx.io.stdout.columns), '', updatesSummary(round, startedAt)]);
+        });
       }),
     );
 
@@ -98,8 +33,8 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
     .option('--remove-old', 'remove the replaced image afterwards when no container uses it')
     .action(
       action(ctx, async (out, ref: string, opts: { removeOld?: boolean }) => {
-        const [updates, engine] = await Promise.all([ctx.services.updates(), ctx.services.engine()]);
-        try {
+        const engine = await ctx.services.engine();
+        await withUpdates(ctx, async (updates) => {
           const target = await updates.localTarget(ref);
           // An earlier --remove-old run of this tag killed after its pull started: the pull finished in the
           // worker, the removal is still owed; do it now.
@@ -167,9 +102,7 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
             );
           }
           ctx.io.stdout.write(`${lines.join('\n')}\n`);
-        } finally {
-          await updates.close();
-        }
+        });
       }),
     );
 
@@ -178,17 +111,24 @@ export function registerImageUpdates(image: Command, ctx: CommandContext): void 
     .addHelpText('after', '\nContainers keep the image they were created from: recreate them (docker compose up -d, docker run) to use it.')
     .action(
       action(ctx, async (out, ref: string) => {
-        const updates = await ctx.services.updates();
-        try {
+        await withUpdates(ctx, async (updates) => {
           const r = await updates.rollback(ref);
           out.result({ name: r.ref, id: r.id, replaced_id: r.replacedId, digest: r.digest, pin: r.pin }, () => [
             `${r.ref}: rolled back to ${shortId(r.id)} (was ${shortId(r.replacedId)}, kept in turn: rolling back again goes forward)`,
             ...(r.pin ? [`pin it in a compose file or \`docker run\`: ${r.pin}`] : []),
             'containers keep the image they were created from: recreate them to use it (docker compose up -d)',
           ]);
-        } finally {
-          await updates.close();
-        }
+        });
       }),
     );
+}
+
+/** Runs `use` with the update service, closed afterwards (its registry connections), whatever happens. */
+async function withUpdates(ctx: CommandContext, use: (updates: UpdateServices) => Promise<void>): Promise<void> {
+  const updates = await ctx.services.updates();
+  try {
+    await use(updates);
+  } finally {
+    await updates.close();
+  }
 }

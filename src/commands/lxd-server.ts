@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { LxdServer } from '../domain/lxc';
 import type { CommandContext } from './context';
-import { table } from './output';
+import { table } from '../views/table';
 import { action, leaf, noun } from './program';
 
 const json = (s: LxdServer): Record<string, unknown> => ({ name: s.name, url: s.url, builtin: s.builtin });

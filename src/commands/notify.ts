@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { notifierJson, notifierTarget } from '../domain/notifiers';
 import { sanitizeLine } from '../domain/sanitize';
 import type { CommandContext } from './context';
-import { table } from './output';
+import { table } from '../views/table';
 import { action, leaf, noun } from './program';
 import { readStdinSecret } from './prompt';
 

@@ -1,9 +1,10 @@
 // stevedore registry list | ping | add | edit | rm
 import type { Command } from 'commander';
-import type { ApiVersion, Registry } from '../domain/registry';
-import { registryToJson } from '../domain/registry';
+import { InvalidInput } from '../domain/errors';
+import type { ApiVersion } from '../domain/registry';
+import { readCaFile } from '../services/registryCa';
+import { registryJson, registryTable } from '../views/registries';
 import type { CommandContext } from './context';
-import { table } from './output';
 import { action, choice, leaf, noun } from './program';
 import { passwordFor } from './prompt';
 
@@ -13,9 +14,25 @@ interface RegistryOptions {
   url?: string;
   api?: ApiVersion;
   trustCert?: boolean;
+  /** A path, or false for `--no-ca-file`. */
+  caFile?: string | false;
   username?: string;
   passwordStdin?: boolean;
   name?: string;
+}
+
+/** What the options change (the same for add and edit); the CA file is read and checked here. */
+async function changes(ctx: CommandContext, opts: RegistryOptions, what: string) {
+  const password = await passwordFor(ctx.io, opts, what);
+  if (opts.trustCert && typeof opts.caFile === 'string') throw new InvalidInput('--trust-cert and --ca-file go one or the other', { hint: 'a CA verifies the certificate; --trust-cert pins it without one' });
+  return {
+    ...(opts.url !== undefined ? { url: opts.url } : {}),
+    ...(opts.api ? { version: opts.api } : {}),
+    ...(opts.trustCert !== undefined ? { trustCert: opts.trustCert } : {}),
+    ...(opts.caFile !== undefined ? { caCert: opts.caFile === false ? null : readCaFile(opts.caFile) } : {}),
+    ...(opts.username !== undefined ? { username: opts.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }
 
 export function registerRegistry(program: Command, ctx: CommandContext): void {
@@ -24,7 +41,7 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
   leaf(registry, ctx, 'list', 'list registries (passwords masked)').action(
     action(ctx, async (out) => {
       const list = (await ctx.services.registries()).list();
-      out.result(list.map(registryToJson), () => registryTable(list, ctx.io.stdout.columns));
+      out.result(list.map(registryJson), () => registryTable(list, ctx.io.stdout.columns));
     }),
   );
 
@@ -43,21 +60,15 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
     .requiredOption('--url <url>', 'registry URL (http or https, no credentials)')
     .option('--api <version>', 'API version v1|v2 (default: detected by ping)', API)
     .option('--trust-cert', "trust the registry's self-signed certificate (pinned now)")
+    .option('--ca-file <path>', "verify the registry's certificate with this CA (PEM), besides the system's")
     .option('--username <user>', 'user name')
     .option('--password-stdin', 'read the password from standard input')
     .action(
       action(ctx, async (out, name: string, opts: RegistryOptions) => {
-        const password = await passwordFor(ctx.io, opts, opts.url ?? name);
+        const { caCert, ...rest } = await changes(ctx, opts, opts.url ?? name);
         const service = await ctx.services.registries();
-        const added = await service.add({
-          name,
-          url: opts.url ?? '',
-          ...(opts.api ? { version: opts.api } : {}),
-          trustCert: opts.trustCert ?? false,
-          ...(opts.username !== undefined ? { username: opts.username } : {}),
-          ...(password !== undefined ? { password } : {}),
-        });
-        out.result(registryToJson(added), () => `added registry "${added.name}" (${added.url}, API ${added.version})`);
+        const added = await service.add({ name, url: '', ...rest, ...(caCert ? { caCert } : {}) });
+        out.result(registryJson(added), () => `added registry "${added.name}" (${added.url}, API ${added.version})`);
       }),
     );
 
@@ -68,21 +79,15 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
     .option('--api <version>', 'API version v1|v2', API)
     .option('--trust-cert', "trust the registry's self-signed certificate (pinned again now)")
     .option('--no-trust-cert', 'stop trusting it')
+    .option('--ca-file <path>', "verify the registry's certificate with this CA (PEM), besides the system's")
+    .option('--no-ca-file', 'stop using its own CA')
     .option('--username <user>', 'user name')
     .option('--password-stdin', 'read the password from standard input')
     .action(
       action(ctx, async (out, name: string, opts: RegistryOptions) => {
-        const password = await passwordFor(ctx.io, opts, opts.url ?? name);
         const service = await ctx.services.registries();
-        const edited = await service.edit(name, {
-          ...(opts.name !== undefined ? { name: opts.name } : {}),
-          ...(opts.url !== undefined ? { url: opts.url } : {}),
-          ...(opts.api ? { version: opts.api } : {}),
-          ...(opts.trustCert !== undefined ? { trustCert: opts.trustCert } : {}),
-          ...(opts.username !== undefined ? { username: opts.username } : {}),
-          ...(password !== undefined ? { password } : {}),
-        });
-        out.result(registryToJson(edited), () => `updated registry "${edited.name}"`);
+        const edited = await service.edit(name, { ...(opts.name !== undefined ? { name: opts.name } : {}), ...(await changes(ctx, opts, opts.url ?? name)) });
+        out.result(registryJson(edited), () => `updated registry "${edited.name}"`);
       }),
     );
 
@@ -91,22 +96,7 @@ export function registerRegistry(program: Command, ctx: CommandContext): void {
     .action(
       action(ctx, async (out, name: string) => {
         const removed = (await ctx.services.registries()).remove(name);
-        out.result(registryToJson(removed), () => `removed registry "${removed.name}"`);
+        out.result(registryJson(removed), () => `removed registry "${removed.name}"`);
       }),
     );
-}
-
-function registryTable(list: Registry[], width?: number): string[] {
-  return table(
-    list,
-    [
-      { header: 'NAME', get: (r) => r.name },
-      { header: 'URL', get: (r) => r.url, flex: true },
-      { header: 'API', get: (r) => r.version },
-      { header: 'TRUST CERT', get: (r) => (r.trustCert ? 'yes' : 'no') },
-      { header: 'USERNAME', get: (r) => r.username || '-' },
-      { header: 'PASSWORD', get: (r) => (r.password ? '********' : '-') },
-    ],
-    width,
-  );
 }

@@ -32,6 +32,9 @@ export interface EngineStatus extends EngineEntry {
   error: string | null;
 }
 
+/** Which rule chose the engine in use (DESIGN.md "Engines"); `switched`: in the app, this session. */
+export type EngineRule = '--engine' | 'switched' | 'DOCKER_HOST' | 'DOCKER_CONTEXT' | 'chosen' | 'docker context' | 'default';
+
 /** The name `engine list` gives DOCKER_HOST when it is set. */
 export const ENV_ENGINE = 'DOCKER_HOST';
 export const DEFAULT_ENGINE = 'default';

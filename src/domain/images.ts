@@ -1,6 +1,10 @@
 // The image model shared by both sides (engine and registries), the services and the screens.
-// JSON shapes of DESIGN.md are produced from these by the commands (field names of the seed).
+// JSON shapes of DESIGN.md are produced from these by the views (src/views; field names of the seed).
+// The rules every surface shares are written here once: which categories there are (and `qnap`), and
+// which download statuses count as active.
+import { InvalidInput } from './errors';
 import { repositoryOf } from './reference';
+import { sanitizeLine } from './sanitize';
 
 /** One local image under one tag (a repository's row in the Local depot). */
 export interface LocalImage {
@@ -79,7 +83,23 @@ export interface RemoteImage {
   downloading: boolean | null;
 }
 
-export type Category = 'local' | 'selected' | 'official' | 'dockerhub' | 'private';
+/** The remote depots, in the order the app shows them. */
+export const REMOTE_CATEGORIES = ['selected', 'official', 'dockerhub', 'private'] as const;
+export type RemoteCategory = (typeof REMOTE_CATEGORIES)[number];
+export type Category = 'local' | RemoteCategory;
+
+/** A category as asked (any case, `qnap` for the selected depot) in its canonical name; '' stays ''. */
+export function canonicalCategory(text: string): string {
+  const t = text.trim().toLowerCase();
+  return t === 'qnap' ? 'selected' : t;
+}
+
+/** A category as asked, checked: one of local and the remote ones (`qnap` = selected), else a 400. */
+export function parseCategory(text: string): Category {
+  const c = canonicalCategory(text) || 'local';
+  if (c === 'local' || (REMOTE_CATEGORIES as readonly string[]).includes(c)) return c as Category;
+  throw new InvalidInput(`category must be one of local, qnap, selected, official, dockerhub, private (got "${sanitizeLine(text)}")`);
+}
 
 /** A tag with what the registry tells about it (Docker Hub tells size, date and platforms). */
 export interface TagDetail {
@@ -106,6 +126,8 @@ export interface TagList {
   details: TagDetail[];
   /** Why the list is incomplete (the registry had more than stevedore reads), or absent when whole. */
   truncated?: string | null;
+  /** What a person should know about this list (cut short, names left out, marks unknown): the surfaces show them. */
+  warnings?: string[];
 }
 
 /** What an image runs and how (the part of its config a person looks at). */
@@ -142,6 +164,13 @@ export interface RemoteInspect {
 
 export type DownloadStatus = 'waiting' | 'downloading' | 'extracting' | 'complete' | 'failed' | 'cancelled';
 
+/** A download that waits or runs (one that can be cancelled, and that `downloading` marks count). */
+export const ACTIVE_STATUSES: readonly DownloadStatus[] = ['waiting', 'downloading', 'extracting'];
+
+export function isActiveStatus(status: string): boolean {
+  return (ACTIVE_STATUSES as readonly string[]).includes(status);
+}
+
 export interface LayerProgress {
   /** Short layer id as the engine names it. */
   id: string;
@@ -166,6 +195,11 @@ export interface DownloadSnapshot {
   detail: string;
   current: number | null;
   total: number | null;
+  /**
+   * Layers whose size the engine had not said when this was seen: while there are any, `total` is the total so
+   * far (kept after the download ends, so a cancelled one still says so). Absent in older records.
+   */
+  unsized?: number | null;
   /** Bytes per second (smoothed), when known. */
   speed: number | null;
   /** Seconds left, when known. */

@@ -69,6 +69,8 @@ export interface PullView {
   total: number | null;
   /** Estimated bytes still to download (unknown sizes estimated by the average known size). */
   remaining: number | null;
+  /** Layers (not already on the engine) whose size is not known: while any, `total` is what is known so far. */
+  unsized: number;
   layers: Array<{ id: string; status: string; current: number | null; total: number | null }>;
   digest: string | null;
   error: string | null;
@@ -133,6 +135,7 @@ export class PullFold {
     let total = 0;
     let known = 0;
     let remaining = 0;
+    let unsized = 0;
     let active = false;
     let extracting = false;
     const sized = [...this.layers.values()].filter((l) => !l.exists && l.size !== null);
@@ -142,6 +145,7 @@ export class PullFold {
       if (layer.phase === 'waiting' || layer.phase === 'downloading') active = true;
       if (layer.phase === 'downloaded' || layer.phase === 'extracting') extracting = true;
       const downloaded = PHASE_ORDER[layer.phase] >= PHASE_ORDER.downloaded ? (layer.size ?? 0) : layer.downloaded;
+      if (layer.size === null) unsized++;
       if (layer.size !== null) {
         known++;
         total += layer.size;
@@ -164,6 +168,7 @@ export class PullFold {
       current: known > 0 ? current : null,
       total: known > 0 ? total : null,
       remaining: weightSum > 0 ? remaining : null,
+      unsized: this.completed ? 0 : unsized,
       layers: [...this.layers.values()].map(layerView),
       digest: this.digest,
       error: this.error,

@@ -1,6 +1,7 @@
 // Registries and saved (external) repositories: the domain model and its validation rules
 // (seed: Container Station registry API, Docker Cloud external repositories; DESIGN.md "Registries and repositories").
 import { InvalidInput } from './errors';
+import { DOCKER_HUB_DOMAIN, type ImageRef, normalizeReference } from './reference';
 import { redactSecrets, sanitizeLine } from './sanitize';
 
 export type ApiVersion = 'v1' | 'v2';
@@ -17,6 +18,8 @@ export interface Registry {
   version: ApiVersion;
   /** SHA-256 fingerprint of the certificate seen when the registry was added or edited with trustCert. */
   pinnedCertSha256?: string;
+  /** CA certificates (PEM) its certificate is verified with, besides the system's (`--ca-file`). */
+  caCert?: string;
   /** True for the built-in "Docker Hub" entry. */
   builtin?: boolean;
 }
@@ -77,6 +80,50 @@ export function validateApiVersion(value: string): ApiVersion {
 /** `host[:port]` of a registry URL, as image references name it. */
 export function registryHost(url: string): string {
   return new URL(url).host;
+}
+
+/** The host image references use for a configured registry: `docker.io` for Docker Hub, else its URL's host. */
+export function registryHostOf(registry: Pick<Registry, 'url' | 'builtin'>): string {
+  return registry.builtin ? DOCKER_HUB_DOMAIN : registryHost(registry.url);
+}
+
+const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+
+/** Does the text name its registry explicitly (first component with '.', ':' or `localhost`, or upper case)? */
+export function namesHost(text: string): boolean {
+  const slash = text.indexOf('/');
+  if (slash < 0) return false;
+  const first = text.slice(0, slash);
+  return first === 'localhost' || /[.:]/.test(first) || first.toLowerCase() !== first;
+}
+
+function sameHost(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x === y || (HUB_ALIASES.has(x) && HUB_ALIASES.has(y));
+}
+
+/**
+ * `--registry NAME` (DESIGN.md "CLI grammar"), the one rule every surface uses: a REF is normalised; with a
+ * registry, a short name is looked up on it (`app` → `HOST/app`; `library/` only on docker.io) and a REF that
+ * names another host is a 400.
+ */
+export function resolveRef(text: string, registries: { get(name: string): Registry }, registryName?: string): ImageRef {
+  const input = text.trim();
+  if (!input) throw new InvalidInput('give an image name');
+  if (!registryName) return normalizeReference(input);
+  const registry = registries.get(registryName);
+  const host = registryHostOf(registry);
+  if (namesHost(input)) {
+    const ref = normalizeReference(input);
+    if (!sameHost(ref.domain, host)) {
+      throw new InvalidInput(`"${sanitizeLine(input)}" names registry ${ref.domain}, not ${registry.name} (${host})`, {
+        hint: 'drop --registry, or give the name without its host',
+      });
+    }
+    return ref;
+  }
+  return host === DOCKER_HUB_DOMAIN ? normalizeReference(input) : normalizeReference(`${host}/${input}`);
 }
 
 /** The registry as `--json` shows it (seed field names; the password masked). */

@@ -27,6 +27,27 @@ export interface UpdateResult {
   checkedAt: string;
 }
 
+/** The last check of one local tag as the app marks it (by `fullName:tag`). */
+export interface UpdateMark {
+  status: UpdateStatus;
+  newerTags: string[];
+  /** The image ID it was checked for (a mark for another image is stale). */
+  id: string;
+  /** ISO time of the check. */
+  checkedAt?: string;
+}
+
+/** The app's view of the update checks: the marks, whether a round runs, how many updates, when last checked. */
+export interface UpdatesSnapshot {
+  marks: ReadonlyMap<string, UpdateMark>;
+  checking: boolean;
+  /** Tags with an update available. */
+  count: number;
+  error: string | null;
+  /** When the last round ended (or the newest cached check), ISO; null before any. */
+  checkedAt?: string | null;
+}
+
 export const MAX_NEWER_TAGS = 5;
 
 interface Shape {

@@ -1,20 +1,12 @@
 // The routes of `stevedore serve`: the seed's image and registry API (/api/v1/…) and Docker Cloud's
-// external repositories (/api/repo/v1/repository/…). Each route reads its input, calls the same
-// services as the CLI and shapes the answer with the same presenters as `--json`: no logic of its own.
+// external repositories (/api/repo/v1/repository/…), matched here; the handlers (imageRoutes.ts,
+// registryRoutes.ts) read their input, ask the same views as the CLI's `--json` and send what they answer.
 // Names with slashes travel in the path as the seed writes them (`…/image/dockerhub/docker/lgsd/diamond/latest/download`).
-import { localListJson } from '../commands/image-local';
-import { lxcListResult, remoteInspectWithInstalled } from '../commands/image-lxc';
-import { canonicalCategory, checkImageType, remoteInspectJson, remoteListJson, tagsJson, type RemoteCategoryName } from '../commands/image-remote';
-import { InvalidInput, NotFound } from '../domain/errors';
-import { parseLxcArchitecture } from '../domain/lxc';
-import { sanitizeLine } from '../domain/sanitize';
-import { MASK, registryHost, registryToJson } from '../domain/registry';
-import { parsePlatform } from '../domain/settings';
 import type { AppServices } from '../services/index';
-import type { SavedRepositoryView } from '../services/remote/index';
 import type { DownloadNote } from '../store/downloadNotes';
+import { imageRoutes } from './imageRoutes';
 import { LocalListCache } from './localCache';
-import { DownloadBody, LxcImagePath, LxcQuery, RegistryAddBody, RegistryEditBody, RegistryMethod, RepositoryAddBody, RepositoryUpdateBody, validate } from './schemas';
+import { registryRoutes } from './registryRoutes';
 
 export interface Reply {
   status: number;
@@ -45,11 +37,6 @@ export type Handler = (req: RouteRequest) => Promise<Reply>;
 /** A matched route: its handler, or the methods the path allows (405) — or nothing (404). */
 export type Match = { handler: Handler } | { allowed: string[] } | null;
 
-const ok = (body: unknown, status = 200): Reply => ({ status, body });
-const REMOTE_CATEGORIES: readonly string[] = ['selected', 'official', 'dockerhub', 'private'];
-const HUB_REPOSITORIES: readonly string[] = ['dockerhub', 'qnap', 'selected', 'official'];
-const isLxc = (type: string | undefined): boolean => (type ?? '').trim().toLowerCase() === 'lxc';
-
 export interface Routes {
   match(method: string, segments: string[]): Match;
   /** Stops following the engine's events. */
@@ -59,270 +46,8 @@ export interface Routes {
 export function createRoutes(deps: RouteDeps, now: () => number): Routes {
   const { services } = deps;
   const local = new LocalListCache(() => services.engine(), now);
-
-  // ---- /api/v1/image/… -------------------------------------------------------------------------------
-
-  const imageList: Handler = async ({ query }) => {
-    // The seed's name comes back as asked (`qnap`), as Container Station answers it; the CLI says `selected`.
-    const asked = (query.get('category') || 'local').trim().toLowerCase();
-    const category = canonicalCategory(asked);
-    const filter = query.get('filter_text') ?? '';
-    if (isLxc(query.get('type') ?? '')) return lxcList(asked, category, query);
-    const type = checkImageType(query.get('type') ?? '');
-    const registry = query.get('registry_name') || undefined;
-    if (category === 'local') {
-      const engine = await services.engine();
-      const [all, downloading, host] = await Promise.all([
-        local.list(filter),
-        engine.downloadingIndex(),
-        registry ? registryHostOf(registry) : Promise.resolve(null),
-      ]);
-      const repos = host ? all.filter((r) => r.fullName.startsWith(`${host}/`)) : all;
-      // unique_size / shared_size, counted over the whole (cached) listing as `image list --json` does.
-      const warnings: string[] = [];
-      const ids = repos.flatMap((r) => r.images.map((i) => i.id));
-      const sizes = await engine.disk.sizes({ repos: await local.list(''), ids }).catch((error: unknown) => {
-        warnings.push(`cannot work out what each image costs on disk: ${error instanceof Error ? sanitizeLine(error.message) : String(error)}`);
-        return null;
-      });
-      const list = localListJson({ filterText: filter, type }, repos, downloading, warnings, new Map(), sizes);
-      // The seed's local results also carry `description` and `icon` (empty for Docker images).
-      const results = (list.results as Record<string, unknown>[]).map((r) => ({ description: '', icon: '', ...r }));
-      return ok({ ...list, results });
-    }
-    if (!REMOTE_CATEGORIES.includes(category)) {
-      throw new InvalidInput(`category must be one of local, qnap, selected, official, dockerhub, private (got "${category}")`);
-    }
-    const name = category as RemoteCategoryName;
-    const result = await (await services.remote()).depots.list({ category: name, filter, ...(registry ? { registry } : {}) });
-    return ok({ ...remoteListJson(name, filter, type, result.results, result.warnings), category: asked });
-  };
-
-  // ---- type=lxc (issue 14b): the LXC services of `--type lxc`, answers shaped by the same presenters ------
-
-  const lxcQuery = (query: URLSearchParams) => {
-    const q = validate(LxcQuery, Object.fromEntries(query));
-    const server = q.server ?? q.registry_name ?? q.registry;
-    return { server, platform: q.platform, filter: q.filter_text ?? '' };
-  };
-  const lxcArch = (platform: string | undefined) => (platform === undefined ? {} : { architecture: parseLxcArchitecture(platform) });
-  const serialOf = (tag: string) => (tag === 'latest' ? {} : { serial: tag });
-
-  /** `GET /api/v1/image/?type=lxc&category=local|remote|selected|qnap[&server=NAME]`: as `image list --type lxc --json`. */
-  const lxcList = async (asked: string, category: string, query: URLSearchParams): Promise<Reply> => {
-    const q = lxcQuery(query);
-    if (category === 'selected') {
-      const result = await (await services.remote()).depots.list({ category: 'selected', filter: q.filter, type: 'lxc' });
-      return ok({ ...remoteListJson('selected', q.filter, 'lxc', result.results, result.warnings), category: asked });
-    }
-    if (category !== 'local' && category !== 'remote') throw new InvalidInput(`type=lxc lists the local, remote or selected category (got "${sanitizeLine(category)}")`);
-    const lxc = await services.lxc();
-    const platform = q.platform?.toLowerCase() === 'all' ? 'all' : q.platform;
-    const result = await lxcListResult(lxc, async () => (await services.engine()).downloads.list(), {
-      category,
-      filter: q.filter,
-      ...(q.server !== undefined ? { server: q.server } : {}),
-      ...(platform !== undefined ? { platform } : {}),
-    });
-    return ok({ ...result.json, warnings: result.warnings });
-  };
-
-  /** `GET …/image/lxc/{name…}/{tag}/inspect` (LXD's JSON) and `/remote_inspect` (`?server=`, `?platform=`). */
-  const lxcInspect = async (remote: boolean, name: string, tag: string, query: URLSearchParams): Promise<unknown> => {
-    const p = validate(LxcImagePath, { name, tag });
-    const q = lxcQuery(query);
-    const lxc = await services.lxc();
-    if (remote) {
-      const found = await lxc.inspectRemote(p.name, { ...(q.server !== undefined ? { server: q.server } : {}), ...serialOf(p.tag), ...lxcArch(q.platform) });
-      return remoteInspectWithInstalled(lxc, found);
-    }
-    const raw = await lxc.inspectLocal(p.name);
-    const properties = raw.properties && typeof raw.properties === 'object' ? (raw.properties as Record<string, unknown>) : {};
-    if (p.tag !== 'latest' && properties.serial !== p.tag) throw new NotFound(`Image not found: ${p.name}:${p.tag}`);
-    return raw;
-  };
-
-  /** The server of a download: `?server=`, else the path's repository (hub names and `selected`: the catalog entry's, else `images`). */
-  const lxcDownloadServer = async (repository: string, name: string, asked: string | undefined): Promise<string | undefined> => {
-    if (asked !== undefined) return asked;
-    const repo = repository.toLowerCase();
-    if (repo === 'selected' || repo === 'qnap') {
-      const selected = await (await services.remote()).depots.list({ category: 'selected', type: 'lxc' });
-      return selected.results.find((r) => r.name === name)?.server;
-    }
-    return HUB_REPOSITORIES.includes(repo) ? undefined : repository;
-  };
-
-  /** `POST …/image/{repository}/lxc/{name…}/{tag}/download`: through the download worker, as `image pull --type lxc`. */
-  const lxcDownload = async (repository: string, name: string, tag: string, req: RouteRequest): Promise<Reply> => {
-    const p = validate(LxcImagePath, { name, tag });
-    const q = lxcQuery(req.query);
-    const body = validate(DownloadBody, (await req.json()) ?? {});
-    const lxc = await services.lxc();
-    await lxc.client().server(); // 501 (no LXD) or 403 before anything is queued
-    const server = await lxcDownloadServer(repository, p.name, q.server);
-    const job = await lxc.resolvePull(p.name, { ...(server !== undefined ? { server } : {}), ...serialOf(p.tag), ...lxcArch(q.platform) });
-    const started = await (await services.engine()).downloads.startLxc(job);
-    deps.notes.set(started.id, { description: body.description, location: body.location, icon: body.icon });
-    return ok({});
-  };
-
-  const registryHostOf = async (name: string): Promise<string> => {
-    const reg = (await services.registries()).get(name);
-    return reg.builtin ? 'docker.io' : registryHost(reg.url);
-  };
-
-  const inspect =
-    (remote: boolean): Handler =>
-    async ({ segments, query }) => {
-      // {type}/{name…}/{tag}/inspect   (remote_inspect also takes ?registry=NAME and ?platform=OS/ARCH[/VARIANT], as the CLI)
-      const [type, ...rest] = segments.slice(0, -1);
-      if (isLxc(type)) {
-        const lxcTag = rest.pop() ?? '';
-        return ok(await lxcInspect(remote, rest.join('/'), lxcTag, query));
-      }
-      checkImageType(type);
-      const tag = rest.pop() ?? '';
-      const ref = `${rest.join('/')}:${tag}`;
-      if (remote) {
-        const registry = query.get('registry') || undefined;
-        const platform = query.get('platform') || undefined;
-        const options = { ...(registry ? { registry } : {}), ...(platform ? { platform: parsePlatform(platform) } : {}) };
-        return ok(remoteInspectJson(await (await services.remote()).inspect.remote(ref, options)));
-      }
-      return ok(await (await services.engine()).images.inspect(ref));
-    };
-
-  const tags: Handler = async ({ segments, query }) => {
-    let parts = segments.slice(0, -1);
-    // The older form the rendered seed also shows: `…/image/dockerhub/docker/{is_official}/{name}/tags`.
-    const [repo = '', type = '', official = ''] = parts;
-    if (parts.length >= 4 && HUB_REPOSITORIES.includes(repo.toLowerCase()) && (type === 'docker' || type === 'lxc') && /^[01]$/.test(official)) {
-      checkImageType(type);
-      parts = parts.slice(3);
-    }
-    const name = parts.join('/');
-    const registry = query.get('registry') || undefined;
-    return ok(tagsJson(await (await services.remote()).tags.list(name, registry ? { registry } : {})));
-  };
-
-  const download: Handler = async (req) => {
-    // {repository}/{type}/{name…}/{tag}/download
-    const [repository = '', type, ...rest] = req.segments.slice(0, -1);
-    const tag = rest.pop() ?? '';
-    const name = rest.join('/');
-    if (isLxc(type)) return lxcDownload(repository, name, tag, req);
-    checkImageType(type);
-    const body = validate(DownloadBody, (await req.json()) ?? {});
-    const registry = HUB_REPOSITORIES.includes(repository.toLowerCase()) ? undefined : repository;
-    if (registry !== undefined) (await services.registries()).get(registry); // 404 for an unknown registry, before anything is queued
-    const started = await (await services.engine()).downloads.start(`${name}:${tag}`, registry !== undefined ? { registry } : {});
-    deps.notes.set(started.id, { description: body.description, location: body.location, icon: body.icon });
-    return ok({});
-  };
-
-  const downloadStatus: Handler = async () => {
-    const records = await (await services.engine()).downloads.list();
-    const notes = deps.notes.all();
-    return ok(
-      records.map((r) => {
-        const note = notes.get(r.id);
-        return { name: r.name, percent: r.percent, status: r.status, error: r.error, ...(note ?? {}) };
-      }),
-    );
-  };
-
-  const removeLocal: Handler = async ({ segments, query }) => {
-    // local/{type}/{name…}[:tag]   (or ?tag=)
-    const [, type, ...rest] = segments;
-    if (isLxc(type)) {
-      // An alias or a fingerprint, as `image rm --type lxc`.
-      const p = validate(LxcImagePath, { name: rest.join('/'), tag: 'latest' });
-      return ok(await (await services.lxc()).remove(p.name));
-    }
-    checkImageType(type);
-    const tag = query.get('tag');
-    const name = rest.join('/') + (tag ? `:${tag}` : '');
-    const force = ['1', 'true', 'yes'].includes((query.get('force') ?? '').toLowerCase());
-    const result = await (await services.engine()).images.remove(name, { force }).finally(() => local.invalidate());
-    return ok({ name: result.name, untagged: result.untagged, deleted: result.deleted });
-  };
-
-  // ---- /api/v1/registry… ------------------------------------------------------------------------------
-
-  const registryList: Handler = async () => ok((await services.registries()).list().map(registryToJson));
-
-  const registryPost: Handler = async (req) => {
-    const body = await req.json();
-    const { method } = validate(RegistryMethod, body);
-    const service = await services.registries();
-    if (method === 'add') {
-      const b = validate(RegistryAddBody, body);
-      const added = await service.add({
-        name: b.name,
-        url: b.url,
-        version: b.version,
-        trustCert: b.enable_trust_cert,
-        ...(b.username !== undefined ? { username: b.username } : {}),
-        ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),
-      });
-      return ok(registryToJson(added));
-    }
-    const b = validate(RegistryEditBody, body);
-    const edited = await service.edit(b.oldname, {
-      ...(b.name !== undefined ? { name: b.name } : {}),
-      ...(b.url !== undefined ? { url: b.url } : {}),
-      ...(b.version !== undefined ? { version: b.version } : {}),
-      ...(b.enable_trust_cert !== undefined ? { trustCert: b.enable_trust_cert } : {}),
-      ...(b.username !== undefined ? { username: b.username } : {}),
-      // A client that sends back the masked password it was shown keeps the saved one.
-      ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),
-    });
-    return ok(registryToJson(edited));
-  };
-
-  const registryDelete: Handler = async ({ segments }) => ok(registryToJson((await services.registries()).remove(segments.join('/'))));
-
-  const registryPing: Handler = async ({ query }) => {
-    const url = query.get('url');
-    if (!url) throw new InvalidInput('query parameter "url" is required');
-    const tls = ['1', 'true', 'yes', 'on'].includes((query.get('tls') ?? '').toLowerCase());
-    return ok({ version: await (await services.registries()).ping(url, tls) });
-  };
-
-  // ---- Docker Cloud: /api/repo/v1/[namespace/]repository/… -------------------------------------------
-
-  const repoList: Handler = async ({ query }) => {
-    const name = query.get('name') || undefined;
-    const registryParam = query.get('registry') || undefined;
-    let registry: string | undefined;
-    if (registryParam) {
-      // Docker Cloud filters by the registry's resource URI (`/api/repo/v1/registry/HOST/`); a registry name works too.
-      const uri = /^\/api\/repo\/v1\/(?:[^/]+\/)?registry\/([^/]+)\/?$/.exec(registryParam);
-      if (uri?.[1]) {
-        const found = (await services.registries()).byHost(decodeURIComponent(uri[1]));
-        if (!found) return ok(cloudList([]));
-        registry = found.name;
-      } else registry = registryParam;
-    }
-    const list = await (await services.remote()).repositories.list({ ...(name ? { name } : {}), ...(registry ? { registry } : {}) });
-    return ok(cloudList(list.map(cloudRepository)));
-  };
-
-  const repoAdd: Handler = async (req) => {
-    const b = validate(RepositoryAddBody, await req.json());
-    const added = await (await services.remote()).repositories.add(b.name, credentials(b));
-    return ok(cloudRepository(added), 201);
-  };
-
-  const repoShow: Handler = async ({ segments }) => ok(cloudRepository(await (await services.remote()).repositories.show(repoName(segments))));
-
-  const repoUpdate: Handler = async (req) => {
-    const b = validate(RepositoryUpdateBody, await req.json());
-    return ok(cloudRepository(await (await services.remote()).repositories.update(repoName(req.segments), credentials(b))));
-  };
-
-  const repoRemove: Handler = async ({ segments }) => ok(cloudRepository(await (await services.remote()).repositories.remove(repoName(segments))));
+  const { imageList, inspect, tags, download, downloadStatus, removeLocal } = imageRoutes(deps, local);
+  const { registryList, registryPost, registryDelete, registryPing, repoList, repoAdd, repoShow, repoUpdate, repoRemove } = registryRoutes(services);
 
   // ---- matching ---------------------------------------------------------------------------------------
 
@@ -365,25 +90,4 @@ export function createRoutes(deps: RouteDeps, now: () => number): Routes {
     return null;
   };
   return { match, close: () => local.close() };
-}
-
-function credentials(b: { username?: string | undefined; password?: string | undefined }): { username?: string; password?: string } {
-  return { ...(b.username !== undefined ? { username: b.username } : {}), ...(b.password !== undefined ? { password: b.password } : {}) };
-}
-
-function repoName(segments: string[]): string {
-  const name = segments.join('/');
-  if (!name) throw new NotFound('Repository not found: (no name)');
-  return name;
-}
-
-/** A Docker Cloud repository object (the seed's example): never a password, nor the user name. */
-export function cloudRepository(r: SavedRepositoryView): { name: string; in_use: boolean; registry: string; resource_uri: string } {
-  const host = r.name.split('/')[0] ?? '';
-  return { name: r.name, in_use: r.inUse, registry: `/api/repo/v1/registry/${host}/`, resource_uri: `/api/repo/v1/repository/${r.name}/` };
-}
-
-/** Docker Cloud's list envelope (`meta` + `objects`), all on one page. */
-function cloudList<T>(objects: T[]): { meta: { limit: number; next: null; offset: number; previous: null; total_count: number }; objects: T[] } {
-  return { meta: { limit: objects.length, next: null, offset: 0, previous: null, total_count: objects.length }, objects };
 }

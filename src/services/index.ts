@@ -15,6 +15,8 @@ export interface AppServices {
   registries(): Promise<RegistryService>;
   /** The active engine: local images, downloads (background worker), engine info. */
   engine(): Promise<EngineServices>;
+  /** Engine `name`'s services (its downloads, for the lists of every engine's downloads). */
+  engineFor(name: string): Promise<EngineServices>;
   /** The engines there are (default, docker contexts, saved, DOCKER_HOST), which is active, switching. */
   engines(): Promise<EngineCatalog>;
   /** Registries, the v1 index and Docker Hub: depots, tags, remote inspect, saved repositories, ping. */

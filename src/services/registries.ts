@@ -11,6 +11,7 @@ import {
   type Registry,
   normalizeRegistryUrl,
   registryHost,
+  registryHostOf,
   validateRegistryName,
 } from '../domain/registry';
 import type { RegistryData } from '../store/registryStore';
@@ -23,14 +24,21 @@ export interface RegistryDataStore {
 /** What the registry clients offer this service (ping and certificate pinning). */
 export interface RegistryProbe {
   /** Detects the API version (v2 `/v2/`, else v1 `/v1/_ping`); throws a typed error when neither answers. */
-  ping(url: string, options: { trustCert: boolean; pinnedCertSha256?: string }): Promise<ApiVersion>;
+  ping(url: string, options: { trustCert: boolean; pinnedCertSha256?: string; ca?: string }): Promise<ApiVersion>;
   /** SHA-256 fingerprint of the certificate the server presents (for `enable_trust_cert`). */
   certificateFingerprint(url: string): Promise<string>;
   /**
    * Checks credentials as `docker login` does (v2): `open` (no credentials asked), `needs-credentials`
    * (asked, none given), `ok`; refused ones throw a 401.
    */
-  login?(url: string, options: { trustCert: boolean; pinnedCertSha256?: string; username?: string; password?: string }): Promise<'open' | 'needs-credentials' | 'ok'>;
+  login?(url: string, options: { trustCert: boolean; pinnedCertSha256?: string; ca?: string; username?: string; password?: string }): Promise<'open' | 'needs-credentials' | 'ok'>;
+}
+
+/** How a registry's certificate is checked: trusted as pinned (trustCert), or verified, with its own CA when given. */
+interface Tls {
+  trustCert: boolean;
+  pinned: string | undefined;
+  ca: string | undefined;
 }
 
 export interface RegistryInput {
@@ -38,6 +46,8 @@ export interface RegistryInput {
   url: string;
   version?: ApiVersion;
   trustCert?: boolean;
+  /** CA certificates (PEM, checked: see registryCa.ts) to verify its certificate with (`--ca-file`). */
+  caCert?: string;
   username?: string;
   password?: string;
 }
@@ -47,6 +57,8 @@ export interface RegistryChanges {
   url?: string;
   version?: ApiVersion;
   trustCert?: boolean;
+  /** A new CA (`--ca-file`), or null to drop it (`--no-ca-file`). */
+  caCert?: string | null;
   username?: string;
   password?: string;
 }
@@ -74,7 +86,12 @@ export class RegistryService {
   /** The configured registry serving this `host[:port]`, if any (Docker Hub for docker.io). */
   byHost(host: string): Registry | undefined {
     const h = host.toLowerCase();
-    return this.list().find((r) => (r.builtin ? h === 'docker.io' : registryHost(r.url).toLowerCase() === h));
+    return this.list().find((r) => registryHostOf(r).toLowerCase() === h);
+  }
+
+  /** The host image references use for registry `name` (`docker.io` for Docker Hub); 404 for an unknown name. */
+  hostOf(name: string): string {
+    return registryHostOf(this.get(name));
   }
 
   async add(input: RegistryInput): Promise<Registry> {
@@ -82,11 +99,12 @@ export class RegistryService {
     const url = normalizeRegistryUrl(input.url);
     const username = validateUsername(input.username ?? '');
     const trustCert = input.trustCert ?? false;
+    if (trustCert && input.caCert) throw bothTrusts();
     this.assertNameFree(name);
     this.assertHostFree(url);
-    const pinned = trustCert ? await this.pin(url) : undefined;
-    const version = input.version ?? (await this.detectVersion(url, trustCert, pinned));
-    await this.checkLogin(name, url, version, trustCert, pinned, username, input.password ?? '');
+    const tls: Tls = { trustCert, pinned: trustCert ? await this.pin(url) : undefined, ca: input.caCert };
+    const version = input.version ?? (await this.detectVersion(url, tls));
+    await this.checkLogin(name, url, version, tls, username, input.password ?? '');
     const registry: Registry = {
       name,
       url,
@@ -94,7 +112,8 @@ export class RegistryService {
       username,
       password: input.password ?? '',
       version,
-      ...(pinned ? { pinnedCertSha256: pinned } : {}),
+      ...(tls.pinned ? { pinnedCertSha256: tls.pinned } : {}),
+      ...(tls.ca ? { caCert: tls.ca } : {}),
     };
     this.store.update((data) => {
       // Checked again inside the update: another process may have added the same name meanwhile.
@@ -116,21 +135,26 @@ export class RegistryService {
     const username = changes.username === undefined ? current.username : validateUsername(changes.username);
     const moved = registryHost(url).toLowerCase() !== registryHost(current.url).toLowerCase();
     const password = changes.password ?? (moved || (changes.username !== undefined && changes.username !== current.username) ? '' : current.password);
+    // A CA given replaces trusting the certificate as pinned, and the other way round.
+    const caCert = changes.caCert === null ? undefined : (changes.caCert ?? (changes.trustCert === true ? undefined : current.caCert));
+    if (trustCert && caCert) throw bothTrusts();
     // The pin is taken again whenever trust is (re)asked for or the address changes.
     const repin = trustCert && (changes.trustCert === true || url !== current.url || !current.pinnedCertSha256);
     const pinned = !trustCert ? undefined : repin ? await this.pin(url) : current.pinnedCertSha256;
+    const tls: Tls = { trustCert, pinned, ca: caCert };
     const updated: Registry = {
       name: newName,
       url,
       trustCert,
       username,
       password,
-      version: changes.version === undefined && changes.url !== undefined ? await this.detectVersion(url, trustCert, pinned, version) : version,
+      version: changes.version === undefined && changes.url !== undefined ? await this.detectVersion(url, tls, version) : version,
       ...(pinned ? { pinnedCertSha256: pinned } : {}),
+      ...(caCert ? { caCert } : {}),
     };
-    // Credentials (or where they are sent) changed: checked before anything is saved.
-    if (changes.username !== undefined || changes.password !== undefined || url !== current.url || pinned !== current.pinnedCertSha256) {
-      await this.checkLogin(newName, url, updated.version, trustCert, pinned, username, password);
+    // Credentials (or where they are sent, or how they are protected) changed: checked before anything is saved.
+    if (changes.username !== undefined || changes.password !== undefined || url !== current.url || pinned !== current.pinnedCertSha256 || caCert !== current.caCert) {
+      await this.checkLogin(newName, url, updated.version, tls, username, password);
     }
     const oldHost = registryHost(current.url);
     const newHost = registryHost(url);
@@ -179,7 +203,7 @@ export class RegistryService {
     if (!this.probe) throw new InvalidInput('registry ping is not available in this build');
     const configured = this.list().find((r) => !r.builtin && r.url === url);
     const pinned = trustCert ? (configured?.pinnedCertSha256 ?? (await this.probe.certificateFingerprint(url))) : undefined;
-    return this.probe.ping(url, { trustCert, ...(pinned ? { pinnedCertSha256: pinned } : {}) });
+    return this.probe.ping(url, probeTls({ trustCert, pinned, ca: trustCert ? undefined : configured?.caCert }));
   }
 
   private dockerHub(): Registry {
@@ -203,12 +227,12 @@ export class RegistryService {
   }
 
   /** As `docker login`: refused credentials throw (401, nothing saved); asked-for but missing ones warn. */
-  private async checkLogin(name: string, url: string, version: ApiVersion, trustCert: boolean, pinned: string | undefined, username: string, password: string): Promise<void> {
+  private async checkLogin(name: string, url: string, version: ApiVersion, tls: Tls, username: string, password: string): Promise<void> {
     if (!this.probe?.login || version !== 'v2') return;
     let result: 'open' | 'needs-credentials' | 'ok';
     try {
       // A user name without a password (one dropped when the registry moved) is not a login to try.
-      result = await this.probe.login(url, { trustCert, ...(pinned ? { pinnedCertSha256: pinned } : {}), ...(username && password ? { username, password } : {}) });
+      result = await this.probe.login(url, { ...probeTls(tls), ...(username && password ? { username, password } : {}) });
     } catch (error) {
       // Refused credentials stop the change. A check that could not be made (registry down, a certificate
       // stevedore does not trust while the engine may) does not: the registry is saved, with a warning.
@@ -221,12 +245,20 @@ export class RegistryService {
     }
   }
 
-  private async detectVersion(url: string, trustCert: boolean, pinned: string | undefined, fallback: ApiVersion = 'v2'): Promise<ApiVersion> {
+  private async detectVersion(url: string, tls: Tls, fallback: ApiVersion = 'v2'): Promise<ApiVersion> {
     if (!this.probe) return fallback;
-    return this.probe.ping(url, { trustCert, ...(pinned ? { pinnedCertSha256: pinned } : {}) });
+    return this.probe.ping(url, probeTls(tls));
   }
 }
 
+
+function probeTls(tls: Tls): { trustCert: boolean; pinnedCertSha256?: string; ca?: string } {
+  return { trustCert: tls.trustCert, ...(tls.pinned ? { pinnedCertSha256: tls.pinned } : {}), ...(tls.ca ? { ca: tls.ca } : {}) };
+}
+
+function bothTrusts(): InvalidInput {
+  return new InvalidInput('--trust-cert and --ca-file go one or the other', { hint: 'a CA verifies the certificate; --trust-cert pins it without one' });
+}
 
 function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();

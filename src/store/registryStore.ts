@@ -13,6 +13,7 @@ interface StoredRegistry {
   password: string;
   version: ApiVersion;
   certificate_sha256?: string;
+  ca_certificate?: string;
 }
 
 interface StoredRepository {
@@ -64,6 +65,7 @@ function fromFile(file: RegistryFile): RegistryData {
       password: r.password,
       version: r.version,
       ...(r.certificate_sha256 ? { pinnedCertSha256: r.certificate_sha256 } : {}),
+      ...(r.ca_certificate ? { caCert: r.ca_certificate } : {}),
     })),
     repositories: file.repositories.map((r) => ({ name: r.name, username: r.username, password: r.password })),
   };
@@ -81,6 +83,7 @@ function toFile(data: RegistryData): RegistryFile {
         password: r.password,
         version: r.version,
         ...(r.pinnedCertSha256 ? { certificate_sha256: r.pinnedCertSha256 } : {}),
+        ...(r.caCert ? { ca_certificate: r.caCert } : {}),
       })),
     repositories: data.repositories.map((r) => ({ name: r.name, username: r.username, password: r.password })),
   };
@@ -113,6 +116,7 @@ function validateFile(raw: unknown): RegistryFile {
       password: isString(r.password) ? r.password : '',
       version: r.version,
       ...(isString(r.certificate_sha256) ? { certificate_sha256: r.certificate_sha256 } : {}),
+      ...(isString(r.ca_certificate) ? { ca_certificate: r.ca_certificate } : {}),
     });
   });
   repositories.forEach((entry: unknown, i) => {

@@ -8,11 +8,14 @@ import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, Tag
 import type { ApiVersion, Registry } from '../domain/registry';
 import type { ExternalStore } from './hooks/useStore';
 
-export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
+export type { RemoteCategory } from '../domain/images';
+import type { RemoteCategory } from '../domain/images';
 
 export interface RemoteListResult {
   results: RemoteImage[];
   warnings: string[];
+  /** The registry had more than stevedore reads (a cap, or the listing deadline): the warnings say which. */
+  truncated?: boolean;
 }
 
 export interface EngineStatus {
@@ -32,24 +35,15 @@ export interface RateLimitView {
   resetAt: string | null;
 }
 
-/** The last update check of one local tag (by `fullName:tag`). */
-export interface UpdateMark {
-  status: 'up_to_date' | 'update_available' | 'unknown' | 'pinned';
-  newerTags: string[];
-  /** The image ID it was checked for (a mark for another image is stale). */
-  id: string;
-}
-
-export interface UpdatesView {
-  marks: ReadonlyMap<string, UpdateMark>;
-  checking: boolean;
-  /** Tags with an update available. */
-  count: number;
-  error: string | null;
-}
+/** The last update check of one local tag (by `fullName:tag`), and the app's view of the checks. */
+export type { UpdateMark, UpdatesSnapshot as UpdatesView } from '../domain/updates';
+import type { UpdatesSnapshot as UpdatesView } from '../domain/updates';
 
 export interface DownloadsView {
-  downloads: DownloadSnapshot[];
+  /** Every engine's downloads; `engine` names the one each runs on (absent in some tests: the active one). */
+  downloads: Array<DownloadSnapshot & { engine?: string }>;
+  /** Engines with downloads in the list (an ENGINE column when there is more than one). */
+  engines?: string[];
   /** Set when the worker cannot be reached. */
   error: string | null;
 }
@@ -136,6 +130,8 @@ export interface UiServices {
     store: ExternalStore<UpdatesView>;
     /** Starts a round (a running one is left to finish); `refresh` asks every registry again. */
     check(options: { refresh: boolean }): void;
+    /** An image landed under `ref` (a pull or an update completed here or in another session): checked at once. */
+    landed?(ref: string): void;
     /** Removes the image an update replaced when nothing else holds it; says what happened. */
     removeReplaced(oldId: string, newId: string): Promise<{ removed: string[]; kept: string | null }>;
   };
@@ -148,11 +144,15 @@ export interface UiServices {
   engines: {
     /** The active engine's name (the header shows it). */
     active(): string;
+    /** Which rule chose it, in a few words (`from DOCKER_HOST`, `switched here`): the header says it. */
+    rule?(): string;
+    /** The engine the next start (and a command without --engine) uses: hints name the others. */
+    startsOn?(): string;
     /** Every engine, without asking them (fast). */
     list(): Promise<EngineRow[]>;
     /** Every engine with its answer (all at once, a few seconds at most). */
     check(): Promise<EngineRow[]>;
-    /** Work on another engine from now on: lists, downloads and marks follow (subscribers are told). */
+    /** Work on another engine from now on (and at the next start): lists and marks follow (subscribers are told). */
     switchTo(name: string): Promise<void>;
     save(original: string | null, input: EngineFormInput): Promise<void>;
     remove(name: string): Promise<void>;

@@ -2,7 +2,7 @@
 // (its requests carry `lxd:NAME`), versions and architectures on Enter, `p` and `d` through the same paths.
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { lxcLocalRow } from '../../src/app/lxcUi';
+import { lxcLocalRow } from '../../src/services/lxc/images';
 import { fakeServices, localRepo, remoteImage } from './fakes';
 import { KEY, renderApp } from './render';
 

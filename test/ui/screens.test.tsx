@@ -157,6 +157,22 @@ describe('Tags screen', () => {
   });
 });
 
+describe('A tag list cut short', () => {
+  it('says so in the banner when the registry had more than 100,000 tags (issue 24, 4)', async () => {
+    const cut = 'the tags of redis on Docker Hub: stopped at 100,000 entries (the most stevedore lists)';
+    const { services } = fakeServices({
+      local: [],
+      remote: { official: [remoteImage('redis')] },
+      tags: { name: 'redis', fullName: 'docker.io/library/redis', installed: [], tags: ['latest'], details: [], truncated: cut, warnings: [cut] },
+    });
+    const app = renderApp(services);
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'));
+    await app.press(KEY.enter);
+    await app.waitFor((f) => f.includes('stopped at 100,000 entries'), 'the warning of a cut list');
+  });
+});
+
 describe('Inspect of an installed tag', () => {
   it('inspecting an installed tag says it is also on this engine', async () => {
     const { services } = fakeServices({

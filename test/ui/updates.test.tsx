@@ -19,7 +19,8 @@ function fakeUpdates(marks: Record<string, UpdateMark>) {
       check: ({ refresh }: { refresh: boolean }) => {
         checks.push(refresh);
         const m = new Map(Object.entries(marks));
-        view = { marks: m, checking: false, count: [...m.values()].filter((x) => x.status === 'update_available').length, error: null };
+        const checkedAt = [...m.values()].map((x) => x.checkedAt ?? '').sort().at(-1) || null;
+        view = { marks: m, checking: false, count: [...m.values()].filter((x) => x.status === 'update_available').length, error: null, checkedAt };
         queueMicrotask(() => listeners.forEach((l) => l()));
       },
       removeReplaced: async () => ({ removed: ['sha256:old'], kept: null }),
@@ -55,6 +56,29 @@ describe('Local list update marks', () => {
     await app.press('r', { changes: false });
     await app.waitFor(() => updates.checks.length === 2, 'r checks again');
     expect(updates.checks[1]).toBe(true);
+  });
+
+  it('u on a current image says so, or offers its newer version; U with nothing to show says when it was checked', async () => {
+    const redis = localRepo('redis', ['7.2']);
+    const nginx = localRepo('nginx', ['1.27']);
+    const { services, downloads } = fakeServices({ local: [nginx, redis], now: '2026-12-01T12:00:00Z' });
+    const updates = fakeUpdates({
+      'docker.io/library/redis:7.2': { status: 'up_to_date', newerTags: ['7.4'], id: redis.images[0]!.id, checkedAt: '2026-12-01T11:50:00Z' },
+      'docker.io/library/nginx:1.27': { status: 'up_to_date', newerTags: [], id: nginx.images[0]!.id, checkedAt: '2026-12-01T11:50:00Z' },
+    });
+    services.updates = updates.port;
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('7.2 → 7.4') && !f.includes('↑'), 'a newer version, no update');
+    // nginx first: current, nothing newer.
+    await app.press('u');
+    await app.waitFor((f) => f.includes('nginx:1.27 is up to date (checked 10 minutes ago): nothing to update'), 'says it is current');
+    await app.press('j', 'u');
+    await app.waitFor((f) => f.includes('redis:7.2 is up to date. Update to redis:7.4?'), 'offers the newer version');
+    await app.press('y');
+    await app.waitFor(() => downloads.started.length === 1, 'pull started');
+    expect(downloads.started[0]).toMatchObject({ ref: 'redis:7.4' });
+    await app.press('U');
+    await app.waitFor((f) => f.includes('no image has an update (checked 10 minutes ago'), 'U says why');
   });
 
   it('does not offer to remove an old image still tagged elsewhere, and says it was kept', async () => {

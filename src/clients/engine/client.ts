@@ -1,12 +1,14 @@
 // The Docker Engine API, every call over the one transport (transport.ts). Protocol only: engine JSON is
-// narrowed into small typed records here; the engine services give them meaning. Connection failures become
+// narrowed into small typed records by the schemas of schemas.ts; the engine services give them meaning. Connection failures become
 // one clear Unreachable (503) line (ssh failures are named, see ssh.ts), an engine that does not answer in
 // time a TimedOut (504); HTTP failures become EngineRequestError with the engine's own message, for the
-// services to turn into typed errors. Over 300 lines because it is one method per engine call on the one
-// transport (listings, inspect, history, delete, prune, df, pull, events) plus the small narrowing helpers.
+// services to turn into typed errors. About 300 lines: one method per engine call on the one transport
+// (listings, inspect, layers, history, tag, delete, prune, df, pull, events).
+import * as v from 'valibot';
 import { BadResponse } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { Endpoint } from './endpoint';
+import { Containers, DiskUsage, Event, History, ImageParents, Images, Inspect, Prune, Removal, RootFsLayers, Version, narrow } from './schemas';
 import { jsonLines } from './stream';
 import { EngineRequestError, EngineTransport, type Method, type TransportOptions, messageOf } from './transport';
 
@@ -117,22 +119,11 @@ export class EngineClient {
   }
 
   async version(signal?: AbortSignal, timeoutMs?: number): Promise<EngineVersion> {
-    const raw = record(await this.request('GET', '/version', { signal, ...(timeoutMs ? { timeoutMs } : {}) }), 'version');
-    return { version: str(raw.Version), apiVersion: str(raw.ApiVersion), os: str(raw.Os), arch: str(raw.Arch) };
+    return narrow(Version, await this.request('GET', '/version', { signal, ...(timeoutMs ? { timeoutMs } : {}) }), 'version');
   }
 
   async listImages(signal?: AbortSignal): Promise<EngineImage[]> {
-    const raw = await this.request('GET', '/images/json', { signal });
-    return list(raw, 'images').map((item) => {
-      const r = record(item, 'image');
-      return {
-        id: str(r.Id),
-        repoTags: strings(r.RepoTags).filter((t) => t !== '<none>:<none>'),
-        repoDigests: strings(r.RepoDigests).filter((d) => d !== '<none>@<none>'),
-        created: num(r.Created),
-        size: num(r.Size ?? r.VirtualSize),
-      };
-    });
+    return narrow(Images, await this.request('GET', '/images/json', { signal }), 'images', 'list');
   }
 
   /**
@@ -140,60 +131,39 @@ export class EngineClient {
    * classic builds too, with its parent (empty when none) and whether any tag or digest names it.
    */
   async listImageParents(signal?: AbortSignal): Promise<Array<{ id: string; parentId: string; referenced: boolean }>> {
-    const raw = await this.request('GET', '/images/json?all=1', { signal });
-    return list(raw, 'images').map((item) => {
-      const r = record(item, 'image');
-      const refs = [...strings(r.RepoTags), ...strings(r.RepoDigests)].filter((n) => n !== '<none>:<none>' && n !== '<none>@<none>');
-      return { id: str(r.Id), parentId: str(r.ParentId), referenced: refs.length > 0 };
-    });
+    return narrow(ImageParents, await this.request('GET', '/images/json?all=1', { signal }), 'images', 'list');
   }
 
   async listContainers(signal?: AbortSignal): Promise<EngineContainer[]> {
-    const raw = await this.request('GET', '/containers/json?all=1', { signal });
-    return list(raw, 'containers').map((item) => {
-      const r = record(item, 'container');
-      return {
-        id: str(r.Id),
-        names: strings(r.Names).map((n) => n.replace(/^\//, '')),
-        image: str(r.Image),
-        imageId: str(r.ImageID),
-        state: str(r.State),
-      };
-    });
+    return narrow(Containers, await this.request('GET', '/containers/json?all=1', { signal }), 'containers', 'list');
   }
 
   /** GET /images/{name}/json: the engine's inspect JSON as it is. */
   async inspectImage(name: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    return record(await this.request('GET', `/images/${imagePath(name)}/json`, { signal }), 'image inspect');
+    return narrow(Inspect, await this.request('GET', `/images/${imagePath(name)}/json`, { signal }), 'image inspect');
   }
 
   /** GET /images/{name}/json, only `RootFS.Layers`: the diff IDs of its layers, bottom first. */
   async imageLayers(name: string, signal?: AbortSignal): Promise<string[]> {
-    const raw = record(await this.request('GET', `/images/${imagePath(name)}/json`, { signal }), 'image inspect');
-    const rootFs = raw.RootFS === undefined || raw.RootFS === null ? {} : record(raw.RootFS, 'image RootFS');
-    const layers = rootFs.Layers ?? [];
-    if (!Array.isArray(layers) || !layers.every((l): l is string => typeof l === 'string' && DIGEST.test(l))) {
-      throw new BadResponse(`the engine's RootFS.Layers of ${sanitizeLine(name)} is not a list of sha256 digests`);
-    }
-    return layers;
+    const raw = narrow(Inspect, await this.request('GET', `/images/${imagePath(name)}/json`, { signal }), 'image inspect');
+    const layers = v.safeParse(RootFsLayers, raw.RootFS ?? {});
+    if (!layers.success) throw new BadResponse(`the engine's RootFS.Layers of ${sanitizeLine(name)} is not a list of sha256 digests`);
+    return layers.output;
   }
 
   /** GET /images/{name}/history: one entry per build step, newest first, with the bytes of the layer it made. */
   async imageHistory(name: string, signal?: AbortSignal): Promise<Array<{ size: number; createdBy: string }>> {
     const raw = await this.request('GET', `/images/${imagePath(name)}/history`, { signal });
-    return list(raw, 'image history').map((item) => {
-      const r = record(item, 'history entry');
-      if (typeof r.Size !== 'number' || !Number.isFinite(r.Size) || r.Size < 0) throw new BadResponse(`the engine's history of ${sanitizeLine(name)} has an entry without a size`);
-      return { size: r.Size, createdBy: str(r.CreatedBy) };
-    });
+    const history = v.safeParse(History, raw);
+    if (!history.success) throw new BadResponse(Array.isArray(raw) ? `the engine's history of ${sanitizeLine(name)} has an entry without a size` : "the engine's image history answer is not a JSON list");
+    return history.output;
   }
 
   /** DELETE /images/{name}: what was untagged and what was deleted. */
   async removeImage(name: string, force: boolean): Promise<{ untagged: string[]; deleted: string[] }> {
     // A ping first, so an engine that does not answer at all is told in seconds, not after the long timeout.
     await this.ping();
-    const raw = await this.request('DELETE', `/images/${imagePath(name)}?force=${force ? 'true' : 'false'}`, { timeoutMs: this.slowTimeoutMs });
-    return splitDeleteResponse(Array.isArray(raw) ? raw : []);
+    return narrow(Removal, await this.request('DELETE', `/images/${imagePath(name)}?force=${force ? 'true' : 'false'}`, { timeoutMs: this.slowTimeoutMs }), 'image delete');
   }
 
   /** POST /images/{name}/tag: points `repo:tag` at the image (moving the tag when it points elsewhere). */
@@ -205,15 +175,13 @@ export class EngineClient {
   async pruneImages(all: boolean): Promise<{ untagged: string[]; deleted: string[]; spaceReclaimed: number }> {
     await this.ping();
     const filters = encodeURIComponent(JSON.stringify({ dangling: [all ? 'false' : 'true'] }));
-    const raw = record(await this.request('POST', `/images/prune?filters=${filters}`, { timeoutMs: this.slowTimeoutMs }), 'prune');
-    return { ...splitDeleteResponse(Array.isArray(raw.ImagesDeleted) ? raw.ImagesDeleted : []), spaceReclaimed: num(raw.SpaceReclaimed) };
+    return narrow(Prune, await this.request('POST', `/images/prune?filters=${filters}`, { timeoutMs: this.slowTimeoutMs }), 'prune');
   }
 
   /** GET /system/df: bytes of image layers on disk and the number of images. */
   async diskUsage(): Promise<{ layersSize: number; images: number }> {
     await this.ping();
-    const raw = record(await this.request('GET', '/system/df', { timeoutMs: this.slowTimeoutMs }), 'system df');
-    return { layersSize: num(raw.LayersSize), images: Array.isArray(raw.Images) ? raw.Images.length : 0 };
+    return narrow(DiskUsage, await this.request('GET', '/system/df', { timeoutMs: this.slowTimeoutMs }), 'system df');
   }
 
   /**
@@ -248,9 +216,8 @@ export class EngineClient {
     const answer = await this.transport.send('GET', `${this.prefix}/events?filters=${filters}`, { signal, timeoutMs: this.timeoutMs, stream: true });
     if (!answer.response) throw new EngineRequestError(answer.status, `GET /events answered ${answer.status}: ${messageOf(answer.body)}`);
     for await (const line of this.guarded(jsonLines(answer.response, { skipInvalid: true }), 'events')) {
-      if (line === null || typeof line !== 'object' || Array.isArray(line)) continue;
-      const r = line as Record<string, unknown>;
-      onEvent({ type: str(r.Type), action: str(r.Action ?? r.status) });
+      const event = v.safeParse(Event, line);
+      if (event.success) onEvent(event.output);
     }
     if (signal.aborted) throw abortError(signal);
   }
@@ -304,8 +271,6 @@ function clientTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return positive(Math.round(Number(text) * 1000));
 }
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-
 /** `1.41` → `/v1.41`; anything that is not MAJOR.MINOR is ignored (the engine's own version is used). */
 function apiPrefix(version: string | undefined): string {
   const text = version?.trim().replace(/^v/, '');
@@ -319,38 +284,4 @@ function positive(ms: number | undefined): number | undefined {
 /** An image name or ID as a path segment (references keep their `/`, `:` and `@`, as the engine routes them). */
 function imagePath(name: string): string {
   return name.replace(/[^A-Za-z0-9._~\-/:@]/g, (c) => encodeURIComponent(c));
-}
-
-function splitDeleteResponse(items: unknown[]): { untagged: string[]; deleted: string[] } {
-  const untagged: string[] = [];
-  const deleted: string[] = [];
-  for (const item of items) {
-    if (!item || typeof item !== 'object') continue;
-    const r = item as Record<string, unknown>;
-    if (typeof r.Untagged === 'string') untagged.push(sanitizeLine(r.Untagged));
-    if (typeof r.Deleted === 'string') deleted.push(sanitizeLine(r.Deleted));
-  }
-  return { untagged, deleted };
-}
-
-function record(value: unknown, what: string): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadResponse(`the engine's ${what} answer is not a JSON object`);
-  return value as Record<string, unknown>;
-}
-
-function list(value: unknown, what: string): unknown[] {
-  if (!Array.isArray(value)) throw new BadResponse(`the engine's ${what} answer is not a JSON list`);
-  return value;
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function num(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

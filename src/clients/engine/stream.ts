@@ -1,5 +1,7 @@
 // The engine's JSON-lines streams (pull progress, events): one JSON object per line, lines ending in \r\n.
+// Bytes are decoded with a StringDecoder, so a character split across two reads stays one character.
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { BadResponse } from '../../domain/errors';
 
 const MAX_LINE = 1 << 20;
@@ -10,6 +12,7 @@ const MAX_LINE = 1 << 20;
  */
 export async function* jsonLines(stream: Readable, options: { skipInvalid?: boolean } = {}): AsyncGenerator<unknown> {
   let buffer = '';
+  const decoder = new StringDecoder('utf8');
   const decodeLine = (line: string): { ok: boolean; value: unknown } => {
     try {
       return { ok: true, value: JSON.parse(line) };
@@ -19,7 +22,7 @@ export async function* jsonLines(stream: Readable, options: { skipInvalid?: bool
     }
   };
   for await (const chunk of stream) {
-    buffer += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    buffer += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
     let newline: number;
     while ((newline = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, newline).trim();
@@ -30,7 +33,7 @@ export async function* jsonLines(stream: Readable, options: { skipInvalid?: bool
     }
     if (buffer.length > MAX_LINE) buffer = '';
   }
-  const rest = buffer.trim();
+  const rest = (buffer + decoder.end()).trim();
   if (rest) {
     const d = decodeLine(rest);
     if (d.ok) yield d.value;

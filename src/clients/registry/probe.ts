@@ -10,6 +10,8 @@ import { Transport, headerValue, type HttpResponse, type TransportOptions } from
 export interface PingOptions {
   trustCert: boolean;
   pinnedCertSha256?: string;
+  /** CA certificates (PEM) to verify with, besides the system's (a registry's `--ca-file`). */
+  ca?: string;
   /** Hint for an untrusted certificate (`stevedore registry edit NAME --trust-cert`). */
   trustHint?: string;
   signal?: AbortSignal | undefined;
@@ -20,12 +22,7 @@ export class RegistryProber {
 
   async ping(url: string, options: PingOptions): Promise<ApiVersion> {
     const base = new URL(url);
-    const transport = new Transport(this.transportOptions());
-    transport.setPolicy(base.origin, {
-      trustCert: options.trustCert,
-      ...(options.pinnedCertSha256 ? { pinnedCertSha256: options.pinnedCertSha256 } : {}),
-      trustHint: options.trustHint ?? `\`stevedore registry ping ${base.origin} --trust-cert\` or \`stevedore registry add NAME --url ${base.origin} --trust-cert\``,
-    });
+    const transport = this.transport(base, { ...options, trustHint: options.trustHint ?? `\`stevedore registry ping ${base.origin} --trust-cert\` or \`stevedore registry add NAME --url ${base.origin} --trust-cert\`` });
     try {
       const v2 = await transport.send({ url: `${base.origin}/v2/`, signal: options.signal, maxBytes: 256 * 1024 });
       if (isV2(v2)) return 'v2';
@@ -47,12 +44,7 @@ export class RegistryProber {
    */
   async login(url: string, options: PingOptions & { username?: string; password?: string }): Promise<'open' | 'needs-credentials' | 'ok'> {
     const base = new URL(url);
-    const transport = new Transport(this.transportOptions());
-    transport.setPolicy(base.origin, {
-      trustCert: options.trustCert,
-      ...(options.pinnedCertSha256 ? { pinnedCertSha256: options.pinnedCertSha256 } : {}),
-      ...(options.trustHint ? { trustHint: options.trustHint } : {}),
-    });
+    const transport = this.transport(base, options);
     const credential: RegistryCredential | undefined = options.username
       ? { kind: 'basic', username: options.username, password: options.password ?? '', source: 'the credentials given' }
       : undefined;
@@ -73,6 +65,18 @@ export class RegistryProber {
     } finally {
       await transport.close();
     }
+  }
+
+  /** A transport for one check of `base`, with the registry's TLS policy. */
+  private transport(base: URL, options: PingOptions): Transport {
+    const transport = new Transport(this.transportOptions());
+    transport.setPolicy(base.origin, {
+      trustCert: options.trustCert,
+      ...(options.pinnedCertSha256 ? { pinnedCertSha256: options.pinnedCertSha256 } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.trustHint ? { trustHint: options.trustHint } : {}),
+    });
+    return transport;
   }
 
   /** Lower-case hex SHA-256 of the DER certificate the server presents (the chain is not checked). */

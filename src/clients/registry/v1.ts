@@ -1,5 +1,6 @@
 // The v1 index API that is still answered: `/v1/_ping` (v1 detection) and `/v1/search` (Docker Hub's
 // index.docker.io search, as `docker search` does it, and v1 registries), under the base URL's path prefix.
+import { AtOrigin } from './origin';
 import { InvalidInput } from '../../domain/errors';
 import { bool, num, records, str } from './json';
 import { isSuccess, readObject, statusError } from './responses';
@@ -24,17 +25,13 @@ export interface V1ClientOptions {
 
 const SEARCH_LIMIT = 4 * 1024 * 1024;
 
-export class IndexV1Client {
-  readonly origin: string;
-  readonly host: string;
+export class IndexV1Client extends AtOrigin {
   /** Origin plus the base URL's path prefix (`http://host/hub` for a stand-in of Docker Hub under /hub). */
   private readonly root: string;
 
   constructor(private readonly options: V1ClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.origin = base.origin;
-    this.host = base.host;
-    this.root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+    super(options.baseUrl);
+    this.root = `${this.origin}${new URL(options.baseUrl).pathname.replace(/\/+$/, '')}`;
   }
 
   /** True when `/v1/_ping` answers 200 (a v1 registry or index). */

@@ -1,6 +1,8 @@
 // Registry HTTP API v2 / OCI distribution: ping, _catalog and tags/list with full pagination (the Link
 // header first, resolved relative to the request; `n`/`last` when a registry sends no Link; `tags: null`
 // accepted), manifests with the full Accept list, and JSON blobs (image configs) checked against their digest.
+// (About 300 lines: one client whose paging and authenticated request helpers belong to it alone.)
+import { AtOrigin } from './origin';
 import { BadResponse, NotFound, TimedOut } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import { Authenticator, noAccess, refusedCredentials, type RegistryCredential } from './auth';
@@ -60,15 +62,11 @@ const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const LIST_PAGE_LIMIT = 32 * 1024 * 1024;
 const CONFIG_LIMIT = 8 * 1024 * 1024;
 
-export class RegistryV2Client {
-  readonly origin: string;
-  readonly host: string;
+export class RegistryV2Client extends AtOrigin {
   private readonly pageSize: number;
 
   constructor(private readonly options: V2ClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.origin = base.origin;
-    this.host = base.host;
+    super(options.baseUrl);
     this.pageSize = options.pageSize ?? 1000;
   }
 
@@ -116,15 +114,10 @@ export class RegistryV2Client {
 
   /** A manifest or index by tag or digest. When fetched by digest, the bytes are checked against it. */
   async manifest(repository: string, reference: string, opts: RequestOptions & { display?: string } = {}): Promise<FetchedManifest> {
-    const display = opts.display ?? `${this.host}/${repository}`;
+    const { display, shown, url, common } = this.manifestTarget(repository, reference, opts);
     const byDigest = reference.includes(':');
-    const shown = byDigest ? `${display}@${reference}` : `${display}:${reference}`;
-    const res = await this.request(new URL(`${this.origin}/v2/${repository}/manifests/${reference}`), {
-      what: shown,
-      scopes: [`repository:${repository}:pull`],
-      repository,
-      signal: opts.signal,
-      accept: MANIFEST_ACCEPT,
+    const res = await this.request(url, {
+      ...common,
       maxBytes: MANIFEST_LIMIT,
       notFound: (detail) =>
         detail?.code === 'NAME_UNKNOWN' ? new NotFound(`Image not found: ${display}`) : new NotFound(byDigest ? `Image not found: ${shown}` : `Tag not found: ${shown}`),
@@ -149,14 +142,9 @@ export class RegistryV2Client {
     reference: string,
     opts: RequestOptions & { display?: string; onRateLimit?: (limit: RateLimit) => void } = {},
   ): Promise<ManifestHead> {
-    const display = opts.display ?? `${this.host}/${repository}`;
-    const shown = reference.includes(':') ? `${display}@${reference}` : `${display}:${reference}`;
-    const res = await this.request(new URL(`${this.origin}/v2/${repository}/manifests/${reference}`), {
-      what: shown,
-      scopes: [`repository:${repository}:pull`],
-      repository,
-      signal: opts.signal,
-      accept: MANIFEST_ACCEPT,
+    const { shown, url, common } = this.manifestTarget(repository, reference, opts);
+    const res = await this.request(url, {
+      ...common,
       method: 'HEAD',
       allow405: true,
       ...(opts.onRateLimit ? { observe: (r: HttpResponse) => observeRateLimit(r, opts.onRateLimit) } : {}),
@@ -166,6 +154,14 @@ export class RegistryV2Client {
     const header = headerValue(res.headers, 'docker-content-digest')?.trim();
     const mediaType = (headerValue(res.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     return { digest: header && /^sha256:[a-f0-9]{64}$/.test(header) ? header : null, mediaType, headNotAllowed: false };
+  }
+
+  /** Where a manifest is, how it is named in messages, and what every request for it sends. */
+  private manifestTarget(repository: string, reference: string, opts: RequestOptions & { display?: string }) {
+    const display = opts.display ?? `${this.host}/${repository}`;
+    const shown = reference.includes(':') ? `${display}@${reference}` : `${display}:${reference}`;
+    const url = new URL(`${this.origin}/v2/${repository}/manifests/${reference}`);
+    return { display, shown, url, common: { what: shown, scopes: [`repository:${repository}:pull`], repository, signal: opts.signal, accept: MANIFEST_ACCEPT } };
   }
 
   /** A JSON blob (an image config), checked against its digest. Redirects to other hosts get no credentials. */

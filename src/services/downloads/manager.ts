@@ -39,8 +39,11 @@ export interface DownloadManagerOptions {
   newId?: () => string;
 }
 
-/** `changed`: new snapshots; `cleared`: ids taken out of the list (`image downloads clear`). */
-export type Listener = (changed: DownloadRecord[], cleared?: string[]) => void;
+/**
+ * `changed`: new snapshots; `cleared`: ids taken out of the list (`image downloads clear`); `version`: the
+ * list's version after this change (it goes up by one with every change a listener hears).
+ */
+export type Listener = (changed: DownloadRecord[], cleared: string[] | undefined, version: number) => void;
 
 interface Entry {
   record: DownloadRecord;
@@ -61,6 +64,8 @@ export class DownloadManager {
   private readonly clock: Clock;
   private running = 0;
   private pumping = false;
+  /** The list's version: one more with every change published (clients keep one snapshot by it). */
+  private changes = 0;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: DownloadManagerOptions) {
@@ -162,7 +167,8 @@ export class DownloadManager {
     }
     if (cleared.length > 0) {
       this.options.persist?.(this.list());
-      for (const listener of this.listeners) listener([], cleared);
+      this.changes++;
+      for (const listener of this.listeners) listener([], cleared, this.changes);
     }
     return cleared;
   }
@@ -171,6 +177,11 @@ export class DownloadManager {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** The list's version (see Listener). */
+  get version(): number {
+    return this.changes;
   }
 
   /** Downloads waiting or running. */
@@ -298,7 +309,8 @@ export class DownloadManager {
       if (entry) changed.push(this.snapshot(entry, true));
     }
     this.dirty.clear();
-    for (const listener of this.listeners) listener(changed);
+    this.changes++;
+    for (const listener of this.listeners) listener(changed, undefined, this.changes);
   }
 
   /** The record with the folded progress (`sample`: feed the speed meter; done once per publish). */
@@ -314,6 +326,7 @@ export class DownloadManager {
       detail: view.detail,
       current: view.current,
       total: view.total,
+      unsized: view.unsized,
       speed: meter?.bytesPerSecond ?? null,
       eta: meter?.eta(view.remaining) ?? null,
       layers: view.layers,
@@ -338,6 +351,7 @@ function freshRecord(id: string, ref: ImageRef, canonical: string, platform: str
     detail: 'waiting',
     current: null,
     total: null,
+    unsized: null,
     speed: null,
     eta: null,
     layers: [],

@@ -2,22 +2,19 @@
 // Every message carries `v` (PROTOCOL_VERSION). Requests: {v, id, op, ...}; replies: {v, re, ok, result}
 // or {v, re, ok: false, error: {code, message}}; pushed updates: {v, event: "update", downloads: [...]}.
 // No secret crosses the socket: the worker resolves credentials itself (same user, same settings).
-import type { ErrorCode } from '../../domain/errors';
-import type { DownloadSnapshot, DownloadStatus, LayerProgress } from '../../domain/images';
-import { sanitizeLine } from '../../domain/sanitize';
+import { StringDecoder } from 'node:string_decoder';
+import { ACTIVE_STATUSES as ACTIVE, type DownloadStatus, isActiveStatus } from '../../domain/images';
 
 export const PROTOCOL_VERSION = 1;
+
+export { parseRecord, type DownloadRecord } from './records';
+import { parseRecord, type DownloadRecord } from './records';
 
 /**
  * How long a client that started a worker waits for it to answer (plus one request deadline for a takeover's
  * probe); a freshly started worker waits at least as long for its first client before it counts as idle.
  */
 export const WORKER_START_TIMEOUT_MS = 10_000;
-
-/** A download as the worker reports it: the domain snapshot plus the typed error code of a failure. */
-export interface DownloadRecord extends DownloadSnapshot {
-  errorCode: ErrorCode | null;
-}
 
 export type Request =
   | { op: 'hello' }
@@ -45,14 +42,10 @@ export interface Hello {
 
 export type Reply = { re: number; ok: true; result: unknown } | { re: number; ok: false; error: { code: number; message: string } };
 
-const STATUSES: readonly DownloadStatus[] = ['waiting', 'downloading', 'extracting', 'complete', 'failed', 'cancelled'];
-const ERROR_CODES: readonly ErrorCode[] = [400, 401, 403, 404, 409, 429, 495, 499, 501, 502, 503, 504];
-/** Longest text kept from a record (an error message is one line; anything longer is cut). */
-const MAX_TEXT = 2000;
-export const ACTIVE_STATUSES: readonly DownloadStatus[] = ['waiting', 'downloading', 'extracting'];
+export const ACTIVE_STATUSES: readonly DownloadStatus[] = ACTIVE;
 
 export function isActive(status: DownloadStatus): boolean {
-  return ACTIVE_STATUSES.includes(status);
+  return isActiveStatus(status);
 }
 
 /** One line on the wire. */
@@ -60,11 +53,15 @@ export function encode(message: Record<string, unknown>): string {
   return `${JSON.stringify({ v: PROTOCOL_VERSION, ...message })}\n`;
 }
 
-/** Splits a byte stream into lines and hands each decoded object to `onMessage` (bad lines to `onError`). */
+/**
+ * Splits a byte stream into lines and hands each decoded object to `onMessage` (bad lines to `onError`). Bytes
+ * are decoded with a StringDecoder: a character split across two reads stays one character.
+ */
 export function lineReader(onMessage: (message: Record<string, unknown>) => void, onError: (error: Error) => void): (chunk: Buffer | string) => void {
   let buffer = '';
+  const decoder = new StringDecoder('utf8');
   return (chunk) => {
-    buffer += chunk.toString();
+    buffer += typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (buffer.length > 16 * 1024 * 1024) {
       buffer = '';
       onError(new Error('message too large'));
@@ -124,64 +121,4 @@ export function parseRequest(message: Record<string, unknown>): { id: number; re
     default:
       return null;
   }
-}
-
-/**
- * Validates a download record (from the worker or the history file); null when malformed. Its text is
- * cleaned of terminal controls and folded to one line: names, errors and details are shown to people,
- * and a history file is only as trustworthy as whatever last wrote it.
- */
-export function parseRecord(value: unknown): DownloadRecord | null {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
-  const r = value as Record<string, unknown>;
-  const id = textOrNull(r.id);
-  const name = textOrNull(r.name);
-  const ref = textOrNull(r.ref);
-  if (!id || name === null || ref === null) return null;
-  if (typeof r.status !== 'string' || !(STATUSES as readonly string[]).includes(r.status)) return null;
-  return {
-    id,
-    name,
-    ref,
-    platform: textOrNull(r.platform),
-    status: r.status as DownloadStatus,
-    percent: intOrNull(r.percent),
-    detail: textOrNull(r.detail) ?? '',
-    current: numOrNull(r.current),
-    total: numOrNull(r.total),
-    speed: numOrNull(r.speed),
-    eta: numOrNull(r.eta),
-    layers: Array.isArray(r.layers) ? r.layers.map(parseLayer).filter((l): l is LayerProgress => l !== null) : [],
-    error: textOrNull(r.error),
-    errorCode: typeof r.errorCode === 'number' && (ERROR_CODES as readonly number[]).includes(r.errorCode) ? (r.errorCode as ErrorCode) : null,
-    digest: textOrNull(r.digest),
-    startedAt: timeOrNull(r.startedAt) ?? new Date(0).toISOString(),
-    finishedAt: timeOrNull(r.finishedAt),
-  };
-}
-
-function parseLayer(value: unknown): LayerProgress | null {
-  if (value === null || typeof value !== 'object') return null;
-  const r = value as Record<string, unknown>;
-  const id = textOrNull(r.id);
-  if (id === null || typeof r.status !== 'string') return null;
-  return { id, status: sanitizeLine(r.status.slice(0, MAX_TEXT)), current: numOrNull(r.current), total: numOrNull(r.total) };
-}
-
-/** A string as one clean line (null when not a string). */
-function textOrNull(value: unknown): string | null {
-  return typeof value === 'string' ? sanitizeLine(value.slice(0, MAX_TEXT)) : null;
-}
-
-/** An ISO date-time as written by the worker (anything else is not kept). */
-function timeOrNull(value: unknown): string | null {
-  return typeof value === 'string' && value.length <= 40 && !Number.isNaN(Date.parse(value)) ? sanitizeLine(value) : null;
-}
-
-function numOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function intOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100 ? value : null;
 }

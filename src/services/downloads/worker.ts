@@ -108,7 +108,9 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
         try {
           const result = handle(parsed.request, socket);
           const op = parsed.request.op;
-          if ((op === 'subscribe' || op === 'follow') && !unsubscribe) unsubscribe = manager.subscribe((changed, cleared) => send({ event: 'update', downloads: changed, ...(cleared ? { cleared } : {}) }));
+          if ((op === 'subscribe' || op === 'follow') && !unsubscribe) {
+            unsubscribe = manager.subscribe((changed, cleared, version) => send({ event: 'update', version, downloads: changed, ...(cleared ? { cleared } : {}) }));
+          }
           send({ re: parsed.id, ok: true, result });
         } catch (error) {
           const e = isAppError(error) ? error : new AppError(502, error instanceof Error ? error.message : String(error));

@@ -16,8 +16,8 @@ import {
   sshControlDir,
   tlsFromDir,
 } from '../../clients/engine/index';
-import { DEFAULT_ENGINE, ENV_ENGINE, type EngineEntry, type EngineStatus, type SavedEngine, engineNameProblem } from '../../domain/engines';
-import { Conflict, Forbidden, InvalidInput, NotFound, isAppError } from '../../domain/errors';
+import { DEFAULT_ENGINE, ENV_ENGINE, type EngineEntry, type EngineRule, type EngineStatus, type SavedEngine, engineNameProblem } from '../../domain/engines';
+import { AppError as AppErrorClass, Conflict, type ErrorCode, Forbidden, InvalidInput, NotFound, isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { EnginesFile } from '../../store/engineStore';
 
@@ -47,6 +47,7 @@ export interface AddEngineInput {
 
 export class EngineCatalog {
   private override: string | null;
+  private overrideRule: EngineRule = '--engine';
 
   constructor(private readonly deps: EngineCatalogDeps) {
     this.override = deps.override ?? (deps.env.STEVEDORE_ENGINE?.trim() || null);
@@ -77,19 +78,40 @@ export class EngineCatalog {
 
   /** The name of the engine commands use now. */
   activeName(): string {
-    if (this.override) return this.override;
-    const env = this.deps.env;
-    if (env.DOCKER_HOST?.trim()) return ENV_ENGINE;
-    if (env.DOCKER_CONTEXT?.trim()) return env.DOCKER_CONTEXT.trim();
-    const chosen = this.store().read().current;
-    if (chosen && this.exists(chosen)) return chosen;
-    return currentContext(this.dockerConfig) ?? DEFAULT_ENGINE;
+    return this.choice().name;
   }
 
-  /** Makes `name` the active engine of this process (the app's switch); `engine use` also saves it. */
-  select(name: string): void {
+  /** The engine a command without `--engine` uses (what hints compare with). */
+  defaultName(): string {
+    return this.choice(false).name;
+  }
+
+  /**
+   * The engine in use and the rule that chose it (the app's header says it): `--engine` (or this app's switch),
+   * DOCKER_HOST, DOCKER_CONTEXT, the engine chosen with `engine use` or in the app, docker's current context,
+   * else the default socket.
+   */
+  choice(withOverride = true): { name: string; rule: EngineRule } {
+    if (withOverride && this.override) return { name: this.override, rule: this.overrideRule };
+    const env = this.deps.env;
+    if (env.DOCKER_HOST?.trim()) return { name: ENV_ENGINE, rule: 'DOCKER_HOST' };
+    if (env.DOCKER_CONTEXT?.trim()) return { name: env.DOCKER_CONTEXT.trim(), rule: 'DOCKER_CONTEXT' };
+    const chosen = this.store().read().current;
+    if (chosen && this.exists(chosen)) return { name: chosen, rule: 'chosen' };
+    const context = currentContext(this.dockerConfig);
+    return context ? { name: context, rule: 'docker context' } : { name: DEFAULT_ENGINE, rule: 'default' };
+  }
+
+  /**
+   * Makes `name` the active engine of this process and remembers it for the next start, as `engine use` does
+   * (the app's switch): DOCKER_HOST and DOCKER_CONTEXT still win then. Returns what takes precedence, if anything.
+   */
+  select(name: string): string | null {
     this.find(name);
     this.override = name;
+    this.overrideRule = 'switched';
+    // DOCKER_HOST is an engine of this shell only: nothing to remember.
+    return name === ENV_ENGINE ? null : this.use(name);
   }
 
   /** Where engine `name` is. */
@@ -114,6 +136,42 @@ export class EngineCatalog {
   }
 
   add(input: AddEngineInput): EngineEntry {
+    const saved = this.checked(input);
+    this.store().update((file) => {
+      if (file.engines.some((e) => e.name === saved.name)) throw new Conflict(`an engine named "${saved.name}" exists already`, { hint: '`stevedore engine rm` it first, or choose another name' });
+      return { ...file, engines: [...file.engines, saved] };
+    });
+    return this.find(saved.name);
+  }
+
+  /**
+   * `engine add`: the engine is asked for its version first; one that does not answer (or answers something
+   * that is not an engine) is saved only with `force`, and `problem` says why.
+   */
+  async addChecked(input: AddEngineInput, force: boolean, timeoutMs = CHECK_TIMEOUT_MS): Promise<{ entry: EngineEntry; problem: string | null }> {
+    const saved = this.checked(input);
+    if (this.saved().some((e) => e.name === saved.name)) throw new Conflict(`an engine named "${saved.name}" exists already`, { hint: '`stevedore engine rm` it first, or choose another name' });
+    const endpoint = savedEndpoint(saved, this.home);
+    let problem: { code: number; text: string } | null = null;
+    const client = this.client(endpoint, endpoint.kind === 'ssh' ? timeoutMs * 2 : timeoutMs);
+    try {
+      await client.version();
+    } catch (error) {
+      // The message alone: the error's own hint speaks of commands on an engine that is not saved yet.
+      problem = { code: isAppError(error) ? error.code : 502, text: isAppError(error) ? error.message : describe(error) };
+    } finally {
+      client.close();
+    }
+    if (problem && !force) {
+      throw new AppErrorClass(problem.code as ErrorCode, `engine "${saved.name}" was not saved: ${sanitizeLine(saved.host)} does not answer as an engine (${problem.text})`, {
+        hint: 'check the host (and `--docker-path` for ssh), or save it anyway with --force',
+      });
+    }
+    return { entry: this.add(input), problem: problem?.text ?? null };
+  }
+
+  /** A saved engine's fields, checked: its name, its host (and TLS files when asked to verify), no clash with a context. */
+  private checked(input: AddEngineInput): SavedEngine {
     const name = input.name.trim();
     const problem = engineNameProblem(name);
     if (problem) throw new InvalidInput(problem);
@@ -128,29 +186,14 @@ export class EngineCatalog {
     if (saved.dockerPath && endpoint.kind !== 'ssh') throw new InvalidInput('--docker-path is for ssh:// engines');
     if ((saved.tlsVerify || saved.certPath) && endpoint.kind !== 'tcp') throw new InvalidInput('--tls-verify and --cert-path are for tcp:// engines');
     if (dockerContexts(this.dockerConfig).some((c) => c.name === name)) throw new Conflict(`"${name}" is a docker context already`, { hint: 'choose another name' });
-    this.store().update((file) => {
-      if (file.engines.some((e) => e.name === name)) throw new Conflict(`an engine named "${name}" exists already`, { hint: '`stevedore engine rm` it first, or choose another name' });
-      return { ...file, engines: [...file.engines, saved] };
-    });
-    return this.find(name);
+    return saved;
   }
 
   /** Replaces a saved engine (the app's edit form); a new name carries `engine use` along. */
   edit(name: string, input: AddEngineInput): EngineEntry {
     const existing = this.saved().find((s) => s.name === name);
     if (!existing) throw this.notSaved(name);
-    const next: SavedEngine = {
-      name: input.name.trim(),
-      host: input.host.trim(),
-      tlsVerify: input.tlsVerify ?? false,
-      certPath: input.certPath?.trim() || null,
-      dockerPath: input.dockerPath?.trim() || null,
-    };
-    const problem = engineNameProblem(next.name);
-    if (problem) throw new InvalidInput(problem);
-    const endpoint = savedEndpoint(next, this.home);
-    if (next.dockerPath && endpoint.kind !== 'ssh') throw new InvalidInput('the docker path is for ssh:// engines');
-    if (next.name !== name && dockerContexts(this.dockerConfig).some((c) => c.name === next.name)) throw new Conflict(`"${next.name}" is a docker context already`);
+    const next = this.checked(input);
     this.store().update((file) => {
       if (next.name !== name && file.engines.some((e) => e.name === next.name)) throw new Conflict(`an engine named "${next.name}" exists already`);
       return {

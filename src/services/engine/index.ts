@@ -1,13 +1,14 @@
 // The engine side of the service layer: local images (list, inspect, delete, prune), downloads through the
 // background worker, engine info, and the ports the remote side needs (installed, downloading, platform,
 // local usage). Built by the composition root; nothing here opens a connection until the engine is used.
-import { spawn } from 'node:child_process';
-import { appendFileSync, closeSync, existsSync, openSync, statSync, truncateSync } from 'node:fs';
+// About 320 lines: the one interface of an engine's services and its wiring; the parts live in files of their own
+// (images, diskUsage, the worker process, the indexes, every engine's downloads in everywhere.ts).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidInput, isAppError } from '../../domain/errors';
+import { isAppError } from '../../domain/errors';
 import type { LocalRepository } from '../../domain/images';
-import { type ImageRef, dockerRef, normalizeReference, refString, repositoryOf } from '../../domain/reference';
-import { registryHost, type Registry } from '../../domain/registry';
+import { type ImageRef, dockerRef, refString, repositoryOf } from '../../domain/reference';
+import { resolveRef, type Registry } from '../../domain/registry';
 import { type LxcPullJob, lxcJobRef } from '../../domain/lxc';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parsePlatform, type Settings } from '../../domain/settings';
@@ -16,9 +17,10 @@ import type { DownloadsClient, DownloadsListener } from '../downloads/client';
 import { workerPaths, type WorkerPaths } from '../downloads/paths';
 import { isActive, type DownloadRecord } from '../downloads/protocol';
 import type { DownloadingIndex, EnginePlatform, InstalledIndex, LocalUsage } from '../ports';
-import { NONE, groupLocalImages } from './depot';
-import { engineFailure, pullError } from './errors';
+import { engineFailure } from './errors';
 import { watchEngine } from './watch';
+import { installedIndex, localUsage } from './indexes';
+import { runWorker, spawnWorker, workerDeadline } from './process';
 import { LocalImageService, type RemoveResult } from './images';
 import { DiskUsageService, type DiskSummary, type KeptImages, type PrunePlan, type SetRemoval } from './diskUsage';
 import { LayerFacts } from './layerFacts';
@@ -126,6 +128,10 @@ export interface EngineServices {
     health(): Promise<{ wasRunning: boolean; active: number; socket: string; log: string }>;
     /** The reference a pull of `ref` with these options would send (validation and --registry resolution). */
     resolve(ref: string, registry?: string): Promise<ImageRef>;
+    /** The worker's key (one worker per endpoint: engines at the same endpoint share it); null when the endpoint is invalid. */
+    key(): string | null;
+    /** This engine has a worker or a downloads history (asked without connecting or loading anything). */
+    known(): boolean;
     close(): void;
   };
   info(options?: { diskUsage?: boolean }): Promise<EngineInfo>;
@@ -136,8 +142,6 @@ export interface EngineServices {
   /** `stevedore __worker`: serve downloads until idle; resolves with the exit code. */
   runWorker(): Promise<number>;
 }
-
-const DEFAULT_IDLE_MS = 30_000;
 
 export function createEngineServices(deps: EngineDeps): EngineServices {
   const catalog = deps.catalog;
@@ -194,8 +198,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
 
   const resolve = async (ref: string, registry?: string): Promise<ImageRef> => {
     if (!registry) return dockerRef(ref);
-    const reg = (await deps.registries()).get(registry);
-    return dockerRef(onRegistry(ref, reg.builtin ? 'docker.io' : registryHost(reg.url)));
+    return dockerRef(refString(resolveRef(ref, await deps.registries(), registry)));
   };
 
   const host = (): string => {
@@ -262,6 +265,21 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
         return { wasRunning, active: all.filter((r) => isActive(r.status)).length, socket: getPaths().socket, log: getPaths().log };
       },
       resolve,
+      key: () => {
+        try {
+          return getPaths().key;
+        } catch {
+          return null;
+        }
+      },
+      known: () => {
+        try {
+          const p = getPaths();
+          return openedDownloads !== undefined || existsSync(p.socket) || existsSync(p.history);
+        } catch {
+          return false;
+        }
+      },
       close: () => openedDownloads?.close(),
     },
     async info(options = {}) {
@@ -285,18 +303,7 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       }
       return info;
     },
-    installedIndex: async () => {
-      try {
-        const index = new Map<string, Set<string>>();
-        for (const repo of groupLocalImages(await (await getClient()).listImages(), [])) {
-          if (!repo.fullName) continue;
-          index.set(repo.fullName, new Set(repo.images.map((i) => i.tag).filter((t) => t !== NONE)));
-        }
-        return index;
-      } catch {
-        return null;
-      }
-    },
+    installedIndex: () => installedIndex(getClient),
     downloadingIndex: async () => {
       // No worker socket: nothing is downloading (and the downloads client need not load). A worker that
       // does not answer rejects (within its deadline): the marks are then unknown, with a warning.
@@ -305,85 +312,9 @@ export function createEngineServices(deps: EngineDeps): EngineServices {
       return new Set(active.map((r) => repositoryOf(r.ref)).filter((n): n is string => n !== null));
     },
     enginePlatform,
-    localUsage: async () => {
-      try {
-        const c = await getClient();
-        const [list, containers] = await Promise.all([c.listImages(), c.listContainers()]);
-        const reposById = new Map<string, string[]>();
-        const imagesSet = new Set<string>();
-        for (const img of list) {
-          const names = [...img.repoTags, ...img.repoDigests].map((r) => repositoryOf(r)).filter((n): n is string => n !== null);
-          reposById.set(img.id, names);
-          for (const n of names) imagesSet.add(n);
-        }
-        const containersSet = new Set<string>();
-        for (const c2 of containers) {
-          for (const n of reposById.get(c2.imageId) ?? []) containersSet.add(n);
-          const named = c2.image.startsWith('sha256:') ? null : repositoryOf(c2.image);
-          if (named) containersSet.add(named);
-        }
-        return { images: imagesSet, containers: containersSet };
-      } catch {
-        return null;
-      }
-    },
-    async runWorker() {
-      const workerEndpoint = getEndpoint();
-      const p = getPaths();
-      const log = workerLog(p.log);
-      if (deps.env.STEVEDORE_WORKER_KEY && deps.env.STEVEDORE_WORKER_KEY !== p.key) {
-        log(`asked to serve ${deps.env.STEVEDORE_WORKER_KEY} but this environment names ${workerEndpoint.description} (${p.key}); exiting`);
-        return 1;
-      }
-      const idle = Number(deps.env.STEVEDORE_WORKER_IDLE_MS);
-      const [{ serveWorker }, { DownloadManager }, { enginePullRunner }, { lxcPullRunner }, { LxdClient }] = await Promise.all([
-        import('../downloads/worker'),
-        import('../downloads/manager'),
-        import('./pull'),
-        import('../lxc/pull'),
-        import('../../clients/lxd/client'),
-      ]);
-      const enginePull = enginePullRunner(getClient, deps.credentials);
-      let lxd: InstanceType<typeof LxdClient> | undefined;
-      const lxcPull = lxcPullRunner(() => (lxd ??= new LxdClient({ env: deps.env })));
-      return serveWorker({
-        paths: p,
-        endpoint: workerEndpoint.description,
-        idleMs: Number.isFinite(idle) && idle > 0 ? idle : DEFAULT_IDLE_MS,
-        ...(workerDeadline(deps.env) ? { probeTimeoutMs: workerDeadline(deps.env) } : {}),
-        log,
-        createManager: (history, persist) =>
-          new DownloadManager({
-            run: (job, onEvent, signal) => (job.lxc ? lxcPull(job.lxc, onEvent, signal) : enginePull(job, onEvent, signal)),
-            classify: (error, job) => pullError(error, job.ref.domain),
-            concurrency: async () => (await deps.settings())['downloads.concurrency'],
-            history,
-            persist,
-          }),
-      });
-    },
+    localUsage: () => localUsage(getClient),
+    runWorker: () => runWorker({ deps, endpoint: getEndpoint(), paths: getPaths(), client: getClient }),
   };
-}
-
-/**
- * `--registry NAME` for a pull: a short name goes to that registry (`app` → `HOST/app`; `library/` only on
- * docker.io); a reference that names another host is a 400.
- */
-export function onRegistry(ref: string, host: string): string {
-  const text = ref.trim();
-  const first = text.split('/')[0] ?? '';
-  const namesHost = text.includes('/') && (first === 'localhost' || /[.:]/.test(first) || first !== first.toLowerCase());
-  if (host === 'docker.io') {
-    if (namesHost && normalizeReference(text).domain !== 'docker.io') throw otherHost(text, host);
-    return text;
-  }
-  if (!namesHost) return `${host}/${text}`;
-  if (first.toLowerCase() !== host.toLowerCase()) throw otherHost(text, host);
-  return text;
-}
-
-function otherHost(ref: string, host: string): InvalidInput {
-  return new InvalidInput(`${sanitizeLine(ref)} names another registry than ${host}`, { hint: 'drop --registry, or the host from the reference' });
 }
 
 /** `linux/amd64`; arm64 and arm carry their usual variants (v8, v7) as docker's platform matcher assumes. */
@@ -392,50 +323,4 @@ export function platformOf(os: string, arch: string): string | null {
   if (arch === 'arm64') return `${os}/arm64/v8`;
   if (arch === 'arm') return `${os}/arm/v7`;
   return `${os}/${arch}`;
-}
-
-/** The full repository name of a reference (`redis:7` → `docker.io/library/redis`), or null. */
-
-/** `STEVEDORE_WORKER_DEADLINE_MS`: how long the worker may take to answer (tests shorten it); default 5 s. */
-function workerDeadline(env: NodeJS.ProcessEnv): number | undefined {
-  const ms = Number(env.STEVEDORE_WORKER_DEADLINE_MS);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
-function spawnWorker(deps: EngineDeps, paths: WorkerPaths, engine: string | null): ReturnType<typeof spawn> | undefined {
-  let fd: number | null = null;
-  try {
-    fd = openSync(paths.log, 'a', 0o600);
-  } catch {
-    fd = null;
-  }
-  try {
-    const child = spawn(deps.workerCommand.execPath, deps.workerCommand.args, {
-      detached: true,
-      stdio: ['ignore', 'ignore', fd ?? 'ignore'],
-      // The worker serves this one engine: it is told by name (STEVEDORE_ENGINE, as `--engine`).
-      env: { ...deps.env, STEVEDORE_CONFIG_DIR: deps.configDir, STEVEDORE_WORKER_KEY: paths.key, ...(engine ? { STEVEDORE_ENGINE: engine } : {}) },
-      cwd: '/',
-    });
-    child.on('error', (error) => deps.warn(`could not start the download worker: ${error.message}`));
-    child.unref();
-    return child;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
-
-function workerLog(path: string): (line: string) => void {
-  try {
-    if (statSync(path).size > 1 << 20) truncateSync(path, 0);
-  } catch {
-    // no log yet
-  }
-  return (line) => {
-    try {
-      appendFileSync(path, `${new Date().toISOString()} ${sanitizeLine(line)}\n`, { mode: 0o600 });
-    } catch {
-      // nowhere to log
-    }
-  };
 }

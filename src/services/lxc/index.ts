@@ -23,6 +23,7 @@ import {
   productImage,
 } from '../../domain/lxc';
 import type { LxcCatalogMarks } from '../ports';
+import { isActiveStatus } from '../../domain/images';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { Settings } from '../../domain/settings';
 import { LxdClient } from '../../clients/lxd/client';
@@ -279,7 +280,7 @@ export async function loadLxcCatalogMarks(lxc: LxcServices, downloads: () => Pro
   const aliases = new Set(images.flatMap((i) => i.aliases));
   const urls = new Map(servers.map((s) => [s.name, s.url]));
   const active = (records ?? [])
-    .filter((r) => r.status === 'waiting' || r.status === 'downloading' || r.status === 'extracting')
+    .filter((r) => isActiveStatus(r.status))
     .map((r) => parseLxcJobRef(r.ref))
     .filter((j): j is LxcPullJob => j !== null);
   return {

@@ -149,6 +149,7 @@ export class Connections {
     this.http().setPolicy(endpoint.baseUrl, {
       trustCert: r.trustCert,
       ...(r.pinnedCertSha256 ? { pinnedCertSha256: r.pinnedCertSha256 } : {}),
+      ...(r.caCert ? { ca: r.caCert } : {}),
       trustHint: `\`stevedore registry edit ${quoteName(r.name)} --trust-cert\``,
     });
   }

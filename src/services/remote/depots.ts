@@ -5,7 +5,7 @@
 import { AppError, InvalidInput } from '../../domain/errors';
 import type { RemoteImage } from '../../domain/images';
 import { DOCKER_HUB_DOMAIN, familiarName, fullName, normalizeReference, type RepositoryRef } from '../../domain/reference';
-import { registryHost } from '../../domain/registry';
+import { registryHostOf } from '../../domain/registry';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { CatalogSource } from './catalog';
 import type { Connections } from './connections';
@@ -13,7 +13,8 @@ import type { RemoteDeps } from './index';
 import { loadMarks, type Marks } from './marks';
 import type { LxcCatalogMarks } from '../ports';
 
-export type RemoteCategory = 'selected' | 'official' | 'dockerhub' | 'private';
+export type { RemoteCategory } from '../../domain/images';
+import type { RemoteCategory } from '../../domain/images';
 
 export interface DepotQuery {
   category: RemoteCategory;
@@ -213,7 +214,7 @@ export class Depots {
   private async private(filter: string, query: DepotQuery) {
     if (!query.registry) throw new InvalidInput('the private depot needs a registry name', { hint: 'see `stevedore registry list`' });
     const registry = this.deps.registries.get(query.registry);
-    const host = registry.builtin ? DOCKER_HUB_DOMAIN : registryHost(registry.url);
+    const host = registryHostOf(registry);
     const warnings: string[] = [];
     let paths: string[] = [];
     let truncated: string | null = null;

@@ -6,8 +6,8 @@
 // Names are kept as `host/path`, so renaming a registry (which keeps its host) needs nothing here.
 import type { RegistryCredential } from '../../clients/registry/index';
 import { AppError, Conflict, InvalidInput, NotFound } from '../../domain/errors';
-import { DOCKER_HUB_DOMAIN, familiarName, fullName, normalizeReference, type RepositoryRef } from '../../domain/reference';
-import { registryHost, type SavedRepository } from '../../domain/registry';
+import { familiarName, fullName, normalizeReference, type RepositoryRef } from '../../domain/reference';
+import { registryHostOf, type SavedRepository } from '../../domain/registry';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { Connections } from './connections';
 import type { RemoteDeps } from './index';
@@ -123,7 +123,7 @@ export class Repositories {
 
   private hostOfRegistry(registryName: string): string {
     const registry = this.deps.registries.get(registryName);
-    return registry.builtin ? DOCKER_HUB_DOMAIN : registryHost(registry.url).toLowerCase();
+    return registryHostOf(registry).toLowerCase();
   }
 
   private view(r: SavedRepository, usage: Usage): SavedRepositoryView {

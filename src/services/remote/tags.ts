@@ -48,17 +48,19 @@ export class Tags {
       throw error;
     }
     const marks = await marksPromise;
-    for (const w of marks.warnings) this.deps.warn(w);
+    const warnings = [...marks.warnings];
     // What is not a tag (empty, control characters, over 128 characters) is dropped, not rewritten into
     // a name that does not exist; the warning counts them.
     const valid = details.filter((d) => TAG_RE.test(d.name));
     if (valid.length < details.length) {
       const n = details.length - valid.length;
-      this.deps.warn(`${display}: left out ${n} tag${n === 1 ? '' : 's'} the registry sent that ${n === 1 ? 'is not a valid tag name' : 'are not valid tag names'} (empty, control characters, or over 128 characters)`);
+      warnings.push(`${display}: left out ${n} tag${n === 1 ? '' : 's'} the registry sent that ${n === 1 ? 'is not a valid tag name' : 'are not valid tag names'} (empty, control characters, or over 128 characters)`);
       details = valid;
     }
     const ordered = withSameAs(orderTags(details));
-    return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered, truncated };
+    // A cut-short list says why first.
+    if (truncated) warnings.unshift(truncated);
+    return { name: display, fullName: full, installed: marks.installedTags(full), tags: ordered.map((d) => d.name), details: ordered, truncated, warnings };
   }
 
   /** `latest` and the highest version-looking tags with their digests, asked with a HEAD each (on demand). */

@@ -109,9 +109,13 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
     await setThrottle(world, 512 * 1024);
     try {
       await ok(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--engine', 'B', '--detach']);
-      const onB = await json<Array<{ name: string; status: string }>>(s, ['image', 'downloads', '--engine', 'B']);
-      expect(onB.map((d) => d.name)).toEqual([`${slow}/team/multi:1.0`]);
-      expect(await json<unknown[]>(s, ['image', 'downloads', '--engine', 'A'])).toEqual([]);
+      const onB = await json<Array<{ name: string; status: string; engine: string }>>(s, ['image', 'downloads', '--engine', 'B']);
+      expect(onB.map((d) => [d.name, d.engine])).toEqual([[`${slow}/team/multi:1.0`, 'B']]);
+      // `image downloads` lists every engine's downloads, each with its engine: A has none.
+      const fromA = await json<Array<{ name: string; engine: string }>>(s, ['image', 'downloads', '--engine', 'A']);
+      expect(fromA.map((d) => [d.name, d.engine])).toEqual([[`${slow}/team/multi:1.0`, 'B']]);
+      const table = await run(s, ['image', 'downloads', '--engine', 'A']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+ENGINE\s+NAME/);
       const done = await until(
         () => json<Array<{ status: string }>>(s, ['image', 'downloads', '--engine', 'B']),
         (list) => list[0]?.status === 'complete',
@@ -149,8 +153,9 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
 
   it('over the real sshd: list, inspect, pull with progress, rm; ten one-shot commands open one ssh connection', async () => {
     const s = user();
-    await ok(s, ['engine', 'add', 'nas', '--host', world.ssh.url]);
     const before = sshLogins(world.ssh.log);
+    // `engine add` asks the engine first: that opens the shared connection the commands below reuse.
+    await ok(s, ['engine', 'add', 'nas', '--host', world.ssh.url]);
 
     const pull = await run(s, ['image', 'pull', `${slow}/team/multi:1.0`, '--engine', 'nas', '--json']);
     expect(pull.code, pull.stderr).toBe(0);
@@ -168,7 +173,7 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
     // It was engine B all along (the sshd's sessions reach it).
     expect((await httpRequest('http://docker/images/json', { socketPath: world.engineB.socket })).json()).toEqual([]);
 
-    // 12 commands (and the download worker) — one ssh login.
+    // `engine add` and 12 commands (and the download worker) — one ssh login.
     expect(sshLogins(world.ssh.log) - before).toBe(1);
   });
 
@@ -194,7 +199,12 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
       }
     }
     await ok(s, ['engine', 'add', 'secure', '--host', world.engineB.tlsHost, '--tls-verify', '--cert-path', certs]);
-    await ok(s, ['engine', 'add', 'untrusted', '--host', world.engineB.tlsHost, '--tls-verify', '--cert-path', wrong]);
+    // An engine whose certificate is not trusted does not answer: refused, saying why; saved with --force.
+    const unsaved = await json<{ error: { code: number; message: string } }>(s, ['engine', 'add', 'untrusted', '--host', world.engineB.tlsHost, '--tls-verify', '--cert-path', wrong]);
+    expect(unsaved.error).toMatchObject({ code: 495, message: expect.stringMatching(/^engine "untrusted" was not saved: .* does not answer as an engine \(.*certificate/) });
+    const forced = await run(s, ['engine', 'add', 'untrusted', '--host', world.engineB.tlsHost, '--tls-verify', '--cert-path', wrong, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/^warning: engine "untrusted" was saved but does not answer now: /);
     const engines = await json<Engine[]>(s, ['engine', 'list']);
     expect(engines.find((e) => e.name === 'secure'), JSON.stringify(engines)).toMatchObject({ reachable: true, version: expect.any(String) });
     expect((await json<LocalList>(s, ['image', 'list', '--engine', 'secure'])).results).toEqual([]);
@@ -206,10 +216,14 @@ describeWorld('engines: --engine, saved engines, docker contexts, ssh://', (worl
   it('names ssh failures: unknown host key, refused login, docker not found (127), daemon not running', async () => {
     const s = user();
     const port = world.ssh.port;
-    await ok(s, ['engine', 'add', 'unknown-key', '--host', `ssh://root@localhost:${port}`]);
-    await ok(s, ['engine', 'add', 'refused', '--host', `ssh://nobody@127.0.0.1:${port}`]);
-    await ok(s, ['engine', 'add', 'no-docker', '--host', world.ssh.url, '--docker-path', '/nowhere/docker']);
-    await ok(s, ['engine', 'add', 'no-daemon', '--host', `${world.ssh.url}/nowhere/docker.sock`]);
+    // `engine add` asks each one first: a dead engine is not saved without --force, and the refusal says why.
+    const refusal = await json<{ error: { code: number; message: string } }>(s, ['engine', 'add', 'refused', '--host', `ssh://nobody@127.0.0.1:${port}`]);
+    expect(refusal.error.message).toMatch(/^engine "refused" was not saved: ssh:\/\/nobody@127\.0\.0\.1:\d+ does not answer as an engine \(ssh refused the login/);
+    expect((await json<Engine[]>(s, ['engine', 'list'])).map((e) => e.name)).not.toContain('refused');
+    await ok(s, ['engine', 'add', 'unknown-key', '--host', `ssh://root@localhost:${port}`, '--force']);
+    await ok(s, ['engine', 'add', 'refused', '--host', `ssh://nobody@127.0.0.1:${port}`, '--force']);
+    await ok(s, ['engine', 'add', 'no-docker', '--host', world.ssh.url, '--docker-path', '/nowhere/docker', '--force']);
+    await ok(s, ['engine', 'add', 'no-daemon', '--host', `${world.ssh.url}/nowhere/docker.sock`, '--force']);
     const engines = await json<Engine[]>(s, ['engine', 'list']);
     const error = (name: string): string => engines.find((e) => e.name === name)?.error ?? '';
     expect(error('unknown-key')).toMatch(/^the host key of ssh:\/\/root@localhost:\d+ is not known/);

@@ -149,7 +149,7 @@ describeWorld('stevedore serve with type=lxc', (world) => {
     const newest = lxd.products.fast.serials[lxd.products.fast.serials.length - 1] ?? '';
     const fingerprint = lxd.products.fast.fingerprints[newest] ?? '';
     const queued = await call(http, 'POST', '/api/v1/image/world/lxc/world/fast/latest/download', { description: 'fast one', location: 'lab', icon: '' });
-    expect(queued).toEqual({ status: 200, body: {} });
+    expect(queued).toEqual({ status: 200, body: expect.objectContaining({ id: expect.any(String), name: 'world:world/fast' }) });
     const status = await until(
       async () => (await call(http, 'GET', '/api/v1/image/downloadstatus')).body as Array<{ name: string; status: string; percent: number; description?: string }>,
       (list) => list.some((d) => d.name === 'world:world/fast' && ['complete', 'failed', 'cancelled'].includes(d.status)),
@@ -178,7 +178,7 @@ describeWorld('stevedore serve with type=lxc', (world) => {
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ category: 'qnap', type: 'lxc', total_count: 1, results: [{ name: 'world/fast', type: 'lxc', server: 'world', repository: 'selected', installed: false, title: 'World fast' }] });
     const queued = await call(http, 'POST', '/api/v1/image/selected/lxc/world/fast/latest/download', {});
-    expect(queued).toEqual({ status: 200, body: {} });
+    expect(queued).toEqual({ status: 200, body: expect.objectContaining({ id: expect.any(String), name: 'world:world/fast' }) });
     await until(
       async () => (await call(http, 'GET', '/api/v1/image/?category=qnap&type=lxc')).body as LxcList,
       (l) => l.results[0]?.installed === true,

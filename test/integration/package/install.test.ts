@@ -111,7 +111,7 @@ describeWorld('the packed tarball, installed with no access to packages', (world
       }
       throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
     };
-    const frame = await until('the depots', (t) => /^stevedore {2}@\S+ {2}Depots/m.test(t) && t.includes('1 Local'));
+    const frame = await until('the depots', (t) => /^stevedore {2}@\S+(?: \([^)]*\))? {2}Depots/m.test(t) && t.includes('1 Local'));
     expect(frame).toContain('2 Selected');
     execFileSync('tmux', ['send-keys', '-t', SESSION, 'q']);
     await until('the app to end', (t) => t.includes('EXITED=0'));

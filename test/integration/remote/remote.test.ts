@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { remoteInspectJson, remoteListJson, tagsJson } from '../../../src/commands/image-remote';
+import { remoteInspectJson, remoteListJson, tagsJson } from '../../../src/views/remote';
 import { AppError } from '../../../src/domain/errors';
 import { RegistryService } from '../../../src/services/registries';
 import { createRemoteServices, type RemoteServices } from '../../../src/services/remote/index';
@@ -26,8 +26,8 @@ function dockerConfig(entries: Record<string, { username: string; password: stri
   return dir;
 }
 
-function connect(world: WorldInfo, opts: { dockerConfigDir?: string; pageSize?: number } = {}): { t: TestDeps; remote: RemoteServices; registries: RegistryService } {
-  const env = { ...world.env, ...(opts.dockerConfigDir ? { DOCKER_CONFIG: opts.dockerConfigDir } : {}) };
+function connect(world: WorldInfo, opts: { dockerConfigDir?: string; pageSize?: number; certsD?: string } = {}): { t: TestDeps; remote: RemoteServices; registries: RegistryService } {
+  const env = { ...world.env, ...(opts.dockerConfigDir ? { DOCKER_CONFIG: opts.dockerConfigDir } : {}), ...(opts.certsD !== undefined ? { STEVEDORE_DOCKER_CERTS_D: opts.certsD } : {}) };
   const t = testDeps(opts.pageSize ? { pageSize: opts.pageSize } : {}, env);
   if (!opts.dockerConfigDir) t.deps.env.DOCKER_CONFIG = tempDir('sd-empty-docker-');
   const remote = createRemoteServices(t.deps);
@@ -59,7 +59,10 @@ describeWorld('remote side against the test world', (world) => {
       expect(await registries.ping(plain.url)).toBe('v2');
       expect(await registries.ping(token.url)).toBe('v2');
       expect(await registries.ping(tls.url, true)).toBe('v2');
-      const untrusted = await failure(registries.ping(tls.url));
+      // The world trusts its CA the way a user does, in /etc/docker/certs.d/HOST:PORT/ca.crt: so does stevedore.
+      expect(await registries.ping(tls.url)).toBe('v2');
+      const elsewhere = connect(world, { certsD: '' });
+      const untrusted = await failure(elsewhere.registries.ping(tls.url));
       expect(untrusted.code).toBe(495);
       expect(untrusted.describe()).toContain('--trust-cert');
     });
@@ -71,7 +74,7 @@ describeWorld('remote side against the test world', (world) => {
       const names = out.results.map((r) => r.name);
       for (const repo of ['team/alpha', 'team/beta', 'team/many', 'team/multi', 'team/multiarch']) expect(names).toContain(`${plain.host}/${repo}`);
       expect(names.every((n) => n.includes('team/'))).toBe(true);
-      const json = remoteListJson('private', 'team/', '', out.results, out.warnings);
+      const json = remoteListJson({ category: 'private', filterText: 'team/', type: '', results: out.results, warnings: out.warnings, truncated: false });
       expect(json.results[0]).toMatchObject({ repository: 'plain', type: 'docker', installed: false, downloading: false, location: `${plain.url}/${names[0]?.slice(plain.host.length + 1)}` });
     });
 

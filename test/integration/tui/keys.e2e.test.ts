@@ -27,7 +27,7 @@ describeWorld('keys that could destroy something, in a real terminal', (world) =
     assertBuilt();
     const added = await run(s, ['registry', 'add', 'plain', '--url', plain.url, '--api', 'v2', '--username', 'bob', '--password-stdin'], 'secret\n');
     expect(added.code, added.stderr).toBe(0);
-    const engine = await run(s, ['engine', 'add', 'nas', '--host', 'ssh://admin@nas.invalid']);
+    const engine = await run(s, ['engine', 'add', 'nas', '--host', 'ssh://admin@nas.invalid', '--force']);
     expect(engine.code, engine.stderr).toBe(0);
     const pulled = await run(s, ['image', 'pull', image]);
     expect(pulled.code, pulled.stderr).toBe(0);

@@ -44,7 +44,7 @@ describeWorld('type-ahead in a real terminal', (world) => {
   const back = async (): Promise<void> => {
     key('Escape');
     const t = await term.idle('back on the depots');
-    expect(t).toMatch(/^stevedore {2}(?:@\S+ {2})?Depots\s*$/m);
+    expect(t).toMatch(/^stevedore {2}(?:@\S+(?: \([^)]*\))? {2})?Depots\s*$/m);
     expect(t).not.toContain('Add a registry');
   };
 
@@ -136,7 +136,7 @@ describeWorld('type-ahead in a real terminal', (world) => {
   it('an 8 KB bracketed paste goes into the registry form field, literally, as one paste', () =>
     withTrace(term, async () => {
       burst('R');
-      await settle('the registries', (t) => /^stevedore {2}(?:@\S+ {2})?Registries/m.test(t));
+      await settle('the registries', (t) => /^stevedore {2}(?:@\S+(?: \([^)]*\))? {2})?Registries/m.test(t));
       burst('a');
       await settle('the form', (t) => t.includes('Add a registry'));
       // qD would quit and open Downloads if read as keys; the newline would submit.
@@ -155,7 +155,7 @@ describeWorld('type-ahead in a real terminal', (world) => {
 
   it('quits with q', () =>
     withTrace(term, async () => {
-      await settle('the depots', (t) => /^stevedore {2}(?:@\S+ {2})?Depots\s*$/m.test(t));
+      await settle('the depots', (t) => /^stevedore {2}(?:@\S+(?: \([^)]*\))? {2})?Depots\s*$/m.test(t));
       burst('q');
       await until('the app to end', (t) => t.includes('EXITED=0'));
     }));

@@ -11,7 +11,7 @@ import type { CommandContext } from '../../../src/commands/context';
 import { registerDoctor } from '../../../src/commands/doctor';
 import { registerEngine } from '../../../src/commands/engine';
 import { registerImage } from '../../../src/commands/image';
-import { remoteImageHandlers } from '../../../src/commands/image-remote';
+import { registerImageDownloads } from '../../../src/commands/image-downloads';
 import { registerImageUpdates } from '../../../src/commands/image-updates';
 import { registerLxdServer } from '../../../src/commands/lxd-server';
 import { registerNotify } from '../../../src/commands/notify';
@@ -29,9 +29,9 @@ const BIN = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
 /** Every noun, registered as src/cli.tsx registers them (the test below checks the list is the bundle's). */
 const nouns: Register[] = [
   (p, c) => {
-    registerImage(p, c, remoteImageHandlers(() => c.services.remote(), () => c.io.stdout.columns));
-    const image = p.commands.find((x) => x.name() === 'image');
-    if (image) registerImageUpdates(image, c);
+    const image = registerImage(p, c);
+    registerImageDownloads(image, c);
+    registerImageUpdates(image, c);
   },
   registerRegistry,
   registerRepo,

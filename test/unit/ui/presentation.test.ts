@@ -71,6 +71,9 @@ describe('download texts', () => {
     ];
     expect(downloadBytesText(dl({ layers }))).toBe('7.96 MB / 25.2 MB so far (2 layers not sized yet)');
     expect(downloadBytesText(dl({ layers: layers.slice(0, 1) }))).toBe('7.96 MB / 25.2 MB');
+    // What the worker says (`unsized`) holds after the download ended, also from a history without layers.
+    expect(downloadBytesText(dl({ status: 'cancelled', layers: [], unsized: 2 }))).toBe('7.96 MB / 25.2 MB so far (2 layers not sized yet)');
+    expect(downloadBytesText(dl({ status: 'complete', layers: [], unsized: 0 }))).toBe('7.96 MB / 25.2 MB');
   });
 
   it('stops calling the layers of a cancelled download Downloading', () => {

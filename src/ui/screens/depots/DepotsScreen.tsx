@@ -7,6 +7,7 @@ import { TextField } from '../../components/TextField';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
+import { noUpdatesText } from '../../../views/updates';
 import { localCells } from './local';
 import { headerLine, remoteCells, rowText, widthsFor } from './presentation';
 import { type DepotsActions, useDepotsScreen } from './useDepotsScreen';
@@ -55,6 +56,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
   if (vm.error) empty = vm.error;
   else if (vm.needsSearch) empty = 'press / and type to search Docker Hub';
   else if (!rows) empty = vm.loading ? `loading${theme.glyph.ellipsis}` : '';
+  else if (vm.updatesOnly && vm.tab.kind === 'local' && rows.items.length > 0) empty = noUpdatesText(vm.updates.checking, vm.updates.checkedAt, props.services.clock.now());
   else if (vm.filter) empty = `nothing matches "${vm.filter}"`;
   else if (vm.tab.kind === 'local') empty = 'no images on this engine yet: pick one in another depot and press p';
 

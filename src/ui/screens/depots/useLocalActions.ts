@@ -7,6 +7,7 @@ import type { Runner } from '../../actions/runner';
 import { type UiServices, type UpdatesView, errorText } from '../../services';
 import { type LocalRow, type LocalSort, localRowDeleteRefs, localRowRef, nextSort, shortId } from './local';
 import type { ShownRows } from './useDepotRows';
+import { noUpdatesText, updateOffer } from '../../../views/updates';
 
 /** An update started with `u`: when the new image is there, offer to remove the old one. */
 interface PendingUpdate {
@@ -99,6 +100,15 @@ export function useLocalActions(props: {
     'local.update': withItem(selected, none, (row) => {
       const ref = localRowRef(row);
       if (row.repo.fullName === '' || ref === row.id) return disabled('this image has no tag to update');
+      // From the last check: up to date says so (and offers the newer version when there is one).
+      const offer = updateOffer({ name: row.repo.name, fullName: row.repo.fullName, id: row.id, tag: ref.slice(ref.lastIndexOf(':') + 1) }, updates.marks, services.clock.now());
+      if (offer.kind === 'current') return now(() => runner.banner({ kind: 'info', text: offer.text }));
+      if (offer.kind === 'newer') {
+        return task({
+          question: { title: `${ref} is up to date. Update to ${offer.to}?`, lines: [`pulls ${offer.to} beside it (progress on the Downloads screen, D)`] },
+          run: async () => pull(offer.to),
+        });
+      }
       return task({
         question: { title: `Update ${row.repo.name}:${row.tags.join(', ')}?`, lines: ['pulls the tag again (progress on the Downloads screen, D)', 'afterwards: remove the old image when no container uses it'] },
         run: async () => {
@@ -109,7 +119,7 @@ export function useLocalActions(props: {
     }),
     'local.updatesOnly':
       !updatesOnly && updates.count === 0
-        ? disabled(updates.checking ? 'still checking for updates' : 'no image has an update')
+        ? disabled(updates.checking ? 'still checking for updates' : noUpdatesText(false, updates.checkedAt, services.clock.now()))
         : now(() => {
             setUpdatesOnly((on) => !on);
             reshaped();

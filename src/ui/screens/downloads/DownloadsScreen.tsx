@@ -10,6 +10,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import type { ExternalStore } from '../../hooks/useStore';
 import type { DownloadsView, UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
+import { showsEngine } from '../../../views/downloads';
 import {
   bytesText,
   countsText,
@@ -37,17 +38,19 @@ export interface DownloadsScreenProps {
   actions: DownloadsScreenActions;
 }
 
-function DownloadRow(props: { d: DownloadSnapshot; selected: boolean; width: number; nameW: number; theme: Theme; focused: boolean; now: number }) {
-  const { d, selected, width, nameW, theme, focused, now } = props;
-  const barW = Math.max(8, width - nameW - 3 - 12 - 5 - 11 - 7 - 1);
+function DownloadRow(props: { d: DownloadSnapshot & { engine?: string }; selected: boolean; width: number; nameW: number; engineW: number; theme: Theme; focused: boolean; now: number }) {
+  const { d, selected, width, nameW, engineW, theme, focused, now } = props;
+  const barW = Math.max(8, width - nameW - (engineW > 0 ? engineW + 1 : 0) - 3 - 12 - 5 - 11 - 7 - 1);
   const color = d.status === 'failed' ? theme.status.error : d.status === 'complete' ? theme.status.success : d.status === 'cancelled' || d.status === 'waiting' ? theme.text.muted : theme.status.running;
   const sel = selected && focused;
   const running = d.status === 'downloading' || d.status === 'extracting';
   // What the line has left for a failed download's error after the name, the status and the start.
-  const errorRoom = width - nameW - 3 - 12 - displayWidth(startedText(d, now));
+  const errorRoom = width - nameW - (engineW > 0 ? engineW + 1 : 0) - 3 - 12 - displayWidth(startedText(d, now));
   return (
     <Text wrap="truncate-end">
-      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} ${fit(truncateStart(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
+      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${selected ? theme.glyph.pointer : ' '} `}</Text>
+      {engineW > 0 ? <Text color={theme.text.muted}>{`${fit(sanitizeLine(d.engine ?? ''), engineW, 'left', theme.glyph.ellipsis)} `}</Text> : null}
+      <Text color={sel ? theme.text.accent : undefined} bold={selected}>{`${fit(truncateStart(d.name, nameW, theme.glyph.ellipsis), nameW)} `}</Text>
       {running ? (
         <>
           <Text color={color}>{fit(d.status, 12)}</Text>
@@ -85,7 +88,9 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
   // Names first: the name column is as wide as the longest name (up to half the width); a cut name keeps its end.
   // At most half the line, and never so wide that the bar (8 cells at least), the percent, speed and ETA
   // (39 cells with the gaps) do not fit: a long name is cut at its start instead.
-  const nameW = Math.max(12, Math.min(Math.floor(width / 2), width - 39 - 8, Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
+  // Downloads on more than one engine, or on another than this one: an ENGINE column (up to 16 wide).
+  const engineW = showsEngine(view.engines ?? [], services.engines.active()) ? Math.min(16, Math.max(6, ...rows.map((d) => displayWidth(d.engine ?? '')))) : 0;
+  const nameW = Math.max(12, Math.min(Math.floor(width / 2), width - 39 - 8 - (engineW > 0 ? engineW + 1 : 0), Math.max(0, ...rows.map((d) => displayWidth(d.name)))));
   return (
     <Box flexDirection="column" width={width} height={height}>
       {list.field.editing ? (
@@ -102,7 +107,7 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
         <Text color={theme.text.muted}>{list.filter ? `  nothing matches "${list.filter}"` : '  no downloads yet: press p on an image or a tag'}</Text>
       ) : (
         windowRows.map((d, i) => (
-          <DownloadRow key={d.id} d={d} selected={cursor.offset + i === cursor.selected} width={width} nameW={nameW} theme={theme} focused={active && !list.field.editing} now={now} />
+          <DownloadRow key={`${d.engine ?? ''}/${d.id}`} d={d} selected={cursor.offset + i === cursor.selected} width={width} nameW={nameW} engineW={engineW} theme={theme} focused={active && !list.field.editing} now={now} />
         ))
       )}
       {rows.length > listHeight ? <Text color={theme.text.muted}>{`  ${cursor.selected + 1}/${rows.length}`}</Text> : null}

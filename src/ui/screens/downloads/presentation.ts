@@ -1,17 +1,19 @@
 // Downloads as rows: active ones in the order first seen (they never re-sort while running), then
-// the history (complete / failed / cancelled), newest first; a one-line summary for the status bar.
-import { formatAge, formatBytes, formatDuration, formatRate } from '../../../domain/format';
-import type { DownloadSnapshot, LayerProgress } from '../../../domain/images';
+// the history (complete / failed / cancelled), newest first; a one-line summary for the status bar; what
+// the quit question says about downloads that go on. Bytes and totals are said as every surface says them
+// (src/views/progress.ts).
+import { formatAge, formatDuration, formatRate } from '../../../domain/format';
+import { type DownloadSnapshot, type LayerProgress, isActiveStatus } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
 
-export const ACTIVE = new Set(['waiting', 'downloading', 'extracting']);
+export { bytesText, downloadBytesText, unsizedLayers } from '../../../views/progress';
 
-export function isActive(d: DownloadSnapshot): boolean {
-  return ACTIVE.has(d.status);
+export function isActive(d: Pick<DownloadSnapshot, 'status'>): boolean {
+  return isActiveStatus(d.status);
 }
 
 /** Active first (by start time, then id: stable), then finished newest first. */
-export function orderDownloads(all: readonly DownloadSnapshot[]): { active: DownloadSnapshot[]; history: DownloadSnapshot[] } {
+export function orderDownloads<T extends DownloadSnapshot>(all: readonly T[]): { active: T[]; history: T[] } {
   const byStart = (a: DownloadSnapshot, b: DownloadSnapshot) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
   const active = all.filter(isActive).sort(byStart);
   const history = all
@@ -32,30 +34,7 @@ export function etaText(d: DownloadSnapshot): string {
   return isActive(d) && d.eta !== null ? formatDuration(d.eta) : '';
 }
 
-export function bytesText(current: number | null, total: number | null): string {
-  if (current === null) return '';
-  return total ? `${formatBytes(current)} / ${formatBytes(total)}` : formatBytes(current);
-}
-
 const DONE_LAYER = /complete|already exists/i;
-const UNSIZED_LAYER = /^(pulling fs layer|waiting|downloading)$/i;
-
-/** Layers whose size the engine has not said yet (the total is still growing while there are any). */
-export function unsizedLayers(d: DownloadSnapshot): number {
-  if (!isActive(d)) return 0;
-  return d.layers.filter((l) => l.total === null && UNSIZED_LAYER.test(l.status)).length;
-}
-
-/**
- * Bytes of a download: `7.96 MB / 25.2 MB`, and while some layers have no size yet the total is what is
- * known so far: `7.96 MB / 25.2 MB so far (2 layers not sized yet)`.
- */
-export function downloadBytesText(d: DownloadSnapshot): string {
-  const text = bytesText(d.current, d.total);
-  if (!text) return isActive(d) && d.layers.length === 0 && d.status !== 'waiting' ? 'sizes not known yet' : '';
-  const unsized = unsizedLayers(d);
-  return unsized > 0 ? `${text} so far (${unsized} layer${unsized === 1 ? '' : 's'} not sized yet)` : text;
-}
 
 export function layerFraction(l: LayerProgress): number | null {
   if (DONE_LAYER.test(l.status)) return 1;
@@ -110,4 +89,21 @@ export function summary(all: readonly DownloadSnapshot[], arrow: string, separat
   if (queued) parts.push(`${queued} queued`);
   if (failed) parts.push(`${failed} failed`);
   return parts.join(separator);
+}
+
+/**
+ * What goes on after a quit: how many downloads, and where they are seen. Engines other than the one the next
+ * start uses are named (`stevedore image downloads` shows every engine's).
+ */
+export function goesOn(all: ReadonlyArray<Pick<DownloadSnapshot, 'status'> & { engine?: string }>, startsOn: string | undefined): { count: number; line: string; farewell: string } {
+  const running = all.filter(isActive);
+  const count = running.length;
+  const elsewhere = [...new Set(running.map((d) => d.engine).filter((e): e is string => e !== undefined && e !== startsOn))];
+  const where = elsewhere.length === 0 ? '' : ` (on engine${elsewhere.length === 1 ? '' : 's'} ${elsewhere.map((e) => `"${sanitizeLine(e)}"`).join(', ')})`;
+  const them = count === 1 ? 'it' : 'them';
+  return {
+    count,
+    line: `\`stevedore image downloads\` (or D next time) shows ${them}${where}.`,
+    farewell: `${count === 1 ? '1 download goes' : `${count} downloads go`} on in the background${where}: \`stevedore image downloads\` shows ${them}.`,
+  };
 }

@@ -12,7 +12,7 @@ import type { DownloadsView, UiServices } from '../../services';
 import { isActive, orderDownloads } from './presentation';
 
 const id = (d: DownloadSnapshot) => d.id;
-const haystack = (d: DownloadSnapshot) => [d.name, d.ref, d.status, d.platform ?? ''];
+const haystack = (d: DownloadSnapshot & { engine?: string }) => [d.name, d.ref, d.status, d.platform ?? '', d.engine ?? ''];
 const identity = (v: DownloadsView): DownloadsView => v;
 
 export interface DownloadsScreenActions {

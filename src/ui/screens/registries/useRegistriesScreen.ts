@@ -1,7 +1,7 @@
 // View model of the Registries screen: Docker Hub (locked) and the user's registries, filtered with `/`;
 // per command what it does now: add, edit, delete (asks; refused while saved repositories use it) and
 // test (ping) the selected one.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Registry } from '../../../domain/registry';
 import { type Actions, disabled, now, task, withItem } from '../../actions/action';
 import { useRunner, useScreenCommands } from '../../actions/runner';
@@ -26,6 +26,8 @@ export function useRegistriesScreen(props: { services: UiServices; active: boole
     reloadSaved();
     onChanged();
   }, [services, reloadSaved, onChanged]);
+  // A change made in another shell (a rename, a removal) shows here too, as it does in the tabs.
+  useEffect(() => services.registries.watch?.(() => setRows(services.registries.list())), [services]);
   const runner = useRunner();
   const locked = (r: Registry, what: string) => `${r.name} cannot be ${what}: its credentials come from \`docker login\``;
   const users = (r: Registry) => (saved.data ?? []).filter((s) => s.registry === r.name).map((s) => s.name);

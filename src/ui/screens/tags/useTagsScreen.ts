@@ -1,10 +1,10 @@
 // View model of the Tags screen: every tag of the chosen image (details looked up for the rows on
 // screen when the registry lists names only), a `/` filter, a platform choice for inspect and pull (P
 // opens the list of the selected tag's platforms), and what each key does now.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RemoteImage } from '../../../domain/images';
 import { type Actions, disabled, now, withItem } from '../../actions/action';
-import { useScreenCommands } from '../../actions/runner';
+import { useRunner, useScreenCommands } from '../../actions/runner';
 import { PRIORITY } from '../../hooks/inputRouter';
 import { listActions, useFilteredList } from '../../hooks/useFilteredList';
 import { useQuery } from '../../hooks/useQuery';
@@ -25,6 +25,12 @@ const NONE: TagRow[] = [];
 export function useTagsScreen(props: { services: UiServices; image: Pick<RemoteImage, 'name' | 'fullName'>; registry: string | undefined; active: boolean; listHeight: number; actions: TagsActions }) {
   const { services, image, registry, active, listHeight, actions: app } = props;
   const query = useQuery(`${registry ?? ''}|${image.name}`, (signal) => services.remote.tags(image.name, registry, signal));
+  // What the list carries a warning for (cut short at 100,000 tags, names left out) is said once it comes.
+  const { banner } = useRunner();
+  const tagWarnings = query.data?.warnings?.join('; ') ?? '';
+  useEffect(() => {
+    if (tagWarnings) banner({ kind: 'warning', text: tagWarnings });
+  }, [tagWarnings, banner]);
   // undefined: the default (the engine's platform, or the `platform` setting)
   const [platform, setPlatform] = useState<string | undefined>(undefined);
   // The platform list `P` opens (every platform of the selected tag), with its cursor. Moves typed

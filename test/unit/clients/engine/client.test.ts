@@ -42,6 +42,14 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"status":"Pulling from library/redis","id":"7"}\r\n');
       if (url.searchParams.get('tag') === 'slow') return; // never ends: for abort
+      if (url.searchParams.get('tag') === 'split') {
+        // A status with multi-byte characters whose bytes are cut in the middle of one, sent as two reads.
+        const line = Buffer.from('{"status":"Téléchargé ✓ 日本","id":"7"}\r\n');
+        const cut = line.indexOf(Buffer.from('日')) + 1;
+        res.write(line.subarray(0, cut));
+        setTimeout(() => res.end(line.subarray(cut)), 50);
+        return;
+      }
       res.end('{"errorDetail":{"message":"boom after 200"},"error":"boom after 200"}\r\n');
       return;
     }
@@ -105,6 +113,13 @@ describe('EngineClient', () => {
     const req = seen.find((s) => s.url.startsWith('/images/create'));
     expect(req?.url).toBe('/images/create?fromImage=redis&tag=7&platform=linux%2Farm64');
     expect(req?.auth).toBe('e30=');
+  });
+
+  it('keeps a multi-byte character whole when its bytes come in two reads', async () => {
+    const lines = await unix().pull({ fromImage: 'redis', tag: 'split' }, new AbortController().signal);
+    const got: unknown[] = [];
+    for await (const l of lines) got.push(l);
+    expect(got).toEqual([{ status: 'Pulling from library/redis', id: '7' }, { status: 'Téléchargé ✓ 日本', id: '7' }]);
   });
 
   it('ends a pull stream when its signal aborts', async () => {

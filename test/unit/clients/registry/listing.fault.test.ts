@@ -1,16 +1,17 @@
 // Endless and slow lists from real misbehaving servers: a tags list whose every page links to another, the
 // same from Docker Hub's tags API, pages that come slowly. A list stops at its entry cap or its deadline,
-// says so (`truncated`), and the CLI prints 100,000 rows without overflowing the stack.
+// says so (`truncated`) through every surface (the CLI's --json and table, serve's answers), and the CLI prints
+// 100,000 rows without overflowing the stack.
 import { afterEach, describe, expect, it } from 'vitest';
-import { Output, Warnings } from '../../../../src/commands/output';
-import { remoteImageHandlers } from '../../../../src/commands/image-remote';
+import { createRoutes, type Handler } from '../../../../src/serve/routes';
+import type { AppServices } from '../../../../src/services/index';
+import { remoteList, remoteListJson, tagList, tagsJson, tagsLines } from '../../../../src/views/remote';
 import { Authenticator, RegistryV2Client, Transport } from '../../../../src/clients/registry/index';
 import { DockerHubClient } from '../../../../src/clients/registry/hub';
 import { MAX_LIST_ENTRIES } from '../../../../src/clients/registry/listing';
 import { createRemoteServices } from '../../../../src/services/remote/index';
 import { testDeps } from '../../../fixtures/remote/deps';
 import { endlessTags, type TestServer } from '../../../fixtures/remote/servers';
-import { recordingIo } from '../../helpers';
 
 const servers: TestServer[] = [];
 afterEach(async () => {
@@ -64,25 +65,52 @@ describe('endless and slow lists', () => {
     expect(listing.truncated).toMatch(/^the tags of library\/redis on Docker Hub: stopped (at 100,000 entries \(the most stevedore lists\)|after 1,000 pages \(the most stevedore follows\))$/);
   });
 
-  it('`image tags` of an endless list: "truncated": true and a warning in --json; 100,000 rows and a warning line in human mode', async () => {
+  it('`image tags` of an endless list: "truncated": true and a warning in --json and over serve; 100,000 rows in the table', async () => {
     const s = await open({ pageSize: 10_000 });
     const t = testDeps();
     t.addRegistry('lab', s.url);
-    const handlers = remoteImageHandlers(async () => createRemoteServices(t.deps));
+    const remote = createRemoteServices(t.deps);
+    const warning = `the tags of ${s.host}/team/app: stopped at 100,000 entries (the most stevedore lists)`;
 
-    const io = recordingIo();
-    const warnings = new Warnings();
-    await handlers.tags(new Output(io, true, warnings), 'team/app', { registry: 'lab' });
-    const json = JSON.parse(io.out()) as { tags: string[]; truncated: boolean; warnings: string[] };
+    const list = await tagList({ remote: async () => remote }, 'team/app', { registry: 'lab' });
+    const json = tagsJson(list) as { tags: string[]; truncated: boolean; warnings: string[] };
     expect(json.truncated).toBe(true);
     expect(json.tags).toHaveLength(MAX_LIST_ENTRIES);
-    expect(json.warnings).toEqual([`the tags of ${s.host}/team/app: stopped at 100,000 entries (the most stevedore lists)`]);
-
+    expect(json.warnings).toEqual([warning]);
     // Human mode: a table of 100,000+ rows (Math.max(...cells) overflowed the stack at ~125,000).
-    const human = recordingIo();
-    const humanWarnings = new Warnings((line) => human.stderr.write(`warning: ${line}\n`));
-    await handlers.tags(new Output(human, false, humanWarnings), 'team/app', { registry: 'lab' });
-    expect(human.out().split('\n').filter(Boolean)).toHaveLength(MAX_LIST_ENTRIES + 1);
-    expect(human.err()).toBe(`warning: the tags of ${s.host}/team/app: stopped at 100,000 entries (the most stevedore lists)\n`);
+    expect(tagsLines(list)).toHaveLength(MAX_LIST_ENTRIES + 1);
+
+    // serve: the same object (issue 24, item 4: the flag and the warning were lost there).
+    const served = (await route(remote, 'GET', ['api', 'v1', 'image', 'team', 'app', 'tags'], 'registry=lab')) as typeof json;
+    expect(served.truncated).toBe(true);
+    expect(served.warnings).toEqual([warning]);
+    expect(served.tags).toHaveLength(MAX_LIST_ENTRIES);
+  });
+
+  it('a private depot whose catalog never ends: "truncated": true and the warning, in --json and over serve', async () => {
+    const s = await open({ pageSize: 10_000 });
+    const t = testDeps();
+    t.addRegistry('lab', s.url);
+    const remote = createRemoteServices(t.deps);
+    const model = await remoteList({ remote: async () => remote }, { category: 'private', registry: 'lab', filter: '', type: '' });
+    const json = remoteListJson(model) as { results: unknown[]; truncated: boolean; warnings: string[] };
+    expect(json.truncated).toBe(true);
+    expect(json.results).toHaveLength(MAX_LIST_ENTRIES);
+    expect(json.warnings[0]).toBe(`the repository list of ${s.host}: stopped at 100,000 entries (the most stevedore lists)`);
+    const served = (await route(remote, 'GET', ['api', 'v1', 'image', ''], 'category=private&registry_name=lab')) as typeof json;
+    expect(served).toMatchObject({ truncated: true, warnings: json.warnings });
+    expect(served.results).toHaveLength(MAX_LIST_ENTRIES);
   });
 });
+
+/** One serve route over these remote services, as the server calls it. */
+async function route(remote: ReturnType<typeof createRemoteServices>, method: string, segments: string[], query: string): Promise<unknown> {
+  const services = { remote: async () => remote, engine: async () => ({ downloadingIndex: async () => new Set() }) } as unknown as AppServices;
+  const routes = createRoutes({ services, notes: { all: () => new Map(), set: () => undefined } }, () => Date.now());
+  const matched = routes.match(method, segments);
+  if (!matched || !('handler' in matched)) throw new Error(`no route for ${segments.join('/')}`);
+  const handler: Handler = matched.handler;
+  const reply = await handler({ method, segments, query: new URLSearchParams(query), json: async () => ({}) });
+  routes.close();
+  return reply.body;
+}

@@ -1,16 +1,11 @@
-// The engine side's presentation (src/commands/image-local.ts) and the formatting it relies on: pure
+// The engine side's presentation (src/views: local, downloads, progress) and the formatting it relies on: pure
 // functions from results to DESIGN.md's JSON shapes and to lines, tested without a terminal.
 import { describe, expect, it } from 'vitest';
 import { formatAge, formatBytes, formatDuration, formatRate } from '../../../../src/domain/format';
 import type { LocalRepository } from '../../../../src/domain/images';
-import {
-  ASCII_BAR,
-  downloadsJson,
-  localListJson,
-  progressBlock,
-  progressLine,
-  pullProgressJson,
-} from '../../../../src/commands/image-local';
+import { downloadJson } from '../../../../src/views/downloads';
+import { localListJson } from '../../../../src/views/local';
+import { ASCII_BAR, progressBlock, progressLine, pullProgressJson } from '../../../../src/views/progress';
 import type { DownloadRecord } from '../../../../src/services/engine/index';
 
 const record = (over: Partial<DownloadRecord> = {}): DownloadRecord => ({
@@ -75,13 +70,15 @@ describe('JSON shapes', () => {
       inUse: true,
     };
     const sizes = new Map([['sha256:a', { unique: 4, shared: 6 }]]);
-    expect(localListJson({ filterText: 're', type: '' }, [repo], new Set(['docker.io/library/redis']), [], new Map(), sizes)).toEqual({
+    expect(localListJson({ filterText: 're', type: '', repos: [repo], downloading: new Set(['docker.io/library/redis']), updates: new Map(), previous: new Map(), sizes, warnings: [] })).toEqual({
       category: 'local',
       filter_text: 're',
       type: '',
       results: [
         {
           name: 'redis',
+          description: '',
+          icon: '',
           installed: true,
           downloading: true,
           repository: 'local',
@@ -116,9 +113,19 @@ describe('JSON shapes', () => {
       ],
     });
     const failed = record({ status: 'failed', error: 'interrupted', startedAt: '2026-11-30T10:00:00.000Z', finishedAt: '2026-11-30T10:01:00.000Z' });
-    expect(downloadsJson([failed])).toEqual([
-      { id: 'd1', name: 'redis:7', percent: 42, status: 'failed', error: 'interrupted', started_at: '2026-11-30T10:00:00.000Z', finished_at: '2026-11-30T10:01:00.000Z' },
-    ]);
+    expect(downloadJson({ ...failed, engine: 'two' })).toEqual({
+      id: 'd1',
+      engine: 'two',
+      name: 'redis:7',
+      percent: 42,
+      status: 'failed',
+      error: 'interrupted',
+      current: 420_000,
+      total: 1_000_000,
+      total_known: true,
+      started_at: '2026-11-30T10:00:00.000Z',
+      finished_at: '2026-11-30T10:01:00.000Z',
+    });
   });
 });
 
@@ -129,12 +136,12 @@ describe('progress rendering', () => {
     expect(lines[0]).toMatch(/^aaaaaaaaaaaa {2}Downloading {9}#{18}-{12} {2}420 kB\/700 kB$/);
     expect(lines[1]).toBe('… 1 more layer');
     expect(lines[2]).toContain('redis:7  downloading   42%');
-    expect(lines[2]).toContain('420 kB/1 MB  250 kB/s  ETA 3s');
+    expect(lines[2]).toContain('420 kB / 1 MB  250 kB/s  ETA 3s');
     for (const line of progressBlock(record({ name: 'x'.repeat(300) }), 60, ASCII_BAR)) expect(line.length).toBeLessThanOrEqual(59);
   });
 
   it('summarises in one line for a non-terminal, without repeating the status', () => {
-    expect(progressLine(record())).toBe('redis:7: downloading 42% 420 kB/1 MB 250 kB/s ETA 3s');
+    expect(progressLine(record())).toBe('redis:7: downloading 42% 420 kB / 1 MB 250 kB/s ETA 3s');
     expect(progressLine(record({ status: 'waiting', detail: 'waiting', percent: null, current: null, total: null, speed: null, eta: null }))).toBe('redis:7: waiting');
   });
 });

@@ -9,7 +9,9 @@ import { Conflict, InvalidInput, InvalidReference, NotFound, TimedOut } from '..
 import { type EngineClient, EngineRequestError } from '../../../../src/clients/engine/index';
 import { pullError } from '../../../../src/services/engine/errors';
 import { LocalImageService, engineName } from '../../../../src/services/engine/images';
-import { createEngineServices, onRegistry, platformOf } from '../../../../src/services/engine/index';
+import { createEngineServices, platformOf } from '../../../../src/services/engine/index';
+import { resolveRef } from '../../../../src/domain/registry';
+import { refString } from '../../../../src/domain/reference';
 import { authFor } from '../../../../src/services/engine/pull';
 
 function fakeClient(overrides: Partial<Record<keyof EngineClient, unknown>>): () => Promise<EngineClient> {
@@ -108,14 +110,18 @@ describe('pullError', () => {
   });
 });
 
-describe('onRegistry (--registry for pulls)', () => {
+describe('resolveRef (--registry, one rule for pulls, tags and inspect)', () => {
   it('puts short names on that registry, keeps library/ for docker.io only, and refuses another host', () => {
-    expect(onRegistry('app', 'registry.example.com:5000')).toBe('registry.example.com:5000/app');
-    expect(onRegistry('team/app:1.0', 'registry.example.com:5000')).toBe('registry.example.com:5000/team/app:1.0');
-    expect(onRegistry('registry.example.com:5000/team/app', 'registry.example.com:5000')).toBe('registry.example.com:5000/team/app');
-    expect(() => onRegistry('other.example.com/team/app', 'registry.example.com:5000')).toThrow(InvalidInput);
-    expect(onRegistry('redis', 'docker.io')).toBe('redis');
-    expect(() => onRegistry('quay.io/x/y', 'docker.io')).toThrow(/names another registry/);
+    const lab = { name: 'lab', url: 'https://registry.example.com:5000', trustCert: false, username: '', password: '', version: 'v2' as const };
+    const hub = { name: 'Docker Hub', url: 'https://registry-1.docker.io', trustCert: false, username: '', password: '', version: 'v2' as const, builtin: true };
+    const registries = { get: (name: string) => (name === 'lab' ? lab : hub) };
+    const on = (ref: string, name: string) => refString(resolveRef(ref, registries, name));
+    expect(on('app', 'lab')).toBe('registry.example.com:5000/app');
+    expect(on('team/app:1.0', 'lab')).toBe('registry.example.com:5000/team/app:1.0');
+    expect(on('registry.example.com:5000/team/app', 'lab')).toBe('registry.example.com:5000/team/app');
+    expect(() => on('other.example.com/team/app', 'lab')).toThrow(InvalidInput);
+    expect(on('redis', 'Docker Hub')).toBe('docker.io/library/redis');
+    expect(() => on('quay.io/x/y', 'Docker Hub')).toThrow(/names registry quay.io, not Docker Hub/);
   });
 });
 

@@ -4,7 +4,7 @@
 // asked over plain http, names the likely cause.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { remoteImageHandlers } from '../../../../src/commands/image-remote';
+import { checkPlatform } from '../../../../src/views/remote';
 import type { AppError } from '../../../../src/domain/errors';
 import { createRemoteServices } from '../../../../src/services/remote/index';
 import { testDeps } from '../../../fixtures/remote/deps';
@@ -26,7 +26,7 @@ describe('answers that are not what they claim', () => {
     t.addRegistry('lab', s.url);
     const list = await createRemoteServices(t.deps).tags.list('team/app', { registry: 'lab' });
     expect(list.tags).toEqual(['latest', '1.0']);
-    expect(t.warnings).toEqual([`${s.host}/team/app: left out 4 tags the registry sent that are not valid tag names (empty, control characters, or over 128 characters)`]);
+    expect(list.warnings).toEqual([`${s.host}/team/app: left out 4 tags the registry sent that are not valid tag names (empty, control characters, or over 128 characters)`]);
   });
 
   it('catalog names that are not repository names are left out and counted', async () => {
@@ -58,12 +58,12 @@ describe('answers that are not what they claim', () => {
     const multi = await failure(remote.inspect.remote(`${s.host}/team/multi:1.0`, { platform: 'linux/s390x' }));
     expect(multi?.describe()).toContain('it has linux/amd64, linux/arm64/v8');
 
-    const handlers = remoteImageHandlers(async () => remote);
-    const refused = await failure(handlers.platformCheck(`${s.host}/team/app:1.0`, { platform: 'linux/arm64' }));
+    const services = { remote: async () => remote };
+    const refused = await failure(checkPlatform(services, `${s.host}/team/app:1.0`, { platform: 'linux/arm64' }));
     expect(refused?.code).toBe(404);
-    await handlers.platformCheck(`${s.host}/team/app:1.0`, { platform: 'linux/amd64' });
+    await checkPlatform(services, `${s.host}/team/app:1.0`, { platform: 'linux/amd64' });
     // A registry stevedore cannot read is left to the engine (no refusal).
-    await handlers.platformCheck('127.0.0.1:1/team/app:1.0', { platform: 'linux/arm64' });
+    await checkPlatform(services, '127.0.0.1:1/team/app:1.0', { platform: 'linux/arm64' });
   });
 
   it('a loopback registry that speaks TLS, asked over plain http, names the likely cause', async () => {

@@ -1,19 +1,12 @@
-// The pure presentation of src/commands/image-remote.ts: DESIGN.md's --json shapes per category, tags,
+// The pure presentation of src/views/remote.ts and src/views/registries.ts: DESIGN.md's --json shapes per category, tags,
 // remote inspect and repositories; human tables with every remote string free of escape sequences.
 import { describe, expect, it } from 'vitest';
-import {
-  canonicalCategory,
-  checkImageType,
-  remoteInspectJson,
-  remoteInspectLines,
-  remoteListJson,
-  remoteListLines,
-  repoJson,
-  repoLines,
-  tagsJson,
-  tagsLines,
-} from '../../../../src/commands/image-remote';
-import type { RemoteImage, RemoteInspect, TagList } from '../../../../src/domain/images';
+import { canonicalCategory, type RemoteCategory, type RemoteImage, type RemoteInspect, type TagList } from '../../../../src/domain/images';
+import { repoJson, repoLines } from '../../../../src/views/registries';
+import { checkImageType, remoteInspectJson, remoteInspectLines, remoteListJson as listJson, remoteListLines, tagsJson, tagsLines } from '../../../../src/views/remote';
+
+const remoteListJson = (category: RemoteCategory, filterText: string, type: string, results: RemoteImage[], warnings: string[]) =>
+  listJson({ category, filterText, type, results, warnings, truncated: false });
 
 const EVIL = 'evil \u001b]0;pwned\u0007\u001b[2Jtext\u009b31m';
 
@@ -38,7 +31,7 @@ describe('image list --json', () => {
     expect(canonicalCategory('QNAP')).toBe('selected');
     expect(checkImageType(undefined)).toBe('');
     expect(checkImageType('docker')).toBe('docker');
-    expect(() => checkImageType('lxc')).toThrow('LXC images are not supported on this host yet');
+    expect(() => checkImageType('lxc')).toThrow('LXC images are listed, inspected and pulled with --type lxc');
     try {
       checkImageType('lxc');
     } catch (e) {
@@ -70,7 +63,7 @@ describe('image tags', () => {
   };
 
   it('json: name, installed, tags, and details where the registry told something', () => {
-    expect(tagsJson(list)).toEqual({ name: 'redis', installed: ['7'], tags: ['latest', '7'], details: [{ name: 'latest', size: 45_000_000, last_updated: '2024-06-02T00:00:00Z', digest: 'sha256:bb', platforms: ['linux/amd64', 'linux/arm64/v8'], same_as: [] }] });
+    expect(tagsJson(list)).toEqual({ name: 'redis', installed: ['7'], tags: ['latest', '7'], details: [{ name: 'latest', size: 45_000_000, last_updated: '2024-06-02T00:00:00Z', digest: 'sha256:bb', platforms: ['linux/amd64', 'linux/arm64/v8'], same_as: [] }], warnings: [] });
   });
 
   it('table: size and age when known', () => {

@@ -76,7 +76,7 @@ describe('tags service', () => {
     const list = await createRemoteServices(t.deps).tags.list('redis');
     expect(list).toMatchObject({ name: 'redis', fullName: 'docker.io/library/redis', tags: ['latest', '7'], installed: [] });
     expect(list.details[1]).toEqual({ name: '7', size: 1234, lastUpdated: '2024-06-01T00:00:00Z', digest: 'sha256:aa', platforms: ['linux/amd64'], sameAs: [] });
-    expect(t.warnings).toContain('cannot reach the engine: "installed" marks are unknown');
+    expect(list.warnings).toContain('cannot reach the engine: "installed" marks are unknown');
   });
 
   it('a name with a tag is a 400; an unknown repository is `Image not found`', async () => {
@@ -115,7 +115,7 @@ describe('remote strings in results are sanitised', () => {
     expect(JSON.stringify(list)).not.toMatch(CONTROL);
     // A name with control characters is not a tag: left out (not rewritten into `7`, which may not exist), counted.
     expect(list.details).toEqual([{ name: 'latest', size: 2, lastUpdated: null, digest: good, platforms: ['linux/arm64'], sameAs: [] }]);
-    expect(t.warnings).toEqual(['redis: left out 1 tag the registry sent that is not a valid tag name (empty, control characters, or over 128 characters)']);
+    expect(list.warnings).toEqual(['redis: left out 1 tag the registry sent that is not a valid tag name (empty, control characters, or over 128 characters)']);
   });
 
   it('inspect of an index: Platforms and Platform cleaned', async () => {

@@ -1,11 +1,13 @@
-// `--type lxc` for `image list | inspect | pull | rm`, through LXD (DESIGN.md "LXC"): the JSON shapes of
-// DESIGN.md "JSON shapes" (`--type lxc` results) and human tables. Pure presentation plus the calls; the
-// pull itself goes through the download worker like a Docker pull.
+// `--type lxc` (DESIGN.md "LXC") as every surface shows it: `image list|inspect --type lxc` and serve's type=lxc
+// routes: the JSON shapes of DESIGN.md "JSON shapes" (`--type lxc` results) and the CLI's tables.
 import { formatAge, formatBytes } from '../domain/format';
-import { type LxcImage, type LxcProduct, lxcImageName, parseLxcArchitecture, productImage, parseLxcJobRef } from '../domain/lxc';
+import { NotFound } from '../domain/errors';
+import { type LxcImage, type LxcProduct, type LxcPullJob, lxcImageName, parseLxcArchitecture, productImage } from '../domain/lxc';
+import { sanitizeLine } from '../domain/sanitize';
+import { activeFingerprints } from '../services/lxc/images';
 import type { LxcServices, RemoteLxcInspect } from '../services/lxc/index';
-import type { CommandContext } from './context';
-import { type Output, table } from './output';
+import { DOWNLOADS_UNKNOWN } from './local';
+import { table } from './table';
 
 export interface LxcListOptions {
   category: string;
@@ -16,7 +18,7 @@ export interface LxcListOptions {
 }
 
 /** One `--type lxc` result (DESIGN.md), plus `serial` and `uploaded` where known. */
-export function lxcResultJson(image: LxcImage, repository: string, installed: boolean | null, downloading: boolean): Record<string, unknown> {
+export function lxcResultJson(image: LxcImage, repository: string, installed: boolean | null, downloading: boolean | null): Record<string, unknown> {
   return {
     name: lxcImageName(image),
     aliases: image.aliases,
@@ -71,21 +73,6 @@ export function lxcRemoteTable(products: LxcProduct[], installed: Set<string> | 
   );
 }
 
-/** Fingerprints with an LXC download waiting or running (empty when the worker cannot be asked). */
-export async function downloadingFingerprints(downloads: () => Promise<Array<{ ref: string; status: string }>>): Promise<Set<string>> {
-  try {
-    const records = await downloads();
-    return new Set(
-      records
-        .filter((r) => r.status === 'waiting' || r.status === 'downloading' || r.status === 'extracting')
-        .map((r) => parseLxcJobRef(r.ref)?.fingerprint)
-        .filter((f): f is string => !!f),
-    );
-  } catch {
-    return new Set();
-  }
-}
-
 /** `image list --type lxc` as data (the CLI prints it; `serve` answers it): the JSON without `warnings`, the table. */
 export async function lxcListResult(
   lxc: LxcServices,
@@ -95,20 +82,26 @@ export async function lxcListResult(
   const filterText = opts.filter ?? '';
   if (opts.category === 'remote') {
     const architecture = opts.platform === undefined ? undefined : opts.platform === 'all' ? 'all' : parseLxcArchitecture(opts.platform);
+    const warnings: string[] = [];
     const [listing, installed, downloading] = await Promise.all([
       lxc.listRemote({ ...(opts.server !== undefined ? { server: opts.server } : {}), filter: filterText, ...(architecture ? { architecture } : {}) }),
       lxc.installed(),
-      downloadingFingerprints(downloads),
+      downloads().then(activeFingerprints, (error: unknown) => {
+        warnings.push(DOWNLOADS_UNKNOWN(error));
+        return null;
+      }),
     ]);
+    if (installed === null) warnings.unshift('LXD cannot be reached: `installed` is null');
     let products = listing.products;
     if (opts.limit !== undefined) products = products.slice(0, opts.limit);
     const results = products.map((p) => {
       const image = productImage(p);
-      return { ...lxcResultJson(image, listing.server.name, installed === null ? null : installed.has(image.fingerprint), downloading.has(image.fingerprint)), versions: p.versions.map((v) => v.serial) };
+      const marks = [installed === null ? null : installed.has(image.fingerprint), downloading === null ? null : downloading.has(image.fingerprint)] as const;
+      return { ...lxcResultJson(image, listing.server.name, ...marks), versions: p.versions.map((v) => v.serial) };
     });
     return {
       json: { category: 'remote', filter_text: filterText, type: 'lxc', server: listing.server.name, architecture: listing.architecture, results, total_count: results.length },
-      warnings: installed === null ? ['LXD cannot be reached: `installed` is null'] : [],
+      warnings,
       lines: (width) => lxcRemoteTable(products, installed, width),
     };
   }
@@ -122,14 +115,7 @@ export async function lxcListResult(
   };
 }
 
-export async function lxcList(ctx: CommandContext, out: Output, opts: LxcListOptions): Promise<void> {
-  const lxc = await ctx.services.lxc();
-  const result = await lxcListResult(lxc, async () => (await ctx.services.engine()).downloads.list(), opts);
-  for (const w of result.warnings) ctx.warnings.add(w);
-  out.result({ ...result.json, warnings: ctx.warnings.list }, () => result.lines(ctx.io.stdout.columns));
-}
-
-export function remoteInspectJson(r: RemoteLxcInspect): Record<string, unknown> {
+export function lxcRemoteInspectJson(r: RemoteLxcInspect): Record<string, unknown> {
   const image = productImage(r.product, r.version);
   return {
     ...lxcResultJson(image, r.server.name, null, false),
@@ -142,36 +128,36 @@ export function remoteInspectJson(r: RemoteLxcInspect): Record<string, unknown> 
 
 /** `image inspect --type lxc --remote --json`: the product and its versions, `installed` from LXD. */
 export async function remoteInspectWithInstalled(lxc: LxcServices, found: RemoteLxcInspect): Promise<Record<string, unknown>> {
-  const json = remoteInspectJson(found);
+  const json = lxcRemoteInspectJson(found);
   const installed = await lxc.installed();
   json.installed = installed === null ? null : installed.has(found.version.fingerprint);
   return json;
 }
 
-export async function lxcInspect(ctx: CommandContext, out: Output, ref: string, opts: { remote?: boolean; server?: string; platform?: string }): Promise<void> {
-  const lxc = await ctx.services.lxc();
+/** The job text for the download worker (`image pull --type lxc`, serve's type=lxc download). */
+export async function lxcPullJob(lxc: LxcServices, ref: string, opts: { server?: string; platform?: string; serial?: string }): Promise<LxcPullJob> {
+  return lxc.resolvePull(ref, {
+    ...(opts.server !== undefined ? { server: opts.server } : {}),
+    ...(opts.serial !== undefined ? { serial: opts.serial } : {}),
+    ...(opts.platform !== undefined ? { architecture: parseLxcArchitecture(opts.platform) } : {}),
+  });
+}
+
+/**
+ * `image inspect --type lxc [--remote]` and serve's LXC inspect routes: LXD's JSON (of that serial, when one is
+ * asked for), or the product with `installed`.
+ */
+export async function lxcInspect(lxc: LxcServices, ref: string, opts: { remote?: boolean; server?: string; platform?: string; serial?: string }): Promise<Record<string, unknown>> {
   if (opts.remote || opts.server !== undefined) {
     const found = await lxc.inspectRemote(ref, {
       ...(opts.server !== undefined ? { server: opts.server } : {}),
+      ...(opts.serial !== undefined ? { serial: opts.serial } : {}),
       ...(opts.platform !== undefined ? { architecture: parseLxcArchitecture(opts.platform) } : {}),
     });
-    const json = await remoteInspectWithInstalled(lxc, found);
-    out.result(json, () => JSON.stringify(json, null, 2));
-    return;
+    return remoteInspectWithInstalled(lxc, found);
   }
   const raw = await lxc.inspectLocal(ref);
-  out.result(raw, () => JSON.stringify(raw, null, 2));
-}
-
-export async function lxcRemove(ctx: CommandContext, out: Output, ref: string): Promise<void> {
-  const result = await (await ctx.services.lxc()).remove(ref);
-  out.result(result, () => [...result.untagged.map((u) => `untagged: ${u}`), ...result.deleted.map((d) => `deleted: ${d}`)]);
-}
-
-/** The job text for the download worker. */
-export async function lxcPullJob(lxc: LxcServices, ref: string, opts: { server?: string; platform?: string }): Promise<ReturnType<LxcServices['resolvePull']>> {
-  return lxc.resolvePull(ref, {
-    ...(opts.server !== undefined ? { server: opts.server } : {}),
-    ...(opts.platform !== undefined ? { architecture: parseLxcArchitecture(opts.platform) } : {}),
-  });
+  const properties = raw.properties && typeof raw.properties === 'object' ? (raw.properties as Record<string, unknown>) : {};
+  if (opts.serial !== undefined && properties.serial !== opts.serial) throw new NotFound(`Image not found: ${sanitizeLine(ref)}:${sanitizeLine(opts.serial)}`);
+  return raw;
 }

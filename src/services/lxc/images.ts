@@ -1,14 +1,13 @@
-// LXC images in the app (issue 14), adapted to the screens' port without new screens: LXC images held by
-// LXD join the Local depot as rows of type `lxc`; each simplestreams server is a depot whose `registry` is
-// `lxd:NAME`, whose Tags screen lists the versions (serials) with their architectures, and whose `p` goes
-// through the same download worker and Downloads screen as Docker pulls.
-import { InvalidInput } from '../domain/errors';
-import type { LocalRepository, RemoteImage, RemoteInspect, TagDetail, TagList } from '../domain/images';
-import { type LxcImage, type LxcProduct, lxcImageName, parseLxcArchitecture, parseLxcJobRef, productImage } from '../domain/lxc';
-import { formatBytes } from '../domain/format';
-import type { EngineServices } from '../services/engine/index';
-import type { LxcServices } from '../services/lxc/index';
-import type { RemoteListResult } from '../ui/services';
+// LXC images in the words of the image model (issue 14), so every surface shows them with the Docker ones:
+// LXC images held by LXD are local repositories of type `lxc` (id `lxc:FINGERPRINT`); each simplestreams
+// server is a depot whose `registry` is `lxd:NAME`, its versions (serials) are tags with their architectures,
+// and a pull goes through the same download worker (and Downloads screen) as Docker pulls.
+import { InvalidInput } from '../../domain/errors';
+import { type LocalRepository, type RemoteImage, type RemoteInspect, type TagDetail, type TagList, isActiveStatus } from '../../domain/images';
+import { type LxcImage, type LxcProduct, lxcImageName, parseLxcArchitecture, parseLxcJobRef, productImage } from '../../domain/lxc';
+import { formatBytes } from '../../domain/format';
+import type { EngineServices } from '../engine/index';
+import type { LxcServices } from './index';
 
 export const LXD_DEPOT_PREFIX = 'lxd:';
 const LOCAL_ID_PREFIX = 'lxc:';
@@ -67,10 +66,20 @@ function splitRef(ref: string): { alias: string; serial?: string } {
   return i < 0 ? { alias: ref } : { alias: ref.slice(0, i), serial: ref.slice(i + 1) };
 }
 
-export interface LxcUi {
+/** Fingerprints of the LXC downloads that wait or run. */
+export function activeFingerprints(records: ReadonlyArray<{ ref: string; status: string }>): Set<string> {
+  return new Set(
+    records
+      .filter((r) => isActiveStatus(r.status))
+      .map((r) => parseLxcJobRef(r.ref)?.fingerprint)
+      .filter((f): f is string => !!f),
+  );
+}
+
+export interface LxcAsImages {
   servers(): Promise<string[]>;
   local(signal?: AbortSignal): Promise<LocalRepository[]>;
-  list(server: string, filter: string, signal?: AbortSignal): Promise<RemoteListResult>;
+  list(server: string, filter: string, signal?: AbortSignal): Promise<{ results: RemoteImage[]; warnings: string[] }>;
   tags(server: string, name: string, signal?: AbortSignal): Promise<TagList>;
   inspectRemote(server: string, ref: string, platform: string | undefined): Promise<RemoteInspect>;
   inspectLocal(ref: string): Promise<Record<string, unknown>>;
@@ -80,7 +89,7 @@ export interface LxcUi {
   watch(onChange: () => void): () => void;
 }
 
-export function createLxcUi(lxcServices: () => Promise<LxcServices>, engine: () => Promise<EngineServices>): LxcUi {
+export function lxcAsImages(lxcServices: () => Promise<LxcServices>, engine: () => Promise<EngineServices>): LxcAsImages {
   /** LXC services when LXD is on this host (its socket found), else null. */
   const available = async (): Promise<LxcServices | null> => {
     const lxc = await lxcServices();
@@ -96,15 +105,7 @@ export function createLxcUi(lxcServices: () => Promise<LxcServices>, engine: () 
     lxc.client().socket(); // 501 naming the paths looked at
     return lxc;
   };
-  const downloading = async (): Promise<Set<string>> => {
-    try {
-      const records = await (await engine()).downloads.list();
-      const active = records.filter((r) => r.status === 'waiting' || r.status === 'downloading' || r.status === 'extracting');
-      return new Set(active.map((r) => parseLxcJobRef(r.ref)?.fingerprint).filter((f): f is string => !!f));
-    } catch {
-      return new Set();
-    }
-  };
+  const downloading = async (): Promise<Set<string>> => activeFingerprints(await (await engine()).downloads.list().catch(() => []));
   const fromLocalRef = (ref: string): string => (isLxcLocalRef(ref) ? ref.slice(LOCAL_ID_PREFIX.length) : ref);
 
   return {
