@@ -2,6 +2,8 @@
 // time, and the CPU time of the process itself), interleaved A/B rounds, /proc readers, formatting.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 export function median(values) {
   const s = values.filter(Number.isFinite).sort((a, b) => a - b);
@@ -25,15 +27,21 @@ export function summary(values) {
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const BASH = fs.existsSync('/bin/bash') ? '/bin/bash' : null;
+/** GNU time (Debian's `time` package): the CPU time and the peak RSS of the command itself. */
+export const GNU_TIME = fs.existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).stderr.trim().match(/^\d+$/) ? '/usr/bin/time' : null;
+let timeFiles = 0;
 
 /**
  * Runs a command to the end, synchronously (the harness serves nothing while it waits: the test world
- * runs in other processes). Returns the wall time in ms; with { cpu: true } also the CPU time (user +
- * sys, ms) of the command itself, read by bash's `times` builtin (bash is on every Debian; the
- * `time` package may not be), so the figure excludes the harness and bash's own start.
+ * runs in other processes). Returns the wall time in ms; with { cpu: true } also the CPU time (user + sys, ms,
+ * by bash's `times` builtin: bash is on every Debian) and the peak RSS (KiB, by GNU time when it is installed)
+ * of the command itself, so the figures exclude the harness. Every candidate of a comparison is run the same
+ * way (bash and GNU time add well under a millisecond each).
  */
 export function timeRun(cmd, args, { env = process.env, cpu = false, allowFailure = false, input } = {}) {
-  const [file, argv] = cpu && BASH ? [BASH, ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bash', cmd, ...args]] : [cmd, args];
+  const report = cpu && GNU_TIME ? path.join(os.tmpdir(), `sd-bench-time-${process.pid}-${timeFiles++}`) : null;
+  const command = report ? [GNU_TIME, '-f', '%M', '-o', report, cmd, ...args] : [cmd, ...args];
+  const [file, argv] = cpu && BASH ? [BASH, ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bash', ...command]] : [command[0], command.slice(1)];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(file, argv, { env, encoding: 'utf8', maxBuffer: 512 << 20, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -42,13 +50,20 @@ export function timeRun(cmd, args, { env = process.env, cpu = false, allowFailur
     throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}: ${(r.stderr || r.stdout || '').trim().slice(-400)}`);
   }
   let cpuMs = NaN;
+  let rssKiB = NaN;
   if (cpu && BASH) {
     // The last line of `times` is the children's user and system time: "0m0.090s 0m0.030s".
     const last = (r.stderr || '').trimEnd().split('\n').pop() ?? '';
     const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(last.trim());
     if (m) cpuMs = (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
   }
-  return { wall, cpu: cpuMs, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  if (report) {
+    // GNU time's last line is the peak RSS in KiB (a first line says when the command exited non-zero).
+    const last = fs.existsSync(report) ? fs.readFileSync(report, 'utf8').trimEnd().split('\n').pop() ?? '' : '';
+    fs.rmSync(report, { force: true });
+    if (/^\d+$/.test(last.trim())) rssKiB = Number(last.trim());
+  }
+  return { wall, cpu: cpuMs, rss: rssKiB, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a command asynchronously to the end (for steps that must not block the event loop). */

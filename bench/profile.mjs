@@ -11,6 +11,9 @@
 //   node bench/profile.mjs [--runs N] [--keep DIR] -- image tags NAME --registry R --json
 //   node bench/profile.mjs --tui 'bench/img-\d' [--runs N]      the app in a 100x30 pty, profiled from
 //        spawn until the screen first matches the pattern (then it quits with q)
+//   --bin [FILE]  profile the single file (default dist/bin/stevedore-linux-ARCH) instead of dist/cli.js: its
+//                node options go through NODE_OPTIONS; the profile starts once its snapshot is deserialized, so
+//                the time before "from N ms after the spawn" is Node starting and deserializing it
 //   --node-args "…"  extra node options for every run (try a flag or a preload before changing code)
 //   --timeline   also print the last run as 25 ms slots: what ran in each (load:FILE = compiling and
 //                evaluating that file's modules, run:FILE = executing its code, idle, GC, node = internals)
@@ -33,6 +36,14 @@ const opt = (name, fallback) => (own.includes(name) ? own[own.indexOf(name) + 1]
 const runs = Number(opt('--runs', 5));
 const keep = opt('--keep', null);
 const tui = opt('--tui', null);
+/** The single file to profile (--bin [FILE]), or null for the npm bundle. */
+const binArg = own.includes('--bin') ? own[own.indexOf('--bin') + 1] : undefined;
+const BIN = own.includes('--bin') ? path.resolve(binArg && !binArg.startsWith('--') ? binArg : path.join(root, 'dist', 'bin', `stevedore-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`)) : null;
+/** argv and env to run stevedore with node options `flags` (the single file takes them from NODE_OPTIONS). */
+function command(flags, rest) {
+  if (!BIN) return { argv: [process.execPath, ...flags, CLI, ...rest], env };
+  return { argv: [BIN, ...rest], env: { ...env, ...(flags.length ? { NODE_OPTIONS: flags.join(' ') } : {}) } };
+}
 const timeline = own.includes('--timeline');
 /** Extra node options for the profiled runs (e.g. --node-args "--import ./x.mjs"), to try a fix. */
 const nodeArgs = (opt('--node-args', '') ?? '').split(/\s+/).filter(Boolean);
@@ -57,7 +68,7 @@ function category(node) {
   const file = url.startsWith('file://') ? fileURLToPath(url) : url;
   const rel = path.relative(root, file);
   if (rel.startsWith('node_modules')) return rel.split(path.sep).slice(0, rel.split(path.sep)[1].startsWith('@') ? 3 : 2).join('/');
-  return rel;
+  return BIN && url.includes('stevedore.cjs') ? 'the single file' : rel;
 }
 
 const sources = new Map();
@@ -149,7 +160,8 @@ function analyse(profile, cutoffUs = Infinity) {
 
 function run(extraArgs, dir) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [...nodeArgs, ...extraArgs, CLI, ...args], { env, encoding: 'utf8', maxBuffer: 256 << 20, cwd: dir });
+  const c = command([...nodeArgs, ...extraArgs], args);
+  const r = spawnSync(c.argv[0], c.argv.slice(1), { env: c.env, encoding: 'utf8', maxBuffer: 256 << 20, cwd: dir });
   const wall = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) console.error(`exit ${r.status}: ${(r.stderr || '').trim().slice(0, 300)}`);
   return wall;
@@ -197,7 +209,8 @@ let last = null;
 async function runTui(extraArgs, pattern) {
   const now = () => Number(process.hrtime.bigint() / 1000n); // µs, the clock of V8's profile timestamps
   const spawnedUs = now();
-  const p = new Pty([process.execPath, ...nodeArgs, ...extraArgs, CLI], { env: { ...env, LANG: 'C.UTF-8', TERM: 'xterm-256color' }, marker: CLI });
+  const c = command([...nodeArgs, ...extraArgs], []);
+  const p = new Pty(c.argv, { env: { ...c.env, LANG: 'C.UTF-8', TERM: 'xterm-256color' }, marker: BIN ?? CLI });
   let frameUs = NaN;
   try {
     await p.waitFor((sc) => pattern.test(sc.text()), { timeoutMs: 30_000, what: String(pattern) });

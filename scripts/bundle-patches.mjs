@@ -14,11 +14,23 @@ const PATCHES = [
     replace: "buffer.push(ansiEscapes.cursorUp(previousOutput.endsWith('\\n') ? previousVisible : previousVisible - 1));",
   },
   {
-    // string-width builds an Intl.Segmenter when it is imported, which costs ~11 ms (ICU data) on
-    // every start, also for `stevedore --help`, which never measures a string. Build it on first use.
+    // string-width (every copy), slice-ansi and ansi-tokenize (Ink's) build an Intl.Segmenter when they are
+    // imported, which costs ~11 ms (ICU data) on every start, also for `stevedore --help`, which never measures
+    // a string; and a segmenter holds native ICU state, which the single file's startup snapshot cannot hold
+    // (scripts/build-bin.mjs). Build each on first use.
     file: /[\\/]string-width[\\/]index\.js$/,
     find: 'const segmenter = new Intl.Segmenter();',
     replace: 'let realSegmenter;\nconst segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter()).segment(text) };',
+  },
+  {
+    file: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
+    find: "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
+    replace: "let realSegmenter;\nconst GRAPHEME_SEGMENTER = { segment: (text) => (realSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text) };",
+  },
+  {
+    file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
+    find: 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+    replace: 'let realSegmenter;\nconst segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };',
   },
   {
     // Plain printable ASCII is one cell a character: skip the grapheme segmentation and emoji regex
@@ -30,6 +42,114 @@ const PATCHES = [
     only: (path) => !/node_modules[\\/].*node_modules[\\/]/.test(path),
     find: "\tif (typeof string !== 'string' || string.length === 0) {\n\t\treturn 0;\n\t}\n",
     replace: "\tif (typeof string !== 'string' || string.length === 0) {\n\t\treturn 0;\n\t}\n\tif (/^[\\x20-\\x7e]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n",
+  },
+  {
+    // Ink waits at import time (top-level await) for its devtools bridge when DEV=true. The bridge is the
+    // empty module in these bundles (esbuild-common.mjs), so there is nothing to wait for; without the await,
+    // Ink also bundles as CommonJS (the single-file build: scripts/build-bin.mjs).
+    file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+    find: "        await import('./devtools.js');",
+    replace: "        void import('./devtools.js');",
+  },
+  {
+    // The same file reads Ink's own package.json with a top-level await, for the devtools bridge only
+    // (its renderer name and version): not there in these bundles, so there is nothing to read.
+    file: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+    find: 'const packageJson = isDev()\n    ? await loadPackageJson()\n    : { name: undefined, version: undefined };',
+    replace: 'const packageJson = { name: undefined, version: undefined };',
+  },
+  {
+    // yoga-layout (Ink's layout engine) hands the instantiate hook the wasm binary it carries as a data: URL
+    // (see the next patch).
+    file: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+    find: 'if(h.instantiateWasm)try{return h.instantiateWasm(d,\na)}',
+    replace: 'if(h.instantiateWasm)try{return h.instantiateWasm(d,\na,H)}',
+  },
+  {
+    // yoga-layout loads its WebAssembly with a top-level await when it is imported: on Node through fetch() of a
+    // data: URL, which loads Node's own fetch (its bundled undici, ~10 ms) at every start of the app. Here the
+    // module is compiled in the background (WebAssembly.compile, off the main thread) as soon as this module
+    // loads, and instantiated synchronously on first use (Ink's first layout), from that compiled module when
+    // it is ready, else compiled there and then. No top-level await (so the module bundles as CommonJS too), no
+    // fetch. In the single file's startup snapshot WebAssembly does not exist at build time (scripts/build-
+    // bin.mjs), so nothing of it is made when the module loads: there the compile starts when the app starts
+    // (scripts/bin-refresh.mjs calls globalThis[Symbol.for('stevedore.prepareYoga')]). Emscripten's instantiateWasm hook
+    // instantiates and hands the instance back; the runtime then initialises synchronously.
+    file: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
+    find: 'const Yoga = wrapAssembly(await loadYoga());',
+    replace: `let yoga;
+let yogaBytes;
+let compiled;
+let compiling;
+const wasmBytes = (dataUrl) => (yogaBytes ??= Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+function prepareYoga() {
+  if (compiling || typeof WebAssembly !== 'object') return;
+  loadYoga({ instantiateWasm(imports, receive, dataUrl) {
+    compiling = WebAssembly.compile(wasmBytes(dataUrl)).then((module) => (compiled = module), () => undefined);
+    return {};
+  } });
+}
+globalThis[Symbol.for('stevedore.prepareYoga')] = prepareYoga;
+prepareYoga();
+function loadYogaNow() {
+  const yogaModule = {
+    instantiateWasm(imports, receive, dataUrl) {
+      const instance = new WebAssembly.Instance(compiled ?? new WebAssembly.Module(wasmBytes(dataUrl)), imports);
+      receive(instance);
+      return instance.exports;
+    },
+  };
+  loadYoga(yogaModule);
+  if (!yogaModule.calledRun) throw new Error('yoga-layout did not initialise synchronously');
+  return wrapAssembly(yogaModule);
+}
+const Yoga = new Proxy({}, { get: (_, key) => (yoga ??= loadYogaNow())[key] });`,
+  },
+  {
+    // undici keeps node:http's IncomingMessage from the moment it loads, to recognise Node's own response
+    // streams; read when asked instead, so that loading undici does not load node:http (which a startup
+    // snapshot cannot hold: scripts/build-bin.mjs).
+    file: /[\\/]undici[\\/]lib[\\/]core[\\/]util\.js$/,
+    find: "const { IncomingMessage } = require('node:http')",
+    replace: "const nodeHttp = require('node:http')",
+  },
+  {
+    file: /[\\/]undici[\\/]lib[\\/]core[\\/]util\.js$/,
+    find: 'Object.getPrototypeOf(stream).constructor === IncomingMessage',
+    replace: 'Object.getPrototypeOf(stream).constructor === nodeHttp.IncomingMessage',
+  },
+  {
+    // The same for the default maxHeaderSize of a Client: node:http's, read when a Client is made.
+    file: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/,
+    find: `const getDefaultNodeMaxHeaderSize = http &&
+  http.maxHeaderSize &&
+  Number.isInteger(http.maxHeaderSize) &&
+  http.maxHeaderSize > 0
+  ? () => http.maxHeaderSize
+  : () => { throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid') }`,
+    replace: `const getDefaultNodeMaxHeaderSize = () => {
+  if (http && Number.isInteger(http.maxHeaderSize) && http.maxHeaderSize > 0) return http.maxHeaderSize
+  throw new InvalidArgumentError('http module not available or http.maxHeaderSize invalid')
+}`,
+  },
+  {
+    // when-exit (conf -> atomically) hooks process exit and 20 signals when it is imported, and atomically
+    // registers its temp-file cleanup with it then. Signal handlers are native handles, which a V8 startup
+    // snapshot cannot hold, and setting 20 of them costs ~2 ms at every start of the single file (scripts/build-
+    // bin.mjs), which loads every module. There, when-exit hooks when the first callback is registered, and
+    // atomically registers when it makes its first temp file (next patch): the signals are hooked when there is
+    // something to clean up. (__STEVEDORE_SINGLE_FILE__ is defined in the single file's bundle only: the npm
+    // bundle is unchanged.)
+    file: /[\\/]when-exit[\\/]dist[\\/]node[\\/]interceptor\.js$/,
+    find: '        this.hook();\n    }\n}',
+    replace:
+      "        if (typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined') {\n            const register = this.register;\n            let hooked = false;\n            this.register = (callback) => {\n                if (!hooked) {\n                    hooked = true;\n                    this.hook();\n                }\n                return register(callback);\n            };\n        }\n        else this.hook();\n    }\n}",
+  },
+  {
+    file: /[\\/]atomically[\\/]dist[\\/]utils[\\/]temp\.js$/,
+    find: 'whenExit(Temp.purgeSyncAll); // Ensuring purgeable temp files are purged on exit',
+    replace:
+      "if (typeof __STEVEDORE_SINGLE_FILE__ === 'undefined') whenExit(Temp.purgeSyncAll); // Ensuring purgeable temp files are purged on exit\nelse {\n    const get = Temp.get;\n    let registered = false;\n    Temp.get = (...args) => {\n        if (!registered) {\n            registered = true;\n            whenExit(Temp.purgeSyncAll);\n        }\n        return get(...args);\n    };\n}",
   },
 ];
 

@@ -12,13 +12,13 @@
 // apt-get: one message naming the packages; with CI=true that fails (exit 1), elsewhere the run goes on and the
 // tests that need the world skip visibly (test/world/harness.ts).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * `cmd`: a command on PATH; `path`: a file that must exist (and be executable when it is a program);
+ * `cmd`: a command on PATH; `path`: a program that must exist and be executable; `file`: a file that must exist;
  * `py`: a module Debian's /usr/bin/python3 imports. `why`: which tests or tool need it.
  */
 export const WORLD_PACKAGES = [
@@ -37,12 +37,18 @@ export const WORLD_PACKAGES = [
   { cmd: 'fish', pkg: 'fish', why: 'completion tests' },
   { cmd: 'faketime', pkg: 'faketime', why: 'npm run test:later (the clock a year ahead)' },
   { cmd: 'stress-ng', pkg: 'stress-ng', why: 'tests under load (CPU-starved processes)' },
-  { cmd: 'qemu-aarch64-static', pkg: 'qemu-user-static', why: 'images of other platforms' },
+  { cmd: 'qemu-aarch64-static', pkg: 'qemu-user-static', why: 'images of other platforms; the arm64 single file (built and run under qemu)' },
+  { file: '/usr/aarch64-linux-gnu/lib/libc.so.6', pkg: 'libc6-arm64-cross', why: 'the arm64 single file under qemu (npm run build:bin and its test)' },
+  { file: '/usr/aarch64-linux-gnu/lib/libstdc++.so.6', pkg: 'libstdc++6-arm64-cross', why: 'the arm64 single file under qemu' },
+  { file: '/usr/aarch64-linux-gnu/lib/libgcc_s.so.1', pkg: 'libgcc-s1-arm64-cross', why: 'the arm64 single file under qemu' },
+  { cmd: 'strip', pkg: 'binutils', why: 'npm run build:bin (strips the x64 Node)' },
+  { cmd: 'aarch64-linux-gnu-strip', pkg: 'binutils-aarch64-linux-gnu', why: 'npm run build:bin (strips the arm64 Node)' },
   { py: 'aiosmtpd', pkg: 'python3-aiosmtpd', why: 'a real SMTP server for notifications' },
   { cmd: 'systemd-analyze', pkg: 'systemd', why: '`systemd-analyze verify` of the unit files' },
   { cmd: 'crontab', pkg: 'cron', why: 'schedules installed with crontab' },
   { cmd: 'skopeo', pkg: 'skopeo', why: 'npm run bench (the comparison tool)' },
   { cmd: 'script', pkg: 'util-linux', why: 'npm run bench (a pseudo-terminal)' },
+  { path: '/usr/bin/time', pkg: 'time', why: 'npm run bench (the peak RSS of each command)' },
 ];
 
 /** Debian's own python3 (the one python3-* packages install for); the one on PATH may be pyenv's or a venv's. */
@@ -66,6 +72,7 @@ function onPath(cmd, env = process.env) {
 function present(entry) {
   if (entry.cmd) return onPath(entry.cmd);
   if (entry.path) return executable(entry.path);
+  if (entry.file) return existsSync(entry.file);
   if (entry.py) return executable(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-c', `import ${entry.py}`], { stdio: 'ignore' }).status === 0;
   return false;
 }

@@ -5,30 +5,43 @@
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from './commands/context';
-import { EXIT, type Io, Warnings, reportError } from './commands/output';
-import { type Register, buildProgram, runProgram } from './commands/program';
+import type { Io } from './commands/output';
+import type { HelpIndex, Register } from './commands/program';
+import { selfCommand, versionInfo, versionText } from './commands/version';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
-/** The shipped catalog and other assets, beside dist/ (or src/ when run from source). */
-const assetsDir = fileURLToPath(new URL('../assets/', import.meta.url));
+/** Defined (true) by scripts/build-bin.mjs in the single-file builds; absent in the npm bundle and from source. */
+declare const __STEVEDORE_SINGLE_FILE__: boolean | undefined;
+const singleFile = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' && __STEVEDORE_SINGLE_FILE__;
+/** The shipped catalog and other assets, beside dist/ (or src/ when run from source); the single file carries them. */
+const assetsDir = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' ? '' : fileURLToPath(new URL('../assets/', import.meta.url));
 
-export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void, options: { engine?: string | null } = {}): AppServices {
+export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void, options: { engine?: string | null; oneShot?: boolean } = {}): AppServices {
   const once = <T,>(make: () => Promise<T>): (() => Promise<T>) => {
     let value: Promise<T> | undefined;
     return () => (value ??= make());
   };
-  const dir = once(async () => (await import('./store/paths')).configDir(env));
-  const registryStore = once(async () => new (await import('./store/registryStore')).RegistryStore(await dir(), warn));
-  const settingsStore = once(async () => new (await import('./store/settingsStore')).SettingsStore(await dir(), warn));
-  const credentials = once(async () => new (await import('./store/credentials')).CredentialResolver(await registryStore(), { env, warn }));
+  // The settings and registries, and the engine side, as two modules (cli-config.ts, cli-local.ts).
+  const config = once(() => import('./cli-config'));
+  const local = once(() => import('./cli-local'));
+  const dir = once(async () => (await config()).configDir(env));
+  const registryStore = once(async () => new (await config()).RegistryStore(await dir(), warn));
+  const settingsStore = once(async () => new (await config()).SettingsStore(await dir(), warn));
+  const credentials = once(async () => new (await config()).CredentialResolver(await registryStore(), { env, warn }));
 
   // What the registry side (remote services, update checks) is built from.
   const remoteDeps = once(async () => {
+    if (options.oneShot) {
+      // A one-shot command parses a few registry answers with undici's WebAssembly HTTP parser; V8 would
+      // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
+      // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
+      // Set here, before undici loads, so that commands that never reach a registry do not load node:v8.
+      process.getBuiltinModule('node:v8').setFlagsFromString('--liftoff-only');
+    }
     const [store, registries, settings] = await Promise.all([registryStore(), services.registries(), services.settings()]);
     let resolver: Awaited<ReturnType<typeof credentials>> | undefined;
     const deps: import('./services/remote/index').RemoteDeps = {
@@ -51,6 +64,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
         return loadLxcCatalogMarks(lxc, async () => (await services.engine()).downloads.list());
       },
       assetsDir,
+      ...(singleFile ? { shippedCatalog: () => process.getBuiltinModule('node:sea').getAsset('catalog.json', 'utf8') } : {}),
       warn,
     };
     return deps;
@@ -58,9 +72,9 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
 
   const perEngine = new Map<string, ReturnType<AppServices['engine']>>();
   const services: AppServices = {
-    settings: once(async () => new (await import('./services/settings')).SettingsService(await settingsStore())),
+    settings: once(async () => new (await config()).SettingsService(await settingsStore())),
     registries: once(async () => {
-      const { RegistryService } = await import('./services/registries');
+      const { RegistryService } = await config();
       // Ping and certificate pinning come from the registry clients, loaded only when asked for.
       const probe = {
         ping: async (url: string, options: Parameters<RegistryProbe['ping']>[1]) => (await services.remote()).probe.ping(url, options),
@@ -78,12 +92,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
     }),
     // --- update checks (issue 12): the registry side is built from the same deps, loaded only when a check asks ---
     updates: once(async () => {
-      const [{ createUpdateServices }, { UpdatesStore }, { PreviousStore }, { systemClock }] = await Promise.all([
-        import('./services/updates/index'),
-        import('./store/updatesStore'),
-        import('./store/previousStore'),
-        import('./services/clock'),
-      ]);
+      const { createUpdateServices, UpdatesStore, PreviousStore, systemClock } = await local();
       return createUpdateServices({
         remoteDeps,
         engine: () => services.engine(),
@@ -122,7 +131,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
     // --- engine wiring (issues 4, 13): the engine client loads only when the engine is used; one set of
     // engine services per engine, so switching engines in the app keeps the other's downloads going ---
     engines: once(async () => {
-      const [{ EngineCatalog }, { EngineStore }, configDir] = await Promise.all([import('./services/engine/catalog'), import('./store/engineStore'), dir()]);
+      const [{ EngineCatalog, EngineStore }, configDir] = await Promise.all([local(), dir()]);
       let store: InstanceType<typeof EngineStore> | undefined;
       return new EngineCatalog({ env, store: () => (store ??= new EngineStore(configDir, warn)), override: options.engine ?? null });
     }),
@@ -132,7 +141,7 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       let made = perEngine.get(name);
       if (!made) {
         made = (async () => {
-          const [{ createEngineServices }, configDir] = await Promise.all([import('./services/engine/index'), dir()]);
+          const [{ createEngineServices }, configDir] = await Promise.all([local(), dir()]);
           return createEngineServices({
             env,
             configDir,
@@ -140,7 +149,8 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
             credentials: { resolve: async (query) => (await credentials()).resolve(query) },
             registries: () => services.registries(),
             warn,
-            workerCommand: { execPath: process.execPath, args: [...process.execArgv, process.argv[1] ?? '', '__worker'] },
+            // The single file is its own program: no script argument (its argv[1] is the name it was started by).
+            workerCommand: selfCommand('__worker'),
             catalog,
             engine: name,
             // Images kept for `image rollback` (issue 22) are never pruned before their time (issue 23).
@@ -175,16 +185,57 @@ function optionValue(argv: string[], name: string): string | null {
   return null;
 }
 
+/** Each noun's module, loaded only when a noun is asked for (all but doctor in one module: cli-nouns.ts). */
+function nounModules(): Record<string, () => Promise<Register>> {
+  const nouns = () => import('./cli-nouns');
+  return {
+    image: async () => {
+      const { registerImage, registerImageDownloads, registerImageUpdates } = await import('./cli-image');
+      return (p, c) => {
+        const image = registerImage(p, c);
+        registerImageDownloads(image, c);
+        registerImageUpdates(image, c);
+      };
+    },
+    registry: async () => (await nouns()).registerRegistry,
+    repo: async () => (await nouns()).registerRepo,
+    config: async () => (await nouns()).registerConfig,
+    'lxd-server': async () => (await nouns()).registerLxdServer,
+    engine: async () => (await nouns()).registerEngine,
+    serve: async () => (await nouns()).registerServe,
+    doctor: async () => (await import('./commands/doctor')).registerDoctor,
+    watch: async () => (await nouns()).registerWatch,
+    notify: async () => (await nouns()).registerNotify,
+    completion: async () => (await nouns()).registerCompletion,
+  };
+}
+
+/** The nouns' help (scripts/help-index.mjs puts it into the bundles; absent when run from source). */
+declare const __STEVEDORE_HELP_INDEX__: HelpIndex | undefined;
+const builtHelpIndex = typeof __STEVEDORE_HELP_INDEX__ === 'undefined' ? undefined : __STEVEDORE_HELP_INDEX__;
+
+/**
+ * `stevedore --help` at 80 columns (stdout is not a terminal, or one 80 wide) and `--version`: the build wrote
+ * the help down (help index: commander's own text, a test holds them equal), so neither commander, the output
+ * helpers nor any noun needs to load. Null for anything else.
+ */
+function quickAnswer(argv: string[], io: Io): string | null {
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h') && builtHelpIndex && (io.stdout.columns ?? 80) === 80) return builtHelpIndex.help80;
+  if (argv.includes('--version') && argv.every((a) => a === '--version' || a === '--json') && argv.length <= 2) return `${versionText(versionInfo(), argv.includes('--json'))}\n`;
+  return null;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
+  const quick = quickAnswer(argv, io);
+  if (quick !== null) {
+    io.stdout.write(quick);
+    return 0;
+  }
   // `stevedore` alone, or with the engine only (`stevedore --engine nas`, as `docker --context nas`): the app.
   const engineOnly = argv.length <= 2 && argv[0]?.startsWith('--engine') === true && optionValue(argv, '--engine') !== null && (argv.length === 2) === (argv[0] === '--engine');
   const appOnly = argv.length === 0 || engineOnly;
-  if (!appOnly) {
-    // A one-shot command parses a few registry answers with undici's WebAssembly HTTP parser; V8 would
-    // then recompile that parser in the background and make the exit wait ~90 ms for it. Baseline
-    // code is plenty for a few answers. (Not for the app: Ink's layout engine is WebAssembly too.)
-    v8.setFlagsFromString('--liftoff-only');
-  }
+  // (Loaded here, not with this module: the quick answers above need neither.)
+  const [{ EXIT, Warnings, reportError }, { buildProgram, helpIndexOf, helpStubs, nounOf, runProgram }] = await Promise.all([import('./commands/output'), import('./commands/program')]);
   const json = argv.includes('--json') && argv.indexOf('--json') < (argv.includes('--') ? argv.indexOf('--') : Infinity);
   const warnings = new Warnings(json ? undefined : (line) => io.stderr.write(`warning: ${line}\n`));
   const ctx: CommandContext = {
@@ -192,40 +243,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     json,
     warnings,
     // `--engine NAME` is a global option (program.ts): read here already, as the services are built before parsing.
-    services: createServices(io.env, warnings.add, { engine: optionValue(argv, '--engine') }),
+    services: createServices(io.env, warnings.add, { engine: optionValue(argv, '--engine'), oneShot: !appOnly }),
     setExitCode: () => undefined,
   };
   // --- hidden download worker (issue 4): `stevedore __worker`, started detached by the engine services ---
   if (argv[0] === '__worker') return (await ctx.services.engine()).runWorker();
   // --- end hidden download worker ---
-  // Only the noun asked for is loaded (all of them for the program's help or an unknown noun).
-  const nouns: Record<string, () => Promise<Register>> = {
-    image: async () => {
-      const [{ registerImage }, { registerImageDownloads }, { registerImageUpdates }] = await Promise.all([
-        import('./commands/image'),
-        import('./commands/image-downloads'),
-        import('./commands/image-updates'),
-      ]);
-      return (p, c) => {
-        const image = registerImage(p, c);
-        registerImageDownloads(image, c);
-        registerImageUpdates(image, c);
-      };
-    },
-    registry: async () => (await import('./commands/registry')).registerRegistry,
-    repo: async () => (await import('./commands/repo')).registerRepo,
-    config: async () => (await import('./commands/config')).registerConfig,
-    'lxd-server': async () => (await import('./commands/lxd-server')).registerLxdServer,
-    engine: async () => (await import('./commands/engine')).registerEngine,
-    serve: async () => (await import('./serve/command')).registerServe,
-    doctor: async () => (await import('./commands/doctor')).registerDoctor,
-    watch: async () => (await import('./commands/watch')).registerWatch,
-    notify: async () => (await import('./commands/notify')).registerNotify,
-    completion: async () => (await import('./commands/completion')).registerCompletion,
-  };
+  const nouns = nounModules();
+  const allNouns = () => Promise.all(Object.values(nouns).map((n) => n()));
+  // The build's own question (scripts/help-index.mjs): what the program's help shows of each noun.
+  if (argv[0] === '__help-index') {
+    io.stdout.write(`${JSON.stringify(helpIndexOf(buildProgram(ctx, await allNouns())))}\n`);
+    return EXIT.ok;
+  }
   // --- shell completion (issue 16): `stevedore __complete WORD… CURRENT`, called by the completion scripts ---
   if (argv[0] === '__complete') {
-    const [{ runComplete }, registers] = await Promise.all([import('./commands/completion'), Promise.all(Object.values(nouns).map((n) => n()))]);
+    const [{ runComplete }, registers] = await Promise.all([import('./commands/completion'), allNouns()]);
     return runComplete(buildProgram(ctx, registers), ctx, argv.slice(1));
   }
   // --- end shell completion ---
@@ -251,13 +284,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
       // terminal here: a person is looking. Ink reads the variables when it loads, just below.
       delete process.env.CI;
       delete process.env.CONTINUOUS_INTEGRATION;
+      // The single file's snapshot holds Ink already loaded: what Ink's libraries decide when they load (colours,
+      // symbols) is decided here instead, and its layout engine starts compiling (scripts/bin-refresh.mjs).
+      (globalThis as Record<symbol, (() => void) | undefined>)[Symbol.for('stevedore.beforeApp')]?.();
       const { runTui } = await import('./app/tui');
       return runTui(ctx.services, { stdin, stdout, stderr: process.stderr, env: io.env }, warnings, prefetch);
     }
   }
-  const first = argv[0];
-  const wanted = first !== undefined && first in nouns ? [first] : Object.keys(nouns);
-  const program = buildProgram(ctx, await Promise.all(wanted.map((n) => (nouns[n] as () => Promise<Register>)())));
+  // Only the noun asked for is loaded. Without one (--help, --version, no arguments) or with one that does not
+  // exist, the program needs only the nouns' names and descriptions: stand-ins from the build's help index
+  // (every noun's module when run from source).
+  const noun = nounOf(argv);
+  const load = noun !== null && Object.hasOwn(nouns, noun) ? nouns[noun] : undefined;
+  const registers = load ? [await load()] : builtHelpIndex ? [helpStubs(builtHelpIndex)] : await allNouns();
+  const program = buildProgram(ctx, registers);
   if (appOnly) {
     // The TUI needs a terminal on both ends; without one, say how to use the commands.
     io.stderr.write(program.helpInformation());
@@ -266,16 +306,30 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return runProgram(program, ctx, argv);
 }
 
-// Node 22.1+ keeps the compiled code of the chunks on disk, so later starts skip most of the compile
-// (Node 20 has no such cache: a no-op there).
-const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
-try {
-  enableCompileCache?.(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'stevedore', 'v8'));
-} catch {
-  // a read-only home: run without the cache
+/** Runs stevedore with this process's argv and exits with its code. */
+export function start(): void {
+  // Node 22.1+ keeps the compiled code of the chunks on disk, so later starts skip most of the compile
+  // (Node 20 has no such cache: a no-op there). The single file has no chunks: its code is in its snapshot.
+  const enableCompileCache = (nodeModule as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+  try {
+    if (!singleFile) enableCompileCache?.(join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'stevedore', 'v8'));
+  } catch {
+    // a read-only home: run without the cache
+  }
+  // (stdin is made when asked for: most commands never read it, and making it costs ~0.5 ms.)
+  const io: Io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+  };
+  void main(process.argv.slice(2), io).then((code) => {
+    // Let stdout drain before exiting (pipes are asynchronous), then exit even if sockets linger.
+    process.stdout.write('', () => process.exit(code));
+  });
 }
 
-const io: Io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-const code = await main(process.argv.slice(2), io);
-// Let stdout drain before exiting (pipes are asynchronous), then exit even if sockets linger.
-process.stdout.write('', () => process.exit(code));
+// The single file calls start() from its snapshot's main function (src/single-file.ts).
+if (!singleFile) start();

@@ -1,17 +1,4 @@
-// The comparison for the TUI's first frame, RSS and idle CPU: the smallest Ink app, rendered with the
-// same options as src/app/tui.tsx (alternate screen, incremental rendering, 20 fps), waiting for `q`.
-import { render, Text, useApp, useInput } from 'ink';
-import React from 'react';
+// The bundled Ink hello (app.jsx), started as dist/cli.js starts the app.
+import { main } from './app.jsx';
 
-function Hello() {
-  const { exit } = useApp();
-  useInput((input) => {
-    if (input === 'q') exit();
-  });
-  return <Text>hello from ink</Text>;
-}
-
-process.stdout.write('\u001b[?1049h\u001b[H');
-const instance = render(<Hello />, { exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 });
-await instance.waitUntilExit();
-process.stdout.write('\u001b[?25h\u001b[?1049l');
+await main();

@@ -36,7 +36,8 @@ export function progressIntervalMs(ssh: boolean): number {
   return ssh ? 1000 : 500;
 }
 
-const sshSession = Boolean(process.env.SSH_CONNECTION || process.env.SSH_TTY);
+/** Over SSH? (Asked when the app starts, not when this module loads: the single file loads it at build time.) */
+const sshSession = (): boolean => Boolean(process.env.SSH_CONNECTION || process.env.SSH_TTY);
 
 /** What shows at once: which downloads there are and their status (not their progress). */
 function downloadsShape(v: DownloadsView): string {
@@ -84,7 +85,7 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
   const store = services.downloads.store;
   // What the Downloads screen and the status bar show: progress at most every half second (a second
   // over SSH), a download starting or ending at once; both change in the same frame.
-  const shown = useMemo(() => sampledStore(store, { intervalMs: progressIntervalMs(sshSession), urgent: downloadsShape, now: () => services.clock.now() }), [store, services]);
+  const shown = useMemo(() => sampledStore(store, { intervalMs: progressIntervalMs(sshSession()), urgent: downloadsShape, now: () => services.clock.now() }), [store, services]);
   // A new set only when the names change (not on every progress snapshot): the lists key on it.
   const namesKey = useStoreSelector(store, downloadingKey);
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);

@@ -23,11 +23,13 @@ export interface ResizeRelay {
 }
 
 /**
- * Takes the 'resize' listeners added to `stream` since `before` was read (Ink's, added by `render`) off the
- * stream; they run when the app has re-rendered (`resized`), or after a deadline when it does not.
+ * Takes Ink's 'resize' listener off the stream: the first one added since `before` was read (Ink adds it in
+ * its constructor, before the tree renders; the app's own, from useTerminalSize, come after it as the tree
+ * mounts and stay on the stream). It runs when the app has re-rendered (`resized`), or after a deadline when
+ * it does not.
  */
 export function relayResize(stream: NodeJS.EventEmitter, before: ReadonlySet<unknown>, deadlineMs = RESIZE_DEADLINE_MS): ResizeRelay {
-  const taken = (stream.listeners('resize') as Listener[]).filter((l) => !before.has(l));
+  const taken = (stream.listeners('resize') as Listener[]).filter((l) => !before.has(l)).slice(0, 1);
   let timer: NodeJS.Timeout | undefined;
   // A resize the app has not re-rendered for yet (Ink may have been told already, after the deadline).
   let pending = false;

@@ -9,7 +9,7 @@ import type { AppServices } from '../services/index';
 import { sanitizeLine } from '../domain/sanitize';
 import { createTheme } from '../ui/theme/theme';
 import { App } from './App';
-import { ResizeGate, relayResize } from './resizeGate';
+import { ResizeGate, type ResizeRelay, relayResize } from './resizeGate';
 import { escapeTimeout } from '../ui/input/tokenizer';
 import { goesOn } from '../ui/screens/downloads/presentation';
 import { type Prefetch, createUiServices } from './uiServices';
@@ -103,8 +103,10 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
   };
 
   return new Promise<number>((resolve) => {
+    // Ink's resize listener, relayed: made once render() has returned (see below).
+    const gate: { relay?: ResizeRelay } = {};
     const finish = (code: number, message?: string) => {
-      relay.release();
+      gate.relay?.release();
       restore();
       warnings.redirect(null);
       for (const [signal, handler] of handlers) process.off(signal, handler);
@@ -144,13 +146,13 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
     process.on('SIGCONT', onContinue);
 
     io.stdout.write(ENTER_ALT_SCREEN + PASTE_ON);
-    // Ink first, with nothing to draw: the 'resize' listener it adds is then its own, taken off the stream and
-    // called once the app has re-rendered for a new size (see resizeGate); then the app.
+    // The 'resize' listener Ink adds in render() is taken off the stream and called once the app has re-rendered
+    // for a new size (see resizeGate); the app's own listeners (added as it mounts, in render() too) stay. The
+    // app is rendered at once, not after an empty first render: Ink draws at most maxFps frames a second, so
+    // the app's first frame waited a whole frame interval (50 ms) behind the empty one.
     const before = new Set(io.stdout.listeners('resize'));
-    instance = render(<></>, { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 });
-    const relay = relayResize(io.stdout, before);
-    instance.rerender(
-      <ResizeGate onResized={() => relay.resized()}>
+    instance = render(
+      <ResizeGate onResized={() => gate.relay?.resized()}>
         <App
           services={services}
           theme={theme}
@@ -168,7 +170,9 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
           onQuit={(running) => finish(0, running > 0 ? goesOn(services.downloads.store.getSnapshot().downloads, services.engines.startsOn?.()).farewell : undefined)}
         />
       </ResizeGate>,
+      { stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true, maxFps: 20 },
     );
+    gate.relay = relayResize(io.stdout, before);
     instance.waitUntilExit().then(
       () => finish(0),
       (error: unknown) => onCrash(error),

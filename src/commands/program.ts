@@ -1,6 +1,6 @@
 // The CLI grammar of DESIGN.md on commander: nouns, verbs, --help everywhere, --json on every
 // command, --version on the program; usage errors exit 2, operation errors exit 1.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import { redactSecrets, sanitizeLine } from '../domain/sanitize';
 import type { CommandContext } from './context';
 import { EXIT, Output, reportError } from './output';
@@ -38,6 +38,51 @@ export function buildProgram(ctx: CommandContext, nouns: Register[]): Command {
     });
   for (const register of nouns) register(program, ctx);
   return program;
+}
+
+/**
+ * What the program's own help shows of each noun (name, term, description), kept with the build
+ * (scripts/help-index.mjs) so that `stevedore --help`, `--version` and an unknown noun need none of the nouns'
+ * modules: the program is built with stand-ins made from it (helpStubs), which commander formats exactly as
+ * the real nouns (test/unit/commands/help-index.test.ts holds the two side by side).
+ */
+export interface HelpIndex {
+  nouns: Array<{ name: string; term: string; description: string }>;
+  /** The program's whole help at 80 columns (a pipe, or a terminal that wide), printed as it is. */
+  help80: string;
+}
+
+/** The help index of a program built with every noun (with stdout 80 columns wide, as the build asks it). */
+export function helpIndexOf(program: Command): HelpIndex {
+  const help = program.createHelp();
+  return {
+    nouns: help.visibleCommands(program).map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: help.subcommandDescription(c) })),
+    help80: program.helpInformation(),
+  };
+}
+
+/** Registers the nouns of an index as stand-ins: the same names, terms and descriptions, no verbs. */
+export function helpStubs(index: HelpIndex): Register {
+  return (program) => {
+    const terms = new Map(index.nouns.map((n) => [n.name, n.term]));
+    for (const n of index.nouns) program.command(n.name).description(n.description);
+    const fallback = new Help();
+    program.configureHelp({ ...program.configureHelp(), subcommandTerm: (cmd: Command) => terms.get(cmd.name()) ?? fallback.subcommandTerm(cmd) });
+  };
+}
+
+/**
+ * The noun of a command line: its first word that is neither an option nor the value of the program's
+ * `--engine` (null when there is none: `--help`, `--version`, no arguments).
+ */
+export function nounOf(argv: string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--') return argv[i + 1] ?? null;
+    if (a === '--engine') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return null;
 }
 
 /** Parses argv and runs the command. Returns the exit code. */

@@ -4,7 +4,6 @@
 // mails only news and failures), a line per notifier otherwise, exit 1 when a notifier failed (it is tried again
 // next round). Without --once the rounds go on every `updates.interval` until Ctrl-C; `serve --watch` runs the
 // same loop inside serve (startWatch).
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { parseDuration } from '../domain/settings';
 import { noticeMessage } from '../domain/notice';
@@ -13,6 +12,7 @@ import type { RoundRecord } from '../services/updates/watch';
 import type { CommandContext } from './context';
 import { EXIT } from './output';
 import { action, leaf } from './program';
+import { selfCommand } from './version';
 
 /** `watch --json`: one line per round. */
 export function roundJson(r: WatchRound): Record<string, unknown> {
@@ -167,11 +167,10 @@ export function registerWatch(program: Command, ctx: CommandContext): void {
   const schedule = async (command: Command) => {
     const [{ createSchedule, runWithDeadline, systemdRunning }, { configDir }] = await Promise.all([import('../services/updates/schedule'), import('../store/paths')]);
     const engine = (command.optsWithGlobals() as { engine?: string }).engine;
-    const script = process.argv[1];
     return createSchedule({
       env: ctx.io.env,
-      // The same program and script as this run (node and dist/cli.js, or the single-file binary).
-      self: { execPath: process.execPath, args: [...process.execArgv, ...(script ? [resolve(script)] : [])] },
+      // The same program and script as this run (node and dist/cli.js, or the single file alone).
+      self: selfCommand(),
       extraArgs: engine ? ['--engine', engine] : [],
       run: (cmd, args, input) => runWithDeadline(cmd, args, input),
       systemd: systemdRunning,

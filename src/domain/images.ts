@@ -3,6 +3,7 @@
 // The rules every surface shares are written here once: which categories there are (and `qnap`), and
 // which download statuses count as active.
 import { InvalidInput } from './errors';
+import { repositoryOf } from './reference';
 import { sanitizeLine } from './sanitize';
 
 /** One local image under one tag (a repository's row in the Local depot). */
@@ -21,6 +22,17 @@ export interface LocalImage {
   digests: string[];
   /** Names of the containers (running or stopped) that use it; absent when none do. */
   containers?: string[];
+}
+
+/** The digests (`sha256:…`) among an image's RepoDigests that belong to this repository. */
+export function digestsFor(image: LocalImage, fullName: string): string[] {
+  const out: string[] = [];
+  for (const d of image.digests) {
+    const at = d.lastIndexOf('@');
+    if (at < 0) continue;
+    if (repositoryOf(d.slice(0, at)) === fullName) out.push(d.slice(at + 1));
+  }
+  return out;
 }
 
 /** A repository on the engine with every tag (the Local depot groups images this way). */

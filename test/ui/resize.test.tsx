@@ -51,6 +51,33 @@ describe('a terminal resize', () => {
     relay.release();
   });
 
+  it('takes only the renderer listener when the app mounts in the same render: the listeners of the app stay on the stream', async () => {
+    // src/app/tui.tsx renders the app at once: Ink adds its listener in its constructor, then the app's
+    // useTerminalSize listeners are added as the tree mounts, all before relayResize runs.
+    const seen: number[] = [];
+    const app = render(<></>);
+    const resize = resizable(app.stdout);
+    const before = new Set(app.stdout.listeners('resize'));
+    const drawnAt: number[] = [];
+    app.stdout.on('resize', () => drawnAt.push(seen[seen.length - 1] ?? 0));
+    const gate: { relay?: ReturnType<typeof relayResize> } = {};
+    app.rerender(
+      <ResizeGate onResized={() => gate.relay?.resized()}>
+        <Width seen={seen} />
+      </ResizeGate>,
+    );
+    await waitFor(() => app.stdout.listeners('resize').length === before.size + 3, () => 'the listeners of the app to be added');
+    const relay = relayResize(app.stdout, before, 60_000);
+    gate.relay = relay;
+    expect(app.stdout.listeners('resize').length).toBe(before.size + 3);
+    resize(80);
+    // Told in the commit that lays the app out for 80 columns, long before the deadline.
+    await waitFor(() => drawnAt.length === 1, () => 'the renderer to be told', 5_000);
+    expect(drawnAt).toEqual([80]);
+    expect(app.lastFrame()).toBe('width 80');
+    relay.release();
+  });
+
   it('reaches the renderer after a deadline when the app does not re-render (the size did not change)', async () => {
     const app = render(<Text>still</Text>);
     resizable(app.stdout);

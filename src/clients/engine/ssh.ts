@@ -374,59 +374,69 @@ const firstConnections = new Map<string, Promise<boolean>>();
  * connection starts `docker` on the far side (tens to hundreds of ms on a small NAS), so requests that
  * answer once share ONE kept-alive connection (maxSockets 1); streams (pull, events) get an agent of
  * their own (`maxSockets` more) so they never hold the others up.
+ * (The class is made on first use, not when this module loads: extending http.Agent then would load node:http
+ * with the module, which the single file's startup snapshot cannot hold, see scripts/build-bin.mjs. `new
+ * SshAgent(…)` and the SshAgent type work as for a class declared here.)
  */
-export class SshAgent extends http.Agent {
-  private readonly control: { dir: string; persistSeconds?: number } | undefined;
-  private readonly command: string;
-  private readonly key: string;
-  private readonly connectTimeoutSeconds: number | undefined;
+function makeSshAgentClass() {
+  return class SshAgent extends http.Agent {
+    private readonly control: { dir: string; persistSeconds?: number } | undefined;
+    private readonly command: string;
+    private readonly key: string;
+    private readonly connectTimeoutSeconds: number | undefined;
 
-  constructor(
-    private readonly target: SshTarget,
-    private readonly env: NodeJS.ProcessEnv,
-    options: SshOptions & { maxSockets?: number } = {},
-  ) {
-    super({ keepAlive: true, maxSockets: options.maxSockets ?? 1 });
-    this.command = options.command ?? 'ssh';
-    this.control = options.controlDir ? { dir: options.controlDir, ...(options.persistSeconds ? { persistSeconds: options.persistSeconds } : {}) } : undefined;
-    this.key = JSON.stringify([target.host, target.user, target.port, this.control?.dir ?? null]);
-    this.connectTimeoutSeconds = options.connectTimeoutSeconds;
-  }
-
-  /** After the shared connection was closed: the next connection sets up a new one before others share it. */
-  forgetShared(): void {
-    firstConnections.delete(this.key);
-  }
-
-  /** The shared connection this agent's connections go through (none without a control directory). */
-  shared(): SharedSsh | null {
-    return this.control ? new SharedSsh(this.target, this.env, this.control, this.command) : null;
-  }
-
-  override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
-    const open = (): CommandConnection => {
-      const options = this.connectTimeoutSeconds ? { connectTimeoutSeconds: this.connectTimeoutSeconds } : {};
-      const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined, options), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
-      return new CommandConnection(child);
-    };
-    // Without a shared connection there is nothing to set up first.
-    if (!this.control) return open();
-    const first = firstConnections.get(this.key);
-    if (!first || !callback) {
-      const connection = open();
-      if (!first) {
-        firstConnections.set(
-          this.key,
-          connection.answered.then((ok) => {
-            if (!ok) firstConnections.delete(this.key);
-            return ok;
-          }),
-        );
-      }
-      return connection;
+    constructor(
+      private readonly target: SshTarget,
+      private readonly env: NodeJS.ProcessEnv,
+      options: SshOptions & { maxSockets?: number } = {},
+    ) {
+      super({ keepAlive: true, maxSockets: options.maxSockets ?? 1 });
+      this.command = options.command ?? 'ssh';
+      this.control = options.controlDir ? { dir: options.controlDir, ...(options.persistSeconds ? { persistSeconds: options.persistSeconds } : {}) } : undefined;
+      this.key = JSON.stringify([target.host, target.user, target.port, this.control?.dir ?? null]);
+      this.connectTimeoutSeconds = options.connectTimeoutSeconds;
     }
-    // Wait for the first connection (the master) to answer, then share it.
-    void first.then(() => callback(null, open()));
-    return undefined;
+
+    /** After the shared connection was closed: the next connection sets up a new one before others share it. */
+    forgetShared(): void {
+      firstConnections.delete(this.key);
+    }
+
+    /** The shared connection this agent's connections go through (none without a control directory). */
+    shared(): SharedSsh | null {
+      return this.control ? new SharedSsh(this.target, this.env, this.control, this.command) : null;
+    }
+
+    override createConnection(_options: http.ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
+      const open = (): CommandConnection => {
+        const options = this.connectTimeoutSeconds ? { connectTimeoutSeconds: this.connectTimeoutSeconds } : {};
+        const child = spawn(this.command, sshArgs(this.target, this.control, this.env.STEVEDORE_SSH_CONFIG || undefined, options), { stdio: ['pipe', 'pipe', 'pipe'], env: this.env });
+        return new CommandConnection(child);
+      };
+      // Without a shared connection there is nothing to set up first.
+      if (!this.control) return open();
+      const first = firstConnections.get(this.key);
+      if (!first || !callback) {
+        const connection = open();
+        if (!first) {
+          firstConnections.set(
+            this.key,
+            connection.answered.then((ok) => {
+              if (!ok) firstConnections.delete(this.key);
+              return ok;
+            }),
+          );
+        }
+        return connection;
+      }
+      // Wait for the first connection (the master) to answer, then share it.
+      void first.then(() => callback(null, open()));
+      return undefined;
+    }
   }
 }
+let sshAgentClass: ReturnType<typeof makeSshAgentClass> | undefined;
+export type SshAgent = InstanceType<ReturnType<typeof makeSshAgentClass>>;
+export const SshAgent = function SshAgent(target: SshTarget, env: NodeJS.ProcessEnv, options?: SshOptions & { maxSockets?: number }): SshAgent {
+  return new (sshAgentClass ??= makeSshAgentClass())(target, env, options);
+} as unknown as new (target: SshTarget, env: NodeJS.ProcessEnv, options?: SshOptions & { maxSockets?: number }) => SshAgent;

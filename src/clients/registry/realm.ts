@@ -42,26 +42,35 @@ export function isInternalHost(host: string): boolean {
   return isIP(name) !== 0 && isInternalAddress(name);
 }
 
-const INTERNAL = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network", unspecified
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local: cloud metadata
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  INTERNAL.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated, still routed by some stacks)
-  ['fc00::', 7], // unique-local
-] as const) {
-  INTERNAL.addSubnet(net, prefix, 'ipv6');
+/**
+ * The internal ranges, made on first use (a BlockList holds a native handle, which the single file's startup
+ * snapshot cannot hold: scripts/build-bin.mjs loads this module at build time).
+ */
+let internal: BlockList | undefined;
+function internalRanges(): BlockList {
+  if (internal) return internal;
+  const list = new BlockList();
+  for (const [net, prefix] of [
+    ['0.0.0.0', 8], // "this network", unspecified
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10], // carrier-grade NAT
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16], // link-local: cloud metadata
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+  ] as const) {
+    list.addSubnet(net, prefix, 'ipv4');
+  }
+  for (const [net, prefix] of [
+    ['::', 128], // unspecified
+    ['::1', 128], // loopback
+    ['fe80::', 10], // link-local
+    ['fec0::', 10], // site-local (deprecated, still routed by some stacks)
+    ['fc00::', 7], // unique-local
+  ] as const) {
+    list.addSubnet(net, prefix, 'ipv6');
+  }
+  return (internal = list);
 }
 
 /**
@@ -73,13 +82,13 @@ for (const [net, prefix] of [
 export function isInternalAddress(ip: string): boolean {
   const address = ip.replace(/^\[|\]$/g, '').toLowerCase();
   const family = isIP(address);
-  if (family === 4) return INTERNAL.check(address, 'ipv4');
+  if (family === 4) return internalRanges().check(address, 'ipv4');
   if (family !== 6) return false;
   const bytes = ipv6Bytes(address);
   if (!bytes) return true; // isIP accepted it but it cannot be read: refuse rather than guess
   const v4 = embeddedIPv4(bytes);
-  if (v4 && INTERNAL.check(v4, 'ipv4')) return true;
-  return INTERNAL.check(address, 'ipv6');
+  if (v4 && internalRanges().check(v4, 'ipv4')) return true;
+  return internalRanges().check(address, 'ipv6');
 }
 
 /** The 16 bytes of an IPv6 address (with `::` and a trailing dotted IPv4), or undefined. */

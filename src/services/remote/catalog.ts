@@ -17,10 +17,13 @@ export class CatalogSource {
     private readonly assetsDir: string,
     private readonly http: () => Transport,
     private readonly now: () => number = Date.now,
+    /** The shipped catalog's text when it is no file in assetsDir (the single-file build carries it inside). */
+    private readonly shippedText?: () => string,
   ) {}
 
   /** The catalog named by the setting (empty: the shipped one). */
   async load(setting: string, signal?: AbortSignal): Promise<Catalog> {
+    if (!setting.trim() && this.shippedText) return parseCatalog(parseJson(this.shippedText(), 'catalog.json'), 'catalog.json');
     const source = setting.trim() || join(this.assetsDir, 'catalog.json');
     if (/^https:\/\//i.test(source)) {
       if (this.cached && this.cached.source === source && this.now() - this.cached.at < URL_CACHE_MS) return this.cached.catalog;

@@ -36,6 +36,8 @@ export interface RemoteDeps {
   lxcMarks?: LxcMarksSource;
   /** Folder holding the shipped catalog.json. */
   assetsDir: string;
+  /** The shipped catalog's text, where it is not a file in assetsDir (the single-file build). */
+  shippedCatalog?: () => string;
   warn: (message: string) => void;
   /** Transport tuning (tests: fast sleep, fewer retries). */
   transport?: Partial<TransportOptions>;
@@ -69,7 +71,7 @@ export interface RemoteServices {
 
 export function createRemoteServices(deps: RemoteDeps): RemoteServices {
   const connections = new Connections(deps);
-  const catalog = new CatalogSource(deps.assetsDir, () => connections.http());
+  const catalog = new CatalogSource(deps.assetsDir, () => connections.http(), undefined, deps.shippedCatalog);
   const depots = new Depots(deps, connections, catalog);
   const tags = new Tags(deps, connections);
   const inspector = new RemoteInspector(deps, connections);

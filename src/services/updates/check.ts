@@ -14,8 +14,7 @@
 import { choosePlatform, parsePlatformString, type FetchedManifest, type RateLimit, type RegistryV2Client } from '../../clients/registry/index';
 import { INDEX_TYPES } from '../../clients/registry/manifest';
 import { AppError, Cancelled, RateLimited, isCancellation } from '../../domain/errors';
-import type { LocalImage, LocalRepository } from '../../domain/images';
-import { repositoryOf } from '../../domain/reference';
+import { type LocalImage, type LocalRepository, digestsFor } from '../../domain/images';
 import { sanitizeLine } from '../../domain/sanitize';
 import { hasVersionShape, newerTags, type UpdateResult } from '../../domain/updates';
 
@@ -69,17 +68,6 @@ export interface Target {
 /** Every local tag with a repository (dangling images have none), in the Local list's order. */
 export function targetsOf(repos: LocalRepository[]): Target[] {
   return repos.filter((r) => r.fullName !== '').flatMap((repo) => repo.images.map((image) => ({ repo, image })));
-}
-
-/** The digests (`sha256:…`) among an image's RepoDigests that belong to this repository. */
-export function digestsFor(image: LocalImage, fullName: string): string[] {
-  const out: string[] = [];
-  for (const d of image.digests) {
-    const at = d.lastIndexOf('@');
-    if (at < 0) continue;
-    if (repositoryOf(d.slice(0, at)) === fullName) out.push(d.slice(at + 1));
-  }
-  return out;
 }
 
 function split(fullName: string): { host: string; path: string } {

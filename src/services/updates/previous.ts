@@ -4,13 +4,12 @@
 // recording the image it moved away from as the new "previous", so a second rollback goes forward again.
 // Recreating containers is not done here: a container keeps the image it was created from.
 import { NotFound } from '../../domain/errors';
-import type { LocalRepository } from '../../domain/images';
+import { type LocalRepository, digestsFor } from '../../domain/images';
 import { sanitizeLine } from '../../domain/sanitize';
 import { parseDuration, type Settings } from '../../domain/settings';
 import type { Clock } from '../../domain/clock';
 import type { PreviousRecord } from '../../store/previousStore';
 import type { EngineServices } from '../engine/index';
-import { digestsFor } from './check';
 
 export type { PreviousRecord };
 
