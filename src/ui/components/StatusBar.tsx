@@ -38,12 +38,7 @@ export function statusParts(
     parts.push({ lead: 'engine ', text: engine.host, tone: 'muted', squeeze: 12 });
     if (disk) {
       const atLeast = disk.unknownLayers > 0 ? '>=' : '';
-      parts.push({
-        text: `images ${atLeast}${formatBytes(disk.bytes)}, ${atLeast}${formatBytes(disk.reclaimable)} reclaimable`,
-        shorter: [`images ${atLeast}${formatBytes(disk.bytes)} (${atLeast}${formatBytes(disk.reclaimable)} free-able)`, `${atLeast}${formatBytes(disk.reclaimable)} reclaimable`],
-        tone: 'muted',
-        optional: true,
-      });
+      parts.push({ text: `images ${atLeast}${formatBytes(disk.bytes)}, ${atLeast}${formatBytes(disk.reclaimable)} reclaimable`, tone: 'muted', optional: true });
     } else if (engine.imagesSize !== null) parts.push({ text: `images ${formatBytes(engine.imagesSize)}`, tone: 'muted', optional: true });
   }
   if (updates > 0) parts.push({ text: `${updates} update${updates === 1 ? '' : 's'}`, tone: 'running' });
