@@ -3,6 +3,7 @@
 // then asks one question that shows the images and the bytes of each and takes y (dangling) or a (all
 // unused); it runs the prune and says the bytes actually freed. Images kept for a rollback (issue 22,
 // updates.keep_previous) are never in a plan before their time: the question names them.
+import { useState } from 'react';
 import { formatBytes } from '../../../domain/format';
 import { sanitizeLine } from '../../../domain/sanitize';
 import { type Action, type Answer, disabled, now, task } from '../../actions/action';
@@ -42,11 +43,16 @@ export function pruneQuestion(dangling: PrunePlan, all: PrunePlan): { title: str
 export function usePruneAction(props: { services: UiServices; runner: Runner; listed: boolean; reload(): void }): Action {
   const { services, runner, listed, reload } = props;
   const disk = services.disk;
+  // One preview at a time: a second x while the first is worked out would ask twice.
+  const [preparing, setPreparing] = useState(false);
   if (!disk) return disabled('this engine does not say what a prune would remove');
   if (!listed) return disabled('the local list is not here yet');
+  if (preparing) return disabled('still working out what a prune would remove');
   return now(() => {
+    setPreparing(true);
     runner.banner({ kind: 'info', text: 'working out what a prune would remove' });
-    void Promise.all([disk.prunePlan(false), disk.prunePlan(true)]).then(
+    const plans = Promise.all([disk.prunePlan(false), disk.prunePlan(true)]).finally(() => setPreparing(false));
+    void plans.then(
       ([dangling, all]) => {
         const question = pruneQuestion(dangling, all);
         if (!question) {
