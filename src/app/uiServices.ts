@@ -186,7 +186,15 @@ export async function createUiServices(
  */
 function diskPort(engine: () => Promise<Awaited<ReturnType<AppServices['engine']>>>): NonNullable<UiServices['disk']> {
   let firstSizes: Promise<unknown> | null = null;
-  const docker = (repos: readonly LocalRepository[]) => repos.filter((r) => r.type !== 'lxc');
+  // The engine's images of a listing, the same array for the same listing: the disk service keeps what it worked
+  // out per listing (by identity), so asking about more rows of it costs only what is new.
+  const engineOnly = new WeakMap<readonly LocalRepository[], readonly LocalRepository[]>();
+  const docker = (repos: readonly LocalRepository[]): readonly LocalRepository[] => {
+    if (!repos.some((r) => r.type === 'lxc')) return repos;
+    let kept = engineOnly.get(repos);
+    if (!kept) engineOnly.set(repos, (kept = repos.filter((r) => r.type !== 'lxc')));
+    return kept;
+  };
   return {
     sizes: async (repos, ids, signal) => {
       const asked = (async () => (await engine()).disk.sizes({ repos: docker(repos), ids, ...(signal ? { signal } : {}) }))();
