@@ -99,7 +99,7 @@ export function useMarks(props: {
 
   let line: string | null = null;
   if (marked.size > 0) {
-    const what = current?.error ? `cannot work out what deleting them frees: ${current.error}` : plan ? reclaimSummary(plan) : 'working out what deleting them frees';
+    const what = current?.error ? `cannot work out what deleting them frees: ${current.error}` : plan ? sanitizeLine(reclaimSummary(plan)) : 'working out what deleting them frees';
     line = `${marked.size} marked: ${what}`;
   }
 
@@ -143,7 +143,7 @@ function deleteSet(props: {
   const going = plan.images.map(label);
   const used = plan.inUse.map((u) => `${label(u.id)}${u.containers.length ? ` (${u.containers.map(sanitizeLine).join(', ')})` : ''}`);
   const count = plan.images.length + plan.inUse.length;
-  const lines = [...nameLines(going, 70, 4), reclaimSummary(plan)];
+  const lines = [...nameLines(going, 70, 4), sanitizeLine(reclaimSummary(plan))];
   if (used.length > 0) {
     lines.push(...nameLines([`used by a container: ${used[0] ?? ''}`, ...used.slice(1)], 70, 2));
     lines.push(plan.images.length > 0 ? 'y deletes the others; f also untags these (the containers keep running on them)' : 'only f (force) deletes them: the containers keep running on the untagged images');
