@@ -14,7 +14,7 @@ import { useQuery } from '../ui/hooks/useQuery';
 import { type ExternalStore, useStoreSelector } from '../ui/hooks/useStore';
 import { isActive, summary } from '../ui/screens/downloads/presentation';
 import { HelpOverlay } from '../ui/screens/help/HelpOverlay';
-import type { DownloadsView, UiServices, UpdatesView } from '../ui/services';
+import type { DiskSummary, DownloadsView, UiServices, UpdatesView } from '../ui/services';
 import type { Theme } from '../ui/theme/theme';
 import { type Screen, currentScreen, initialNavigation, navigate } from './navigation';
 import { quitAction } from './quit';
@@ -55,11 +55,12 @@ function StatusLine(props: {
   theme: Theme;
   width: number;
   updates?: ExternalStore<Pick<UpdatesView, 'count'>>;
+  disk?: DiskSummary | undefined;
 }): React.JSX.Element {
   const { store, seenFailed, theme } = props;
   const updates = useStoreSelector(props.updates ?? NO_UPDATE_COUNT, (v) => v.count);
   const text = useStoreSelector(store, (v) => summary(v.downloads.filter((d) => d.status !== 'failed' || !seenFailed.has(d.id)), theme.glyph.downloading, theme.glyph.separator));
-  return <StatusBar engine={props.engine} rate={props.rate} downloads={text} theme={theme} width={props.width} updates={updates} />;
+  return <StatusBar engine={props.engine} rate={props.rate} downloads={text} theme={theme} width={props.width} updates={updates} disk={props.disk} />;
 }
 
 function registriesKey(list: readonly { name: string; url: string }[]): string {
@@ -97,8 +98,18 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
   const screen = currentScreen(nav);
 
   // The engine status (space used) follows image changes; no timer polls it.
+  // What the images hold on disk and what a prune of the unused ones frees (issue 23), counted from their layers.
+  const disk = useQuery('disk-summary', async (signal): Promise<DiskSummary | undefined> => services.disk?.summary(signal), { enabled: services.disk !== undefined && engine.data?.reachable === true });
   const { reload: reloadEngine } = engine;
-  useEffect(() => services.local.watch(() => reloadEngine()), [services, reloadEngine]);
+  const { reload: reloadDisk } = disk;
+  useEffect(
+    () =>
+      services.local.watch(() => {
+        reloadEngine();
+        reloadDisk();
+      }),
+    [services, reloadEngine, reloadDisk],
+  );
 
   // Registries added or removed from another shell become tabs (the settings file is what counts).
   useEffect(
@@ -230,7 +241,7 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
         <KeyHints theme={theme} width={width} />
       </Box>
       <Box height={1}>
-        <StatusLine store={shown} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} {...(services.updates ? { updates: services.updates.store } : {})} />
+        <StatusLine store={shown} seenFailed={seenFailed} engine={engine.data} rate={services.status.hubRateLimit()} theme={theme} width={width} disk={disk.error === undefined ? disk.data : undefined} {...(services.updates ? { updates: services.updates.store } : {})} />
       </Box>
     </Box>
   );

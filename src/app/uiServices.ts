@@ -110,6 +110,7 @@ export async function createUiServices(
         };
       },
     },
+    disk: diskPort(engine),
     remote: {
       list: async (query, signal) => {
         const server = lxdServerOf(query.registry);
@@ -174,6 +175,39 @@ export async function createUiServices(
       for (const e of opened) e.downloads.close();
       await remoteLoaded?.close();
       await updates.close();
+    },
+  };
+}
+
+/**
+ * The disk figures of the active engine. The status line's summary counts every image (the first time, the
+ * chains and histories of all of them): it waits until the first sizes the Local list asked for are in (the
+ * rows on screen come first), at most a few seconds.
+ */
+function diskPort(engine: () => Promise<Awaited<ReturnType<AppServices['engine']>>>): NonNullable<UiServices['disk']> {
+  let firstSizes: Promise<unknown> | null = null;
+  // The engine's images of a listing, the same array for the same listing: the disk service keeps what it worked
+  // out per listing (by identity), so asking about more rows of it costs only what is new.
+  const engineOnly = new WeakMap<readonly LocalRepository[], readonly LocalRepository[]>();
+  const docker = (repos: readonly LocalRepository[]): readonly LocalRepository[] => {
+    if (!repos.some((r) => r.type === 'lxc')) return repos;
+    let kept = engineOnly.get(repos);
+    if (!kept) engineOnly.set(repos, (kept = repos.filter((r) => r.type !== 'lxc')));
+    return kept;
+  };
+  return {
+    sizes: async (repos, ids, signal) => {
+      const asked = (async () => (await engine()).disk.sizes({ repos: docker(repos), ids, ...(signal ? { signal } : {}) }))();
+      firstSizes ??= asked.catch(() => undefined);
+      return asked;
+    },
+    plan: async (repos, ids, signal) => (await engine()).disk.plan(ids, { repos: docker(repos), ...(signal ? { signal } : {}) }),
+    remove: async (repos, ids) => (await engine()).disk.remove(ids, { repos: docker(repos) }),
+    prunePlan: async (all, signal) => (await engine()).disk.prunePlan({ all, ...(signal ? { signal } : {}) }),
+    prune: async (all) => (await engine()).images.prune({ all }),
+    summary: async (signal) => {
+      await Promise.race([firstSizes ?? Promise.resolve(), new Promise((r) => setTimeout(r, 3000).unref())]);
+      return (await engine()).disk.summary(signal ? { signal } : {});
     },
   };
 }

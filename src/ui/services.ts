@@ -7,6 +7,10 @@ import { sanitizeLine } from '../domain/sanitize';
 import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../domain/images';
 import type { ApiVersion, Registry } from '../domain/registry';
 import type { ExternalStore } from './hooks/useStore';
+import type { ImageDiskSize, ReclaimPlan } from '../domain/diskUsage';
+import type { DiskSummary, PrunePlan, SetRemoval } from '../services/engine/diskUsage';
+
+export type { DiskSummary, ImageDiskSize, PrunePlan, ReclaimPlan, SetRemoval };
 
 export type { RemoteCategory } from '../domain/images';
 import type { RemoteCategory } from '../domain/images';
@@ -97,6 +101,24 @@ export interface UiServices {
     remove(ref: string, options: { force: boolean }): Promise<{ untagged: string[]; deleted: string[] }>;
     /** Calls `onChange` when images or containers change on the engine (debounced); returns a stop function. */
     watch(onChange: () => void): () => void;
+  };
+  /**
+   * What images cost on disk (issue 23), counted from their layer chains. `repos` is the Local listing the
+   * screen shows (sharing is counted over all of it); LXC images are not counted. Absent in some tests.
+   */
+  disk?: {
+    /** Unique and shared bytes of these image IDs. */
+    sizes(repos: readonly LocalRepository[], ids: readonly string[], signal?: AbortSignal): Promise<Map<string, ImageDiskSize>>;
+    /** What deleting these images frees, and the layers that stay. */
+    plan(repos: readonly LocalRepository[], ids: readonly string[], signal?: AbortSignal): Promise<ReclaimPlan>;
+    /** Deletes these images (never forced: one a container uses is refused) and says what it freed. */
+    remove(repos: readonly LocalRepository[], ids: readonly string[]): Promise<SetRemoval>;
+    /** What a prune (dangling, or `all` unused) would remove now; images kept for rollback never. */
+    prunePlan(all: boolean, signal?: AbortSignal): Promise<PrunePlan>;
+    /** Prunes as prunePlan says and reports the bytes actually freed. */
+    prune(all: boolean): Promise<SetRemoval>;
+    /** The engine's image bytes (each layer once) and what pruning every unused image would free. */
+    summary(signal?: AbortSignal): Promise<DiskSummary>;
   };
   remote: {
     list(query: { category: RemoteCategory; filter: string; registry?: string }, signal?: AbortSignal): Promise<RemoteListResult>;

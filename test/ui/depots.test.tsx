@@ -13,8 +13,9 @@ describe('Depots screen', () => {
     await app.waitFor((f) => f.includes('redis') && f.includes('team/app'), 'local rows');
     const f = app.frame();
     expect(f).toMatch(/1 Local 3/);
-    expect(f).toMatch(/NAME.\s+TAGS\s+IMAGE ID\s+SIZE\s+CREATED\s+TYPE\s+USED BY/);
-    expect(f).toMatch(/› +redis +7, latest +726564697300 +7\.34 MB +5 days ago +docker +yes/);
+    expect(f).toMatch(/NAME.\s+TAGS\s+IMAGE ID\s+SIZE\s+UNIQUE\s+CREATED\s+TYPE\s+USED BY/);
+    // No disk service here: UNIQUE is not known (—).
+    expect(f).toMatch(/› +redis +7, latest +726564697300 +7\.34 MB +— +5 days ago +docker +yes/);
     expect(f).toMatch(/<none> +dangling/);
     expect(f).toMatch(/engine unix:\/\/\/var\/run\/docker\.sock · images 123 MB · Docker Hub pulls left: 87 of 100/);
   });
@@ -172,7 +173,7 @@ describe('Depots screen', () => {
     const { services } = fakeServices({ local: [localRepo('redis', ['7'])], now: '2027-11-25T10:00:00Z' });
     const app = renderApp(services);
     await app.waitFor((f) => f.includes('redis'), 'local rows');
-    expect(app.frame()).toMatch(/› +redis +7 +726564697300 +7\.34 MB +1 year ago/);
+    expect(app.frame()).toMatch(/› +redis +7 +726564697300 +7\.34 MB +— +1 year ago/);
   });
 
   it('shows one row per image: the old tag of a repository is its own row, with its size, age and containers', async () => {
@@ -191,11 +192,13 @@ describe('Depots screen', () => {
     await app.waitFor((f) => f.includes('redis'), 'local rows');
     let f = app.frame();
     expect(f).toMatch(/1 Local 3/);
-    expect(f).toMatch(/› +127\.0\.0\.1:15000\/team\/web +5 +555555555555 +52 MB +1 day ago/);
-    expect(f).toMatch(/127\.0\.0\.1:15000\/team\/web +4, 2 +444444444444 +48 MB +\d+ months? ago +docker +jellyfin, jellyfin-old/);
+    expect(f).toMatch(/› +127\.0\.0\.1:15000\/team\/web +5 +555555555555 +52 MB +— +1 day ago/);
+    expect(f).toMatch(/127\.0\.0\.1:15000\/team\/web +4, 2 +444444444444 +48 MB +— +\d+ months? ago +jellyfin, jellyfin/);
     // Sorted by size: the repository with the largest image first, its rows together.
     await app.press('s');
     await app.waitFor((f2) => /SIZE./.test(f2) && f2.indexOf('redis') < f2.indexOf('team/web'), 'sorted by size');
+    await app.press('s');
+    await app.waitFor((f2) => /UNIQUE./.test(f2), 'sorted by unique size');
     await app.press('s');
     await app.waitFor((f2) => /CREATED./.test(f2) && f2.indexOf('team/web') < f2.indexOf('redis'), 'sorted by age');
     await app.press('s');

@@ -1,6 +1,7 @@
 // Fake services for screen tests: in-memory data with the rules that matter to the screens (the
 // registry rules come from the real RegistryService over an in-memory store).
 import { fixedClock } from '../../src/domain/clock';
+import { type DiskImage, LayerGraph } from '../../src/domain/diskUsage';
 import { Unauthorized, Unreachable } from '../../src/domain/errors';
 import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../../src/domain/images';
 import type { Registry } from '../../src/domain/registry';
@@ -92,6 +93,11 @@ export interface FakeOptions {
   repositories?: SavedRepositoryRow[];
   /** The clock the screens measure ages against (default FIXTURE_NOW). */
   now?: string;
+  /**
+   * A disk service (issue 23) counting with the real LayerGraph: each image's layers as [chain ID, bytes]
+   * (default: one layer of its own, of its size); `kept`: image IDs kept for a rollback (never pruned).
+   */
+  disk?: { layers?: Record<string, Array<[string, number]>>; kept?: string[] };
 }
 
 export function fakeServices(options: FakeOptions = {}) {
@@ -101,6 +107,10 @@ export function fakeServices(options: FakeOptions = {}) {
     removed: [] as { ref: string; force: boolean }[],
     pings: [] as { url: string; trustCert: boolean }[],
     repoAdds: [] as string[],
+    /** The image IDs each disk.sizes call asked for. */
+    diskSizes: [] as string[][],
+    diskRemoved: [] as string[][],
+    pruned: [] as boolean[],
   };
   const downloads = new FakeDownloads();
   let data: RegistryData = { registries: options.registries ?? [], repositories: [] };
@@ -126,7 +136,71 @@ export function fakeServices(options: FakeOptions = {}) {
     { name: 'nas', host: 'ssh://admin@nas', source: 'saved', active: false, reachable: true, version: '27.0.0', error: null, saved: { tlsVerify: false, certPath: null, dockerPath: null } },
   ];
   const engineListeners = new Set<() => void>();
+  const diskOptions = options.disk;
+  const graphOf = (repos: readonly LocalRepository[]): LayerGraph => {
+    const images = new Map<string, DiskImage>();
+    for (const repo of repos) {
+      if (repo.type === 'lxc') continue;
+      for (const image of repo.images) {
+        if (images.has(image.id)) continue;
+        const layers = diskOptions?.layers?.[image.id] ?? [[`${image.id}/own`, image.size]];
+        images.set(image.id, { id: image.id, size: image.size, inUse: image.inUse, containers: image.containers ?? [], label: repo.name === '<none>' ? image.id.slice(7, 19) : `${repo.name}:${image.tag}`, chain: layers.map((l) => l[0]), sizes: layers.map((l) => l[1]), exact: true });
+      }
+    }
+    return new LayerGraph(images.values());
+  };
+  const current = (): LocalRepository[] => (local instanceof Error ? [] : local);
+  const removeIds = (ids: readonly string[]) => {
+    const gone = new Set(ids);
+    local = current()
+      .map((r) => ({ ...r, images: r.images.filter((i) => !gone.has(i.id)) }))
+      .filter((r) => r.images.length > 0);
+  };
+  const prunePlan = (all: boolean) => {
+    const graph = graphOf(current());
+    const kept = new Set(diskOptions?.kept ?? []);
+    const named = new Map<string, { id: string; names: string[]; size: number; inUse: boolean; containers: string[] }>();
+    for (const r of current()) for (const i of r.images) {
+      const entry = named.get(i.id) ?? { id: i.id, names: [], size: i.size, inUse: i.inUse, containers: i.containers ?? [] };
+      if (r.name !== '<none>') entry.names.push(`${r.name}:${i.tag}`);
+      named.set(i.id, entry);
+    }
+    const matching = [...named.values()].filter((i) => !i.inUse && (all || i.names.length === 0));
+    const going = matching.filter((i) => !kept.has(i.id));
+    const plan = graph.plan(going.map((i) => i.id));
+    return { ...plan, all, candidates: going.map((i) => ({ ...i, unique: graph.sizes(i.id).unique })), kept: matching.filter((i) => kept.has(i.id)), deletedImages: plan.images };
+  };
   const services: UiServices = {
+    ...(diskOptions
+      ? {
+          disk: {
+            sizes: async (repos, ids) => {
+              calls.diskSizes.push([...ids]);
+              const graph = graphOf(repos);
+              return new Map(ids.filter((id) => graph.has(id)).map((id) => [id, graph.sizes(id)]));
+            },
+            plan: async (repos, ids) => graphOf(repos).plan(ids),
+            remove: async (repos, ids) => {
+              calls.diskRemoved.push([...ids]);
+              const plan = graphOf(repos).plan(ids);
+              removeIds(plan.images);
+              return { images: plan.images, untagged: [], deleted: [...plan.images, ...plan.layers], spaceReclaimed: plan.bytes, failed: [] };
+            },
+            prunePlan: async (all) => prunePlan(all),
+            prune: async (all) => {
+              calls.pruned.push(all);
+              const plan = prunePlan(all);
+              removeIds(plan.images);
+              return { images: plan.images, untagged: plan.candidates.flatMap((c) => c.names), deleted: [...plan.images, ...plan.layers], spaceReclaimed: plan.bytes, failed: [] };
+            },
+            summary: async () => {
+              const graph = graphOf(current());
+              const unused = prunePlan(true);
+              return { images: graph.ids.length, bytes: graph.totals().bytes, reclaimable: unused.bytes, unknownLayers: 0 };
+            },
+          },
+        }
+      : {}),
     clock: fixedClock(options.now ?? FIXTURE_NOW),
     warnings: {
       subscribe: (listener) => {

@@ -194,6 +194,7 @@ describe('LANG=C', () => {
     expect(app.frame()).toContain('Hub pulls left: 87/100');
     await app.press('s');
     await app.press('s');
+    await app.press('s');
     await app.waitFor((f) => f.includes('CREATED v'), 'sorted by age');
     await app.press('?');
     await app.waitFor((f) => f.includes('Anywhere'));

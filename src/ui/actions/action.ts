@@ -7,13 +7,15 @@ import type { BannerMessage } from '../components/ErrorBanner';
 import type { CommandId, KeyName } from '../keys/bindings';
 
 /** An answer that does something (n / Esc is always offered and does nothing). */
-export type Answer = 'yes' | 'force';
+export type Answer = 'yes' | 'force' | 'all';
 
 export interface Question {
   title: string;
   lines?: readonly string[];
   /** The answers that can work (default: y). An image a container uses offers only f. */
   answers?: readonly Answer[];
+  /** What each answer is called on the answer line (default: yes, force, all). */
+  words?: Partial<Record<Answer, string>>;
   /**
    * It deletes, cancels, prunes, clears or rolls back something: only keys typed after it was drawn
    * answer it (keys queued before are dropped and counted).

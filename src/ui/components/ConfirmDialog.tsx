@@ -17,9 +17,9 @@ export interface ConfirmDialogProps {
   onAnswer: (answer: Answer | null) => void;
 }
 
-const COMMAND: Record<Answer, CommandId> = { yes: 'confirm.yes', force: 'confirm.force' };
-const KEY: Record<Answer, string> = { yes: 'y', force: 'f' };
-const WORD: Record<Answer, string> = { yes: 'yes', force: 'force' };
+const COMMAND: Record<Answer, CommandId> = { yes: 'confirm.yes', force: 'confirm.force', all: 'confirm.all' };
+const KEY: Record<Answer, string> = { yes: 'y', force: 'f', all: 'a' };
+const WORD: Record<Answer, string> = { yes: 'yes', force: 'force', all: 'all' };
 
 /** What a key that answers nothing says: the keys that do. */
 export function answersText(answers: readonly Answer[]): string {
@@ -37,6 +37,7 @@ export function ConfirmDialog({ question, theme, width, onAnswer }: ConfirmDialo
       if (command === 'confirm.no') onAnswer(null);
       else if (command === 'confirm.yes') onAnswer('yes');
       else if (command === 'confirm.force') onAnswer('force');
+      else if (command === 'confirm.all') onAnswer('all');
     },
     {
       priority: PRIORITY.question,
@@ -65,7 +66,7 @@ export function ConfirmDialog({ question, theme, width, onAnswer }: ConfirmDialo
             <Text color={a === 'force' ? theme.status.warning : theme.text.accent} bold>
               {KEY[a]}
             </Text>
-            <Text>{` ${WORD[a]}  `}</Text>
+            <Text>{` ${question.words?.[a] ?? WORD[a]}  `}</Text>
           </Text>
         ))}
         <Text color={theme.text.accent} bold>

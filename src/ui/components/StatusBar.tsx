@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { formatBytes } from '../../domain/format';
 import { displayWidth, truncate, truncateMiddle } from '../../domain/text';
-import type { EngineStatus, RateLimitView } from '../services';
+import type { DiskSummary, EngineStatus, RateLimitView } from '../services';
 import type { Theme } from '../theme/theme';
 
 export type StatusTone = 'error' | 'muted' | 'running';
@@ -28,13 +28,18 @@ export function statusParts(
   ellipsis = '…',
   /** Local tags with an update available (issue 12). */
   updates = 0,
+  /** The images' bytes counted from their layers, and what pruning every unused image frees (issue 23). */
+  disk?: DiskSummary,
 ): StatusPart[] {
   const parts: StatusPart[] = [];
   if (!engine) parts.push({ text: `engine: connecting${ellipsis}`, tone: 'muted' });
   else if (!engine.reachable) parts.push({ text: `engine: ${engine.error ?? 'unreachable'}`, tone: 'error' });
   else {
     parts.push({ lead: 'engine ', text: engine.host, tone: 'muted', squeeze: 12 });
-    if (engine.imagesSize !== null) parts.push({ text: `images ${formatBytes(engine.imagesSize)}`, tone: 'muted', optional: true });
+    if (disk) {
+      const atLeast = disk.unknownLayers > 0 ? '>=' : '';
+      parts.push({ text: `images ${atLeast}${formatBytes(disk.bytes)}, ${atLeast}${formatBytes(disk.reclaimable)} reclaimable`, tone: 'muted', optional: true });
+    } else if (engine.imagesSize !== null) parts.push({ text: `images ${formatBytes(engine.imagesSize)}`, tone: 'muted', optional: true });
   }
   if (updates > 0) parts.push({ text: `${updates} update${updates === 1 ? '' : 's'}`, tone: 'running' });
   if (rate) {
@@ -102,6 +107,7 @@ export function StatusBar({
   theme,
   width,
   updates = 0,
+  disk,
 }: {
   engine: EngineStatus | undefined;
   rate: RateLimitView | null;
@@ -109,8 +115,9 @@ export function StatusBar({
   theme: Theme;
   width: number;
   updates?: number;
+  disk?: DiskSummary | undefined;
 }): React.JSX.Element {
-  const shown = fitStatus(statusParts(engine, rate, downloads, theme.glyph.ellipsis, updates), width, theme.glyph.separator, theme.glyph.ellipsis);
+  const shown = fitStatus(statusParts(engine, rate, downloads, theme.glyph.ellipsis, updates, disk), width, theme.glyph.separator, theme.glyph.ellipsis);
   return (
     <Box width={width}>
       <Text wrap="truncate-end">

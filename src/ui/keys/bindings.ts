@@ -7,6 +7,7 @@ export type Scope =
   | 'depots'
   | 'list'
   | 'local'
+  | 'marks'
   | 'tags'
   | 'inspect'
   | 'downloads'
@@ -60,6 +61,7 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   depots: 'Depots',
   list: 'Lists',
   local: 'Local images',
+  marks: 'Marked images',
   tags: 'Tags',
   inspect: 'Inspect',
   downloads: 'Downloads',
@@ -108,7 +110,12 @@ export const BINDINGS = [
   { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; one a container uses only with f)' },
   { id: 'local.update', scope: 'local', keys: ['u'], label: 'update', description: 'update the selected image: pull its tag again (asks; offers to remove the old image)' },
   { id: 'local.updatesOnly', scope: 'local', keys: ['U'], label: 'updatable', description: 'show only images with an update (again: all)' },
-  { id: 'local.sort', scope: 'local', keys: ['s'], label: 'sort', description: 'sort by name, size or age (the header shows which)' },
+  { id: 'local.sort', scope: 'local', keys: ['s'], label: 'sort', description: 'sort by name, size, unique size or age (the header shows which)' },
+  { id: 'local.mark', scope: 'local', keys: ['space'], label: 'mark', description: 'mark / unmark the selected image (the line over the list says what deleting the marked images frees; d deletes them)' },
+  { id: 'local.prune', scope: 'local', keys: ['x'], label: 'prune', description: 'prune: dangling or every unused image, after a preview of the images and the bytes (asks)' },
+
+  // while images are marked on Local
+  { id: 'marks.clear', scope: 'marks', keys: ['escape'], label: 'unmark all', description: 'clear the marks' },
 
   // tags
   { id: 'tags.pull', scope: 'tags', keys: ['p'], label: 'pull', description: 'download the selected tag' },
@@ -160,6 +167,7 @@ export const BINDINGS = [
   { id: 'confirm.yes', scope: 'confirm', keys: ['y'], label: 'yes', description: 'yes (Enter does not answer a question)' },
   { id: 'confirm.no', scope: 'confirm', keys: ['n', 'escape'], label: 'no', description: 'no: leave it as it is' },
   { id: 'confirm.force', scope: 'confirm', keys: ['f'], label: 'force', description: 'force, where offered (the only answer that deletes an image a container uses)' },
+  { id: 'confirm.all', scope: 'confirm', keys: ['a'], label: 'all', description: 'all, where offered (prune: every unused image, not only the dangling ones)' },
 
   // help overlay
   { id: 'help.close', scope: 'help', keys: ['escape', '?', 'q'], label: 'close', description: 'close help' },

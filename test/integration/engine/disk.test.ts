@@ -6,7 +6,6 @@
 // bytes (and, where a used image shares the base, not what `docker system df` calls reclaimable); and serve
 // answers the same numbers as `image list --json`.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,22 +14,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defaultSettings } from '../../../src/domain/settings';
 import { createEngineServices, type EngineServices } from '../../../src/services/engine/index';
 import { describeWorld } from '../../world/harness.js';
-import { docker, hostPlatform, httpRequest, removeAllImages, sha256, streamError, type WorldInfo } from '../../world/index.js';
-import { tar, type TarEntry } from '../../world/tar.js';
+import { docker, httpRequest, removeAllImages, type WorldInfo } from '../../world/index.js';
+import { MB, df, emptyEngine, loadTrio } from './diskWorld.js';
 import { BIN, assertBuilt, json, run, session, until, type Session } from './helpers.js';
 
-const MB = 1_000_000;
-
-interface DfImage {
-  Id: string;
-  Size: number;
-  SharedSize: number;
-  Containers: number;
-}
-interface Df {
-  LayersSize: number;
-  Images: DfImage[];
-}
 interface ListImage {
   tag: string;
   id: string;
@@ -52,69 +39,6 @@ interface DryRun extends PruneOut {
   images: Array<{ id: string; names: string[]; size: number; unique_size: number }>;
   kept: unknown[];
   layers_staying: { count: number; bytes: number; used_by: string[] };
-}
-
-const engineCall = async (socket: string, method: string, path: string, body?: Buffer): Promise<unknown> => {
-  const res = await httpRequest(`http://docker${path}`, {
-    method,
-    socketPath: socket,
-    timeoutMs: 120_000,
-    ...(body ? { body, headers: { 'content-type': 'application/x-tar' } } : {}),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text()}`);
-  return path.startsWith('/images/load') ? res.text() : res.json();
-};
-const df = (socket: string): Promise<Df> => engineCall(socket, 'GET', '/system/df') as Promise<Df>;
-
-/**
- * Loads the must-show trio (and, with `dangling`, one untagged image on its own 500 kB layer) into an engine
- * through POST /images/load: no build, no registry. Returns the image IDs by tag.
- */
-async function loadTrio(socket: string, prefix: string, dangling = false): Promise<Record<string, string>> {
-  const entries: TarEntry[] = [];
-  const layerPath = (data: Buffer): string => {
-    const diffId = sha256(data);
-    const name = `${diffId.slice(7)}/layer.tar`;
-    if (!entries.some((e) => e.name === name)) entries.push({ name: diffId.slice(7), type: 'dir' }, { name, data });
-    return name;
-  };
-  const layer = (file: string, size: number): Buffer => tar([{ name: file, data: randomBytes(size) }]);
-  const base = layer('base.bin', 4 * MB);
-  const created = '2024-01-01T00:00:00Z';
-  const manifest: Array<Record<string, unknown>> = [];
-  const ids: Record<string, string> = {};
-  const add = (tag: string | null, layers: Buffer[], steps: string[]): void => {
-    const config = Buffer.from(
-      JSON.stringify({
-        architecture: hostPlatform().architecture,
-        os: 'linux',
-        created,
-        config: { Cmd: ['/own.bin'] },
-        rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l)) },
-        // A step that makes no layer between the two that do, as real builds have (ENV, LABEL…).
-        history: steps.map((s) => ({ created, created_by: s, ...(s.startsWith('ENV') ? { empty_layer: true } : {}) })),
-      }),
-    );
-    const name = `${sha256(config).slice(7)}.json`;
-    entries.push({ name, data: config });
-    manifest.push({ Config: name, RepoTags: tag ? [tag] : [], Layers: layers.map(layerPath) });
-    ids[tag ?? '<none>'] = sha256(config);
-  };
-  for (const n of [1, 2, 3]) add(`${prefix}${n}:1`, [base, layer(`own-${n}.bin`, n * MB)], ['ADD base.tar / # buildkit', 'ENV STEP=1', `COPY own-${n}.bin / # buildkit`]);
-  if (dangling) add(null, [layer('loose.bin', 500_000)], ['COPY loose.bin / # buildkit']);
-  entries.push({ name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest)) });
-  const answer = String(await engineCall(socket, 'POST', '/images/load?quiet=1', tar(entries)));
-  const failure = streamError(answer);
-  if (failure) throw new Error(`docker load: ${failure}`);
-  return ids;
-}
-
-async function emptyEngine(socket: string): Promise<void> {
-  for (let pass = 0; pass < 5; pass++) {
-    const list = (await engineCall(socket, 'GET', '/images/json?all=1')) as Array<{ Id: string }>;
-    if (list.length === 0) return;
-    for (const { Id } of list) await httpRequest(`http://docker/images/${Id}?force=1`, { method: 'DELETE', socketPath: socket, timeoutMs: 60_000 });
-  }
 }
 
 /** A port nothing listens on now (the system picks it). */

@@ -36,16 +36,18 @@ describe('the Local list at 80 and 100 columns', () => {
     expect(header).toContain('IMAGE ID');
     expect(header).toContain('CREATED');
     expect(widths[column('id')]).toBe(12);
-    expect(lines.find((l) => l.includes('alpine'))).toMatch(/alpine\s+3\.19 …\s+471334483dd2\s+7\.34 MB 2 years ago/);
-    // Every column is still there; the name keeps its end.
-    for (const key of ['name', 'tags', 'size', 'type', 'inUse']) expect(widths[column(key)], key).toBeGreaterThan(0);
+    expect(lines.find((l) => l.includes('alpine'))).toMatch(/alpine\s+3\.19 …\s+471334483dd2\s+7\.34 MB +— 2 years ago/);
+    // Every column but TYPE is still there (UNIQUE took its room, issue 23); the name keeps its end.
+    for (const key of ['name', 'tags', 'size', 'unique', 'inUse']) expect(widths[column(key)], key).toBeGreaterThan(0);
+    expect(widths[column('type')]).toBe(0);
     expect(lines[0]).toMatch(/^ {2}…\S*\/team\/beta /);
     for (const line of [header, ...lines]) expect(displayWidth(line)).toBeLessThanOrEqual(78);
   });
 
-  it('shows every column whole at 100 columns, and the update with its arrow', () => {
+  it('shows every column whole at 100 columns but TYPE (it goes first), and the update with its arrow', () => {
     const { header, lines } = table(100);
-    expect(header).toMatch(/NAME▲\s+TAGS\s+IMAGE ID\s+SIZE CREATED\s+TYPE\s+USED BY/);
+    expect(header).toMatch(/NAME▲\s+TAGS\s+IMAGE ID\s+SIZE\s+UNIQUE CREATED\s+USED BY/);
+    expect(table(120).header).toMatch(/NAME▲\s+TAGS\s+IMAGE ID\s+SIZE\s+UNIQUE CREATED\s+TYPE\s+USED BY/);
     expect(lines.find((l) => l.includes('alpine'))).toContain('3.19 → 3.20');
     expect(lines.find((l) => l.includes('team/beta'))).toContain('127.0.0.1:34091/team/beta');
     expect(lines.find((l) => l.includes('redis'))).toMatch(/cache\s*$/);

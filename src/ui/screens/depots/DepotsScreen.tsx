@@ -39,16 +39,18 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
     if (!rows) return [];
     const now = props.services.clock.now();
     return rows.kind === 'local'
-      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName), updates: vm.updates.marks }))
+      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName), updates: vm.updates.marks, ...(props.services.disk ? { unique: vm.unique } : {}), marked: vm.marked }))
       : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
-  }, [rows, downloading, theme, props.services.clock, vm.updates.marks]);
+  }, [rows, downloading, theme, props.services.clock, props.services.disk, vm.updates.marks, vm.unique, vm.marked]);
   const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells, vm.sort), [vm.tab.kind, rowWidth, cells, vm.sort]);
   const row = (i: number): string => {
     const c = cells[indices[i] ?? -1];
     return c ? rowText(vm.tab.kind, c, widths, theme) : '';
   };
   const rowColor = (i: number): string | undefined => {
-    if (rows?.kind === 'local' && rows.items[indices[i] ?? -1]?.repo.name === '<none>') return theme.text.muted;
+    const local = rows?.kind === 'local' ? rows.items[indices[i] ?? -1] : undefined;
+    if (local && vm.marked.has(local.id)) return theme.status.warning;
+    if (local?.repo.name === '<none>') return theme.text.muted;
     return undefined;
   };
 
@@ -76,6 +78,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
         ) : (
           <Text color={theme.text.muted} wrap="truncate-end">
             {vm.filter ? `  filter: ${vm.filter}  (${indices.length} of ${vm.total})` : ' '}
+            {vm.marksLine ? `  ${vm.marksLine}` : ''}
             {vm.updatesOnly && vm.tab.kind === 'local' ? `  only images with an update (${indices.length})` : ''}
             {vm.updates.checking && vm.tab.kind === 'local' ? `  checking for updates${theme.glyph.ellipsis}` : ''}
             {vm.loading ? `  loading${theme.glyph.ellipsis}` : ''}

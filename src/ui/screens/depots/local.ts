@@ -1,6 +1,7 @@
 // The Local depot as rows: one row per image (its ID) with all its tags in that repository, its own
 // size and age; rows of one repository stay together, in the chosen order. Columns are a list of
 // definitions (header, layout, cell), so a new column (a type, an update mark) is one more entry.
+import type { ImageDiskSize } from '../../../domain/diskUsage';
 import { formatAge, formatBytes } from '../../../domain/format';
 import type { LocalRepository } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
@@ -23,8 +24,11 @@ export interface LocalRow {
   containers: string[];
 }
 
-export type LocalSort = 'name' | 'size' | 'age';
-export const LOCAL_SORTS: readonly LocalSort[] = ['name', 'size', 'age'];
+export type LocalSort = 'name' | 'size' | 'unique' | 'age';
+export const LOCAL_SORTS: readonly LocalSort[] = ['name', 'size', 'unique', 'age'];
+
+/** Unique bytes by image ID as far as known: absent = not worked out yet, null = cannot be told. */
+export type UniqueSizes = ReadonlyMap<string, ImageDiskSize>;
 
 export function nextSort(sort: LocalSort): LocalSort {
   return LOCAL_SORTS[(LOCAL_SORTS.indexOf(sort) + 1) % LOCAL_SORTS.length] ?? 'name';
@@ -54,13 +58,14 @@ function compare(a: string, b: string): number {
 
 /**
  * Every image as a row. `name`: repositories by name (as the service orders them), `latest` first
- * within one; `size`: repositories by their largest image, largest first; `age`: by their newest image,
- * newest first; within a repository the same key decides. Dangling images stay last.
+ * within one; `size`: repositories by their largest image, largest first; `unique`: the same by the bytes
+ * each image alone holds (not known yet: last); `age`: by their newest image, newest first; within a
+ * repository the same key decides. Dangling images stay last.
  */
-export function localRows(repos: readonly LocalRepository[], sort: LocalSort = 'name'): LocalRow[] {
+export function localRows(repos: readonly LocalRepository[], sort: LocalSort = 'name', unique?: UniqueSizes): LocalRow[] {
   const groups = repos.map((repo) => ({ repo, rows: repoRows(repo) }));
   if (sort !== 'name') {
-    const key = (r: LocalRow): number => (sort === 'size' ? r.size : Date.parse(r.created) || 0);
+    const key = (r: LocalRow): number => (sort === 'size' ? r.size : sort === 'unique' ? (unique?.get(r.id)?.unique ?? -1) : Date.parse(r.created) || 0);
     for (const g of groups) g.rows.sort((a, b) => key(b) - key(a) || compare(a.id, b.id));
     const best = (g: { rows: LocalRow[] }) => g.rows.reduce((m, r) => Math.max(m, key(r)), -Infinity);
     groups.sort((a, b) => Number(a.repo.name === NONE) - Number(b.repo.name === NONE) || best(b) - best(a) || compare(a.repo.name, b.repo.name));
@@ -75,6 +80,10 @@ export interface LocalCellContext {
   downloading: boolean;
   /** The last update checks, by `fullName:tag` (issue 12); absent when none ran. */
   updates?: ReadonlyMap<string, UpdateMark>;
+  /** What each image alone holds on disk, as far as worked out (issue 23); absent: not asked. */
+  unique?: UniqueSizes;
+  /** Image IDs marked with space. */
+  marked?: ReadonlySet<string>;
 }
 
 /** What the update checks say about one row: an update for any of its tags, and the newest version seen. */
@@ -114,7 +123,7 @@ export const LOCAL_COLUMNS: readonly LocalColumn[] = [
     key: 'mark',
     header: '',
     spec: { width: 1 },
-    cell: (r, c) => (c.downloading ? c.theme.glyph.downloading : rowUpdate(r, c.updates).available ? c.theme.glyph.update : ''),
+    cell: (r, c) => (c.marked?.has(r.id) ? c.theme.glyph.marked : c.downloading ? c.theme.glyph.downloading : rowUpdate(r, c.updates).available ? c.theme.glyph.update : ''),
   },
   { key: 'name', header: 'NAME', sort: 'name', spec: { width: 12, grow: 3, max: 64, priority: 1, keep: 'end' }, cell: (r) => sanitizeLine(r.repo.name) },
   {
@@ -129,12 +138,23 @@ export const LOCAL_COLUMNS: readonly LocalColumn[] = [
   },
   { key: 'id', header: 'IMAGE ID', spec: { width: 12, optional: true, priority: 1 }, cell: (r) => shortId(r.id) },
   { key: 'size', header: 'SIZE', sort: 'size', spec: { width: 8, align: 'right' }, cell: (r) => formatBytes(r.size) },
+  // The bytes deleting this image alone frees (its layers no other image holds): `—` until worked out (the
+  // rows on screen first), `?` when the engine's history does not tell. LXC images are not counted.
+  { key: 'unique', header: 'UNIQUE', sort: 'unique', spec: { width: 8, align: 'right' }, cell: (r, c) => uniqueCell(r, c) },
   { key: 'created', header: 'CREATED', sort: 'age', spec: { width: 7, max: 15, optional: true, priority: 1 }, cell: (r, c) => (r.created ? formatAge(r.created, c.now) : '-') },
   // Docker or LXC (issue 14: LXD's images join the Local depot). Before the containers: that free text
   // is last and takes the room a wide terminal has left.
-  { key: 'type', header: 'TYPE', spec: { width: 6 }, cell: (r) => r.repo.type ?? 'docker' },
+  // At 80 columns it is the first to go (UNIQUE took its room): LXC rows still say `-` under UNIQUE.
+  { key: 'type', header: 'TYPE', spec: { width: 6, optional: true, priority: 5 }, cell: (r) => r.repo.type ?? 'docker' },
   { key: 'inUse', header: 'USED BY', spec: { width: 7, grow: 1, max: 30, priority: 4 }, cell: (r) => r.containers.map(sanitizeLine).join(', ') || (r.inUse ? 'yes' : '') },
 ];
+
+function uniqueCell(row: LocalRow, ctx: LocalCellContext): string {
+  if (row.repo.type === 'lxc') return '-';
+  const known = ctx.unique?.get(row.id);
+  if (known === undefined) return ctx.theme.ascii ? '-' : '—';
+  return known.unique === null ? '?' : formatBytes(known.unique);
+}
 
 export function localHeaders(sort: LocalSort, arrow: string): string[] {
   return LOCAL_COLUMNS.map((c) => (c.sort === sort ? `${c.header}${arrow}` : c.header));

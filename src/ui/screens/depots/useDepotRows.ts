@@ -7,7 +7,7 @@ import type { LocalRepository, RemoteImage } from '../../../domain/images';
 import type { BannerMessage } from '../../components/ErrorBanner';
 import { useQuery } from '../../hooks/useQuery';
 import type { UiServices, UpdateMark } from '../../services';
-import { type LocalRow, type LocalSort, localRowCount, localRowHaystack, localRows, rowUpdate } from './local';
+import { type LocalRow, type LocalSort, type UniqueSizes, localRowCount, localRowHaystack, localRows, rowUpdate } from './local';
 import { filterIndices, remoteHaystack } from './presentation';
 import type { DepotTab } from './useDepotTabs';
 
@@ -35,9 +35,12 @@ export function useDepotRows(props: {
   sort: LocalSort;
   updatesOnly: boolean;
   marks: ReadonlyMap<string, UpdateMark>;
+  /** Unique bytes as far as known (the order of the `unique` sort). */
+  unique?: UniqueSizes;
   banner(message: BannerMessage | null): void;
 }) {
   const { services, tab, tabs, filter, active, sort, updatesOnly, marks, banner } = props;
+  const unique = sort === 'unique' ? props.unique : undefined;
   // Lists that filter as you type are fetched once; Docker Hub and private registries are searched.
   const serverFilter = tab.kind === 'dockerhub' || tab.kind === 'private' ? filter.trim() : '';
   const needsSearch = tab.kind === 'dockerhub' && serverFilter === '';
@@ -76,8 +79,8 @@ export function useDepotRows(props: {
 
   const rows: ShownRows | undefined = useMemo(() => {
     if (!fetched) return undefined;
-    return fetched.kind === 'local' ? { kind: 'local', items: localRows(fetched.items, sort) } : { kind: fetched.kind, items: fetched.items };
-  }, [fetched, sort]);
+    return fetched.kind === 'local' ? { kind: 'local', items: localRows(fetched.items, sort, unique) } : { kind: fetched.kind, items: fetched.items };
+  }, [fetched, sort, unique]);
   // The rows on show, as indexes into `rows` (Docker Hub and private registries filter on the server).
   const indices: number[] = useMemo(() => {
     if (!rows) return [];

@@ -1,7 +1,7 @@
 // View model of the Depots screen: the tabs (useDepotTabs), the rows of the one on show (useDepotRows),
 // a cursor that follows its row by id, the `/` filter of each tab, and per command what it does now
 // (the Local depot's own keys: useLocalActions). Keys for the list wait while it is fetched.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RemoteImage } from '../../../domain/images';
 import type { Registry } from '../../../domain/registry';
 import { type Actions, disabled, now, withItem } from '../../actions/action';
@@ -13,11 +13,14 @@ import { type ExternalStore, useStore } from '../../hooks/useStore';
 import type { CommandId, Scope } from '../../keys/bindings';
 import { type UiServices, type UpdatesView, errorText } from '../../services';
 import type { InspectTarget } from '../inspect/target';
-import { type LocalRow, type LocalSort, localRowRef } from './local';
+import { type LocalRow, type LocalSort, type UniqueSizes, localRowRef } from './local';
 import { type DepotKind, remoteRef, rowRegistry } from './presentation';
 import { useDepotRows } from './useDepotRows';
 import { useDepotTabs } from './useDepotTabs';
 import { useLocalActions } from './useLocalActions';
+import { useDiskSizes, wantedIds } from './useDiskSizes';
+import { useMarks } from './useMarks';
+import { usePruneAction } from './usePruneAction';
 
 export type { DepotTab } from './useDepotTabs';
 
@@ -32,7 +35,7 @@ export interface DepotsActions {
 /** Keys that choose a depot (they wait for LXD's server tabs). */
 const TAB_COMMANDS: CommandId[] = ['depots.next', 'depots.previous', 'depots.pick'];
 /** Keys that act on the rows on show (they wait for the list). */
-const ROW_COMMANDS: CommandId[] = [...MOVES, 'list.open', 'list.inspect', 'list.pull', 'local.delete', 'local.update', 'local.sort', 'local.updatesOnly'];
+const ROW_COMMANDS: CommandId[] = [...MOVES, 'list.open', 'list.inspect', 'list.pull', 'local.delete', 'local.update', 'local.sort', 'local.updatesOnly', 'local.mark', 'local.prune'];
 
 const NO_UPDATES: ExternalStore<UpdatesView> = {
   getSnapshot: (() => {
@@ -61,9 +64,14 @@ export function useDepotsScreen(props: {
   const updates = useStore(services.updates?.store ?? NO_UPDATES);
   const [sort, setSort] = useState<LocalSort>('name');
   const [updatesOnly, setUpdatesOnly] = useState(false);
-  const data = useDepotRows({ services, tab, tabs, filter, active, sort, updatesOnly, marks: updates.marks, banner: runner.banner });
+  // UNIQUE (issue 23): worked out for the rows on screen (all of them while sorted by it).
+  const [unique, setUnique] = useState<UniqueSizes>(() => new Map());
+  const data = useDepotRows({ services, tab, tabs, filter, active, sort, updatesOnly, marks: updates.marks, unique, banner: runner.banner });
   const { query, rows, indices, ids } = data;
   const cursor = useListCursor(ids, listHeight);
+  const localRepos = tab.kind === 'local' && query.data?.kind === 'local' ? query.data.items : undefined;
+  const wanted = useMemo(() => (rows?.kind === 'local' ? wantedIds(rows.items, indices, sort === 'unique' ? 'all' : { offset: cursor.offset, height: listHeight }) : []), [rows, indices, sort, cursor.offset, listHeight]);
+  useDiskSizes({ services, repos: localRepos, wanted, setKnown: setUnique });
   // The filter field: typing filters (or searches); Enter keeps it, Esc clears it.
   const field = useFilterField({ value: filter, update: updateFilter, active, onChange: cursor.keepOrFirst });
 
@@ -87,6 +95,9 @@ export function useDepotsScreen(props: {
     pull: (ref) => app.pull(ref, undefined),
     reshaped: cursor.keepOrFirst,
   });
+  // Marks and what deleting them frees; prune with a preview (issue 23).
+  const marks = useMarks({ services, rows, repos: localRepos, selected: selectedLocal, none, reload });
+  const prune = usePruneAction({ services, runner, listed: localRepos !== undefined, reload });
 
   // The update check runs once the Local list is on screen (after its first frame, never before), and on r.
   const checkedOnce = useRef(false);
@@ -162,14 +173,17 @@ export function useDepotsScreen(props: {
           reload();
           if (tab.kind === 'local') services.updates?.check({ refresh: true });
         }),
-    ...(tab.kind === 'local' ? local : {}),
+    ...(tab.kind === 'local' ? { ...local, 'local.mark': marks.mark, 'local.prune': prune, ...(marks.deleteMarked ? { 'local.delete': marks.deleteMarked } : {}) } : {}),
   };
   const scopes: Scope[] = tab.kind === 'local' ? ['local', 'depots', 'list'] : ['depots', 'list'];
   // Depot keys wait for LXD's tabs; keys that act on rows wait for the list on show while it is fetched
   // (a reload too: `d` acts on the rows the engine has now, not on the ones shown before the refetch).
   const rowsPending = query.fetching || (rows === undefined && query.error === undefined && !data.needsSearch);
-  const waiting: CommandId[] = [...(tabsLoading ? TAB_COMMANDS : []), ...(rowsPending ? ROW_COMMANDS : [])];
+  // `d` on marked images waits for what deleting them frees (the question says it).
+  const waiting: CommandId[] = [...(tabsLoading ? TAB_COMMANDS : []), ...(rowsPending ? ROW_COMMANDS : []), ...(marks.planning ? (['local.delete'] as const) : [])];
   useScreenCommands(scopes, actions, { active: active && !field.editing, waiting: waiting.length > 0 ? waiting : false, onPaste: field.paste });
+  // Esc clears the marks while there are some (otherwise Esc is the app's).
+  useScreenCommands(['marks'], marks.clear ? { 'marks.clear': marks.clear } : {}, { active: active && !field.editing && tab.kind === 'local' && marks.clear !== undefined });
 
   return {
     tabs,
@@ -189,5 +203,8 @@ export function useDepotsScreen(props: {
     sort,
     updates,
     updatesOnly,
+    unique,
+    marked: marks.ids,
+    marksLine: tab.kind === 'local' ? marks.line : null,
   };
 }
