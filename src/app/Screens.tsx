@@ -159,7 +159,7 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
       ? now(() => banner.setOpen(false))
       : banner.message && bannerIsCut(banner.message, width)
         ? now(() => banner.setOpen(true))
-        : disabled('no message to open (e opens one the banner cuts)'),
+        : disabled('no message is cut short'),
     'global.back': messageOpen
       ? now(() => banner.setOpen(false))
       : nav.stack.length > 1

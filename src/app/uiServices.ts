@@ -27,12 +27,26 @@ export async function createUiServices(
   warnings: UiServices['warnings'],
   prefetch: Prefetch = {},
 ): Promise<UiServices & { close(): Promise<void> }> {
+  // Every engine the app worked on (switching keeps the others' downloads clients until the end).
+  const opened = new Set<Awaited<ReturnType<AppServices['engine']>>>();
   const prefetchedLocal = once(prefetch.local);
   const prefetchedInfo = once(prefetch.engineInfo);
   // The engine usually answers while Ink loads; wait a little for it so the first frame has the
   // local images and the status (one render instead of two or three).
   // (Not for the status: counting the disk use of many images takes the engine longer.)
-  const readyLocal = await within(prefetch.local, 150);
+  // The first frame's Local list is the whole list or nothing: the docker images prefetched and LXD's, asked
+  // now (a local socket; no LXD answers [] at once). When either is late the list is asked for as on a reload.
+  const engine = async () => {
+    const e = await app.engine();
+    opened.add(e);
+    return e;
+  };
+  // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
+  const lxc = lxcAsImages(() => app.lxc(), engine);
+  const readyLocal = await within(
+    prefetch.local && Promise.all([prefetch.local, lxc.local()]).then(([images, lxcImages]) => (lxcImages.length > 0 ? [...images, ...lxcImages] : images)),
+    150,
+  );
   const readyInfo = await within(prefetch.engineInfo, 0);
   let initialLocal = readyLocal;
   let initialInfo = readyInfo ? engineStatus(readyInfo) : undefined;
@@ -41,15 +55,6 @@ export async function createUiServices(
   const [registries, catalog] = await Promise.all([app.registries(), app.engines()]);
   let remoteLoaded: Awaited<ReturnType<AppServices['remote']>> | null = null;
   const remote = async () => (remoteLoaded ??= await app.remote());
-  // Every engine the app worked on (switching keeps the others' downloads clients until the end).
-  const opened = new Set<Awaited<ReturnType<AppServices['engine']>>>();
-  const engine = async () => {
-    const e = await app.engine();
-    opened.add(e);
-    return e;
-  };
-  // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
-  const lxc = lxcAsImages(() => app.lxc(), engine);
   const updates = createUpdateScheduler({ updates: () => app.updates(), settings: async () => (await app.settings()).all(), clock: systemClock });
   // The downloads of every engine, live; the view the screens read keeps its identity until something changes.
   const everywhere = liveEverywhere(() => downloadEngines(app), systemClock);

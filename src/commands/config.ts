@@ -1,5 +1,8 @@
 // stevedore config list | get KEY | set KEY VALUE
+import { accessSync, constants, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { sanitizeLine } from '../domain/sanitize';
 import type { CommandContext } from './context';
 import { table } from '../views/table';
 import { action, leaf, noun } from './program';
@@ -45,7 +48,11 @@ export function registerConfig(program: Command, ctx: CommandContext): void {
     .argument('<value>', 'new value')
     .action(
       action(ctx, async (out, key: string, value: string) => {
-        const saved = (await ctx.services.settings()).set(key, value);
+        const saved = (await ctx.services.settings()).set(key, key === 'catalog' ? catalogPath(value) : value);
+        // A catalog file that is not there is saved (it may be made next), but said now, not first on the Selected tab.
+        if (key === 'catalog' && typeof saved === 'string' && saved.startsWith('/') && !readable(saved)) {
+          ctx.warnings.add(`the catalog file ${sanitizeLine(saved)} is not there or not readable: the Selected depot says so until it is`);
+        }
         out.result({ key, value: saved }, () => `${key} = ${show(saved)}`);
       }),
     );
@@ -53,4 +60,19 @@ export function registerConfig(program: Command, ctx: CommandContext): void {
 
 function show(value: unknown): string {
   return value === '' ? '(default)' : String(value);
+}
+
+/** A catalog given as a relative path is saved as the absolute path it names from here. */
+function catalogPath(value: string): string {
+  const t = value.trim();
+  return t === '' || /^[a-z][a-z0-9+.-]*:/i.test(t) || isAbsolute(t) ? value : resolve(t);
+}
+
+function readable(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -1,7 +1,7 @@
 // stevedore image downloads [cancel ID | retry ID | clear]: the downloads of every engine (an ENGINE column
 // when there is more than one), and the verbs by id whatever engine the download runs on (src/views/downloads).
 import type { Command } from 'commander';
-import { InvalidInput } from '../domain/errors';
+import { UsageError } from '../domain/errors';
 import { isActiveStatus } from '../domain/images';
 import { sanitizeLine } from '../domain/sanitize';
 import { allDownloads, cancelDownload, clearDownloads, downloadJson, downloadsTable, retryDownload } from '../views/downloads';
@@ -21,13 +21,13 @@ export function registerImageDownloads(image: Command, ctx: CommandContext): voi
           return;
         }
         if (verb === 'clear') {
-          if (id !== undefined) throw new InvalidInput('`image downloads clear` takes no ID');
+          if (id !== undefined) throw new UsageError('`image downloads clear` takes no ID');
           const cleared = await clearDownloads(ctx.services);
           out.result({ cleared }, () => `cleared ${cleared} finished download${cleared === 1 ? '' : 's'}`);
           return;
         }
-        if (verb !== 'cancel' && verb !== 'retry') throw new InvalidInput(`unknown downloads verb "${sanitizeLine(verb)}": use cancel ID, retry ID or clear`);
-        if (id === undefined || !id.trim()) throw new InvalidInput(`\`image downloads ${verb}\` needs a download ID (see \`stevedore image downloads\`)`);
+        if (verb !== 'cancel' && verb !== 'retry') throw new UsageError(`unknown downloads verb "${sanitizeLine(verb)}": use cancel ID, retry ID or clear`);
+        if (id === undefined || !id.trim()) throw new UsageError(`\`image downloads ${verb}\` needs a download ID (see \`stevedore image downloads\`)`);
         const row = verb === 'cancel' ? await cancelDownload(ctx.services, id) : await retryDownload(ctx.services, id);
         const said = verb === 'cancel' && isActiveStatus(row.status) ? 'cancelling' : row.status;
         out.result(downloadJson(row), () => `${row.name}: ${said} (id ${row.id})`);

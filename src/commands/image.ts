@@ -1,7 +1,7 @@
 // stevedore image list | inspect | tags | pull | rm | prune: argv → view (src/views) → table or --json.
 // `--type lxc` goes to the LXC views; `image downloads` and `image updates|update` have files of their own.
 import { type Command, Option } from 'commander';
-import { InvalidInput } from '../domain/errors';
+import { InvalidInput, UsageError } from '../domain/errors';
 import { REMOTE_CATEGORIES, type RemoteCategory, canonicalCategory } from '../domain/images';
 import { parsePlatform } from '../domain/settings';
 import type { DownloadRecord, EngineServices } from '../services/engine/index';
@@ -74,9 +74,9 @@ export function registerImage(program: Command, ctx: CommandContext): Command {
           const model = await localList(ctx.services, { filter, type: opts.type ?? '', ...registry, ...limit }, { updates: ctx.json });
           return show(out, localListJson(model), model.warnings, () => localListTable(model.repos, columns()));
         }
-        if (category === 'dockerhub' && !filter.trim()) throw new InvalidInput('searching Docker Hub needs a text to search for', { hint: 'give it with --filter TEXT' });
-        if (category === 'private' && opts.registry === undefined) throw new InvalidInput('the private depot needs a registry', { hint: 'name it with --registry NAME; see `stevedore registry list`' });
-        if (!(REMOTE_CATEGORIES as readonly string[]).includes(category)) throw new InvalidInput(`unknown category "${category}"`);
+        if (category === 'dockerhub' && !filter.trim()) throw new UsageError('searching Docker Hub needs a text to search for', { hint: 'give it with --filter TEXT' });
+        if (category === 'private' && opts.registry === undefined) throw new UsageError('the private depot needs a registry', { hint: 'name it with --registry NAME; see `stevedore registry list`' });
+        if (!(REMOTE_CATEGORIES as readonly string[]).includes(category)) throw new UsageError(`unknown category "${category}"`);
         const model = await remoteList(ctx.services, { category: category as RemoteCategory, filter, type: opts.type ?? '', ...registry, ...limit });
         show(out, remoteListJson(model), model.warnings, () => remoteListLines(model.category, model.results, columns()));
       }),

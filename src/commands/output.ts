@@ -1,7 +1,7 @@
 // How a one-shot command speaks (DESIGN.md "Exit codes, streams, errors"): the result on stdout
 // (a table for people, JSON with --json), warnings and errors on stderr in human mode, and in
 // --json mode errors as `{"error": {"code", "message"}}` on stdout. Remote text is sanitised.
-import { AppError, fileSystemFault, isCancellation } from '../domain/errors';
+import { AppError, UsageError, fileSystemFault, isCancellation } from '../domain/errors';
 import { sanitizeLine } from '../domain/sanitize';
 
 export interface WritableLike {
@@ -96,7 +96,7 @@ export function reportError(io: Io, json: boolean, caught: unknown): number {
   if (error instanceof AppError) {
     if (json) io.stdout.write(`${JSON.stringify({ error: error.toJSON() })}\n`);
     else io.stderr.write(`error: ${error.describe()}\n`);
-    return EXIT.error;
+    return error instanceof UsageError ? EXIT.usage : EXIT.error;
   }
   // A real bug: say so in one line; the stack only on request.
   const message = error instanceof Error ? error.message : String(error);

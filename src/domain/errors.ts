@@ -38,6 +38,9 @@ export class InvalidInput extends AppError {
   }
 }
 
+/** A command line that asks for something the grammar has not got (a missing argument, an unknown verb): exit 2. */
+export class UsageError extends InvalidInput {}
+
 /** A string that is not an image reference. `reason` is the upstream Go error name (ErrNameContainsUppercase…). */
 export class InvalidReference extends InvalidInput {
   readonly reason: string;

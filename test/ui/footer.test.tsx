@@ -79,6 +79,8 @@ const SCENARIOS: Scenario[] = [
   { name: 'Engines, a saved one', world: () => world(), open: (app) => app.press('C', 'j') },
   { name: 'a question', world: () => world(), open: (app) => app.press('j', 'd') },
   { name: 'help', world: () => world(), open: (app) => app.press('?') },
+  { name: 'Local with a kept filter', world: () => world(), open: (app) => app.press('/', 'n', 'g', KEY.enter) },
+  { name: 'Registries with a kept filter', world: () => world(), open: (app) => app.press('R', '/', 'l', 'a', KEY.enter) },
 ];
 
 /** The commands the footer shows now (its `key label` pairs, matched against the key table). */
@@ -166,4 +168,29 @@ describe('keys a screen has no use for', () => {
       app.unmount();
     }, 120_000);
   }
+});
+
+describe('Esc on a list with a kept filter', () => {
+  it('clears the filter first (the footer says so), then goes back', async () => {
+    const app = renderApp(world().services);
+    await app.press('R', '/', 'l', 'a', 'b', KEY.enter);
+    await app.settled();
+    expect(app.frame()).toContain('filter: lab');
+    expect(app.footer()).toContain('Esc clear filter');
+    await app.press(KEY.escape);
+    expect(app.frame()).not.toContain('filter: lab');
+    expect(app.frame()).toContain('Registries');
+    expect(app.footer()).not.toContain('Esc clear filter');
+    await app.press(KEY.escape);
+    expect(app.frame()).toContain('Depots');
+  });
+
+  it('help does not call a key the router answers everywhere (Ctrl-L) "not on this screen"', async () => {
+    const app = renderApp(world().services);
+    await app.waitFor((f) => f.includes('nginx'), 'local rows');
+    await app.press('?');
+    const line = app.frame().split('\n').find((l) => l.includes('Ctrl-L')) ?? '';
+    expect(line).toContain('redraw the whole screen');
+    expect(line).not.toContain('not now');
+  });
 });

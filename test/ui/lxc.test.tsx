@@ -33,7 +33,8 @@ describe('LXC images in the app', () => {
     expect(app.frame()).toMatch(/redis +7 +\w{12} +7\.34 MB .* docker/);
     expect(app.frame()).toMatch(/world\/fast +20250201_00:00 +abababababab +70 kB .* lxc/);
     await app.press('j', 'd');
-    await app.waitFor((f) => f.includes('Delete world/fast'));
+    // In LXD's words: an image goes by its fingerprint, and instances keep their own copy.
+    await app.waitFor((f) => f.includes('Delete the LXC image world/fast (abababababab)?') && f.includes('by its fingerprint'));
     await app.press('y');
     await app.waitFor((f) => f.includes(`deleted lxc:${FP}`));
     expect(calls.removed).toEqual([{ ref: `lxc:${FP}`, force: false }]);

@@ -62,6 +62,19 @@ describe('questions that destroy something', () => {
     expect(calls.removed).toEqual([{ ref: 'redis:7', force: true }]);
   });
 
+  it('an image a container uses that another repository still names: y untags this one, the image stays', async () => {
+    const id = `sha256:${'ab'.repeat(32)}`;
+    const { services, calls } = fakeServices({ local: [localRepo('lab/alpha', ['1.0'], { inUse: true, id }), localRepo('lab/beta', ['1.0'], { inUse: true, id })] });
+    const app = renderApp(services);
+    await app.waitFor((f) => f.includes('lab/beta'), 'local rows');
+    await app.settled();
+    await app.press('j', 'd');
+    expect(app.frame()).toContain('untags it only: the image stays, lab/alpha:1.0 still names it');
+    expect(app.frame()).toMatch(/y yes +n no/);
+    await app.press('y');
+    expect(calls.removed).toEqual([{ ref: 'lab/beta:1.0', force: false }]);
+  });
+
   it('deleting a registry (and its saved password)', async () => {
     const { services, registryData } = fakeServices({ local: [], registries: [lab] });
     const app = renderApp(services);

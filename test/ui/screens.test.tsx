@@ -363,8 +363,10 @@ describe('Downloads screen keys', () => {
     await app.press('P');
     await app.waitFor((f) => f.includes('Platforms of latest'), 'the platform list');
     const footer = app.frame().split('\n').at(-2) ?? '';
-    expect(footer).toContain('Enter open');
-    expect(footer).toContain('n no');
+    // The picker's own keys, in its own words (the box says "Enter picks  Esc closes").
+    expect(footer).toContain('Enter pick');
+    expect(footer).toContain('Esc close');
+    expect(footer).not.toContain('n no');
     for (const gone of ['/ filter', 'inspect', 'force', 'y yes']) expect(footer).not.toContain(gone);
   });
 });

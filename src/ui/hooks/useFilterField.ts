@@ -1,5 +1,5 @@
 // The `/` filter field of a list: open it, type into it (keys come through the router), Enter keeps
-// the text, Esc clears it; every change puts the cursor back on the first row. A paste on the list
+// the text, Esc clears it (and, the field closed, Esc clears a kept filter before it goes back); every change puts the cursor back on the first row. A paste on the list
 // opens the field with the pasted text.
 import { useCallback, useState } from 'react';
 import { PRIORITY, useCommands } from './inputRouter';
@@ -38,6 +38,16 @@ export function useFilterField(options: { value: string; update: TextUpdate; act
         onChange();
       },
     },
+  );
+  // A kept filter: Esc clears it first (as Esc clears lazygit's), and only then goes back.
+  useCommands(
+    ['kept'],
+    () => {
+      update(() => '');
+      onChange();
+      return true;
+    },
+    { priority: PRIORITY.screen, active: active && !editing && value !== '' },
   );
   const { onText } = input;
   const paste = useCallback(

@@ -27,6 +27,9 @@ export interface KeyboardView {
 /** The whole app's state for tests (STEVEDORE_TEST_IDLE): idle, with how many bytes were read by then. */
 export type IdleReport = (state: 'idle' | 'busy', info: { bytes: number; why: string }) => void;
 
+/** Commands the router answers itself, before any layer: never "not on this screen". */
+const ROUTER_COMMANDS: ReadonlySet<CommandId> = new Set<CommandId>(['global.redraw']);
+
 export const EMPTY_VIEW: KeyboardView = { scopes: [], disabled: {}, hidden: [], typing: false, refused: null };
 
 export function viewOf(layers: readonly Layer[], refused: KeyboardView['refused']): KeyboardView {
@@ -53,7 +56,7 @@ export function viewOf(layers: readonly Layer[], refused: KeyboardView['refused'
     if (layer.options.typing) typing = true;
     if (layer.options.modal) break;
   }
-  return { scopes, disabled, hidden: [...left].filter((id) => !taken.has(id)), typing, refused };
+  return { scopes, disabled, hidden: [...left].filter((id) => !taken.has(id) && !ROUTER_COMMANDS.has(id)), typing, refused };
 }
 
 function outcomeOf(result: RouteResult): TraceOutcome {
@@ -74,6 +77,8 @@ export interface RouterDeps {
   redraw(): void;
   /** What else keeps the app busy (lists, service calls, actions), '' when nothing. */
   busy(): string;
+  /** Asks React for a commit and calls `fn` after it (the idle signal's quiet time starts then). */
+  afterCommit?(fn: () => void): void;
   /** Read at each use: the options of the latest render. */
   options(): { trace?: TraceSink | undefined; idle?: IdleReport | undefined };
   quietMs: number;
@@ -107,6 +112,7 @@ export class KeyRouter {
     });
     this.idle = new IdleWatch({
       busy: () => [this.queue.busy && 'keys', this.tokenizer.pending !== 'none' && 'an unfinished key', deps.busy()].filter(Boolean).join('; '),
+      ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
       quietMs: deps.quietMs,

@@ -15,8 +15,10 @@ export type Scope =
   | 'repositories'
   | 'engines'
   | 'filter'
+  | 'kept'
   | 'form'
   | 'confirm'
+  | 'picker'
   | 'help';
 
 /** Canonical key names: single characters (case matters), or one of these names. */
@@ -69,8 +71,10 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   repositories: 'Saved repositories',
   engines: 'Engines',
   filter: 'Filter field',
+  kept: 'A list with a kept filter',
   form: 'Forms',
   confirm: 'Questions',
+  picker: 'Choices (the platform of a pull)',
   help: 'Help',
 };
 
@@ -157,6 +161,7 @@ export const BINDINGS = [
   // text fields and forms (letter keys type text here)
   { id: 'filter.submit', scope: 'filter', keys: ['enter'], label: 'done', description: 'keep the filter and go back to the list' },
   { id: 'filter.cancel', scope: 'filter', keys: ['escape'], label: 'clear', description: 'clear the filter and close the field' },
+  { id: 'kept.clear', scope: 'kept', keys: ['escape'], label: 'clear filter', description: 'clear the kept filter (then Esc goes back)' },
   { id: 'form.next', scope: 'form', keys: ['tab', 'down'], label: 'next field', description: 'next field' },
   { id: 'form.previous', scope: 'form', keys: ['shift+tab', 'up'], description: 'previous field' },
   { id: 'form.submit', scope: 'form', keys: ['enter'], label: 'save', description: 'save (tests the registry first)' },
@@ -168,6 +173,12 @@ export const BINDINGS = [
   { id: 'confirm.no', scope: 'confirm', keys: ['n', 'escape'], label: 'no', description: 'no: leave it as it is' },
   { id: 'confirm.force', scope: 'confirm', keys: ['f'], label: 'force', description: 'force, where offered (the only answer that deletes an image a container uses)' },
   { id: 'confirm.all', scope: 'confirm', keys: ['a'], label: 'all', description: 'all, where offered (prune: every unused image, not only the dangling ones)' },
+
+  // a short list of choices over a screen (the platform picker on Tags)
+  { id: 'picker.up', scope: 'picker', keys: ['up', 'k'], description: 'previous choice', repeat: true },
+  { id: 'picker.down', scope: 'picker', keys: ['down', 'j'], description: 'next choice', repeat: true },
+  { id: 'picker.pick', scope: 'picker', keys: ['enter'], label: 'pick', description: 'pick the choice' },
+  { id: 'picker.close', scope: 'picker', keys: ['escape'], label: 'close', description: 'close, keeping what was picked before' },
 
   // help overlay
   { id: 'help.close', scope: 'help', keys: ['escape', '?', 'q'], label: 'close', description: 'close help' },

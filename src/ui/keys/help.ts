@@ -6,7 +6,8 @@ export interface HelpSection {
   rows: { id: CommandId; keys: string; description: string }[];
 }
 
-const ORDER: Scope[] = ['global', 'depots', 'list', 'local', 'tags', 'inspect', 'downloads', 'registries', 'repositories', 'engines', 'filter', 'form', 'confirm', 'help'];
+// In the order of SCOPE_TITLES (a Record over every scope): a new scope cannot be left out of help.
+const ORDER = Object.keys(SCOPE_TITLES) as Scope[];
 
 function keysText(keys: readonly KeyName[], ascii: boolean): string {
   const show = ascii ? displayKeyAscii : displayKey;

@@ -64,12 +64,14 @@ describeWorld('engine: image downloads cancel, retry, clear', (world) => {
     const s = session(world);
     sessions.push(s);
     const noId = await run(s, ['image', 'downloads', 'cancel']);
-    expect(noId.code).not.toBe(0);
+    // Usage errors (DESIGN.md "Exit codes"): 2, as for an unknown flag.
+    expect(noId.code).toBe(2);
     expect(noId.stderr).toMatch(/needs a download ID/);
     const bad = await run(s, ['image', 'downloads', 'pause', 'x']);
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/use cancel ID, retry ID or clear/);
     const unknown = await run(s, ['image', 'downloads', 'cancel', 'nope']);
-    expect(unknown.code).not.toBe(0);
+    // An ID no download has is an operation error (404), not a usage error.
+    expect(unknown.code).toBe(1);
   });
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
 import type { LxdWorldInfo } from '../../world/lxd.js';
 import { movedClockEnv } from '../../world/proc.js';
+import { openTerminal } from '../tui/terminal.js';
 import { BIN, assertBuilt, json, jsonLines, run, session, start, until, workerGone, type Session } from '../engine/helpers.js';
 
 interface LxcResult {
@@ -66,6 +67,19 @@ describeWorld('LXC images through LXD', (world) => {
     if (s) {
       await workerGone(s);
       rmSync(s.configDir, { recursive: true, force: true });
+    }
+  });
+
+  it('the app\'s first Local list has the LXC images beside the docker ones, without a refresh', async () => {
+    // The first frame used to show the docker images read while the app loaded, and never asked LXD.
+    const t = openTerminal('lxc-first', s);
+    try {
+      const first = await t.idle('the first Local list');
+      expect(first).toMatch(new RegExp(`${lxd.localAlias.replace('/', '\\/')} .* lxc`));
+    } catch (error) {
+      throw t.attach(error);
+    } finally {
+      t.stop();
     }
   });
 

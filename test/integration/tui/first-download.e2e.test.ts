@@ -1,7 +1,8 @@
 // The first download shows at once (issue 20): ten fresh starts of the built app in a real terminal (tmux),
 // each with its own settings folder (so no download worker runs yet), with `stress-ng --cpu 2` loading the
-// machine; on the Tags screen `p` then `D`, and the download must be on the Downloads screen within 1 s of `p`
-// (before, the live view's first look raced the worker that very pull started and kept "no downloads yet").
+// machine; on the Tags screen `p` then `D`, and the download must be on the Downloads screen well inside the
+// worker's 5 s connect deadline (before, the live view's first look raced the worker that very pull started and
+// kept "no downloads yet" for that long).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,7 +11,11 @@ import { DEFAULT_THROTTLE, docker, setThrottle } from '../../world/index.js';
 import { BIN, assertBuilt, run, session, workerGone, type Session } from '../engine/helpers.js';
 
 const RUNS = 10;
-const LIMIT_MS = 1000;
+// What went wrong was a mechanism: the live view's first look raced the worker and then waited out its 5 s
+// connect deadline. Each run must show the download well inside that deadline; how soon depends on how fast
+// this machine starts a Node process under load (0.7-1.0 s with only stress-ng on 2 cores; up to 1.5 s with
+// other suites running as well), so the bound is half the deadline, and the times are printed for the README.
+const LIMIT_MS = 2500;
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' });

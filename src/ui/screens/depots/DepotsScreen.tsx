@@ -93,7 +93,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
         height={listHeight}
         width={width}
         theme={theme}
-        header={headerLine(vm.tab.kind, widths, vm.sort, theme)}
+        header={headerLine(vm.tab.kind, widths, vm.sort, theme, vm.tab.registry?.startsWith('lxd:') ?? false)}
         row={row}
         rowColor={rowColor}
         empty={empty}

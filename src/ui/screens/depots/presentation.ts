@@ -60,10 +60,12 @@ export function widthsFor(kind: DepotKind, width: number, cells: string[][], sor
  * (a narrow terminal), the header says the sort at its right end (`sorted by age ▼`), over the last
  * headers if it must.
  */
-export function headerLine(kind: DepotKind, widths: number[], sort: LocalSort, theme: Theme): string {
+export function headerLine(kind: DepotKind, widths: number[], sort: LocalSort, theme: Theme, lxcServer = false): string {
   const arrow = sortMark(sort, theme);
   const c = columnsFor(kind, sort, arrow);
-  const line = renderColumns(c.headers, widths, c.specs).trimEnd();
+  // An LXC server's tab lists images by alias, with what each is (release, architecture, serial, size).
+  const headers = lxcServer && kind === 'private' ? ['', 'ALIAS', 'IMAGE (release, architecture, serial, size)'] : c.headers;
+  const line = renderColumns(headers, widths, c.specs).trimEnd();
   if (kind !== 'local') return line;
   const sorted = LOCAL_COLUMNS.findIndex((col) => col.sort === sort);
   if ((widths[sorted] ?? 0) > 0) return line;

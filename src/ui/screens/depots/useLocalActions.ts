@@ -6,6 +6,7 @@ import { type Actions, disabled, now, task, withItem } from '../../actions/actio
 import type { Runner } from '../../actions/runner';
 import { type UiServices, type UpdatesView, errorText } from '../../services';
 import { type LocalRow, type LocalSort, localRowDeleteRefs, localRowRef, nextSort, shortId } from './local';
+import { deleteQuestion } from './deleteQuestion';
 import type { ShownRows } from './useDepotRows';
 import { noUpdatesText, updateOffer } from '../../../views/updates';
 
@@ -15,10 +16,6 @@ interface PendingUpdate {
   fullName: string;
   tag: string;
   oldId: string;
-}
-
-export function deleteTitle(row: LocalRow): string {
-  return row.repo.name === '<none>' ? `dangling image ${shortId(row.id)}` : `${row.repo.name}:${row.tags.join(', ')} (${shortId(row.id)})`;
 }
 
 export function useLocalActions(props: {
@@ -70,16 +67,7 @@ export function useLocalActions(props: {
   return {
     'local.delete': withItem(selected, none, (row) =>
       task({
-        question: {
-          title: `Delete ${deleteTitle(row)}?`,
-          lines: [
-            row.containers.length ? `used by: ${row.containers.join(', ')}` : row.inUse ? 'used by a container' : 'no container uses it',
-            row.inUse ? 'only f (force) deletes it: the containers keep running on the untagged image' : row.repo.name === '<none>' ? 'deletes this dangling image' : 'untags each of its tags; the image goes with its last tag',
-          ],
-          // An image a container uses can only be deleted by force: y would only fail.
-          answers: row.inUse ? ['force'] : ['yes'],
-          destroys: true,
-        },
+        question: deleteQuestion(row, rows?.kind === 'local' ? rows.items : []),
         run: async (answer) => {
           const done: string[] = [];
           try {

@@ -80,18 +80,18 @@ export function useTagsScreen(props: { services: UiServices; image: Pick<RemoteI
     if (p) setPicking({ ...p, index: (p.index + delta + p.options.length) % p.options.length });
   };
   const pickerActions: Actions = {
-    'list.up': now(move(-1)),
-    'list.down': now(move(1)),
-    'list.open': now(() => {
+    'picker.up': now(move(-1)),
+    'picker.down': now(move(1)),
+    'picker.pick': now(() => {
       const p = pickingRef.current;
       if (!p) return;
       const chosen = p.options[p.index];
       setPlatform(chosen === 'default' ? undefined : chosen);
       setPicking(null);
     }),
-    'confirm.no': now(() => setPicking(null)),
+    'picker.close': now(() => setPicking(null)),
   };
-  useScreenCommands(['list', 'confirm'], pickerActions, { priority: PRIORITY.dialog, active: active && picking !== null, modal: true, refusal: 'choose a platform: ↑/↓ move, Enter picks, Esc closes' });
+  useScreenCommands(['picker'], pickerActions, { priority: PRIORITY.dialog, active: active && picking !== null, modal: true, refusal: 'choose a platform: ↑/↓ move, Enter picks, Esc closes' });
 
   return { query, all, list, rows, looked, wanted, selected, platform, picking };
 }
