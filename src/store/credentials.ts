@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { registryHost } from '../domain/registry';
 import { sanitizeLine } from '../domain/sanitize';
 import type { RegistryStore } from './registryStore';
@@ -219,15 +220,19 @@ function parseDockerConfig(raw: unknown): DockerConfig {
   return { auths, credHelpers, ...(typeof record.credsStore === 'string' && record.credsStore ? { credsStore: record.credsStore } : {}) };
 }
 
+/** What `docker-credential-<name> get` prints: a user name and a secret (extra fields ignored). */
+const HelperAnswer = v.object({ Username: v.string(), Secret: v.pipe(v.string(), v.minLength(1)) });
+
 /** The helper's JSON answer; undefined when it is not credentials. */
 function parseHelperOutput(out: string): { Username: string; Secret: string } | undefined {
+  let raw: unknown;
   try {
-    const v = JSON.parse(out) as Record<string, unknown>;
-    if (typeof v.Username === 'string' && typeof v.Secret === 'string' && v.Secret) return { Username: v.Username, Secret: v.Secret };
+    raw = JSON.parse(out);
   } catch {
-    // not JSON
+    return undefined; // not JSON
   }
-  return undefined;
+  const parsed = v.safeParse(HelperAnswer, raw);
+  return parsed.success ? parsed.output : undefined;
 }
 
 /**
