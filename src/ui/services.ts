@@ -63,6 +63,11 @@ export interface RegistryFormInput {
   username: string;
   /** undefined keeps the stored password (edit). */
   password?: string;
+  /**
+   * The path of a PEM file of CA certificates to verify the registry with (`--ca-file`), read and checked when
+   * saved; undefined keeps the registry's own CA (edit), unless trustCert is on (then the CA goes).
+   */
+  caFile?: string;
 }
 
 /** An engine as the engines screen shows it (`reachable` null while it is being asked). */
@@ -117,7 +122,7 @@ export interface UiServices {
     watch?(onChange: () => void): () => void;
     save(original: string | null, input: RegistryFormInput): Promise<Registry>;
     remove(name: string): Promise<void>;
-    ping(input: { url: string; trustCert: boolean }): Promise<ApiVersion>;
+    ping(input: { url: string; trustCert: boolean; caFile?: string }): Promise<ApiVersion>;
   };
   repositories: {
     list(): Promise<SavedRepositoryRow[]>;

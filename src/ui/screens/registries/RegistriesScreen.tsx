@@ -4,6 +4,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { MASK, type Registry } from '../../../domain/registry';
 import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import { trustText } from '../../../views/registries';
 import { FilterLine } from '../../components/FilterLine';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
@@ -11,11 +12,11 @@ import type { Theme } from '../../theme/theme';
 import { RegistryForm } from './RegistryForm';
 import { useRegistriesScreen } from './useRegistriesScreen';
 
-const SPECS: ColumnSpec[] = [{ width: 21, grow: 1 }, { width: 20, grow: 3 }, { width: 3 }, { width: 5 }, { width: 10, grow: 1 }, { width: 8 }];
+const SPECS: ColumnSpec[] = [{ width: 21, grow: 1 }, { width: 20, grow: 3 }, { width: 3 }, { width: 6 }, { width: 10, grow: 1 }, { width: 8 }];
 const HEADERS = ['NAME', 'URL', 'API', 'TRUST', 'USERNAME', 'PASSWORD'];
 
 export function registryCells(r: Registry): string[] {
-  return [r.builtin ? `${r.name} (built in)` : r.name, r.url, r.version, r.trustCert ? 'yes' : 'no', r.username || '-', r.password ? MASK : '-'];
+  return [r.builtin ? `${r.name} (built in)` : r.name, r.url, r.version, trustText(r), r.username || '-', r.password ? MASK : '-'];
 }
 
 export interface RegistriesScreenProps {
