@@ -159,7 +159,11 @@ export interface UiServices {
     check(): Promise<EngineRow[]>;
     /** Work on another engine from now on (and at the next start): lists and marks follow (subscribers are told). */
     switchTo(name: string): Promise<void>;
-    save(original: string | null, input: EngineFormInput): Promise<void>;
+    /**
+     * Saves after asking the engine for its version, as `engine add` does: one that does not answer throws an
+     * EngineNotAnswering unless `force` (the form's "save anyway"); then the answer is what went wrong.
+     */
+    save(original: string | null, input: EngineFormInput, options?: { force?: boolean }): Promise<{ problem: string | null }>;
     remove(name: string): Promise<void>;
     /** Called when the active engine changes. */
     subscribe(listener: () => void): () => void;
@@ -201,6 +205,7 @@ const APP_WORDS: [RegExp, string][] = [
   [/use --force to remove it from every repository/g, 'f in the delete dialog removes it from every repository'],
   [/or use --force to delete the image anyway/g, 'or f in the delete dialog to delete the image anyway'],
   [/try another --platform/g, 'choose another platform (P on the tags)'],
+  [/check the host \(and `--docker-path` for ssh\), or save it anyway with --force/g, 'check the host (and the Docker path for ssh), or Ctrl-F saves it anyway'],
 ];
 
 export function appWords(text: string): string {

@@ -139,7 +139,7 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
       }
     },
     // While it tests and saves, keys wait (then go to the form, or to the screen once it has closed).
-    { priority: PRIORITY.dialog, modal: true, typing: textField, active: !selectOpen, waiting: busy !== null, refusal: FORM_KEYS, ...(textField ? { onText: inputs[focus].onText } : {}) },
+    { priority: PRIORITY.dialog, modal: true, typing: textField, active: !selectOpen, waiting: busy !== null, refusal: FORM_KEYS, commands: ['form.next', 'form.previous', 'form.toggle', 'form.submit', 'form.cancel'], ...(textField ? { onText: inputs[focus].onText } : {}) },
   );
 
   return {
