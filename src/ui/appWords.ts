@@ -3,7 +3,7 @@
 // there (a screen, a key, a form field). A command with no place in the app is said as one to run in a shell.
 // Every error, warning and failed download the app shows goes through appWords (test/unit/ui/appWords.test.ts
 // lists the hints the services give).
-import type { AppError } from '../domain/errors';
+import { type AppError, EngineNotAnswering } from '../domain/errors';
 import { sanitizeLine } from '../domain/sanitize';
 
 /** Failures that usually come from the setup (an engine or registry out of reach, a certificate): the doctor checks it all. */
@@ -13,7 +13,9 @@ const SETUP_FAILURES = new Set<number>([495, 503]);
 export function errorText(error: unknown): string {
   if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') {
     const e = error as AppError;
-    return appWords(SETUP_FAILURES.has(e.code) ? `${e.describe()}; \`stevedore doctor\` checks the setup` : e.describe());
+    // An engine the form asked says what to do in the form already (check the host, or save it anyway).
+    const setup = SETUP_FAILURES.has(e.code) && !(e instanceof EngineNotAnswering);
+    return appWords(setup ? `${e.describe()}; \`stevedore doctor\` checks the setup` : e.describe());
   }
   // Not one of ours: its text may come from anywhere, so it is cleaned like remote text.
   return appWords(sanitizeLine(error instanceof Error ? error.message : String(error)));
