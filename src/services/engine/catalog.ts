@@ -2,7 +2,8 @@
 // ours: `--engine NAME` (or STEVEDORE_ENGINE, which is how the download worker is told), else DOCKER_HOST,
 // else DOCKER_CONTEXT, else the engine chosen with `engine use`, else docker's current context, else the
 // default socket. Names: `default`, docker's contexts, saved engines (a saved name may not shadow a context),
-// and `DOCKER_HOST` when that is set.
+// and `DOCKER_HOST` when that is set. A little over 300 lines: `engine add` and the app's edit share one check that
+// the engine answers (answers()), kept beside the rules it guards.
 import { homedir } from 'node:os';
 import {
   EngineClient,
