@@ -87,8 +87,10 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
   // What the Downloads screen and the status bar show: progress at most every half second (a second
   // over SSH), a download starting or ending at once; both change in the same frame.
   const shown = useMemo(() => sampledStore(store, { intervalMs: progressIntervalMs(sshSession()), urgent: downloadsShape, now: () => services.clock.now() }), [store, services]);
-  // A new set only when the names change (not on every progress snapshot): the lists key on it.
-  const namesKey = useStoreSelector(store, downloadingKey);
+  // A new set only when the names change (not on every progress snapshot): the lists key on it. Read from
+  // the sampled store: a download starting or ending shows at once (downloadsShape), while progress ticks
+  // do not even run the selector at the root.
+  const namesKey = useStoreSelector(shown, downloadingKey);
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
   // Failed downloads shown on the Downloads screen stop being counted in the status bar.
   const [seenFailed, setSeenFailed] = useState<ReadonlySet<string>>(() => new Set());

@@ -50,7 +50,7 @@ export function enginesPort(catalog: EngineCatalog, switched: () => void): UiSer
       switched();
       for (const listener of listeners) listener();
     },
-    save: async (original, input) => {
+    save: async (original, input, options = {}) => {
       const fields = {
         name: input.name,
         host: input.host,
@@ -58,8 +58,9 @@ export function enginesPort(catalog: EngineCatalog, switched: () => void): UiSer
         certPath: input.certPath.trim() || null,
         dockerPath: input.dockerPath.trim() || null,
       };
-      if (original) catalog.edit(original, fields);
-      else catalog.add(fields);
+      const force = options.force ?? false;
+      const { problem } = original ? await catalog.editChecked(original, fields, force) : await catalog.addChecked(fields, force);
+      return { problem };
     },
     remove: async (name) => {
       if (name === catalog.activeName()) throw new Conflict(`"${name}" is the engine in use`, { hint: 'switch to another engine first' });

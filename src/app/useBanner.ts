@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { BannerMessage } from '../ui/components/ErrorBanner';
 import { type ExternalStore, useStoreSelector } from '../ui/hooks/useStore';
-import type { DownloadsView, UiServices } from '../ui/services';
+import { type DownloadsView, type UiServices, appWords } from '../ui/services';
 import { isActive } from '../ui/screens/downloads/presentation';
 
 export interface Banner {
@@ -21,7 +21,7 @@ export function useBanner(services: UiServices, store: ExternalStore<DownloadsVi
   const [message, setMessage] = useState<BannerMessage | null>(null);
   const [open, setOpen] = useState(false);
   // Warnings (engine unreachable while searching…) go to the banner, never onto the screen.
-  useEffect(() => services.warnings.subscribe((text) => setMessage({ kind: 'warning', text })), [services]);
+  useEffect(() => services.warnings.subscribe((text) => setMessage({ kind: 'warning', text: appWords(text) })), [services]);
 
   // The "downloading X" banner goes when X's download ends (after it was seen running).
   const [watched, setWatched] = useState<{ ref: string; seenActive: boolean } | null>(null);
@@ -37,7 +37,8 @@ export function useBanner(services: UiServices, store: ExternalStore<DownloadsVi
     }
   }, [watched, running]);
 
-  const set = useCallback((next: BannerMessage | null) => setMessage(next), []);
+  // Whatever a screen or an action says (a service's warning, an error) is said in the app's words.
+  const set = useCallback((next: BannerMessage | null) => setMessage(next && { ...next, text: appWords(next.text) }), []);
   const follow = useCallback((r: string) => setWatched({ ref: r, seenActive: false }), []);
   return { message, set, follow, open, setOpen };
 }

@@ -32,6 +32,13 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * An engine being saved (`engine add`, the app's engine form) did not answer as an engine: not saved. The
+ * code is the failure's own (503 unreachable, 504 timed out, 502 not an engine…); `--force` (the form's
+ * "save anyway") saves it all the same.
+ */
+export class EngineNotAnswering extends AppError {}
+
 export class InvalidInput extends AppError {
   constructor(message: string, options?: AppErrorOptions) {
     super(400, message, options);

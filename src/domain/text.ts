@@ -242,3 +242,34 @@ export function truncateMiddle(text: string, width: number, ellipsis = '…'): s
   return truncate(text, room - endWidth, '') + ellipsis + end;
 }
 
+
+/**
+ * The part of a one-line field's value to show in `width` cells with the cursor at `at` (a character index;
+ * `at` = the length puts it after the last character, in a cell of its own): the cursor always in view, an
+ * `ellipsis` on each side that is cut. One cell per character (what a field holds: names, URLs, paths, masks).
+ */
+export function fieldWindow(value: string, at: number, width: number, ellipsis = '…'): { before: string; cursor: string; after: string; lead: string; tail: string } {
+  const chars = [...value];
+  const cursorAt = Math.max(0, Math.min(at, chars.length));
+  const cells = cursorAt === chars.length ? [...chars, ' '] : chars;
+  const ell = [...ellipsis].length;
+  let start = 0;
+  let end = cells.length;
+  if (cells.length > width) {
+    if (cursorAt < width - ell) end = width - ell;
+    else if (cells.length - cursorAt <= width - ell) start = cells.length - (width - ell);
+    else {
+      // In the middle: the cursor at the right end of the window, an ellipsis on both sides.
+      const room = Math.max(1, width - 2 * ell);
+      start = cursorAt - room + 1;
+      end = cursorAt + 1;
+    }
+  }
+  return {
+    lead: start > 0 ? ellipsis : '',
+    before: cells.slice(start, cursorAt).join(''),
+    cursor: cells[cursorAt] ?? ' ',
+    after: cells.slice(cursorAt + 1, end).join(''),
+    tail: end < cells.length ? ellipsis : '',
+  };
+}

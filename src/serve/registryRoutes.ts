@@ -3,11 +3,18 @@
 import { InvalidInput, NotFound } from '../domain/errors';
 import { MASK } from '../domain/registry';
 import type { AppServices } from '../services/index';
+import { readCaFile } from '../services/registryCa';
 import { cloudList, cloudRepository, registryJson } from '../views/registries';
 import type { Handler, Reply } from './routes';
 import { RegistryAddBody, RegistryEditBody, RegistryMethod, RepositoryAddBody, RepositoryUpdateBody, validate } from './schemas';
 
 const ok = (body: unknown, status = 200): Reply => ({ status, body });
+
+/** `ca_file` read and checked as the CLI's `--ca-file` is (named as the body names it); with enable_trust_cert, a 400. */
+function caOf(file: string, trustCert: boolean | undefined): string {
+  if (trustCert === true) throw new InvalidInput('enable_trust_cert and ca_file go one or the other', { hint: 'a CA verifies the certificate; enable_trust_cert pins it without one' });
+  return readCaFile(file, 'ca_file');
+}
 
 export function registryRoutes(services: AppServices) {
   const registryList: Handler = async () => ok((await services.registries()).list().map(registryJson));
@@ -23,6 +30,7 @@ export function registryRoutes(services: AppServices) {
         url: b.url,
         version: b.version,
         trustCert: b.enable_trust_cert,
+        ...(b.ca_file !== undefined ? { caCert: caOf(b.ca_file, b.enable_trust_cert) } : {}),
         ...(b.username !== undefined ? { username: b.username } : {}),
         ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),
       });
@@ -34,6 +42,7 @@ export function registryRoutes(services: AppServices) {
       ...(b.url !== undefined ? { url: b.url } : {}),
       ...(b.version !== undefined ? { version: b.version } : {}),
       ...(b.enable_trust_cert !== undefined ? { trustCert: b.enable_trust_cert } : {}),
+      ...(b.ca_file !== undefined ? { caCert: b.ca_file === null ? null : caOf(b.ca_file, b.enable_trust_cert) } : {}),
       ...(b.username !== undefined ? { username: b.username } : {}),
       // A client that sends back the masked password it was shown keeps the saved one.
       ...(b.password !== undefined && b.password !== MASK ? { password: b.password } : {}),

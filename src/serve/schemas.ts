@@ -20,6 +20,8 @@ export const DownloadBody = v.object({
 
 const version = v.picklist(['v1', 'v2'], 'must be "v1" or "v2"');
 const trust = v.boolean('must be true or false');
+/** A PEM file of CA certificates on the serve host (`--ca-file`): read and checked by the route. */
+const caFile = v.pipe(text(4_096), v.minLength(1, 'must be the path of a PEM file'));
 
 /** `POST /api/v1/registry` with `method: add` (the seed marks method, name, url, enable_trust_cert, version required). */
 export const RegistryAddBody = v.object({
@@ -30,6 +32,8 @@ export const RegistryAddBody = v.object({
   version,
   username: v.optional(text(200)),
   password: v.optional(text(1024)),
+  /** Not in the seed: stevedore's `--ca-file` (a path on the serve host). */
+  ca_file: v.optional(caFile),
 });
 
 /** `POST /api/v1/registry` with `method: edit`: `oldname` names the registry; the rest are the new values. */
@@ -42,6 +46,8 @@ export const RegistryEditBody = v.object({
   version: v.optional(version),
   username: v.optional(text(200)),
   password: v.optional(text(1024)),
+  /** A new CA file, or null to stop using the registry's own CA (`--no-ca-file`). */
+  ca_file: v.optional(v.nullable(caFile)),
 });
 
 export const RegistryMethod = v.object({ method: v.picklist(['add', 'edit'], 'must be "add" or "edit"') });

@@ -197,13 +197,16 @@ export class RegistryService {
     return current;
   }
 
-  /** Pings a URL that need not be configured (`stevedore registry ping URL`). */
-  async ping(urlText: string, trustCert = false): Promise<ApiVersion> {
+  /**
+   * Pings a URL that need not be configured (`stevedore registry ping URL`); `ca` verifies with that CA (a
+   * registry being added with one), else a configured registry's own CA is used.
+   */
+  async ping(urlText: string, trustCert = false, ca?: string): Promise<ApiVersion> {
     const url = normalizeRegistryUrl(urlText);
     if (!this.probe) throw new InvalidInput('registry ping is not available in this build');
     const configured = this.list().find((r) => !r.builtin && r.url === url);
     const pinned = trustCert ? (configured?.pinnedCertSha256 ?? (await this.probe.certificateFingerprint(url))) : undefined;
-    return this.probe.ping(url, probeTls({ trustCert, pinned, ca: trustCert ? undefined : configured?.caCert }));
+    return this.probe.ping(url, probeTls({ trustCert, pinned, ca: trustCert ? undefined : (ca ?? configured?.caCert) }));
   }
 
   private dockerHub(): Registry {

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { registryHost } from '../domain/registry';
 import { sanitizeLine } from '../domain/sanitize';
 import type { RegistryStore } from './registryStore';
@@ -195,39 +196,48 @@ function decodeAuth(auth: string): { username: string; password: string } | unde
   return { username: text.slice(0, colon), password: text.slice(colon + 1) };
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const optionalText = v.fallback(v.optional(v.string()), undefined);
+/** An object of these fields; anything else reads as null (skipped). */
+const recordOf = <T extends v.ObjectEntries>(entries: T) => v.fallback(v.nullable(v.pipe(v.custom<Record<string, unknown>>(isRecord), v.object(entries))), null);
+/** docker's config.json, as far as credentials go: an entry or field of another type is left out. */
+const DockerConfigFile = v.object({
+  auths: v.fallback(v.pipe(v.custom<Record<string, unknown>>(isRecord), v.record(v.string(), recordOf({ auth: optionalText, identitytoken: optionalText, username: optionalText, password: optionalText }))), {}),
+  credHelpers: v.fallback(v.pipe(v.custom<Record<string, unknown>>(isRecord), v.record(v.string(), v.fallback(v.nullable(v.string()), null))), {}),
+  credsStore: optionalText,
+});
+
 function parseDockerConfig(raw: unknown): DockerConfig {
-  const record = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const parsed = v.safeParse(DockerConfigFile, isRecord(raw) ? raw : {});
+  const file = parsed.success ? parsed.output : { auths: {}, credHelpers: {}, credsStore: undefined };
   const auths: DockerConfig['auths'] = {};
   const credHelpers: DockerConfig['credHelpers'] = {};
-  if (record.auths && typeof record.auths === 'object') {
-    for (const [key, value] of Object.entries(record.auths as Record<string, unknown>)) {
-      if (!value || typeof value !== 'object') continue;
-      const v = value as Record<string, unknown>;
-      auths[key.toLowerCase()] = {
-        ...(typeof v.auth === 'string' && v.auth ? { auth: v.auth } : {}),
-        ...(typeof v.identitytoken === 'string' && v.identitytoken ? { identitytoken: v.identitytoken } : {}),
-        ...(typeof v.username === 'string' ? { username: v.username } : {}),
-        ...(typeof v.password === 'string' ? { password: v.password } : {}),
-      };
-    }
+  for (const [key, a] of Object.entries(file.auths)) {
+    if (!a) continue;
+    auths[key.toLowerCase()] = {
+      ...(a.auth ? { auth: a.auth } : {}),
+      ...(a.identitytoken ? { identitytoken: a.identitytoken } : {}),
+      ...(a.username !== undefined ? { username: a.username } : {}),
+      ...(a.password !== undefined ? { password: a.password } : {}),
+    };
   }
-  if (record.credHelpers && typeof record.credHelpers === 'object') {
-    for (const [key, value] of Object.entries(record.credHelpers as Record<string, unknown>)) {
-      if (typeof value === 'string') credHelpers[key.toLowerCase()] = value;
-    }
-  }
-  return { auths, credHelpers, ...(typeof record.credsStore === 'string' && record.credsStore ? { credsStore: record.credsStore } : {}) };
+  for (const [key, helper] of Object.entries(file.credHelpers)) if (typeof helper === 'string') credHelpers[key.toLowerCase()] = helper;
+  return { auths, credHelpers, ...(file.credsStore ? { credsStore: file.credsStore } : {}) };
 }
+
+/** What `docker-credential-<name> get` prints: a user name and a secret (extra fields ignored). */
+const HelperAnswer = v.object({ Username: v.string(), Secret: v.pipe(v.string(), v.minLength(1)) });
 
 /** The helper's JSON answer; undefined when it is not credentials. */
 function parseHelperOutput(out: string): { Username: string; Secret: string } | undefined {
+  let raw: unknown;
   try {
-    const v = JSON.parse(out) as Record<string, unknown>;
-    if (typeof v.Username === 'string' && typeof v.Secret === 'string' && v.Secret) return { Username: v.Username, Secret: v.Secret };
+    raw = JSON.parse(out);
   } catch {
-    // not JSON
+    return undefined; // not JSON
   }
-  return undefined;
+  const parsed = v.safeParse(HelperAnswer, raw);
+  return parsed.success ? parsed.output : undefined;
 }
 
 /**

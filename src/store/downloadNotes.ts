@@ -3,6 +3,7 @@
 // keyed by the download's id. Only the newest entries are kept.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { checkSettingsFile, ensureSettingsDir, writeFileAtomic } from './safeFile';
 
 export interface DownloadNote {
@@ -12,6 +13,13 @@ export interface DownloadNote {
 }
 
 const FILE = 'serve-downloads.json';
+const text = v.fallback(v.string(), '');
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** The file: notes by download id; an entry that is not an object is skipped, a field of the wrong type reads as empty. */
+const NotesFile = v.pipe(
+  v.custom<Record<string, unknown>>(isRecord),
+  v.record(v.string(), v.fallback(v.nullable(v.pipe(v.custom<Record<string, unknown>>(isRecord), v.object({ description: text, location: text, icon: text }))), null)),
+);
 const MAX_ENTRIES = 500;
 
 export class DownloadNotesStore {
@@ -28,13 +36,8 @@ export class DownloadNotesStore {
     try {
       checkSettingsFile(this.path);
       const raw: unknown = JSON.parse(readFileSync(this.path, 'utf8'));
-      if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-        for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
-          if (!v || typeof v !== 'object') continue;
-          const n = v as Record<string, unknown>;
-          map.set(id, { description: text(n.description), location: text(n.location), icon: text(n.icon) });
-        }
-      }
+      const notes = v.safeParse(NotesFile, raw);
+      if (notes.success) for (const [id, note] of Object.entries(notes.output)) if (note) map.set(id, note);
     } catch {
       // none yet, or unreadable: start empty (the notes are a convenience, the downloads are not lost)
     }
@@ -56,4 +59,3 @@ export class DownloadNotesStore {
   }
 }
 
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -1,7 +1,9 @@
 // registries.json: the user's registries and saved (external) repositories, with their
-// credentials (file mode 0600). The rules (Docker Hub fixed, unique names, URL checks, 409 when a
+// credentials (file mode 0600), narrowed by valibot schemas when read. The rules (Docker Hub fixed, unique names, URL checks, 409 when a
 // registry is still used) live in the registries/repositories services; this file only keeps data.
+import * as v from 'valibot';
 import type { ApiVersion, Registry, SavedRepository } from '../domain/registry';
+import { sanitizeLine } from '../domain/sanitize';
 import { JsonStore, PartlyValid } from './jsonStore';
 
 /** On-disk shape: the seed's field names. */
@@ -89,48 +91,54 @@ function toFile(data: RegistryData): RegistryFile {
   };
 }
 
-function isString(v: unknown): v is string {
-  return typeof v === 'string';
-}
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const record = <T extends v.ObjectEntries>(entries: T) => v.pipe(v.custom<Record<string, unknown>>(isRecord, 'must be an object'), v.object(entries));
+/** A string field that may be missing or of another type: read as empty. */
+const text = v.fallback(v.string(), '');
+const optionalText = v.fallback(v.optional(v.string()), undefined);
+
+/** One registry as stored; name, url and version are what make it usable. */
+const Registry_ = record({
+  name: v.string(),
+  url: v.string(),
+  version: v.picklist(['v1', 'v2'] as const),
+  enable_trust_cert: v.fallback(v.boolean(), false),
+  username: text,
+  password: text,
+  certificate_sha256: optionalText,
+  ca_certificate: optionalText,
+});
+const Repository_ = record({ name: v.string(), username: text, password: text });
+/** The file: two lists (either may be missing), their entries checked one by one below. */
+const File_ = record({
+  registries: v.optional(v.array(v.unknown()), []),
+  repositories: v.optional(v.array(v.unknown()), []),
+});
 
 function validateFile(raw: unknown): RegistryFile {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new TypeError('registries file must be an object');
-  const record = raw as Record<string, unknown>;
-  const registries = record.registries ?? [];
-  const repositories = record.repositories ?? [];
-  if (!Array.isArray(registries) || !Array.isArray(repositories)) throw new TypeError('registries and repositories must be lists');
+  const parsed = v.safeParse(File_, raw);
+  if (!parsed.success) throw new TypeError('registries file must be an object with lists "registries" and "repositories"');
   // One unusable entry must not take the others with it: keep what is valid, say what is not.
   const problems: string[] = [];
   const file: RegistryFile = { registries: [], repositories: [] };
-  registries.forEach((entry: unknown, i) => {
-    const r = isRecord(entry) ? entry : {};
-    if (!isString(r.name) || !isString(r.url) || (r.version !== 'v1' && r.version !== 'v2')) {
-      problems.push(`registry entry ${i + 1}${isString(r.name) ? ` ("${r.name}")` : ''} is not usable (it needs name, url and version v1|v2)`);
+  parsed.output.registries.forEach((entry, i) => {
+    const r = v.safeParse(Registry_, entry);
+    if (!r.success) {
+      const name = isRecord(entry) && typeof entry.name === 'string' ? ` ("${sanitizeLine(entry.name).slice(0, 80)}")` : '';
+      problems.push(`registry entry ${i + 1}${name} is not usable (it needs name, url and version v1|v2)`);
       return;
     }
-    file.registries.push({
-      name: r.name,
-      url: r.url,
-      enable_trust_cert: r.enable_trust_cert === true,
-      username: isString(r.username) ? r.username : '',
-      password: isString(r.password) ? r.password : '',
-      version: r.version,
-      ...(isString(r.certificate_sha256) ? { certificate_sha256: r.certificate_sha256 } : {}),
-      ...(isString(r.ca_certificate) ? { ca_certificate: r.ca_certificate } : {}),
-    });
+    const { certificate_sha256, ca_certificate, ...rest } = r.output;
+    file.registries.push({ ...rest, ...(certificate_sha256 ? { certificate_sha256 } : {}), ...(ca_certificate ? { ca_certificate } : {}) });
   });
-  repositories.forEach((entry: unknown, i) => {
-    const r = isRecord(entry) ? entry : {};
-    if (!isString(r.name)) {
+  parsed.output.repositories.forEach((entry, i) => {
+    const r = v.safeParse(Repository_, entry);
+    if (!r.success) {
       problems.push(`saved repository entry ${i + 1} has no name`);
       return;
     }
-    file.repositories.push({ name: r.name, username: isString(r.username) ? r.username : '', password: isString(r.password) ? r.password : '' });
+    file.repositories.push(r.output);
   });
   if (problems.length > 0) throw new PartlyValid(file, problems);
   return file;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

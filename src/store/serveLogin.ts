@@ -4,6 +4,7 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { InvalidInput } from '../domain/errors';
 import { checkSettingsFile, ensureSettingsDir, writeFileAtomic } from './safeFile';
 
@@ -20,6 +21,10 @@ export interface LoginRecord {
   user: string;
   scrypt: { N: number; r: number; p: number; salt: string; hash: string };
 }
+
+const cost = v.pipe(v.number(), v.integer(), v.minValue(1));
+/** The file as `set` writes it; anything else reads as no login (then `serve` refuses to start and says why). */
+const LoginFile = v.object({ user: v.string(), scrypt: v.object({ N: cost, r: cost, p: cost, salt: v.string(), hash: v.string() }) });
 
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -42,13 +47,8 @@ export class ServeLoginStore {
     } catch {
       return null;
     }
-    if (raw === null || typeof raw !== 'object') return null;
-    const r = raw as { user?: unknown; scrypt?: Record<string, unknown> };
-    const s = r.scrypt;
-    if (typeof r.user !== 'string' || !s || typeof s !== 'object') return null;
-    const { N, r: rr, p, salt, hash } = s;
-    if (typeof N !== 'number' || typeof rr !== 'number' || typeof p !== 'number' || typeof salt !== 'string' || typeof hash !== 'string') return null;
-    return { user: r.user, scrypt: { N, r: rr, p, salt, hash } };
+    const parsed = v.safeParse(LoginFile, raw);
+    return parsed.success ? parsed.output : null;
   }
 
   /** Saves `user` with a new salt and the scrypt hash of `password`. */

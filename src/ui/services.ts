@@ -2,8 +2,6 @@
 // services to it (src/app/uiServices.ts); screen tests pass fakes. Every remote call takes an
 // AbortSignal so a screen can drop a search the user has moved past.
 import type { Clock } from '../domain/clock';
-import type { AppError } from '../domain/errors';
-import { sanitizeLine } from '../domain/sanitize';
 import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../domain/images';
 import type { ApiVersion, Registry } from '../domain/registry';
 import type { ExternalStore } from './hooks/useStore';
@@ -67,6 +65,11 @@ export interface RegistryFormInput {
   username: string;
   /** undefined keeps the stored password (edit). */
   password?: string;
+  /**
+   * The path of a PEM file of CA certificates to verify the registry with (`--ca-file`), read and checked when
+   * saved; undefined keeps the registry's own CA (edit), unless trustCert is on (then the CA goes).
+   */
+  caFile?: string;
 }
 
 /** An engine as the engines screen shows it (`reachable` null while it is being asked). */
@@ -139,7 +142,7 @@ export interface UiServices {
     watch?(onChange: () => void): () => void;
     save(original: string | null, input: RegistryFormInput): Promise<Registry>;
     remove(name: string): Promise<void>;
-    ping(input: { url: string; trustCert: boolean }): Promise<ApiVersion>;
+    ping(input: { url: string; trustCert: boolean; caFile?: string }): Promise<ApiVersion>;
   };
   repositories: {
     list(): Promise<SavedRepositoryRow[]>;
@@ -176,7 +179,11 @@ export interface UiServices {
     check(): Promise<EngineRow[]>;
     /** Work on another engine from now on (and at the next start): lists and marks follow (subscribers are told). */
     switchTo(name: string): Promise<void>;
-    save(original: string | null, input: EngineFormInput): Promise<void>;
+    /**
+     * Saves after asking the engine for its version, as `engine add` does: one that does not answer throws an
+     * EngineNotAnswering unless `force` (the form's "save anyway"); then the answer is what went wrong.
+     */
+    save(original: string | null, input: EngineFormInput, options?: { force?: boolean }): Promise<{ problem: string | null }>;
     remove(name: string): Promise<void>;
     /** Called when the active engine changes. */
     subscribe(listener: () => void): () => void;
@@ -191,37 +198,4 @@ export interface UiServices {
   warnings: { subscribe(listener: (message: string) => void): () => void };
 }
 
-/** Failures that usually come from the setup (an engine or registry out of reach, a certificate): the doctor checks it all. */
-const SETUP_FAILURES = new Set<number>([495, 503]);
-
-/** A thrown value as one line for the error banner, in the app's words (see appWords). */
-export function errorText(error: unknown): string {
-  if (error instanceof Error && 'describe' in error && typeof (error as AppError).describe === 'function') {
-    const e = error as AppError;
-    return appWords(SETUP_FAILURES.has(e.code) ? `${e.describe()}; \`stevedore doctor\` checks the setup` : e.describe());
-  }
-  // Not one of ours: its text may come from anywhere, so it is cleaned like remote text.
-  return sanitizeLine(error instanceof Error ? error.message : String(error));
-}
-
-/** Hints written for the command line, said as what to do in the app (longest first). */
-const APP_WORDS: [RegExp, string][] = [
-  [/(?:with )?`stevedore registry (?:ping|add|edit) [^`]*--trust-cert`(?: or `stevedore registry (?:ping|add|edit) [^`]*--trust-cert`)?/g, 'by turning on "Trust cert" in the registry\'s form (R, then a or e)'],
-  [/`stevedore registry edit(?: NAME)?`/g, 'the registry\'s form (R, then e)'],
-  [/`stevedore repo update(?: NAME)?`/g, 'the Saved repositories screen (E, then e)'],
-  [/`stevedore repo rm NAME`/g, 'the Saved repositories screen (E, then d)'],
-  [/`stevedore repo add [^`]*`/g, 'the Saved repositories screen (E, then a)'],
-  [/`stevedore registry edit NAME --username U --password-stdin`/g, 'the registry\'s form (R, then e)'],
-  [/`stevedore image downloads`/g, 'the Downloads screen (D)'],
-  [/`stevedore registry list`/g, 'the Registries screen (R)'],
-  [/`stevedore repo list`/g, 'the Saved repositories screen (E)'],
-  [/use --force to remove it from every repository/g, 'f in the delete dialog removes it from every repository'],
-  [/or use --force to delete the image anyway/g, 'or f in the delete dialog to delete the image anyway'],
-  [/try another --platform/g, 'choose another platform (P on the tags)'],
-];
-
-export function appWords(text: string): string {
-  let out = text;
-  for (const [pattern, words] of APP_WORDS) out = out.replace(pattern, words);
-  return out;
-}
+export { appWords, errorText } from './appWords';

@@ -7,6 +7,11 @@ import { table } from './table';
 
 export { registryToJson as registryJson };
 
+/** How a registry's certificate is trusted: pinned (`yes`), by its own CA, or as the system trusts it (`no`). */
+export function trustText(r: Pick<Registry, 'trustCert' | 'caCert'>): string {
+  return r.trustCert ? 'yes' : r.caCert ? 'own CA' : 'no';
+}
+
 export function registryTable(list: Registry[], width?: number): string[] {
   return table(
     list,
@@ -14,7 +19,7 @@ export function registryTable(list: Registry[], width?: number): string[] {
       { header: 'NAME', get: (r) => r.name },
       { header: 'URL', get: (r) => r.url, flex: true },
       { header: 'API', get: (r) => r.version },
-      { header: 'TRUST CERT', get: (r) => (r.trustCert ? 'yes' : r.caCert ? 'own CA' : 'no') },
+      { header: 'TRUST CERT', get: trustText },
       { header: 'USERNAME', get: (r) => r.username || '-' },
       { header: 'PASSWORD', get: (r) => (r.password ? '********' : '-') },
     ],

@@ -91,7 +91,7 @@ describe('the key trace', () => {
     const { services } = fakeServices({ local: [] });
     const app = renderApp(services);
     await app.press('R', 'a');
-    await app.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
+    await app.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab, KEY.tab);
     app.write('hunter2');
     await app.settled();
     expect(app.frame()).toMatch(/Password +\*{7}/);

@@ -145,3 +145,48 @@ describe('messages', () => {
     await app.waitFor((f) => f.includes('redis') && !f.includes('Esc closes'), 'closed');
   });
 });
+
+describe('the Registries and Saved repositories columns', () => {
+  const sized = (app: ReturnType<typeof renderApp>, columns: number, rows: number) => {
+    Object.defineProperty(app.stdout, 'columns', { get: () => columns, configurable: true });
+    Object.defineProperty(app.stdout, 'rows', { get: () => rows, configurable: true });
+    app.stdout.emit('resize');
+  };
+  /** The gaps between the cells of a row: at most this many spaces where a column's content is shorter than the widest. */
+  const widestGap = (line: string) => Math.max(0, ...[...line.trimEnd().matchAll(/ {2,}/g)].map((m) => m[0].length));
+
+  for (const [columns, rows] of [
+    [80, 24],
+    [100, 30],
+    [200, 50],
+  ] as const) {
+    it(`are as wide as their content at ${columns}x${rows}: the room left goes after the last column`, async () => {
+      const registries = [
+        { name: 'lab', url: 'https://lab.example.internal:5000', trustCert: false, username: 'ann', password: 'x', version: 'v2' as const },
+        { name: 'corporate-mirror', url: 'https://registry.corp.example.com', trustCert: true, username: 'svc-stevedore', password: '', version: 'v1' as const },
+      ];
+      const repositories = [
+        { name: 'lab.example.internal:5000/team/web', registry: 'lab', inUse: true },
+        { name: 'ghcr.io/example/app', registry: null, inUse: false },
+      ];
+      const { services } = fakeServices({ local: [], registries, repositories });
+      const app = renderApp(services);
+      sized(app, columns, rows);
+      await app.press('R');
+      await app.waitFor((f) => f.includes('corporate-mirror'));
+      const registryRow = app.frame().split('\n').find((l) => l.includes('corporate-mirror')) ?? '';
+      // At 80 columns the URL is cut in its middle (its host's end and port stay); wider, nothing is cut.
+      if (columns > 80) expect(registryRow).toMatch(/corporate-mirror +https:\/\/registry\.corp\.example\.com +v1 +yes +svc-stevedore +-/);
+      else expect(registryRow).toMatch(/corporate-mirror +https:\/\/.+corp\.example\.com +v1 +yes +svc-ste.* +-/);
+      // The widest gap is the one after "Docker Hub (built in)"'s shorter neighbours, never the terminal's spare room.
+      expect(widestGap(registryRow)).toBeLessThanOrEqual(8);
+      await app.press('E');
+      await app.waitFor((f) => f.includes('ghcr.io/example/app'));
+      const header = app.frame().split('\n').find((l) => /NAME +REGISTRY/.test(l)) ?? '';
+      expect(header).toMatch(/NAME {20,40}REGISTRY {4,10}IN USE/);
+      const repoRow = app.frame().split('\n').find((l) => l.includes('team/web')) ?? '';
+      expect(repoRow).toMatch(/lab\.example\.internal:5000\/team\/web +lab +yes/);
+      expect(widestGap(repoRow)).toBeLessThanOrEqual(12);
+    });
+  }
+});

@@ -393,7 +393,8 @@ describe('Registries screen', () => {
     await app.press(...Array.from({ length: 'lab.example'.length }, () => KEY.left), { changes: false });
     await app.press(...Array.from({ length: 6 }, () => KEY.backspace));
     await app.waitFor((f) => f.includes('https://lab.example'));
-    await app.press(KEY.tab, KEY.tab, KEY.tab);
+    // API, Trust cert, CA file, then Username.
+    await app.press(KEY.tab, KEY.tab, KEY.tab, KEY.tab);
     await app.type('ann');
     await app.press(KEY.tab);
     await app.type('s3cret', (p) => '*'.repeat(p.length));

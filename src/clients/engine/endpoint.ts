@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import * as v from 'valibot';
 import { InvalidInput } from '../../domain/errors';
 import { redactSecrets, sanitizeLine } from '../../domain/sanitize';
 
@@ -148,16 +149,14 @@ export function dockerContexts(configDir: string): DockerContext[] {
   const out: DockerContext[] = [];
   for (const id of ids) {
     try {
-      const meta: unknown = JSON.parse(readFileSync(join(metaDir, id, 'meta.json'), 'utf8'));
-      const name = dig(meta, ['Name']);
-      const host = dig(meta, ['Endpoints', 'docker', 'Host']);
-      if (typeof name !== 'string' || !name || typeof host !== 'string' || !host) continue;
-      const description = dig(meta, ['Metadata', 'Description']);
+      const meta = v.safeParse(ContextMeta, JSON.parse(readFileSync(join(metaDir, id, 'meta.json'), 'utf8')));
+      if (!meta.success || !meta.output.Name || !meta.output.Endpoints.docker.Host) continue;
+      const { Name, Endpoints, Metadata } = meta.output;
       out.push({
-        name: sanitizeLine(name),
-        host: sanitizeLine(host),
-        description: typeof description === 'string' ? sanitizeLine(description) : '',
-        skipTlsVerify: dig(meta, ['Endpoints', 'docker', 'SkipTLSVerify']) === true,
+        name: sanitizeLine(Name),
+        host: sanitizeLine(Endpoints.docker.Host),
+        description: sanitizeLine(Metadata.Description),
+        skipTlsVerify: Endpoints.docker.SkipTLSVerify,
       });
     } catch {
       // not a context docker could read either
@@ -174,11 +173,8 @@ export function contextEndpoint(configDir: string, name: string, source: string)
 /** config.json's `currentContext` (null for none or `default`). */
 export function currentContext(configDir: string): string | null {
   try {
-    const raw: unknown = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'));
-    if (raw && typeof raw === 'object' && 'currentContext' in raw) {
-      const name = (raw as { currentContext: unknown }).currentContext;
-      return typeof name === 'string' && name ? name : null;
-    }
+    const config = v.safeParse(DockerConfig, JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8')));
+    if (config.success) return config.output.currentContext || null;
   } catch {
     // no config.json, or not JSON: docker then uses the default context
   }
@@ -188,27 +184,41 @@ export function currentContext(configDir: string): string | null {
 function fromContext(configDir: string, name: string, source: string): Endpoint {
   const id = createHash('sha256').update(name).digest('hex');
   const metaFile = join(configDir, 'contexts', 'meta', id, 'meta.json');
-  let meta: unknown;
+  let raw: unknown;
   try {
-    meta = JSON.parse(readFileSync(metaFile, 'utf8'));
+    raw = JSON.parse(readFileSync(metaFile, 'utf8'));
   } catch {
     throw new InvalidInput(`docker context "${sanitizeLine(name)}" (${source}) does not exist`, { hint: 'see `docker context ls`' });
   }
-  const docker = dig(meta, ['Endpoints', 'docker']);
-  const host = dig(docker, ['Host']);
-  if (typeof host !== 'string' || !host) throw new InvalidInput(`docker context "${sanitizeLine(name)}" has no docker endpoint`);
-  const skipVerify = dig(docker, ['SkipTLSVerify']) === true;
+  const meta = v.safeParse(ContextMeta, raw);
+  const host = meta.success ? meta.output.Endpoints.docker.Host : '';
+  if (!meta.success || !host) throw new InvalidInput(`docker context "${sanitizeLine(name)}" has no docker endpoint`);
+  const skipVerify = meta.output.Endpoints.docker.SkipTLSVerify;
   const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
   const files = readTlsFiles(tlsDir, false);
   const tls = Object.keys(files).length > 0 ? { ...files, verify: !skipVerify } : null;
   return parseHost(host, `docker context "${sanitizeLine(name)}" (${source})`, tls);
 }
 
-function dig(value: unknown, path: string[]): unknown {
-  let v = value;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[key];
-  }
-  return v;
-}
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** An object; missing or of another shape reads as `{}` (the fields below then read as empty). */
+const text = v.fallback(v.string(), '');
+
+/** A docker context's meta.json, as far as stevedore reads it: a field of the wrong type reads as empty. */
+const ContextMeta = v.pipe(
+  v.custom<Record<string, unknown>>(isRecord),
+  v.object({
+    Name: text,
+    Metadata: v.fallback(v.pipe(v.custom<Record<string, unknown>>(isRecord), v.object({ Description: text })), { Description: '' }),
+    Endpoints: v.fallback(
+      v.pipe(
+        v.custom<Record<string, unknown>>(isRecord),
+        v.object({ docker: v.fallback(v.pipe(v.custom<Record<string, unknown>>(isRecord), v.object({ Host: text, SkipTLSVerify: v.fallback(v.boolean(), false) })), { Host: '', SkipTLSVerify: false }) }),
+      ),
+      { docker: { Host: '', SkipTLSVerify: false } },
+    ),
+  }),
+);
+
+/** docker's config.json, for its `currentContext` only. */
+const DockerConfig = v.pipe(v.custom<Record<string, unknown>>(isRecord), v.object({ currentContext: text }));

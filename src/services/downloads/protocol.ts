@@ -3,7 +3,9 @@
 // or {v, re, ok: false, error: {code, message}}; pushed updates: {v, event: "update", downloads: [...]}.
 // No secret crosses the socket: the worker resolves credentials itself (same user, same settings).
 import { StringDecoder } from 'node:string_decoder';
+import * as v from 'valibot';
 import { ACTIVE_STATUSES as ACTIVE, type DownloadStatus, isActiveStatus } from '../../domain/images';
+import { sanitizeLine } from '../../domain/sanitize';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -93,32 +95,40 @@ export function lineReader(onMessage: (message: Record<string, unknown>) => void
   };
 }
 
-/** Validates a request from a client; null when it is not one. */
-export function parseRequest(message: Record<string, unknown>): { id: number; request: Request } | null {
-  const id = message.id;
-  if (typeof id !== 'number') return null;
-  const platform = message.platform === null || message.platform === undefined ? null : message.platform;
-  switch (message.op) {
-    case 'hello':
-    case 'list':
-    case 'clear':
-    case 'subscribe':
-      return { id, request: { op: message.op } };
-    case 'start':
-      if (typeof message.ref !== 'string' || (platform !== null && typeof platform !== 'string')) return null;
-      return { id, request: { op: 'start', ref: message.ref, platform } };
-    case 'cancel':
-    case 'retry':
-    case 'follow':
-    case 'detach':
-      if (typeof message.target !== 'string') return null;
-      return { id, request: { op: message.op, target: message.target } };
-    case 'handover': {
-      if (!Array.isArray(message.downloads)) return null;
-      const downloads = message.downloads.map(parseRecord).filter((r): r is DownloadRecord => r !== null && !isActive(r.status));
-      return { id, request: { op: 'handover', downloads } };
-    }
-    default:
-      return null;
-  }
+const target = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
+const RequestSchema = v.variant('op', [
+  v.object({ op: v.picklist(['hello', 'list', 'clear', 'subscribe'] as const) }),
+  v.object({ op: v.literal('start'), ref: v.pipe(v.string(), v.minLength(1), v.maxLength(4096)), platform: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64))), null) }),
+  v.object({ op: v.picklist(['cancel', 'retry', 'follow', 'detach'] as const), target }),
+  // A worker that was taken over hands back what it finished: records that do not fit, or still run, are dropped.
+  v.object({
+    op: v.literal('handover'),
+    downloads: v.pipe(
+      v.array(v.unknown()),
+      v.transform((items) => items.map(parseRecord).filter((r): r is DownloadRecord => r !== null && !isActive(r.status))),
+    ),
+  }),
+]);
+const Envelope = v.object({ id: v.pipe(v.number(), v.integer()) });
+
+/** What is wrong with a request, in one line: the first field that does not fit and why. */
+function requestProblem(issues: readonly v.BaseIssue<unknown>[]): string {
+  const issue = issues[0];
+  const path = issue?.path?.map((p) => String(p.key)).join('.') ?? '';
+  if (!issue) return 'malformed request';
+  if (path === 'op' || (!path && issue.kind === 'schema' && issue.type === 'variant')) return `malformed request: unknown op ${sanitizeLine(JSON.stringify(issue.input) ?? 'undefined').slice(0, 40)}`;
+  return `malformed request: ${path ? `field "${sanitizeLine(path)}": ` : ''}${sanitizeLine(issue.message)}`;
+}
+
+/**
+ * A request from a client, narrowed by a valibot schema; else what is wrong with it (one line) and its id, when it
+ * has one, for the reply.
+ */
+export function parseRequest(message: Record<string, unknown>): { ok: true; id: number; request: Request } | { ok: false; id: number; error: string } {
+  const envelope = v.safeParse(Envelope, message);
+  if (!envelope.success) return { ok: false, id: -1, error: 'malformed request: field "id" must be an integer' };
+  const id = envelope.output.id;
+  const parsed = v.safeParse(RequestSchema, message);
+  if (!parsed.success) return { ok: false, id, error: requestProblem(parsed.issues) };
+  return { ok: true, id, request: parsed.output };
 }

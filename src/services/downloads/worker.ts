@@ -104,7 +104,7 @@ export async function serveWorker(options: WorkerOptions): Promise<number> {
     const read = lineReader(
       (message) => {
         const parsed = parseRequest(message);
-        if (!parsed) return send({ re: typeof message.id === 'number' ? message.id : -1, ok: false, error: { code: 400, message: 'malformed request' } });
+        if (!parsed.ok) return send({ re: parsed.id, ok: false, error: { code: 400, message: parsed.error } });
         try {
           const result = handle(parsed.request, socket);
           const op = parsed.request.op;

@@ -2,7 +2,8 @@
 // ours: `--engine NAME` (or STEVEDORE_ENGINE, which is how the download worker is told), else DOCKER_HOST,
 // else DOCKER_CONTEXT, else the engine chosen with `engine use`, else docker's current context, else the
 // default socket. Names: `default`, docker's contexts, saved engines (a saved name may not shadow a context),
-// and `DOCKER_HOST` when that is set.
+// and `DOCKER_HOST` when that is set. A little over 300 lines: `engine add` and the app's edit share one check that
+// the engine answers (answers()), kept beside the rules it guards.
 import { homedir } from 'node:os';
 import {
   EngineClient,
@@ -17,7 +18,7 @@ import {
   tlsFromDir,
 } from '../../clients/engine/index';
 import { DEFAULT_ENGINE, ENV_ENGINE, type EngineEntry, type EngineRule, type EngineStatus, type SavedEngine, engineNameProblem } from '../../domain/engines';
-import { AppError as AppErrorClass, Conflict, type ErrorCode, Forbidden, InvalidInput, NotFound, isAppError } from '../../domain/errors';
+import { Conflict, EngineNotAnswering, type ErrorCode, Forbidden, InvalidInput, NotFound, isAppError } from '../../domain/errors';
 import { sanitizeLine } from '../../domain/sanitize';
 import type { EnginesFile } from '../../store/engineStore';
 
@@ -151,6 +152,22 @@ export class EngineCatalog {
   async addChecked(input: AddEngineInput, force: boolean, timeoutMs = CHECK_TIMEOUT_MS): Promise<{ entry: EngineEntry; problem: string | null }> {
     const saved = this.checked(input);
     if (this.saved().some((e) => e.name === saved.name)) throw new Conflict(`an engine named "${saved.name}" exists already`, { hint: '`stevedore engine rm` it first, or choose another name' });
+    const problem = await this.answers(saved, force, timeoutMs);
+    return { entry: this.add(input), problem };
+  }
+
+  /** The app's edit form: the same check as `engine add` before the saved engine is replaced. */
+  async editChecked(name: string, input: AddEngineInput, force: boolean, timeoutMs = CHECK_TIMEOUT_MS): Promise<{ entry: EngineEntry; problem: string | null }> {
+    if (!this.saved().some((s) => s.name === name)) throw this.notSaved(name);
+    const problem = await this.answers(this.checked(input), force, timeoutMs);
+    return { entry: this.edit(name, input), problem };
+  }
+
+  /**
+   * Asks the engine for its version: null when it answers; else what went wrong, or (without `force`) an
+   * EngineNotAnswering of that code saying it was not saved.
+   */
+  private async answers(saved: SavedEngine, force: boolean, timeoutMs: number): Promise<string | null> {
     const endpoint = savedEndpoint(saved, this.home);
     let problem: { code: number; text: string } | null = null;
     const client = this.client(endpoint, endpoint.kind === 'ssh' ? timeoutMs * 2 : timeoutMs);
@@ -163,11 +180,11 @@ export class EngineCatalog {
       client.close();
     }
     if (problem && !force) {
-      throw new AppErrorClass(problem.code as ErrorCode, `engine "${saved.name}" was not saved: ${sanitizeLine(saved.host)} does not answer as an engine (${problem.text})`, {
+      throw new EngineNotAnswering(problem.code as ErrorCode, `engine "${saved.name}" was not saved: ${sanitizeLine(saved.host)} does not answer as an engine (${problem.text})`, {
         hint: 'check the host (and `--docker-path` for ssh), or save it anyway with --force',
       });
     }
-    return { entry: this.add(input), problem: problem?.text ?? null };
+    return problem?.text ?? null;
   }
 
   /** A saved engine's fields, checked: its name, its host (and TLS files when asked to verify), no clash with a context. */

@@ -7,6 +7,7 @@ import React, { useEffect, useState } from 'react';
 import type { Answer, Question } from '../actions/action';
 import { PRIORITY, useCommands, useGate } from '../hooks/inputRouter';
 import type { CommandId } from '../keys/bindings';
+import { truncate } from '../../domain/text';
 import type { Theme } from '../theme/theme';
 
 export interface ConfirmDialogProps {
@@ -50,14 +51,17 @@ export function ConfirmDialog({ question, theme, width, onAnswer }: ConfirmDialo
   const lines = [...(question.lines ?? [])];
   if (dropped > 0) lines.push(`${dropped} key${dropped === 1 ? '' : 's'} typed before this question ${dropped === 1 ? 'was' : 'were'} ignored`);
   const w = Math.min(width, Math.max(40, question.title.length + 6, ...lines.map((l) => l.length + 4)));
+  // Inside the border and the padding; cut with the theme's ellipsis (`...` under LANG=C), not Ink's.
+  const inner = Math.max(1, w - 4);
+  const cut = (text: string) => truncate(text, inner, theme.glyph.ellipsis);
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.status.warning} paddingX={1} width={w} flexShrink={0}>
       <Text bold wrap="truncate-end">
-        {question.title}
+        {cut(question.title)}
       </Text>
       {lines.map((line, i) => (
         <Text key={i} color={i >= (question.lines?.length ?? 0) ? theme.status.warning : theme.text.muted} wrap="truncate-end">
-          {line}
+          {cut(line)}
         </Text>
       ))}
       <Text>

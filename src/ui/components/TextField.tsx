@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { fieldWindow, truncate } from '../../domain/text';
 import type { Theme } from '../theme/theme';
 import { Wrapped } from './Wrapped';
 
@@ -24,11 +25,16 @@ export interface TextFieldProps {
 
 /**
  * A labelled one-line field. Its keys come from the owner's typing layer (useTextInput). A value
- * longer than the line scrolls: the part around the cursor is shown, on one line.
+ * longer than the line scrolls: the part around the cursor is shown, on one line, cut with the theme's
+ * ellipsis (`...` under LANG=C) when the field knows its width.
  */
 export function TextField({ label, value, cursor = value.length, focused, theme, placeholder, mask, labelWidth = 0, error, width }: TextFieldProps): React.JSX.Element {
   const shown = mask ? mask.repeat(value.length) : value;
   const at = Math.max(0, Math.min(cursor, shown.length));
+  // Cells for the value: the field's width less the pointer, the label and two spaces.
+  const room = width ? Math.max(4, width - labelWidth - 3) : null;
+  const ellipsis = theme.glyph.ellipsis;
+  const cut = (text: string) => (room === null ? text : truncate(text, room, ellipsis));
   return (
     <Box flexDirection="column">
       <Box>
@@ -39,7 +45,7 @@ export function TextField({ label, value, cursor = value.length, focused, theme,
         </Box>
         {shown.length === 0 && !focused ? (
           <Text color={theme.text.muted} wrap="truncate-end">
-            {placeholder ?? ''}
+            {cut(placeholder ?? '')}
           </Text>
         ) : focused ? (
           // Too long for the line: cut on the side away from the cursor, so the cursor stays in view.
@@ -47,8 +53,10 @@ export function TextField({ label, value, cursor = value.length, focused, theme,
             // Empty: the placeholder starts under the cursor, where the value will (in line with the other fields).
             <Text wrap="truncate-end" color={theme.text.muted}>
               <Text inverse>{[...placeholder][0] ?? ' '}</Text>
-              {[...placeholder].slice(1).join('')}
+              {room === null ? [...placeholder].slice(1).join('') : truncate([...placeholder].slice(1).join(''), room - 1, ellipsis)}
             </Text>
+          ) : room !== null ? (
+            <FieldValue {...fieldWindow(shown, at, room, ellipsis)} />
           ) : (
             <Text wrap={at > shown.length / 2 ? 'truncate-start' : 'truncate-end'}>
               {shown.slice(0, at)}
@@ -57,7 +65,7 @@ export function TextField({ label, value, cursor = value.length, focused, theme,
             </Text>
           )
         ) : (
-          <Text wrap="truncate-end">{shown}</Text>
+          <Text wrap="truncate-end">{cut(shown)}</Text>
         )}
       </Box>
       {error ? (
@@ -73,5 +81,17 @@ export function TextField({ label, value, cursor = value.length, focused, theme,
         </Box>
       ) : null}
     </Box>
+  );
+}
+
+function FieldValue({ lead, before, cursor, after, tail }: ReturnType<typeof fieldWindow>): React.JSX.Element {
+  return (
+    <Text wrap="truncate-end">
+      {lead}
+      {before}
+      <Text inverse>{cursor}</Text>
+      {after}
+      {tail}
+    </Text>
   );
 }

@@ -39,6 +39,7 @@ export type KeyName =
   | 'delete'
   | 'ctrl+c'
   | 'ctrl+l'
+  | 'ctrl+f'
   | 'space'
   | (string & {});
 
@@ -167,6 +168,7 @@ export const BINDINGS = [
   { id: 'form.submit', scope: 'form', keys: ['enter'], label: 'save', description: 'save (tests the registry first)' },
   { id: 'form.toggle', scope: 'form', keys: ['space'], label: 'toggle', description: 'toggle a switch / change a choice' },
   { id: 'form.cancel', scope: 'form', keys: ['escape'], label: 'cancel', description: 'cancel' },
+  { id: 'form.force', scope: 'form', keys: ['ctrl+f'], label: 'save anyway', description: 'save an engine that does not answer now (after Enter said so)' },
 
   // dialogs
   { id: 'confirm.yes', scope: 'confirm', keys: ['y'], label: 'yes', description: 'yes (Enter does not answer a question)' },
@@ -216,6 +218,7 @@ export function displayKey(key: KeyName): string {
     delete: 'Del',
     'ctrl+c': 'Ctrl-C',
     'ctrl+l': 'Ctrl-L',
+    'ctrl+f': 'Ctrl-F',
     space: 'Space',
   };
   return names[key] ?? key;

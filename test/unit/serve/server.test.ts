@@ -4,7 +4,8 @@
 // RegistryService on an in-memory registry file; the engine and registry clients are not needed here
 // (test/integration/serve covers them against the test world).
 import { request } from 'node:http';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServeServer, listen, logPath, type AccessLogEntry, type RunningServer } from '../../../src/serve/server';
 import { isLoopback, parseListen } from '../../../src/serve/command';
@@ -12,6 +13,7 @@ import { RegistryService } from '../../../src/services/registries';
 import type { AppServices } from '../../../src/services/index';
 import { ServeLoginStore, verifyLogin } from '../../../src/store/serveLogin';
 import type { RegistryData } from '../../../src/store/registryStore';
+import { selfSigned } from '../../fixtures/remote/servers';
 import { tempDir } from '../helpers';
 
 interface Answer {
@@ -188,6 +190,35 @@ describe('stevedore serve: login and safety', () => {
     for (const r of [added, edited, list]) expect(r.text).not.toContain(REGISTRY_SECRET);
     expect((await call(base, 'DELETE', '/api/v1/registry/new_test', { cookie })).json).toMatchObject({ name: 'new_test', password: '********' });
     expect((await call(base, 'DELETE', '/api/v1/registry/new_test', { cookie })).json).toMatchObject({ error: { code: 404 } });
+  });
+
+  it('takes ca_file (the CLI\'s --ca-file) on add and edit: checked as the CLI checks it, one-line 400s, null drops it', async () => {
+    const { base, login, registries } = await start();
+    const cookie = await login();
+    const post = (body: unknown) => call(base, 'POST', '/api/v1/registry', { cookie, body: JSON.stringify(body) });
+    const dir = tempDir();
+    const junk = join(dir, 'junk.pem');
+    writeFileSync(junk, 'not a certificate\n');
+    const pem = join(dir, 'ca.pem');
+    writeFileSync(pem, selfSigned('serve test CA').cert);
+    const add = { method: 'add', name: 'lab', url: 'https://lab.example', version: 'v2', enable_trust_cert: false };
+    for (const [body, message] of [
+      [{ ...add, ca_file: join(dir, 'missing.pem') }, /^cannot read ca_file .*missing\.pem \(ENOENT\)$/],
+      [{ ...add, ca_file: junk }, /^ca_file .*junk\.pem holds no PEM certificate/],
+      [{ ...add, ca_file: pem, enable_trust_cert: true }, /^enable_trust_cert and ca_file go one or the other/],
+      [{ ...add, ca_file: '' }, /field "ca_file": must be the path of a PEM file/],
+    ] as const) {
+      const r = await post(body);
+      expect(r.status).toBe(400);
+      expect((r.json as { error: { message: string } }).error.message).toMatch(message);
+      expect(registries.list().some((x) => x.name === 'lab')).toBe(false);
+    }
+    expect((await post({ ...add, ca_file: pem })).status).toBe(200);
+    expect(registries.list().find((x) => x.name === 'lab')?.caCert).toContain('-----BEGIN CERTIFICATE-----');
+    expect((await post({ method: 'edit', oldname: 'lab', ca_file: junk })).status).toBe(400);
+    expect(registries.list().find((x) => x.name === 'lab')?.caCert).toContain('-----BEGIN CERTIFICATE-----');
+    expect((await post({ method: 'edit', oldname: 'lab', ca_file: null })).status).toBe(200);
+    expect(registries.list().find((x) => x.name === 'lab')?.caCert).toBeUndefined();
   });
 
   it('answers unknown routes 404 and wrong methods 405 (with Allow), in the error shape', async () => {

@@ -90,6 +90,20 @@ describe('credential resolution', () => {
     expect(w2[0]).toMatch(/not valid JSON/);
   });
 
+  it('leaves out entries and fields of docker config.json that have another shape, and keeps the others', async () => {
+    const DOCKER_CONFIG = dockerConfig({
+      auths: { 'good.example': { auth: b64('u:p') }, 'list.example': ['x'], 'null.example': null, 'odd.example': { auth: 5, username: ['u'] } },
+      credHelpers: { 'h.example': 7 },
+      credsStore: { name: 'x' },
+    });
+    const r = new CredentialResolver(storeWith({}), { env: { DOCKER_CONFIG, PATH: '/nonexistent' } });
+    expect(await r.resolve({ host: 'good.example' })).toMatchObject({ username: 'u', password: 'p' });
+    for (const host of ['list.example', 'null.example', 'odd.example', 'h.example']) expect(await r.resolve({ host })).toBeUndefined();
+    for (const content of [[], null, 'text', { auths: [] }]) {
+      expect(await new CredentialResolver(storeWith({}), { env: { DOCKER_CONFIG: dockerConfig(content), PATH: '/nonexistent' } }).resolve({ host: 'good.example' })).toBeUndefined();
+    }
+  });
+
   it('never runs a helper whose name is not a plain word', async () => {
     const warnings: string[] = [];
     const DOCKER_CONFIG = dockerConfig({ credsStore: '../../bin/sh' });

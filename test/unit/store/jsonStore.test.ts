@@ -76,6 +76,27 @@ describe('settings and registry files', () => {
     expect(mode(join(dir, copies[0]!))).toBe(0o600);
   });
 
+  it('reads fields of the wrong type in a registry entry as empty, and a file that is a list, null or a number as no file (one line said, no crash)', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'registries.json'),
+      JSON.stringify({ registries: [{ name: 'lab', url: 'https://lab.example', version: 'v2', enable_trust_cert: 'yes', username: 7, password: null, certificate_sha256: ['x'] }] }),
+    );
+    const warnings: string[] = [];
+    const data = new RegistryStore(dir, (w) => warnings.push(w)).read();
+    expect(data).toEqual({ registries: [{ name: 'lab', url: 'https://lab.example', version: 'v2', trustCert: false, username: '', password: '' }], repositories: [] });
+    expect(warnings).toEqual([]);
+    for (const body of ['[]', 'null', '42', '"text"', '{"registries": [1], "repositories": {}}']) {
+      const d = tempDir();
+      writeFileSync(join(d, 'registries.json'), body);
+      const said: string[] = [];
+      expect(new RegistryStore(d, (w) => said.push(w)).read()).toEqual({ registries: [], repositories: [] });
+      // conf reads a file that holds no object as empty (nothing in it to keep); a wrong shape is moved aside.
+      expect(said.length).toBeLessThanOrEqual(1);
+      for (const line of said) expect(line).not.toContain('\n');
+    }
+  });
+
   it('tightens a settings directory that exists with looser rights', () => {
     const dir = join(tempDir(), 'cfg');
     mkdirSync(dir, { mode: 0o755 });

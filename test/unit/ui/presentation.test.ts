@@ -93,7 +93,7 @@ describe('download texts', () => {
 describe("the app's words", () => {
   it('says what to do in the app instead of CLI flags', () => {
     expect(appWords('certificate not trusted (pin it with `stevedore registry edit NAME --trust-cert`)')).toBe(
-      'certificate not trusted (pin it by turning on "Trust cert" in the registry\'s form (R, then a or e))',
+      'certificate not trusted (pin it by turning on "Trust cert" (or giving its CA file) in the registry\'s form (R, then a or e))',
     );
     expect(appWords('see `stevedore image downloads`')).toBe('see the Downloads screen (D)');
   });

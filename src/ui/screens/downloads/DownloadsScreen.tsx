@@ -8,7 +8,7 @@ import { displayWidth, fit, truncate, truncateStart } from '../../../domain/text
 import { FilterLine } from '../../components/FilterLine';
 import { ProgressBar } from '../../components/ProgressBar';
 import type { ExternalStore } from '../../hooks/useStore';
-import type { DownloadsView, UiServices } from '../../services';
+import { type DownloadsView, type UiServices, appWords } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { showsEngine } from '../../../views/downloads';
 import {
@@ -64,7 +64,7 @@ function DownloadRow(props: { d: DownloadSnapshot & { engine?: string }; selecte
           <Text color={theme.text.muted}>{startedText(d, now)}</Text>
           {d.status === 'failed' && errorRoom >= 12 ? (
             // Cut here, with the theme's ellipsis (Ink's own cut would write '…' under LANG=C); `e` shows it whole.
-            <Text color={color}>{truncate(`  ${sanitizeLine(d.error ?? 'unknown error')}`, errorRoom, theme.glyph.ellipsis)}</Text>
+            <Text color={color}>{truncate(`  ${appWords(sanitizeLine(d.error ?? 'unknown error'))}`, errorRoom, theme.glyph.ellipsis)}</Text>
           ) : null}
         </>
       )}
@@ -102,7 +102,7 @@ export function DownloadsScreen({ services, store, theme, width, height, active,
           {list.filter ? <Text color={theme.text.muted} bold={false}>{`  filter: ${list.filter} (${rows.length} of ${vm.rows.length})`}</Text> : null}
         </Text>
       )}
-      {view.error ? <Text color={theme.status.warning}>{view.error}</Text> : null}
+      {view.error ? <Text color={theme.status.warning}>{appWords(view.error)}</Text> : null}
       {rows.length === 0 ? (
         <Text color={theme.text.muted}>{list.filter ? `  nothing matches "${list.filter}"` : '  no downloads yet: press p on an image or a tag'}</Text>
       ) : (

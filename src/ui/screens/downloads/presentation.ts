@@ -5,6 +5,7 @@
 import { formatAge, formatDuration, formatRate } from '../../../domain/format';
 import { type DownloadSnapshot, type LayerProgress, isActiveStatus } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
+import { appWords } from '../../appWords';
 
 export { bytesText, downloadBytesText, unsizedLayers } from '../../../views/progress';
 
@@ -54,7 +55,7 @@ export function statusWord(d: DownloadSnapshot): string {
 }
 
 export function statusText(d: DownloadSnapshot): string {
-  if (d.status === 'failed') return `failed: ${sanitizeLine(d.error ?? 'unknown error')}`;
+  if (d.status === 'failed') return `failed: ${appWords(sanitizeLine(d.error ?? 'unknown error'))}`;
   return statusWord(d);
 }
 

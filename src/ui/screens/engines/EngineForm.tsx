@@ -7,7 +7,7 @@ import type { EngineRow, UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { useEngineForm } from './useEngineForm';
 
-export function EngineForm({ services, original, theme, width, onDone }: { services: UiServices; original: EngineRow | null; theme: Theme; width: number; onDone: (saved: string | null) => void }): React.JSX.Element {
+export function EngineForm({ services, original, theme, width, onDone }: { services: UiServices; original: EngineRow | null; theme: Theme; width: number; onDone: (saved: string | null, problem?: string | null) => void }): React.JSX.Element {
   const f = useEngineForm({ services, original, onDone });
   const lw = FORM_LABEL_WIDTH;
   // Inside the border and its padding.
@@ -24,11 +24,14 @@ export function EngineForm({ services, original, theme, width, onDone }: { servi
       <TextField label="Cert path" value={f.values.certPath} cursor={f.cursors.certPath} focused={f.focus === 'certPath'} theme={theme} labelWidth={lw} width={inner} error={f.errors.certPath} placeholder="(tcp+TLS: dir with ca.pem, cert.pem, key.pem)" />
       <Box marginTop={1}>
         {f.busy ? (
-          <Text color={theme.status.info}>{`saving${theme.glyph.ellipsis}`}</Text>
+          <Text color={theme.status.info}>{`${f.busy}${theme.glyph.ellipsis}`}</Text>
         ) : f.formError ? (
-          <Wrapped text={f.formError} width={inner} color={theme.status.error} />
+          <Box flexDirection="column">
+            <Wrapped text={f.formError} width={inner} color={theme.status.error} />
+            {f.unanswered ? <Text color={theme.text.muted}>{['Ctrl-F saves it anyway', 'Enter asks again', 'Esc cancels'].join(theme.glyph.separator)}</Text> : null}
+          </Box>
         ) : (
-          <Text color={theme.text.muted}>{['Enter saves', 'Tab next field', 'Space toggles', 'Esc cancels'].join(theme.glyph.separator)}</Text>
+          <Text color={theme.text.muted}>{['Enter checks and saves', 'Tab next field', 'Space toggles', 'Esc cancels'].join(theme.glyph.separator)}</Text>
         )}
       </Box>
     </Box>

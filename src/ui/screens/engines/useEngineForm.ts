@@ -1,9 +1,11 @@
 // View model of the engine form (add or edit a saved engine): name, host, docker path (ssh), TLS verify and
 // cert path (tcp). The catalog checks the same rules as `engine add`; its errors land next to their field.
+// Enter asks the engine for its version first, as `engine add` does: one that does not answer is not saved,
+// the form says why and offers Ctrl-F to save it anyway (the CLI's --force).
 import { useState } from 'react';
-import type { AppError } from '../../../domain/errors';
+import { type AppError, EngineNotAnswering } from '../../../domain/errors';
 import { engineNameProblem } from '../../../domain/engines';
-import { FORM_KEYS, PRIORITY, useCommands } from '../../hooks/inputRouter';
+import { FORM_KEYS, PRIORITY, disabledWhen, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type EngineFormInput, type EngineRow, type UiServices, errorText } from '../../services';
 
@@ -24,18 +26,21 @@ export function validateEngine(values: EngineFormInput): Partial<Record<EngineFi
   return errors;
 }
 
-export function useEngineForm(props: { services: UiServices; original: EngineRow | null; onDone: (saved: string | null) => void }) {
+export function useEngineForm(props: { services: UiServices; original: EngineRow | null; onDone: (saved: string | null, problem?: string | null) => void }) {
   const { services, original, onDone } = props;
   const [values, setValues] = useState<EngineFormInput>(() => initialEngineValues(original));
   const [focus, setFocus] = useState<EngineFieldId>('name');
   const [errors, setErrors] = useState<Partial<Record<EngineFieldId, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  // The engine did not answer when these values were tried: Ctrl-F saves them anyway (any change withdraws it).
+  const [unanswered, setUnanswered] = useState(false);
 
   const edit = (key: 'name' | 'host' | 'dockerPath' | 'certPath') => (update: (previous: string) => string) => {
     setValues((v) => ({ ...v, [key]: update(v[key]) }));
     setErrors((e) => ({ ...e, [key]: undefined }));
     setFormError(null);
+    setUnanswered(false);
   };
   const inputs = {
     name: useTextInput(values.name, edit('name')),
@@ -45,7 +50,7 @@ export function useEngineForm(props: { services: UiServices; original: EngineRow
   };
   const move = (delta: number) => setFocus((f) => ENGINE_FIELDS[(ENGINE_FIELDS.indexOf(f) + delta + ENGINE_FIELDS.length) % ENGINE_FIELDS.length] ?? 'name');
 
-  const submit = async () => {
+  const submit = async (force: boolean) => {
     const found = validateEngine(values);
     if (Object.values(found).some(Boolean)) {
       setErrors(found);
@@ -53,20 +58,24 @@ export function useEngineForm(props: { services: UiServices; original: EngineRow
       if (first) setFocus(first);
       return;
     }
-    setBusy(true);
+    setBusy(force ? 'saving' : `asking ${values.host.trim()}`);
+    setUnanswered(false);
     try {
-      await services.engines.save(original?.name ?? null, { ...values, name: values.name.trim(), host: values.host.trim() });
-      onDone(values.name.trim());
+      const { problem } = await services.engines.save(original?.name ?? null, { ...values, name: values.name.trim(), host: values.host.trim() }, { force });
+      onDone(values.name.trim(), problem);
     } catch (error) {
       const text = errorText(error);
       const code = (error as AppError).code;
-      if (code === 409 || /name/i.test(text)) setErrors({ name: text });
+      if (error instanceof EngineNotAnswering) {
+        setFormError(text);
+        setUnanswered(true);
+      } else if (code === 409 || /name/i.test(text)) setErrors({ name: text });
       else if (/docker.path/i.test(text)) setErrors({ dockerPath: text });
       else if (/tls|cert|ca\.pem/i.test(text)) setErrors({ certPath: text });
       else if (code === 400) setErrors({ host: text });
       else setFormError(text);
     } finally {
-      setBusy(false);
+      setBusy(null);
     }
   };
 
@@ -82,17 +91,31 @@ export function useEngineForm(props: { services: UiServices; original: EngineRow
           move(-1);
           return true;
         case 'form.toggle':
-          if (focus === 'tlsVerify') setValues((v) => ({ ...v, tlsVerify: !v.tlsVerify }));
+          if (focus === 'tlsVerify') {
+            setValues((v) => ({ ...v, tlsVerify: !v.tlsVerify }));
+            setUnanswered(false);
+          }
           return true;
         case 'form.submit':
-          void submit();
+          void submit(false);
+          return true;
+        case 'form.force':
+          void submit(true);
           return true;
         case 'form.cancel':
           onDone(null);
           return true;
       }
     },
-    { priority: PRIORITY.dialog, modal: true, typing: textField, waiting: busy, refusal: FORM_KEYS, ...(textField ? { onText: inputs[focus as Exclude<EngineFieldId, 'tlsVerify'>].onText } : {}) },
+    {
+      priority: PRIORITY.dialog,
+      modal: true,
+      typing: textField,
+      waiting: busy !== null,
+      refusal: FORM_KEYS,
+      disabled: disabledWhen({ 'form.force': !unanswered && 'nothing to save anyway: Enter first asks the engine; Ctrl-F then saves one that does not answer' }),
+      ...(textField ? { onText: inputs[focus as Exclude<EngineFieldId, 'tlsVerify'>].onText } : {}),
+    },
   );
 
   return {
@@ -102,6 +125,7 @@ export function useEngineForm(props: { services: UiServices; original: EngineRow
     errors,
     formError,
     busy,
+    unanswered,
     editing: original !== null,
   };
 }

@@ -79,10 +79,11 @@ export function useEnginesScreen(props: { services: UiServices; active: boolean;
     rows,
     list,
     form,
-    closeForm: (saved: string | null) => {
+    closeForm: (saved: string | null, problem?: string | null) => {
       setForm(null);
       if (!saved) return;
-      banner({ kind: 'success', text: `saved engine "${saved}": Enter switches to it` });
+      if (problem) banner({ kind: 'warning', text: `saved engine "${saved}", but it does not answer now: ${problem}` });
+      else banner({ kind: 'success', text: `saved engine "${saved}": Enter switches to it` });
       load();
     },
   };

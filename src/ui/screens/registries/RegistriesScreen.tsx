@@ -3,7 +3,8 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { MASK, type Registry } from '../../../domain/registry';
-import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
+import { trustText } from '../../../views/registries';
 import { FilterLine } from '../../components/FilterLine';
 import { VirtualList } from '../../components/VirtualList';
 import type { UiServices } from '../../services';
@@ -11,11 +12,20 @@ import type { Theme } from '../../theme/theme';
 import { RegistryForm } from './RegistryForm';
 import { useRegistriesScreen } from './useRegistriesScreen';
 
-const SPECS: ColumnSpec[] = [{ width: 21, grow: 1 }, { width: 20, grow: 3 }, { width: 3 }, { width: 5 }, { width: 10, grow: 1 }, { width: 8 }];
+// As wide as their content (as the Local list): a wide terminal leaves the room after the last column, not
+// between them; a narrow one cuts the URL in the middle and the name at its end first.
+const SPECS: PriorityColumnSpec[] = [
+  { width: 12, grow: 2, max: 48, priority: 1 },
+  { width: 16, grow: 3, max: 80, priority: 1, keep: 'middle' },
+  { width: 3 },
+  { width: 6 },
+  { width: 8, grow: 1, max: 32, priority: 2 },
+  { width: 8, grow: 1, max: 8, fill: true },
+];
 const HEADERS = ['NAME', 'URL', 'API', 'TRUST', 'USERNAME', 'PASSWORD'];
 
 export function registryCells(r: Registry): string[] {
-  return [r.builtin ? `${r.name} (built in)` : r.name, r.url, r.version, r.trustCert ? 'yes' : 'no', r.username || '-', r.password ? MASK : '-'];
+  return [r.builtin ? `${r.name} (built in)` : r.name, r.url, r.version, trustText(r), r.username || '-', r.password ? MASK : '-'];
 }
 
 export interface RegistriesScreenProps {
@@ -33,7 +43,9 @@ export function RegistriesScreen({ services, theme, width, height, active, onCha
   const listHeight = Math.max(1, height - 3);
   const vm = useRegistriesScreen({ services, active, listHeight, ellipsis: theme.glyph.ellipsis, onChanged });
   const { list } = vm;
-  const widths = layoutColumns(SPECS, width - 2);
+  // Laid out on every row, not the filtered ones: a filter does not move the columns.
+  const cells = vm.rows.map(registryCells);
+  const widths = layoutByPriority(SPECS, HEADERS, cells, width - 2);
   if (vm.form) return <RegistryForm services={services} original={vm.form.original} theme={theme} width={width} onDone={vm.closeForm} />;
   const shown = list.shown;
   return (

@@ -43,6 +43,17 @@ export function RegistryForm({ services, original, theme, width, onDone }: { ser
           <Wrapped text={f.errors.trustCert} width={inner - lw - 3} color={theme.status.error} />
         </Box>
       ) : null}
+      <TextField
+        label="CA file"
+        value={f.values.caFile}
+        cursor={f.cursors.caFile}
+        focused={f.focus === 'caFile'}
+        theme={theme}
+        labelWidth={lw}
+        width={inner}
+        error={f.errors.caFile}
+        placeholder={original?.caCert ? '(its own CA is kept; a path replaces it)' : "(none: the system's CAs) or a PEM file's path"}
+      />
       <TextField label="Username" value={f.values.username} cursor={f.cursors.username} focused={f.focus === 'username'} theme={theme} labelWidth={lw} width={inner} error={f.errors.username} placeholder="(none)" />
       <TextField
         label="Password"

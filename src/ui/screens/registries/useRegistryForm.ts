@@ -7,8 +7,8 @@ import { FORM_KEYS, PRIORITY, useCommands } from '../../hooks/inputRouter';
 import { useTextInput } from '../../hooks/useTextInput';
 import { type UiServices, errorText } from '../../services';
 
-export type FieldId = 'name' | 'url' | 'version' | 'trustCert' | 'username' | 'password';
-export const FIELDS: FieldId[] = ['name', 'url', 'version', 'trustCert', 'username', 'password'];
+export type FieldId = 'name' | 'url' | 'version' | 'trustCert' | 'caFile' | 'username' | 'password';
+export const FIELDS: FieldId[] = ['name', 'url', 'version', 'trustCert', 'caFile', 'username', 'password'];
 export type VersionChoice = 'auto' | ApiVersion;
 
 export interface FormValues {
@@ -16,14 +16,16 @@ export interface FormValues {
   url: string;
   version: VersionChoice;
   trustCert: boolean;
+  /** The path of a CA file (PEM); empty keeps the registry's own CA when editing. */
+  caFile: string;
   username: string;
   password: string;
 }
 
 export function initialValues(registry: Registry | null): FormValues {
   return registry
-    ? { name: registry.name, url: registry.url, version: registry.version, trustCert: registry.trustCert, username: registry.username, password: '' }
-    : { name: '', url: '', version: 'auto', trustCert: false, username: '', password: '' };
+    ? { name: registry.name, url: registry.url, version: registry.version, trustCert: registry.trustCert, caFile: '', username: registry.username, password: '' }
+    : { name: '', url: '', version: 'auto', trustCert: false, caFile: '', username: '', password: '' };
 }
 
 /** Field errors from the rules the service applies (so the form says them before any request). */
@@ -40,6 +42,8 @@ export function validate(values: FormValues): Partial<Record<FieldId, string>> {
     errors.url = (error as Error).message;
   }
   if (/[:\s]/.test(values.username.trim())) errors.username = 'must not contain ":" or spaces';
+  // As the CLI's --trust-cert and --ca-file.
+  if (values.trustCert && values.caFile.trim()) errors.caFile = 'Trust cert and CA file go one or the other: a CA verifies the certificate; Trust cert pins it without one';
   return errors;
 }
 
@@ -57,7 +61,7 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
     setErrors((e) => ({ ...e, [key]: undefined }));
     setFormError(null);
   };
-  const edit = (key: 'name' | 'url' | 'username' | 'password') => (update: (previous: string) => string) => {
+  const edit = (key: 'name' | 'url' | 'caFile' | 'username' | 'password') => (update: (previous: string) => string) => {
     setValues((v) => ({ ...v, [key]: update(v[key]) }));
     setErrors((e) => ({ ...e, [key]: undefined }));
     setFormError(null);
@@ -65,6 +69,7 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
   const inputs = {
     name: useTextInput(values.name, edit('name')),
     url: useTextInput(values.url, edit('url')),
+    caFile: useTextInput(values.caFile, edit('caFile')),
     username: useTextInput(values.username, edit('username')),
     password: useTextInput(values.password, edit('password')),
   };
@@ -80,7 +85,8 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
     }
     try {
       setBusy(`testing ${values.url}`);
-      const detected = await services.registries.ping({ url: values.url, trustCert: values.trustCert });
+      const caFile = values.caFile.trim() ? values.caFile.trim() : undefined;
+      const detected = await services.registries.ping({ url: values.url, trustCert: values.trustCert, ...(caFile !== undefined ? { caFile } : {}) });
       const version = values.version === 'auto' ? detected : values.version;
       setBusy('saving');
       const saved = await services.registries.save(original?.name ?? null, {
@@ -88,6 +94,7 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
         url: values.url,
         version,
         trustCert: values.trustCert,
+        ...(caFile !== undefined ? { caFile } : {}),
         username: values.username.trim(),
         // An empty password on edit keeps the stored one unless the user name changed.
         ...(values.password || !original || values.username.trim() !== original.username ? { password: values.password } : {}),
@@ -96,7 +103,8 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
     } catch (error) {
       const code = (error as AppError).code;
       const text = errorText(error);
-      if (code === 409 && /named/.test(text)) setErrors({ name: text });
+      if (code === 400 && /CA file/.test(text)) setErrors({ caFile: text });
+      else if (code === 409 && /named/.test(text)) setErrors({ name: text });
       else if (code === 400 && /URL/i.test(text)) setErrors({ url: text });
       else if (code === 495) setErrors({ trustCert: text });
       else if (code === 401) setErrors({ password: text });
@@ -106,7 +114,7 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
     }
   };
 
-  const textField = focus === 'name' || focus === 'url' || focus === 'username' || focus === 'password';
+  const textField = focus === 'name' || focus === 'url' || focus === 'caFile' || focus === 'username' || focus === 'password';
   useCommands(
     ['form'],
     (command) => {
@@ -131,12 +139,12 @@ export function useRegistryForm(props: { services: UiServices; original: Registr
       }
     },
     // While it tests and saves, keys wait (then go to the form, or to the screen once it has closed).
-    { priority: PRIORITY.dialog, modal: true, typing: textField, active: !selectOpen, waiting: busy !== null, refusal: FORM_KEYS, ...(textField ? { onText: inputs[focus].onText } : {}) },
+    { priority: PRIORITY.dialog, modal: true, typing: textField, active: !selectOpen, waiting: busy !== null, refusal: FORM_KEYS, commands: ['form.next', 'form.previous', 'form.toggle', 'form.submit', 'form.cancel'], ...(textField ? { onText: inputs[focus].onText } : {}) },
   );
 
   return {
     values,
-    cursors: { name: inputs.name.cursor, url: inputs.url.cursor, username: inputs.username.cursor, password: inputs.password.cursor },
+    cursors: { name: inputs.name.cursor, url: inputs.url.cursor, caFile: inputs.caFile.cursor, username: inputs.username.cursor, password: inputs.password.cursor },
     set,
     focus,
     errors,

@@ -2,7 +2,8 @@
 // their own credentials; in use when a local image or container uses them.
 import { Box, Text } from 'ink';
 import React from 'react';
-import { type ColumnSpec, layoutColumns, renderColumns } from '../../../domain/text';
+import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
+import type { SavedRepositoryRow } from '../../services';
 import { FilterLine } from '../../components/FilterLine';
 import { VirtualList } from '../../components/VirtualList';
 import { type UiServices, errorText } from '../../services';
@@ -10,8 +11,17 @@ import type { Theme } from '../../theme/theme';
 import { RepositoryForm } from './RepositoryForm';
 import { useRepositoriesScreen } from './useRepositoriesScreen';
 
-const SPECS: ColumnSpec[] = [{ width: 24, grow: 3 }, { width: 12, grow: 1 }, { width: 6 }];
+// As wide as their content (as the Local list): the room of a wide terminal goes after the last column.
+const SPECS: PriorityColumnSpec[] = [
+  { width: 16, grow: 3, max: 96, priority: 1, keep: 'end' },
+  { width: 12, grow: 1, max: 40, priority: 2 },
+  { width: 6, grow: 1, max: 6, fill: true },
+];
 const HEADERS = ['NAME', 'REGISTRY', 'IN USE'];
+
+function repositoryCells(r: SavedRepositoryRow): string[] {
+  return [r.name, r.registry ?? '(no registry)', r.inUse ? 'yes' : ''];
+}
 
 export function RepositoriesScreen({ services, theme, width, height, active }: { services: UiServices; theme: Theme; width: number; height: number; active: boolean }): React.JSX.Element {
   // title (1) + filter line (1) + header (1)
@@ -19,7 +29,7 @@ export function RepositoriesScreen({ services, theme, width, height, active }: {
   const vm = useRepositoriesScreen({ services, active, listHeight });
   const { query, list } = vm;
   if (vm.form) return <RepositoryForm services={services} editing={vm.form.editing} theme={theme} width={width} onDone={vm.closeForm} />;
-  const widths = layoutColumns(SPECS, width - 2);
+  const widths = layoutByPriority(SPECS, HEADERS, (query.data ?? []).map(repositoryCells), width - 2);
   const rows = list.shown;
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -38,7 +48,7 @@ export function RepositoriesScreen({ services, theme, width, height, active }: {
         header={renderColumns(HEADERS, widths, SPECS).trimEnd()}
         row={(i) => {
           const r = rows[i];
-          return r ? renderColumns([r.name, r.registry ?? '(no registry)', r.inUse ? 'yes' : ''], widths, SPECS, 1, theme.glyph.ellipsis) : '';
+          return r ? renderColumns(repositoryCells(r), widths, SPECS, 1, theme.glyph.ellipsis) : '';
         }}
         empty={query.error !== undefined ? errorText(query.error) : list.filter ? `nothing matches "${list.filter}"` : query.data ? 'none yet: press a to add one' : query.loading ? `loading${theme.glyph.ellipsis}` : ''}
         focused={active && !list.field.editing}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidInput, UntrustedCertificate } from '../../../../src/domain/errors';
-import { endpointKey, parseHost, resolveEndpoint } from '../../../../src/clients/engine/endpoint';
+import { currentContext, dockerContexts, endpointKey, parseHost, resolveEndpoint } from '../../../../src/clients/engine/endpoint';
 import { EngineTransport } from '../../../../src/clients/engine/transport';
 
 let home: string;
@@ -84,6 +84,25 @@ describe('resolveEndpoint', () => {
     writeFileSync(join(other, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({ Endpoints: { docker: { Host: 'unix:///other.sock' } } }));
     writeFileSync(join(other, 'config.json'), JSON.stringify({ currentContext: 'x' }));
     expect(resolve({ DOCKER_CONFIG: other })).toMatchObject({ socketPath: '/other.sock' });
+  });
+
+  it('reads a malformed context or config.json as docker does: no context, or a one-line 400, never a crash', () => {
+    const write = (name: string, body: string) => {
+      const id = createHash('sha256').update(name).digest('hex');
+      mkdirSync(join(dockerConfig, 'contexts', 'meta', id), { recursive: true });
+      writeFileSync(join(dockerConfig, 'contexts', 'meta', id, 'meta.json'), body);
+    };
+    write('list', '[]');
+    write('nohost', JSON.stringify({ Name: 'nohost', Endpoints: { docker: { Host: 7 } } }));
+    write('weird', JSON.stringify({ Name: 'weird', Metadata: 'x', Endpoints: { docker: { Host: 'unix:///w.sock', SkipTLSVerify: 'yes' } } }));
+    write('broken', '{');
+    expect(dockerContexts(dockerConfig)).toEqual([{ name: 'weird', host: 'unix:///w.sock', description: '', skipTlsVerify: false }]);
+    for (const name of ['list', 'nohost']) expect(() => resolve({ DOCKER_CONTEXT: name })).toThrow(new RegExp(`docker context "${name}" has no docker endpoint`));
+    expect(() => resolve({ DOCKER_CONTEXT: 'broken' })).toThrow(/does not exist/);
+    for (const body of ['null', '[]', '{"currentContext": 5}', '{']) {
+      writeFileSync(join(dockerConfig, 'config.json'), body);
+      expect(currentContext(dockerConfig)).toBeNull();
+    }
   });
 
   it('gives a short stable key per endpoint', () => {

@@ -153,7 +153,7 @@ describe('doctor: the app points to it', () => {
     const { errorText } = await import('../../../../src/ui/services');
     const { NotFound, Unreachable, UntrustedCertificate } = await import('../../../../src/domain/errors');
     expect(errorText(new Unreachable('cannot reach the engine at unix:///x.sock', { hint: 'is dockerd running?' }))).toBe(
-      'cannot reach the engine at unix:///x.sock (is dockerd running?); `stevedore doctor` checks the setup',
+      'cannot reach the engine at unix:///x.sock (is dockerd running?); `stevedore doctor` in a shell checks the setup',
     );
     expect(errorText(new UntrustedCertificate('r.example: certificate not trusted'))).toContain('`stevedore doctor`');
     expect(errorText(new NotFound('Image not found: x'))).toBe('Image not found: x');
