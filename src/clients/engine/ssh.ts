@@ -12,15 +12,18 @@
 // sends keep-alives (ServerAlive*) and gives up after ~15 s of silence on its own, and SharedSsh lets the
 // engine transport check it sooner (a trivial command through it) and close it, so that a request can be
 // tried again over a connection of its own.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duplex } from 'node:stream';
-import { AppError, InvalidInput, Unauthorized, Unreachable, UntrustedCertificate } from '../../domain/errors';
-import { sanitizeLine } from '../../domain/sanitize';
+import { InvalidInput } from '../../domain/errors';
 import { settingsDir } from '../../domain/settings';
+import { CommandConnection } from './sshConnection';
+
+export { CommandConnection } from './sshConnection';
+export { SshFailure, classifySsh, sshFailure } from './sshFailure';
 
 export interface SshTarget {
   host: string;
@@ -207,161 +210,6 @@ function privateDir(dir: string, uid: number): string {
     throw new InvalidInput(`the ssh control directory ${dir} is too long a path for ssh's control sockets`, { hint: 'set STEVEDORE_SSH_CONTROL_DIR to a short private directory' });
   }
   return dir;
-}
-
-/** What went wrong on an ssh connection, told from ssh's exit status and its last words. */
-export class SshFailure {
-  constructor(
-    readonly kind: 'host-key' | 'auth' | 'docker-missing' | 'daemon' | 'unreachable' | 'other',
-    readonly status: number | null,
-    readonly detail: string,
-  ) {}
-
-  toError(engine: string, cause: Error): AppError {
-    const said = this.detail ? `: ${this.detail}` : '';
-    switch (this.kind) {
-      case 'host-key':
-        return new UntrustedCertificate(`the host key of ${engine} is not known or has changed${said}`, {
-          hint: 'check it and accept it once with `ssh HOST` (stevedore never answers that question for you)',
-          cause,
-        });
-      case 'auth':
-        return new Unauthorized(`ssh refused the login to ${engine}${said}`, { hint: 'check the user and that your key is in its authorized_keys (or loaded in ssh-agent)', cause });
-      case 'docker-missing':
-        return new Unreachable(`docker was not found on ${engine} (exit 127)${said}`, {
-          hint: 'give its full path with `stevedore engine add NAME --host … --docker-path PATH` (QNAP: /share/CACHEDEV1_DATA/.qpkg/container-station/bin/docker)',
-          cause,
-        });
-      case 'daemon':
-        return new Unreachable(`the docker daemon is not running on ${engine}${said}`, { hint: 'start it there (or check that the ssh user may use its socket)', cause });
-      default:
-        // ssh's own words are the useful part (name not resolved, connection refused…).
-        return new Unreachable(`cannot reach the engine at ${engine}`, { hint: this.detail || 'ssh to the host by hand to see what fails', cause });
-    }
-  }
-}
-
-/** Classifies ssh's exit status and stderr. */
-export function classifySsh(status: number | null, stderr: string): SshFailure {
-  const lines = stderr
-    .split('\n')
-    .map((l) => sanitizeLine(l).trim())
-    .filter((l) => l && !/^Warning: Permanently added/i.test(l));
-  const text = lines.join('\n');
-  const last = lines.at(-1) ?? '';
-  const pick = (re: RegExp): string => lines.find((l) => re.test(l)) ?? last;
-  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i.test(text)) return new SshFailure('host-key', status, pick(/host key/i));
-  if (/Permission denied \(|Too many authentication failures|no more authentication methods/i.test(text)) return new SshFailure('auth', status, pick(/Permission denied|authentication/i));
-  if (status === 127 || /(docker|\S+): (command )?not found|No such file or directory.*docker/i.test(text)) return new SshFailure('docker-missing', status, pick(/not found|No such file/i));
-  if (/Cannot connect to the Docker daemon|Is the docker daemon running|dial unix .*(no such file|connection refused)/i.test(text)) return new SshFailure('daemon', status, pick(/daemon|dial unix/i));
-  if (/Could not resolve hostname|Connection refused|Connection timed out|No route to host|Network is unreachable|Connection closed by|kex_exchange/i.test(text)) return new SshFailure('unreachable', status, last);
-  return new SshFailure('other', status, last || (status !== null ? `ssh exited with status ${status}` : ''));
-}
-
-/** The SshFailure an error carries, when it came from ssh. */
-export function sshFailure(error: Error): SshFailure | null {
-  const failure = (error as { ssh?: unknown }).ssh;
-  return failure instanceof SshFailure ? failure : null;
-}
-
-/** A child process's stdin/stdout as one socket-like duplex, for http.Agent#createConnection. */
-export class CommandConnection extends Duplex {
-  private stderrTail = '';
-  private exited = false;
-  private receivedData = false;
-  /** Settles when the far side answered (first bytes) or the process ended. */
-  readonly answered: Promise<boolean>;
-  private answer!: (ok: boolean) => void;
-
-  constructor(private readonly child: ChildProcess) {
-    super();
-    this.answered = new Promise((resolve) => (this.answer = resolve));
-    const { stdout, stdin, stderr } = child;
-    if (!stdout || !stdin) throw new Error('ssh was started without pipes');
-    stdout.on('data', (chunk: Buffer) => {
-      if (!this.receivedData) {
-        this.receivedData = true;
-        this.answer(true);
-      }
-      if (!this.push(chunk)) stdout.pause();
-    });
-    stderr?.on('data', (chunk: Buffer) => {
-      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-4000);
-    });
-    stdin.on('error', () => undefined); // reported through 'close' below
-    child.on('error', (error) => {
-      this.answer(false);
-      this.destroy(Object.assign(error, { ssh: new SshFailure('other', null, sanitizeLine(error.message)) }));
-    });
-    // 'close' comes after stdout/stderr are drained, so ssh's own message is there to report.
-    child.on('close', (code) => {
-      this.exited = true;
-      this.answer(this.receivedData);
-      if (this.destroyed) return;
-      if (code !== 0 && code !== null) {
-        const failure = classifySsh(code, this.stderrTail);
-        this.destroy(Object.assign(new Error(`ssh exited with status ${code}${failure.detail ? `: ${failure.detail}` : ''}`), { code: 'ESSH', ssh: failure }));
-      } else if (!this.receivedData && this.stderrTail.trim()) {
-        // The far side ended at once with only a complaint (docker there could not reach its daemon).
-        const failure = classifySsh(code, this.stderrTail);
-        this.destroy(Object.assign(new Error(failure.detail), { code: 'ESSH', ssh: failure }));
-      } else {
-        this.push(null);
-      }
-    });
-  }
-
-  override _read(): void {
-    this.child.stdout?.resume();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    const stdin = this.child.stdin;
-    if (!stdin || stdin.destroyed) return callback(new Error('ssh connection closed'));
-    stdin.write(chunk, (error) => {
-      if (!error) return callback(null);
-      // ssh went away (EPIPE): its exit status and message say why; report that rather than the pipe.
-      const timer = setTimeout(() => this.destroy(error), 2000);
-      timer.unref();
-      callback(null);
-    });
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.child.stdin?.end();
-    callback();
-  }
-
-  override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
-    if (!this.exited) this.child.kill('SIGTERM');
-    callback(error);
-  }
-
-  // What http.ClientRequest and http.Agent call on a socket.
-  setKeepAlive(): this {
-    return this;
-  }
-  setNoDelay(): this {
-    return this;
-  }
-  setTimeout(ms: number, onTimeout?: () => void): this {
-    if (ms > 0 && onTimeout) {
-      const timer = setTimeout(onTimeout, ms);
-      timer.unref();
-      this.once('close', () => clearTimeout(timer));
-    }
-    return this;
-  }
-  ref(): this {
-    this.child.ref();
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as { ref?: () => void } | null)?.ref?.();
-    return this;
-  }
-  unref(): this {
-    this.child.unref();
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as { unref?: () => void } | null)?.unref?.();
-    return this;
-  }
 }
 
 /** The first connection to each engine, while it sets up the shared one (all agents of a process share it). */
