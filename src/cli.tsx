@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Composition root: reads argv and the environment, builds the stores, clients and services
 // (lazily: a command loads only what it uses), then runs one command or opens the TUI.
-// This is the only file that names concrete classes.
+// This is the only file that names concrete classes. Over 300 lines because every service is wired here, in
+// marked blocks (settings, engine, LXC, updates), each loaded only when a command asks for it.
 import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
