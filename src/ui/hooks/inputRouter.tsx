@@ -90,10 +90,6 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, redraw, 
   // Every commit lets the next key go (the key before it has been applied to this state).
   useLayoutEffect(() => {
     router.queue.committed();
-  });
-  // After the commit's passive effects, the screens' first (a parent's run after its children's): a request an
-  // effect starts for what was just committed is in flight by then, and keeps the app busy.
-  useEffect(() => {
     for (const fn of afterCommit.current.splice(0)) fn();
   });
 
