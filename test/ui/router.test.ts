@@ -105,34 +105,4 @@ describe('the idle signal', () => {
     expect(reports).toEqual(['busy list local|', 'idle', 'idle']);
     watch.dispose();
   });
-
-  it('starts the quiet time only after a commit asked for when the last request ended (its answer is on screen by then)', () => {
-    vi.useFakeTimers();
-    let busy = 'list local|';
-    const reports: string[] = [];
-    const commits: (() => void)[] = [];
-    const watch = new IdleWatch({
-      busy: () => busy,
-      afterCommit: (fn) => void commits.push(fn),
-      setTimer: (fn, ms) => setTimeout(fn, ms),
-      clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
-      quietMs: 5,
-      report: (s) => void reports.push(s),
-    });
-    watch.poke();
-    busy = '';
-    watch.poke();
-    // React has not committed the answer yet: however long that takes, no idle.
-    vi.advanceTimersByTime(1_000);
-    expect(reports).toEqual(['busy']);
-    // Two pokes before the commit: only the newest one's commit starts the quiet time.
-    watch.poke();
-    commits.shift()?.();
-    vi.advanceTimersByTime(1_000);
-    expect(reports).toEqual(['busy']);
-    commits.shift()?.();
-    vi.advanceTimersByTime(5);
-    expect(reports).toEqual(['busy', 'idle']);
-    watch.dispose();
-  });
 });

@@ -45,18 +45,10 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, redraw, 
   const latest = useRef({ trace, idle, activity, write });
   latest.current = { trace, idle, activity, write };
 
-  // Told after the next commit (the idle signal: see idle.ts). Only when someone listens for idle.
-  const afterCommit = useRef<(() => void)[]>([]);
   const router = useMemo(
     () =>
       new KeyRouter({
         commit: () => setTick((n) => n + 1),
-        afterCommit: (fn) => {
-          if (!latest.current.idle && !latest.current.trace) return fn();
-          afterCommit.current.push(fn);
-          // Not from inside another component's render: asked once the current work is done.
-          queueMicrotask(() => setTick((n) => n + 1));
-        },
         // Ink clears what it drew, writes this, and draws the whole frame again.
         redraw: () => latest.current.write('\u001b[2J\u001b[3J\u001b[H'),
         busy: () => latest.current.activity?.busy ?? '',
@@ -90,7 +82,6 @@ export function InputRouter({ children, isActive = true, escapeMs = 50, redraw, 
   // Every commit lets the next key go (the key before it has been applied to this state).
   useLayoutEffect(() => {
     router.queue.committed();
-    for (const fn of afterCommit.current.splice(0)) fn();
   });
 
   // The subscription to the terminal lives as long as the router: Ink hands out a new `setRawMode` when its

@@ -2,10 +2,6 @@
 // the last frame has been written (lazygit's integration driver waits until every task is idle). Tests
 // in a pseudo-terminal wait for it instead of polling the screen for words.
 //
-// The last update: an answer kept just before its request ended is rendered by React later (an update from a
-// promise is not committed at once, and under load its render is sliced), so the quiet time starts only after
-// a commit asked for then (afterCommit), which holds every update asked for before it.
-//
 // The last frame: Ink writes a frame at most every 1000/maxFps ms, the trailing one from a timer. Idle
 // is told only after `quietMs` (longer than that interval) with nothing new: timers run in the order
 // they are due, so a frame Ink still owes is written before this check runs, however loaded the machine.
@@ -13,11 +9,6 @@
 export interface IdleDeps {
   /** What keeps the app busy now ('' when nothing). */
   busy(): string;
-  /**
-   * Asks the UI for a commit and calls `fn` after it: updates asked for before (a list's answer kept just
-   * before its request ended) are in that commit. Without it the quiet time starts at once.
-   */
-  afterCommit?(fn: () => void): void;
   setTimer(fn: () => void, ms: number): unknown;
   clearTimer(timer: unknown): void;
   quietMs: number;
@@ -29,9 +20,6 @@ export class IdleWatch {
   private timer: unknown = null;
   private state: 'idle' | 'busy' | null = null;
   private why = '';
-  /** Each poke supersedes the ones before it (a commit asked for by an older one starts nothing). */
-  private epoch = 0;
-  private disposed = false;
 
   constructor(private readonly deps: IdleDeps) {}
 
@@ -58,26 +46,16 @@ export class IdleWatch {
       return;
     }
     this.why = '';
-    // Nothing in flight: but what the last answer changed may not be committed yet (React renders an update
-    // from a promise later, in slices under load), so the quiet time starts after a commit.
-    const epoch = ++this.epoch;
-    const quiet = () => {
-      if (epoch !== this.epoch || this.disposed) return;
-      this.timer = this.deps.setTimer(() => {
-        this.timer = null;
-        if (this.deps.busy() !== '') return this.poke();
-        if (this.state === 'idle') return;
-        this.state = 'idle';
-        this.deps.report('idle', '');
-      }, this.deps.quietMs);
-    };
-    if (this.deps.afterCommit) this.deps.afterCommit(quiet);
-    else quiet();
+    this.timer = this.deps.setTimer(() => {
+      this.timer = null;
+      if (this.deps.busy() !== '') return this.poke();
+      if (this.state === 'idle') return;
+      this.state = 'idle';
+      this.deps.report('idle', '');
+    }, this.deps.quietMs);
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.epoch++;
     if (this.timer !== null) this.deps.clearTimer(this.timer);
     this.timer = null;
   }

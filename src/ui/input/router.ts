@@ -77,8 +77,6 @@ export interface RouterDeps {
   redraw(): void;
   /** What else keeps the app busy (lists, service calls, actions), '' when nothing. */
   busy(): string;
-  /** Asks React for a commit and calls `fn` after it (the idle signal's quiet time starts then). */
-  afterCommit?(fn: () => void): void;
   /** Read at each use: the options of the latest render. */
   options(): { trace?: TraceSink | undefined; idle?: IdleReport | undefined };
   quietMs: number;
@@ -112,7 +110,6 @@ export class KeyRouter {
     });
     this.idle = new IdleWatch({
       busy: () => [this.queue.busy && 'keys', this.tokenizer.pending !== 'none' && 'an unfinished key', deps.busy()].filter(Boolean).join('; '),
-      ...(deps.afterCommit ? { afterCommit: deps.afterCommit } : {}),
       setTimer: (fn, ms) => setTimeout(fn, ms),
       clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
       quietMs: deps.quietMs,
