@@ -45,6 +45,11 @@ export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T
   const [slow, setSlow] = useState<{ key: string; generation: number } | null>(null);
   const runRef = useRef(run);
   runRef.current = run;
+  // Requests whose answer was kept: their activity ends once the commit with that answer is done.
+  const endAfterCommit = useRef<(() => void)[]>([]);
+  useEffect(() => {
+    for (const end of endAfterCommit.current.splice(0)) end();
+  });
 
   const due = enabled && (settled?.key !== key || settled.generation !== generation);
   useEffect(() => {
@@ -64,7 +69,9 @@ export function useQuery<T>(key: string, run: (signal: AbortSignal) => Promise<T
         if (old !== key) cache.delete(old);
       }
       setSettled({ key, generation });
-      end();
+      // Busy until the answer is on screen: React commits it later (an update from a promise, rendered in slices
+      // under load), and the idle signal must not be told before that frame (the effect below ends it).
+      endAfterCommit.current.push(end);
     };
     const start = setTimeout(() => {
       let answer: Promise<T>;
