@@ -65,10 +65,21 @@ export function ActionsProvider({ banner, children }: { banner: (message: Banner
           action.run(key ?? '');
           return;
         case 'task': {
-          const answer = action.question ? await ask(action.question) : 'yes';
+          let question = action.question;
+          if (typeof question === 'function') {
+            // Made now (a service is asked): the app is busy meanwhile, the screen's keys wait for it.
+            const make = question;
+            try {
+              question = await (activity ? activity.track('question', make()) : make());
+            } catch (error) {
+              banner({ kind: 'error', text: errorText(error) });
+              return;
+            }
+          }
+          const answer = question ? await ask(question) : 'yes';
           if (answer === null) return;
           if (action.pending) banner({ kind: 'info', text: action.pending });
-          const end = activity?.begin(`action ${action.question?.title ?? action.pending ?? ''}`.trim()) ?? (() => undefined);
+          const end = activity?.begin(`action ${question?.title ?? action.pending ?? ''}`.trim()) ?? (() => undefined);
           try {
             const outcome = await action.run(answer);
             if (outcome.ok) {
@@ -125,7 +136,8 @@ export function useScreenCommands(scopes: readonly Scope[], actions: Actions, op
     (command, key) => {
       const action = actions[command];
       if (!action) return;
-      if (action.kind === 'task' && action.refresh) {
+      // Keys wait while a task that changes the list runs, and while a question is being made.
+      if (action.kind === 'task' && (action.refresh || typeof action.question === 'function')) {
         setRunning((n) => n + 1);
         void runner.run(action, key).finally(() => setRunning((n) => n - 1));
       } else void runner.run(action, key);

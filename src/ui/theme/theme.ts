@@ -26,6 +26,8 @@ export interface Theme {
     arrowRight: string;
     /** An update is available (Local list). */
     update: string;
+    /** A kept previous image: `b` rolls the tag back to it (Local list). */
+    previous: string;
     star: string;
     separator: string;
   };
@@ -74,6 +76,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           arrowDown: 'v',
           arrowRight: '->',
           update: '^',
+          previous: '<',
           star: '*',
           separator: ' | ',
         }
@@ -93,6 +96,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           arrowDown: '▼',
           arrowRight: '→',
           update: '↑',
+          previous: '↶',
           star: '★',
           separator: ' · ',
         },

@@ -7,6 +7,7 @@ import { sanitizeLine } from '../../../domain/sanitize';
 import type { PriorityColumnSpec } from '../../../domain/text';
 import type { UpdateMark } from '../../services';
 import type { Theme } from '../../theme/theme';
+import { type PreviousMap, rowPrevious } from './previous';
 
 /** One image of a repository (several tags of one image are one row). */
 export interface LocalRow {
@@ -75,6 +76,8 @@ export interface LocalCellContext {
   downloading: boolean;
   /** The last update checks, by `fullName:tag` (issue 12); absent when none ran. */
   updates?: ReadonlyMap<string, UpdateMark>;
+  /** The images kept for a rollback, by `fullName:tag` (issue 22); absent when none is known. */
+  previous?: PreviousMap;
 }
 
 /** What the update checks say about one row: an update for any of its tags, and the newest version seen. */
@@ -114,7 +117,8 @@ export const LOCAL_COLUMNS: readonly LocalColumn[] = [
     key: 'mark',
     header: '',
     spec: { width: 1 },
-    cell: (r, c) => (c.downloading ? c.theme.glyph.downloading : rowUpdate(r, c.updates).available ? c.theme.glyph.update : ''),
+    cell: (r, c) =>
+      c.downloading ? c.theme.glyph.downloading : rowUpdate(r, c.updates).available ? c.theme.glyph.update : rowPrevious(r, c.previous) ? c.theme.glyph.previous : '',
   },
   { key: 'name', header: 'NAME', sort: 'name', spec: { width: 12, grow: 3, max: 64, priority: 1, keep: 'end' }, cell: (r) => sanitizeLine(r.repo.name) },
   {

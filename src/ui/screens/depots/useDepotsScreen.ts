@@ -18,6 +18,7 @@ import { type DepotKind, remoteRef, rowRegistry } from './presentation';
 import { useDepotRows } from './useDepotRows';
 import { useDepotTabs } from './useDepotTabs';
 import { useLocalActions } from './useLocalActions';
+import { useRollbackAction } from './useRollbackAction';
 
 export type { DepotTab } from './useDepotTabs';
 
@@ -32,7 +33,7 @@ export interface DepotsActions {
 /** Keys that choose a depot (they wait for LXD's server tabs). */
 const TAB_COMMANDS: CommandId[] = ['depots.next', 'depots.previous', 'depots.pick'];
 /** Keys that act on the rows on show (they wait for the list). */
-const ROW_COMMANDS: CommandId[] = [...MOVES, 'list.open', 'list.inspect', 'list.pull', 'local.delete', 'local.update', 'local.sort', 'local.updatesOnly'];
+const ROW_COMMANDS: CommandId[] = [...MOVES, 'list.open', 'list.inspect', 'list.pull', 'local.delete', 'local.update', 'local.sort', 'local.updatesOnly', 'local.rollback'];
 
 const NO_UPDATES: ExternalStore<UpdatesView> = {
   getSnapshot: (() => {
@@ -87,6 +88,9 @@ export function useDepotsScreen(props: {
     pull: (ref) => app.pull(ref, undefined),
     reshaped: cursor.keepOrFirst,
   });
+
+  // `b` (issue 22): the images kept for a rollback, read for each Local list that arrives.
+  const rollback = useRollbackAction({ services, repos: query.data?.kind === 'local' ? query.data.items : undefined, selected: selectedLocal, none, reload });
 
   // The update check runs once the Local list is on screen (after its first frame, never before), and on r.
   const checkedOnce = useRef(false);
@@ -162,13 +166,13 @@ export function useDepotsScreen(props: {
           reload();
           if (tab.kind === 'local') services.updates?.check({ refresh: true });
         }),
-    ...(tab.kind === 'local' ? local : {}),
+    ...(tab.kind === 'local' ? { ...local, 'local.rollback': rollback.action } : {}),
   };
   const scopes: Scope[] = tab.kind === 'local' ? ['local', 'depots', 'list'] : ['depots', 'list'];
   // Depot keys wait for LXD's tabs; keys that act on rows wait for the list on show while it is fetched
   // (a reload too: `d` acts on the rows the engine has now, not on the ones shown before the refetch).
   const rowsPending = query.fetching || (rows === undefined && query.error === undefined && !data.needsSearch);
-  const waiting: CommandId[] = [...(tabsLoading ? TAB_COMMANDS : []), ...(rowsPending ? ROW_COMMANDS : [])];
+  const waiting: CommandId[] = [...(tabsLoading ? TAB_COMMANDS : []), ...(rowsPending ? ROW_COMMANDS : []), ...(rollback.loading ? ['local.rollback' as const] : [])];
   useScreenCommands(scopes, actions, { active: active && !field.editing, waiting: waiting.length > 0 ? waiting : false, onPaste: field.paste });
 
   return {
@@ -189,5 +193,7 @@ export function useDepotsScreen(props: {
     sort,
     updates,
     updatesOnly,
+    previous: rollback.previous,
+    selectedLocal,
   };
 }
