@@ -40,6 +40,8 @@ export function ActionsProvider({ banner, children }: { banner: (message: Banner
   // Questions in the order they were asked: one on show; one asked meanwhile (after an update, say) waits.
   const [questions, setQuestions] = useState<readonly Asking[]>([]);
   const asking = questions[0] ?? null;
+  // Questions being made (asked of a service first): every key waits for them.
+  const [making, setMaking] = useState(0);
   const activity = useActivity();
   const nextId = useRef(1);
   const ask = useCallback(
@@ -66,17 +68,23 @@ export function ActionsProvider({ banner, children }: { banner: (message: Banner
           return;
         case 'task': {
           let question = action.question;
+          const made = typeof question === 'function';
           if (typeof question === 'function') {
-            // Made now (a service is asked): the app is busy meanwhile, the screen's keys wait for it.
+            // Made now (a service is asked): the app is busy meanwhile, and every key waits for the question.
             const make = question;
+            setMaking((n) => n + 1);
             try {
               question = await (activity ? activity.track('question', make()) : make());
             } catch (error) {
+              setMaking((n) => n - 1);
               banner({ kind: 'error', text: errorText(error) });
               return;
             }
           }
-          const answer = question ? await ask(question) : 'yes';
+          const asked = question ? ask(question) : Promise.resolve<Answer | null>('yes');
+          // In the same commit as the question: the keys held for it go to it.
+          if (made) setMaking((n) => n - 1);
+          const answer = await asked;
           if (answer === null) return;
           if (action.pending) banner({ kind: 'info', text: action.pending });
           const end = activity?.begin(`action ${question?.title ?? action.pending ?? ''}`.trim()) ?? (() => undefined);
@@ -96,7 +104,18 @@ export function ActionsProvider({ banner, children }: { banner: (message: Banner
     [ask, banner, activity],
   );
   const value = useMemo(() => ({ asking, run, banner }), [asking, run, banner]);
-  return <RunnerContext.Provider value={value}>{children}</RunnerContext.Provider>;
+  return (
+    <RunnerContext.Provider value={value}>
+      {making > 0 ? <HoldKeys /> : null}
+      {children}
+    </RunnerContext.Provider>
+  );
+}
+
+/** While a question is being made: every key waits for it (with the key queue's deadline). */
+function HoldKeys(): null {
+  useCommands([], () => undefined, { priority: PRIORITY.question, hold: true });
+  return null;
 }
 
 export function useRunner(): Runner {
