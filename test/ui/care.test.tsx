@@ -150,7 +150,7 @@ describe('u keeps the replaced image and names the versions', () => {
     w.setLocal([localRepo('nginx', ['latest'], { id: `sha256:${'d'.repeat(64)}` }), localRepo('<none>', ['<none>'], { id: NEW }), localRepo('redis', ['7'])]);
     w.downloads.set([download('nginx:latest', { status: 'complete', percent: 100 })]);
     w.engineChanged();
-    await app.waitFor((f) => f.includes(`updated nginx:latest; the old image ${'b'.repeat(12)} is kept until 2026-12-08 12:00 UTC: b rolls back`), 'kept, b rolls back');
+    await app.waitFor((f) => f.includes(`updated nginx:latest; b rolls back to ${'b'.repeat(12)} (kept until 2026-12-08 12:00 UTC)`), 'kept, b rolls back');
     expect(app.frame()).not.toContain('Remove the old image');
   });
 

@@ -25,5 +25,5 @@ export function updateQuestion(services: UiServices, row: LocalRow, ref: string)
 
 /** After `u`, when the replaced image is kept for a rollback: what the banner says (nothing is offered for removal). */
 export function keptText(ref: string, oldId: string, keptUntil: string): string {
-  return `updated ${ref}; the old image ${shortId(oldId)} is kept until ${keptUntil.slice(0, 16).replace('T', ' ')} UTC: b rolls back`;
+  return `updated ${ref}; b rolls back to ${shortId(oldId)} (kept until ${keptUntil.slice(0, 16).replace('T', ' ')} UTC)`;
 }
