@@ -255,3 +255,19 @@ describe('Inspect: Version and Source', () => {
     expect(app.frame()).toMatch(/Releases +https:\/\/github\.com\/nginx\/docker-nginx\/releases/);
   });
 });
+
+describe('b on the old image itself', () => {
+  it('after an update the selection stays on the old (now untagged) image: b there rolls its tag back to it', async () => {
+    const w = world();
+    w.setLocal([localRepo('nginx', ['latest'], { id: NEW }), { ...localRepo('nginx', ['<none>'], { id: OLD }) }, localRepo('redis', ['7'])]);
+    const app = renderApp(w.services);
+    await app.waitFor((f) => f.includes('<none>'), 'rows');
+    await app.press('j');
+    expect(app.frame()).toContain('previous image of latest, replaced 3 days ago (b rolls back)');
+    await app.command('local.rollback');
+    expect(app.frame()).toContain('Roll nginx:latest back?');
+    expect(app.frame()).toContain(`the tag moves from ${'b'.repeat(12)} to ${'a'.repeat(12)}`);
+    await app.press('y');
+    expect(w.calls.rollbacks).toEqual(['nginx:latest']);
+  });
+});

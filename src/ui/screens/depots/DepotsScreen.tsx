@@ -44,7 +44,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
       : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
   }, [rows, downloading, theme, props.services.clock, vm.updates.marks, vm.previous]);
   // The selected row's kept image (issue 22), said on the line over the list.
-  const previousLine = vm.tab.kind === 'local' ? previousText(vm.selectedLocal, vm.previous, props.services.clock.now()) : '';
+  const previousLine = vm.tab.kind === 'local' ? previousText(vm.selectedLocal, vm.previous, props.services.clock.now(), vm.localRows) : '';
   const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells, vm.sort), [vm.tab.kind, rowWidth, cells, vm.sort]);
   const row = (i: number): string => {
     const c = cells[indices[i] ?? -1];

@@ -90,7 +90,7 @@ export function useDepotsScreen(props: {
   });
 
   // `b` (issue 22): the images kept for a rollback, read for each Local list that arrives.
-  const rollback = useRollbackAction({ services, repos: query.data?.kind === 'local' ? query.data.items : undefined, selected: selectedLocal, none, reload });
+  const rollback = useRollbackAction({ services, repos: query.data?.kind === 'local' ? query.data.items : undefined, rows: rows?.kind === 'local' ? rows.items : [], selected: selectedLocal, none, reload });
 
   // The update check runs once the Local list is on screen (after its first frame, never before), and on r.
   const checkedOnce = useRef(false);
@@ -195,5 +195,6 @@ export function useDepotsScreen(props: {
     updatesOnly,
     previous: rollback.previous,
     selectedLocal,
+    localRows: rows?.kind === 'local' ? rows.items : [],
   };
 }

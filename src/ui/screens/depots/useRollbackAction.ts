@@ -8,7 +8,7 @@ import type { LocalRepository } from '../../../domain/images';
 import { type Action, disabled, task, withItem } from '../../actions/action';
 import type { UiServices } from '../../services';
 import { type LocalRow, shortId } from './local';
-import { type PreviousMap, rowPrevious } from './previous';
+import { type PreviousMap, rollbackTarget } from './previous';
 import { usePreviousImages } from './usePreviousImages';
 
 /** The kept images of the Local list on show, and what `b` does now (it waits while they are read). */
@@ -16,29 +16,32 @@ export function useRollbackAction(props: {
   services: UiServices;
   /** The Local list's repositories as the engine gave them (undefined on other tabs). */
   repos: LocalRepository[] | undefined;
+  /** The Local list's rows (the kept image's own row rolls back the tag it was kept for). */
+  rows: readonly LocalRow[];
   selected: LocalRow | undefined;
   none: string;
   reload(): void;
 }): { action: Action; previous: PreviousMap; loading: boolean } {
-  const { services, repos, selected, none, reload } = props;
+  const { services, repos, rows, selected, none, reload } = props;
   const { previous, loading } = usePreviousImages(services, repos);
-  return { action: rollbackAction({ services, selected, none, previous, reload }), previous, loading };
+  return { action: rollbackAction({ services, rows, selected, none, previous, reload }), previous, loading };
 }
 
 export function rollbackAction(props: {
   services: UiServices;
+  rows: readonly LocalRow[];
   selected: LocalRow | undefined;
   /** Why there is no row to act on. */
   none: string;
   previous: PreviousMap;
   reload(): void;
 }): Action {
-  const { services, selected, none, previous, reload } = props;
+  const { services, rows, selected, none, previous, reload } = props;
   return withItem(selected, none, (row) => {
     const rollback = services.updates?.rollback;
     if (!rollback) return disabled('rolling back needs the update service');
     if (row.repo.fullName === '' || row.repo.type === 'lxc') return disabled('this image has no tag to roll back');
-    const kept = rowPrevious(row, previous);
+    const kept = rollbackTarget(row, previous, rows);
     if (!kept) return disabled(`no previous image is kept for ${row.repo.name}:${row.tags.join(', ')}: an update keeps the one it replaces (updates.keep_previous)`);
     const ref = `${row.repo.name}:${kept.tag}`;
     const now = services.clock.now();
@@ -46,8 +49,8 @@ export function rollbackAction(props: {
       question: {
         title: `Roll ${ref} back?`,
         lines: [
-          `the tag moves from ${shortId(row.id)} to ${shortId(kept.image.id)} (replaced ${formatAge(kept.image.replacedAt, now)})`,
-          `${shortId(row.id)} stays, kept in turn: b again goes forward`,
+          `the tag moves from ${shortId(kept.currentId)} to ${shortId(kept.image.id)} (replaced ${formatAge(kept.image.replacedAt, now)})`,
+          `${shortId(kept.currentId)} stays, kept in turn: b again goes forward`,
           'containers keep their image: recreate them to use this one',
         ],
         answers: ['yes'],
