@@ -50,7 +50,17 @@ export function createUpdateScheduler(deps: SchedulerDeps): UpdateScheduler {
   let view: UpdatesSnapshot = { marks: new Map(), checking: false, count: 0, error: null, checkedAt: null };
   const listeners = new Set<() => void>();
   let loaded: UpdateServices | null = null;
-  const updates = async (): Promise<UpdateServices> => (loaded ??= await deps.updates());
+  // One service for the session, however many callers ask at once (a round and the kept images at the first
+  // frame): the promise is shared, so no second one is made (and left open).
+  let loading: Promise<UpdateServices> | null = null;
+  const updates = (): Promise<UpdateServices> =>
+    (loading ??= deps.updates().then(
+      (service) => (loaded = service),
+      (error: unknown) => {
+        loading = null;
+        throw error;
+      },
+    ));
   let running: Promise<void> | null = null;
   /** What to do when the running round ends: a full round (refresh or not), and tags that landed. */
   let again: boolean | null = null;
@@ -192,6 +202,7 @@ export function createUpdateScheduler(deps: SchedulerDeps): UpdateScheduler {
       if (timer !== null) deps.clock.clearTimeout(timer);
       timer = null;
       await running?.catch(() => undefined);
+      await loading?.catch(() => undefined);
       await loaded?.close();
     },
   };

@@ -125,3 +125,22 @@ describe('the update session: keep, roll back, describe', () => {
     await expect(fake({ id: 'sha256:other' }).scheduler().describe('nginx')).resolves.toBeNull();
   });
 });
+
+describe('the update session makes one service', () => {
+  it('callers asking at once share it, and close closes it once', async () => {
+    let made = 0;
+    let closed = 0;
+    const service = {
+      previous: async () => new Map(),
+      cached: async () => new Map(),
+      check: async () => ({ results: [], notes: [], requests: { head: 0, get: 0 }, hubRateLimit: null }),
+      close: async () => void closed++,
+    } as unknown as UpdateServices;
+    const clock = { ...fixedClock(NOW), setTimeout: () => 0, clearTimeout: () => undefined };
+    const s = createUpdateScheduler({ updates: async () => (made++, service), settings: () => defaultSettings(), clock });
+    s.check({ refresh: false });
+    await Promise.all([s.previous([]), s.previous([])]);
+    await s.close();
+    expect([made, closed]).toEqual([1, 1]);
+  });
+});

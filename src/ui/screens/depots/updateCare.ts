@@ -9,7 +9,7 @@ import { type LocalRow, shortId } from './local';
 /** How long the question waits for the versions before it asks without them. */
 export const VERSIONS_DEADLINE_MS = 4000;
 
-const PULL_LINES = ['pulls the tag again (progress on the Downloads screen, D)', 'the old image stays for b (roll back) for updates.keep_previous'];
+const PULL_LINES = ['pulls the tag again (progress on the Downloads screen, D)', 'afterwards the old image is kept for b (roll back), or offered for removal'];
 
 /** The update question of a row: made when `u` is pressed (the registry is asked for the versions). */
 export function updateQuestion(services: UiServices, row: LocalRow, ref: string): Question | (() => Promise<Question>) {
