@@ -271,3 +271,15 @@ describe('b on the old image itself', () => {
     expect(w.calls.rollbacks).toEqual(['nginx:latest']);
   });
 });
+
+describe('the update question in a terminal that is not UTF-8', () => {
+  it('says 1.27.2 -> 1.27.3', async () => {
+    const w = world({ previous: new Map() });
+    w.services.updates!.describe = async () => ({ name: 'nginx', fullName: 'docker.io/library/nginx', tag: 'latest', id: NEW, localDigest: null, remoteDigest: 'sha256:new', fromVersion: '1.27.2', toVersion: '1.27.3', releaseNotes: null });
+    const app = renderApp(w.services, { env: { LANG: 'C', NO_COLOR: '1' } });
+    await app.waitFor((f) => f.includes('nginx'), 'rows');
+    await app.command('local.update');
+    expect(app.frame()).toContain('Update nginx:latest: 1.27.2 -> 1.27.3?');
+    expect(app.frame()).not.toContain('→');
+  });
+});
