@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWorld } from '../../world/harness.js';
 import { docker, makeLayer, pushImage, putTags, type WorldInfo } from '../../world/index.js';
-import { assertBuilt, json, session } from '../engine/helpers.js';
+import { assertBuilt, json, session, workerGone } from '../engine/helpers.js';
 import { type Terminal, openTerminal, withTrace } from './terminal.js';
 
 async function dockerOk(world: WorldInfo, args: string[]): Promise<string> {
@@ -31,6 +31,7 @@ describeWorld('the caretaker in the app (issue 22)', (world) => {
   });
   let term: Terminal;
   let oldId = '';
+  let newId = '';
 
   beforeAll(async () => {
     assertBuilt();
@@ -46,8 +47,14 @@ describeWorld('the caretaker in the app (issue 22)', (world) => {
 
   afterAll(async () => {
     term?.stop();
+    // Both images of the tag (the one rolled back from stays, untagged, kept for a rollback): the world's engine
+    // is shared by the next test files, which expect it as they found it.
+    const tagged = await docker(world, ['images', '--all', '--quiet', '--no-trunc', '--filter', `reference=${plain.host}/${repo}`]);
+    const ids = new Set([oldId, newId, ...tagged.stdout.split('\n').map((l) => l.trim())].filter(Boolean));
     await docker(world, ['rmi', '-f', ref]);
-    if (oldId) await docker(world, ['rmi', '-f', oldId]);
+    for (const id of ids) await docker(world, ['rmi', '-f', id]);
+    // The download worker `u` started leaves when idle: then its settings folder goes.
+    await workerGone(s);
     rmSync(s.configDir, { recursive: true, force: true });
   });
 
@@ -66,7 +73,7 @@ describeWorld('the caretaker in the app (issue 22)', (world) => {
       // Done when the tag shows its kept previous image (↶); the banner says so (cut at 80 columns: e shows it whole).
       const latestRow = (x: string): string => x.split('\n').find((l) => l.includes(repo) && / latest /.test(l)) ?? '';
       t = await term.until('the update done, the old image kept', (x) => /^\s*↶ /.test(latestRow(x)) && x.includes('i updated '), 60_000);
-      const newId = await dockerOk(world, ['image', 'inspect', '--format', '{{.Id}}', ref]);
+      newId = await dockerOk(world, ['image', 'inspect', '--format', '{{.Id}}', ref]);
       expect(newId).not.toBe(oldId);
       expect(latestRow(t)).toContain(newId.slice(7, 19));
       term.key('e');
