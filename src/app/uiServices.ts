@@ -123,10 +123,10 @@ export async function createUiServices(
         const model = await remoteList({ remote }, { ...query, type: '', ...(signal ? { signal } : {}) });
         return { results: model.results, warnings: model.warnings, truncated: model.truncated };
       },
-      tags: async (name, registry, signal) => {
+      tags: async (name, registry, signal, options) => {
         const server = lxdServerOf(registry);
         if (server !== null) return lxc.tags(server, name, signal);
-        return tagList({ remote }, name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}) });
+        return tagList({ remote }, name, { ...(registry ? { registry } : {}), ...(signal ? { signal } : {}), ...(options?.versions ? { versions: true } : {}) });
       },
       inspect: async (ref, options, signal) => {
         const server = lxdServerOf(options.registry);
@@ -165,7 +165,16 @@ export async function createUiServices(
         await (await remote()).repositories.remove(name);
       },
     },
-    updates: { store: updates.store, check: (options) => updates.check(options), landed: (ref) => updates.landed(ref), removeReplaced: (oldId, newId) => updates.removeReplaced(oldId, newId) },
+    updates: {
+      store: updates.store,
+      check: (options) => updates.check(options),
+      landed: (ref) => updates.landed(ref),
+      removeReplaced: (oldId, newId) => updates.removeReplaced(oldId, newId),
+      previous: (repos) => updates.previous(repos),
+      keepPrevious: (ref) => updates.keepPrevious(ref),
+      rollback: (ref) => updates.rollback(ref),
+      describe: (ref, signal) => updates.describe(ref, signal),
+    },
     status: {
       engine: async () => engineStatus((await prefetchedInfo()) ?? (await (await engine()).info({ diskUsage: true }))),
       initialEngine: () => {

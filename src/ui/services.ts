@@ -9,6 +9,10 @@ import type { ImageDiskSize, ReclaimPlan } from '../domain/diskUsage';
 import type { DiskSummary, PrunePlan, SetRemoval } from '../services/engine/diskUsage';
 
 export type { DiskSummary, ImageDiskSize, PrunePlan, ReclaimPlan, SetRemoval };
+import type { UpdateNotice } from '../domain/notice';
+import type { PreviousImage, RollbackResult } from '../services/updates/previous';
+
+export type { PreviousImage, RollbackResult, UpdateNotice };
 
 export type { RemoteCategory } from '../domain/images';
 import type { RemoteCategory } from '../domain/images';
@@ -125,7 +129,7 @@ export interface UiServices {
   };
   remote: {
     list(query: { category: RemoteCategory; filter: string; registry?: string }, signal?: AbortSignal): Promise<RemoteListResult>;
-    tags(name: string, registry: string | undefined, signal?: AbortSignal): Promise<TagList>;
+    tags(name: string, registry: string | undefined, signal?: AbortSignal, options?: { versions?: boolean }): Promise<TagList>;
     inspect(ref: string, options: { registry?: string; platform?: string }, signal?: AbortSignal): Promise<RemoteInspect>;
   };
   downloads: {
@@ -159,6 +163,14 @@ export interface UiServices {
     landed?(ref: string): void;
     /** Removes the image an update replaced when nothing else holds it; says what happened. */
     removeReplaced(oldId: string, newId: string): Promise<{ removed: string[]; kept: string | null }>;
+    /** The image each local tag's last update replaced, kept for a rollback, by `fullName:tag` (issue 22). */
+    previous?(repos: LocalRepository[]): Promise<ReadonlyMap<string, PreviousImage>>;
+    /** Before `u` pulls a tag again: the image it points at now is kept (as `image update` does); until when, or null. */
+    keepPrevious?(ref: string): Promise<{ id: string; keptUntil: string } | null>;
+    /** Points the tag back at the image its last update replaced (`image rollback`). */
+    rollback?(ref: string): Promise<RollbackResult>;
+    /** The versions an update of `ref` moves between and its release notes (asks the registry); null: no update. */
+    describe?(ref: string, signal?: AbortSignal): Promise<UpdateNotice | null>;
   };
   status: {
     /** The engine's status if it was read before the first frame (handed out once). */

@@ -3,6 +3,8 @@
 import type { ErrorCode } from '../domain/errors';
 import { formatAge } from '../domain/format';
 import type { UpdateResult } from '../domain/updates';
+import type { UpdateNotice } from '../domain/notice';
+import { versionChange } from '../domain/versions';
 import { table } from './table';
 
 /** `image updates --json`: DESIGN.md's shape, one entry per local tag. */
@@ -105,4 +107,14 @@ export function updateOffer(
 export function noUpdatesText(checking: boolean, checkedAt: string | null | undefined, now: number): string {
   if (checking) return 'checking for updates…';
   return `no image has an update${checkedAt ? ` (checked ${formatAge(checkedAt, now)}; r checks again)` : ' (not checked yet)'}`;
+}
+
+/**
+ * The versions an update moves between and where its release notes are, in the words of the notices
+ * (`1.27.2 → 1.27.3`, `release notes: https://github.com/…/releases`): the app's update question says them.
+ * `change` is null when neither version is known; `notes` when the image names no GitHub/GitLab source.
+ */
+export function updateVersions(notice: Pick<UpdateNotice, 'fromVersion' | 'toVersion' | 'releaseNotes'> | null): { change: string | null; notes: string | null } {
+  if (!notice) return { change: null, notes: null };
+  return { change: versionChange(notice.fromVersion, notice.toVersion), notes: notice.releaseNotes ? `release notes: ${notice.releaseNotes}` : null };
 }

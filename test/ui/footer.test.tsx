@@ -59,6 +59,24 @@ function world(local: ConstructorParameters<typeof Error>[0] | 'down' = 'up') {
 
 const SCENARIOS: Scenario[] = [
   { name: 'Local', world: () => world(), open: async (app) => app.waitFor((f) => f.includes('nginx'), 'local rows') },
+  // Issue 22: a tag whose last update's image is kept (b rolls it back).
+  {
+    name: 'Local, a tag with a kept previous image',
+    world: () => {
+      const w = world();
+      const kept = { id: 'sha256:kept', digest: null, replacedAt: '2026-11-20T10:00:00Z', keptUntil: '2026-11-27T10:00:00Z', pin: null };
+      const view = { marks: new Map(), checking: false, count: 0, error: null };
+      w.services.updates = {
+        store: { getSnapshot: () => view, subscribe: () => () => undefined },
+        check: () => undefined,
+        removeReplaced: async () => ({ removed: [], kept: null }),
+        previous: async () => new Map([['docker.io/library/redis:7', kept]]),
+        rollback: async (ref) => ({ ref, id: 'sha256:kept', replacedId: 'sha256:now', digest: null, pin: null }),
+      };
+      return w;
+    },
+    open: async (app) => app.waitFor((f) => f.includes('(b rolls back)'), 'the kept image said'),
+  },
   { name: 'Local, engine down', world: () => world('down'), open: async (app) => app.waitFor((f) => f.includes('cannot reach the engine'), 'the error') },
   { name: 'Selected', world: () => world(), open: (app) => app.press('2') },
   { name: 'Official', world: () => world(), open: (app) => app.press('3') },

@@ -7,6 +7,9 @@ import { normalizeReference, fullName } from '../../domain/reference';
 import { parseDuration, type Settings } from '../../domain/settings';
 import type { UpdateMark, UpdateResult, UpdatesSnapshot } from '../../domain/updates';
 import type { RateLimit } from '../../clients/registry/index';
+import type { UpdateNotice } from '../../domain/notice';
+import type { LocalRepository } from '../../domain/images';
+import type { PreviousImage, RollbackResult } from './previous';
 import type { UpdateServices } from './index';
 
 export interface SchedulerDeps {
@@ -22,6 +25,17 @@ export interface UpdateScheduler {
   /** An image landed under `ref` (a pull or an update completed): its tag is asked again at once. */
   landed(ref: string): void;
   removeReplaced(oldId: string, newId: string): Promise<{ removed: string[]; kept: string | null }>;
+  /** The image each local tag's last update replaced, kept for a rollback (by `fullName:tag`). */
+  previous(repos?: LocalRepository[]): Promise<Map<string, PreviousImage>>;
+  /**
+   * Before the app pulls a tag again: the image it points at now is kept (as `image update` does); says until
+   * when (ISO), or null when `updates.keep_previous` is 0 (nothing is kept).
+   */
+  keepPrevious(ref: string): Promise<{ id: string; keptUntil: string } | null>;
+  /** Points the tag back at its kept image (`image rollback`); the tag is checked again afterwards. */
+  rollback(ref: string): Promise<RollbackResult>;
+  /** The versions the update of `ref` moves between, from its last check (null when it has no update). */
+  describe(ref: string, signal?: AbortSignal): Promise<UpdateNotice | null>;
   hubRateLimit(): RateLimit | null;
   close(): Promise<void>;
 }
@@ -36,7 +50,17 @@ export function createUpdateScheduler(deps: SchedulerDeps): UpdateScheduler {
   let view: UpdatesSnapshot = { marks: new Map(), checking: false, count: 0, error: null, checkedAt: null };
   const listeners = new Set<() => void>();
   let loaded: UpdateServices | null = null;
-  const updates = async (): Promise<UpdateServices> => (loaded ??= await deps.updates());
+  // One service for the session, however many callers ask at once (a round and the kept images at the first
+  // frame): the promise is shared, so no second one is made (and left open).
+  let loading: Promise<UpdateServices> | null = null;
+  const updates = (): Promise<UpdateServices> =>
+    (loading ??= deps.updates().then(
+      (service) => (loaded = service),
+      (error: unknown) => {
+        loading = null;
+        throw error;
+      },
+    ));
   let running: Promise<void> | null = null;
   /** What to do when the running round ends: a full round (refresh or not), and tags that landed. */
   let again: boolean | null = null;
@@ -126,6 +150,19 @@ export function createUpdateScheduler(deps: SchedulerDeps): UpdateScheduler {
     run(() => round(refresh));
   };
 
+  const landed = (ref: string): void => {
+    let target: { fullName: string; tag: string };
+    try {
+      const parsed = normalizeReference(ref);
+      if (parsed.digest) return; // pulled by digest: pinned, nothing to check
+      target = { fullName: fullName(parsed), tag: parsed.tag ?? 'latest' };
+    } catch {
+      return;
+    }
+    landedTags.set(`${target.fullName}:${target.tag}`, target);
+    if (!running && !stop.signal.aborted) run(checkLanded);
+  };
+
   return {
     store: {
       getSnapshot: () => view,
@@ -135,25 +172,37 @@ export function createUpdateScheduler(deps: SchedulerDeps): UpdateScheduler {
       },
     },
     check: ({ refresh }) => check(refresh),
-    landed: (ref) => {
-      let target: { fullName: string; tag: string };
-      try {
-        const parsed = normalizeReference(ref);
-        if (parsed.digest) return; // pulled by digest: pinned, nothing to check
-        target = { fullName: fullName(parsed), tag: parsed.tag ?? 'latest' };
-      } catch {
-        return;
-      }
-      landedTags.set(`${target.fullName}:${target.tag}`, target);
-      if (!running && !stop.signal.aborted) run(checkLanded);
-    },
+    landed,
     removeReplaced: async (oldId, newId) => (await updates()).removeReplaced(oldId, newId),
+    previous: async (repos) => (await updates()).previous(repos),
+    keepPrevious: async (ref) => {
+      const service = await updates();
+      const target = await service.localTarget(ref);
+      await service.keepPrevious(target);
+      const ms = parseDuration((await deps.settings())['updates.keep_previous'], 'updates.keep_previous');
+      return ms > 0 ? { id: target.id, keptUntil: new Date(deps.clock.now() + ms).toISOString() } : null;
+    },
+    rollback: async (ref) => {
+      const result = await (await updates()).rollback(ref);
+      // The tag names another image now: its mark is asked again.
+      landed(result.ref);
+      return result;
+    },
+    describe: async (ref, signal) => {
+      const service = await updates();
+      const target = await service.localTarget(ref);
+      const result = (await service.cached()).get(`${target.fullName}:${target.tag}`);
+      if (!result || result.status !== 'update_available' || result.id !== target.id) return null;
+      const [notice] = await service.describe([result], signal ? { signal } : {});
+      return notice ?? null;
+    },
     hubRateLimit: () => loaded?.hubRateLimit() ?? null,
     close: async () => {
       stop.abort();
       if (timer !== null) deps.clock.clearTimeout(timer);
       timer = null;
       await running?.catch(() => undefined);
+      await loading?.catch(() => undefined);
       await loaded?.close();
     },
   };

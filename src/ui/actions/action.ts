@@ -23,11 +23,17 @@ export interface Question {
   destroys?: boolean;
 }
 
+/**
+ * A question, or how to make it when it needs an answer from a service first (the versions an update moves
+ * between): the executor makes it when the key is pressed, the screen's keys wait meanwhile.
+ */
+export type Asked = Question | (() => Promise<Question>);
+
 /** What a banner says: a message, or a plain text said as a success. */
 export type Said = BannerMessage | string | null;
 
 export interface TaskSpec<R> {
-  question?: Question;
+  question?: Asked;
   /** Said in the banner while the task runs ("testing https://…"). */
   pending?: string;
   /** The work; `answer` is the question's answer (`yes` when there is no question). */
@@ -48,7 +54,7 @@ export type Action =
   /** Work that may ask first, then says how it went and refreshes. */
   | {
       kind: 'task';
-      question?: Question;
+      question?: Asked;
       pending?: string;
       /** Runs and returns what the banner says (success or failure are folded in by `task`). */
       run(answer: Answer): Promise<{ ok: true; said: Said } | { ok: false; error: unknown; said: Said | undefined }>;

@@ -40,6 +40,8 @@ export function ActionsProvider({ banner, children }: { banner: (message: Banner
   // Questions in the order they were asked: one on show; one asked meanwhile (after an update, say) waits.
   const [questions, setQuestions] = useState<readonly Asking[]>([]);
   const asking = questions[0] ?? null;
+  // Questions being made (asked of a service first): every key waits for them.
+  const [making, setMaking] = useState(0);
   const activity = useActivity();
   const nextId = useRef(1);
   const ask = useCallback(
@@ -65,10 +67,27 @@ export function ActionsProvider({ banner, children }: { banner: (message: Banner
           action.run(key ?? '');
           return;
         case 'task': {
-          const answer = action.question ? await ask(action.question) : 'yes';
+          let question = action.question;
+          const made = typeof question === 'function';
+          if (typeof question === 'function') {
+            // Made now (a service is asked): the app is busy meanwhile, and every key waits for the question.
+            const make = question;
+            setMaking((n) => n + 1);
+            try {
+              question = await (activity ? activity.track('question', make()) : make());
+            } catch (error) {
+              setMaking((n) => n - 1);
+              banner({ kind: 'error', text: errorText(error) });
+              return;
+            }
+          }
+          const asked = question ? ask(question) : Promise.resolve<Answer | null>('yes');
+          // In the same commit as the question: the keys held for it go to it.
+          if (made) setMaking((n) => n - 1);
+          const answer = await asked;
           if (answer === null) return;
           if (action.pending) banner({ kind: 'info', text: action.pending });
-          const end = activity?.begin(`action ${action.question?.title ?? action.pending ?? ''}`.trim()) ?? (() => undefined);
+          const end = activity?.begin(`action ${question?.title ?? action.pending ?? ''}`.trim()) ?? (() => undefined);
           try {
             const outcome = await action.run(answer);
             if (outcome.ok) {
@@ -85,7 +104,18 @@ export function ActionsProvider({ banner, children }: { banner: (message: Banner
     [ask, banner, activity],
   );
   const value = useMemo(() => ({ asking, run, banner }), [asking, run, banner]);
-  return <RunnerContext.Provider value={value}>{children}</RunnerContext.Provider>;
+  return (
+    <RunnerContext.Provider value={value}>
+      {making > 0 ? <HoldKeys /> : null}
+      {children}
+    </RunnerContext.Provider>
+  );
+}
+
+/** While a question is being made: every key waits for it (with the key queue's deadline). */
+function HoldKeys(): null {
+  useCommands([], () => undefined, { priority: PRIORITY.question, hold: true });
+  return null;
 }
 
 export function useRunner(): Runner {
@@ -125,7 +155,8 @@ export function useScreenCommands(scopes: readonly Scope[], actions: Actions, op
     (command, key) => {
       const action = actions[command];
       if (!action) return;
-      if (action.kind === 'task' && action.refresh) {
+      // Keys wait while a task that changes the list runs, and while a question is being made.
+      if (action.kind === 'task' && (action.refresh || typeof action.question === 'function')) {
         setRunning((n) => n + 1);
         void runner.run(action, key).finally(() => setRunning((n) => n - 1));
       } else void runner.run(action, key);

@@ -4,6 +4,7 @@
 // were queued, or typed before its frame reached the terminal, are dropped, and it says how many.
 import { Box, Text } from 'ink';
 import React, { useEffect, useState } from 'react';
+import { asciiText } from '../../domain/prose';
 import type { Answer, Question } from '../actions/action';
 import { PRIORITY, useCommands, useGate } from '../hooks/inputRouter';
 import type { CommandId } from '../keys/bindings';
@@ -48,16 +49,19 @@ export function ConfirmDialog({ question, theme, width, onAnswer }: ConfirmDialo
       ...(question.destroys ? { gate } : {}),
     },
   );
-  const lines = [...(question.lines ?? [])];
+  // A terminal that is not UTF-8 gets `->` for `→` (an update's versions), as the banner does.
+  const plain = (text: string): string => (theme.ascii ? asciiText(text) : text);
+  const title = plain(question.title);
+  const lines = (question.lines ?? []).map(plain);
   if (dropped > 0) lines.push(`${dropped} key${dropped === 1 ? '' : 's'} typed before this question ${dropped === 1 ? 'was' : 'were'} ignored`);
-  const w = Math.min(width, Math.max(40, question.title.length + 6, ...lines.map((l) => l.length + 4)));
+  const w = Math.min(width, Math.max(40, title.length + 6, ...lines.map((l) => l.length + 4)));
   // Inside the border and the padding; cut with the theme's ellipsis (`...` under LANG=C), not Ink's.
   const inner = Math.max(1, w - 4);
   const cut = (text: string) => truncate(text, inner, theme.glyph.ellipsis);
   return (
     <Box flexDirection="column" borderStyle={theme.border.style} borderColor={theme.status.warning} paddingX={1} width={w} flexShrink={0}>
       <Text bold wrap="truncate-end">
-        {cut(question.title)}
+        {cut(title)}
       </Text>
       {lines.map((line, i) => (
         <Text key={i} color={i >= (question.lines?.length ?? 0) ? theme.status.warning : theme.text.muted} wrap="truncate-end">

@@ -40,6 +40,11 @@ export interface LayerOptions {
   refusal?: string;
   /** A question that destroys something: only keys read after it was drawn answer it. */
   gate?: Gate;
+  /**
+   * Every key waits (ctrl+c aside), whatever layer binds it: a question is being made (a service is asked for
+   * what it says), and the keys typed after the key that asks it are for it (`uy` answers the update question).
+   */
+  hold?: boolean;
 }
 
 /** The `disabled` option from conditions: `{ 'tags.platform': platforms.length === 0 && 'why' }`. */
@@ -106,6 +111,7 @@ export function route(layers: readonly Layer[], event: KeyEvent, force = false, 
       o.gate.drop();
       return { outcome: 'dropped', layer };
     }
+    if (o.hold && !force && !(event.kind === 'key' && event.name === 'ctrl+c')) return { outcome: 'hold', layer };
     if (o.typing && isTextEvent(event)) {
       o.onText?.(event);
       // Text edits compose (the field keeps its value and cursor in refs): more text right after

@@ -115,6 +115,7 @@ export const BINDINGS = [
   { id: 'local.delete', scope: 'local', keys: ['d'], label: 'delete', description: 'delete the selected image (asks; one a container uses only with f)' },
   { id: 'local.update', scope: 'local', keys: ['u'], label: 'update', description: 'update the selected image: pull its tag again (asks; offers to remove the old image)' },
   { id: 'local.updatesOnly', scope: 'local', keys: ['U'], label: 'updatable', description: 'show only images with an update (again: all)' },
+  { id: 'local.rollback', scope: 'local', keys: ['b'], label: 'roll back', description: 'roll the selected tag back to the image its last update replaced (asks)' },
   { id: 'local.sort', scope: 'local', keys: ['s'], label: 'sort', description: 'sort by name, size, unique size or age (the header shows which)' },
   { id: 'local.mark', scope: 'local', keys: ['space'], label: 'mark', description: 'mark / unmark the selected image (the line over the list says what deleting the marked images frees; d deletes them)' },
   { id: 'local.prune', scope: 'local', keys: ['x'], label: 'prune', description: 'prune: dangling or every unused image, after a preview of the images and the bytes (asks)' },
@@ -125,6 +126,7 @@ export const BINDINGS = [
   // tags
   { id: 'tags.pull', scope: 'tags', keys: ['p'], label: 'pull', description: 'download the selected tag' },
   { id: 'tags.inspect', scope: 'tags', keys: ['i', 'enter'], label: 'inspect', description: "the selected tag's details" },
+  { id: 'tags.versions', scope: 'tags', keys: ['v'], label: 'versions', description: 'which version tags are the same image as latest (a HEAD per candidate tag, at most 12)' },
   { id: 'tags.platform', scope: 'tags', keys: ['P'], label: 'platform', description: 'choose the platform for inspect and pull' },
 
   // inspect

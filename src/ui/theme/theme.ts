@@ -28,6 +28,8 @@ export interface Theme {
     update: string;
     /** A row marked on the Local list (space). */
     marked: string;
+    /** A kept previous image: `b` rolls the tag back to it (Local list). */
+    previous: string;
     star: string;
     separator: string;
   };
@@ -77,6 +79,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           arrowRight: '->',
           update: '^',
           marked: '+',
+          previous: '<',
           star: '*',
           separator: ' | ',
         }
@@ -97,6 +100,7 @@ export function createTheme(env: ThemeEnvironment): Theme {
           arrowRight: '→',
           update: '↑',
           marked: '✚',
+          previous: '↶',
           star: '★',
           separator: ' · ',
         },

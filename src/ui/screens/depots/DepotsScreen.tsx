@@ -9,6 +9,7 @@ import type { UiServices } from '../../services';
 import type { Theme } from '../../theme/theme';
 import { noUpdatesText } from '../../../views/updates';
 import { localCells } from './local';
+import { previousText } from './previous';
 import { headerLine, remoteCells, rowText, widthsFor } from './presentation';
 import { type DepotsActions, useDepotsScreen } from './useDepotsScreen';
 
@@ -39,9 +40,11 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
     if (!rows) return [];
     const now = props.services.clock.now();
     return rows.kind === 'local'
-      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName), updates: vm.updates.marks, ...(props.services.disk ? { unique: vm.unique } : {}), marked: vm.marked }))
+      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName), updates: vm.updates.marks, ...(props.services.disk ? { unique: vm.unique } : {}), marked: vm.marked, previous: vm.previous }))
       : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
-  }, [rows, downloading, theme, props.services.clock, props.services.disk, vm.updates.marks, vm.unique, vm.marked]);
+  }, [rows, downloading, theme, props.services.clock, props.services.disk, vm.updates.marks, vm.unique, vm.marked, vm.previous]);
+  // The selected row's kept image (issue 22), said on the line over the list.
+  const previousLine = vm.tab.kind === 'local' ? previousText(vm.selectedLocal, vm.previous, props.services.clock.now(), vm.localRows) : '';
   const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells, vm.sort), [vm.tab.kind, rowWidth, cells, vm.sort]);
   const row = (i: number): string => {
     const c = cells[indices[i] ?? -1];
@@ -82,6 +85,7 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
             {vm.updatesOnly && vm.tab.kind === 'local' ? `  only images with an update (${indices.length})` : ''}
             {vm.updates.checking && vm.tab.kind === 'local' ? `  checking for updates${theme.glyph.ellipsis}` : ''}
             {vm.loading ? `  loading${theme.glyph.ellipsis}` : ''}
+            {previousLine ? `  ${previousLine}` : ''}
           </Text>
         )}
         {vm.editing && vm.loading ? <Text color={theme.text.muted}>{`  searching${theme.glyph.ellipsis}`}</Text> : null}

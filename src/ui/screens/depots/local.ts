@@ -8,6 +8,7 @@ import { sanitizeLine } from '../../../domain/sanitize';
 import type { PriorityColumnSpec } from '../../../domain/text';
 import type { UpdateMark } from '../../services';
 import type { Theme } from '../../theme/theme';
+import { type PreviousMap, rowPrevious } from './previous';
 
 /** One image of a repository (several tags of one image are one row). */
 export interface LocalRow {
@@ -84,6 +85,8 @@ export interface LocalCellContext {
   unique?: UniqueSizes;
   /** Image IDs marked with space. */
   marked?: ReadonlySet<string>;
+  /** The images kept for a rollback, by `fullName:tag` (issue 22); absent when none is known. */
+  previous?: PreviousMap;
 }
 
 /** What the update checks say about one row: an update for any of its tags, and the newest version seen. */
@@ -123,7 +126,16 @@ export const LOCAL_COLUMNS: readonly LocalColumn[] = [
     key: 'mark',
     header: '',
     spec: { width: 1 },
-    cell: (r, c) => (c.marked?.has(r.id) ? c.theme.glyph.marked : c.downloading ? c.theme.glyph.downloading : rowUpdate(r, c.updates).available ? c.theme.glyph.update : ''),
+    cell: (r, c) =>
+      c.marked?.has(r.id)
+        ? c.theme.glyph.marked
+        : c.downloading
+          ? c.theme.glyph.downloading
+          : rowUpdate(r, c.updates).available
+            ? c.theme.glyph.update
+            : rowPrevious(r, c.previous)
+              ? c.theme.glyph.previous
+              : '',
   },
   { key: 'name', header: 'NAME', sort: 'name', spec: { width: 12, grow: 3, max: 64, priority: 1, keep: 'end' }, cell: (r) => sanitizeLine(r.repo.name) },
   {

@@ -21,6 +21,7 @@ import { useLocalActions } from './useLocalActions';
 import { useDiskSizes, wantedIds } from './useDiskSizes';
 import { useMarks } from './useMarks';
 import { usePruneAction } from './usePruneAction';
+import { useRollbackAction } from './useRollbackAction';
 
 export type { DepotTab } from './useDepotTabs';
 
@@ -35,7 +36,7 @@ export interface DepotsActions {
 /** Keys that choose a depot (they wait for LXD's server tabs). */
 const TAB_COMMANDS: CommandId[] = ['depots.next', 'depots.previous', 'depots.pick'];
 /** Keys that act on the rows on show (they wait for the list). */
-const ROW_COMMANDS: CommandId[] = [...MOVES, 'list.open', 'list.inspect', 'list.pull', 'local.delete', 'local.update', 'local.sort', 'local.updatesOnly', 'local.mark', 'local.prune'];
+const ROW_COMMANDS: CommandId[] = [...MOVES, 'list.open', 'list.inspect', 'list.pull', 'local.delete', 'local.update', 'local.sort', 'local.updatesOnly', 'local.mark', 'local.prune', 'local.rollback'];
 
 const NO_UPDATES: ExternalStore<UpdatesView> = {
   getSnapshot: (() => {
@@ -98,6 +99,9 @@ export function useDepotsScreen(props: {
   // Marks and what deleting them frees; prune with a preview (issue 23).
   const marks = useMarks({ services, rows, repos: localRepos, selected: selectedLocal, none, reload });
   const prune = usePruneAction({ services, runner, listed: localRepos !== undefined, reload });
+
+  // `b` (issue 22): the images kept for a rollback, read for each Local list that arrives.
+  const rollback = useRollbackAction({ services, repos: query.data?.kind === 'local' ? query.data.items : undefined, rows: rows?.kind === 'local' ? rows.items : [], selected: selectedLocal, none, reload });
 
   // The update check runs once the Local list is on screen (after its first frame, never before), and on r.
   const checkedOnce = useRef(false);
@@ -173,14 +177,19 @@ export function useDepotsScreen(props: {
           reload();
           if (tab.kind === 'local') services.updates?.check({ refresh: true });
         }),
-    ...(tab.kind === 'local' ? { ...local, 'local.mark': marks.mark, 'local.prune': prune, ...(marks.deleteMarked ? { 'local.delete': marks.deleteMarked } : {}) } : {}),
+    ...(tab.kind === 'local' ? { ...local, 'local.mark': marks.mark, 'local.prune': prune, 'local.rollback': rollback.action, ...(marks.deleteMarked ? { 'local.delete': marks.deleteMarked } : {}) } : {}),
   };
   const scopes: Scope[] = tab.kind === 'local' ? ['local', 'depots', 'list'] : ['depots', 'list'];
   // Depot keys wait for LXD's tabs; keys that act on rows wait for the list on show while it is fetched
   // (a reload too: `d` acts on the rows the engine has now, not on the ones shown before the refetch).
   const rowsPending = query.fetching || (rows === undefined && query.error === undefined && !data.needsSearch);
   // `d` on marked images waits for what deleting them frees (the question says it).
-  const waiting: CommandId[] = [...(tabsLoading ? TAB_COMMANDS : []), ...(rowsPending ? ROW_COMMANDS : []), ...(marks.planning ? (['local.delete'] as const) : [])];
+  const waiting: CommandId[] = [
+    ...(tabsLoading ? TAB_COMMANDS : []),
+    ...(rowsPending ? ROW_COMMANDS : []),
+    ...(marks.planning ? (['local.delete'] as const) : []),
+    ...(rollback.loading ? (['local.rollback'] as const) : []),
+  ];
   useScreenCommands(scopes, actions, { active: active && !field.editing, waiting: waiting.length > 0 ? waiting : false, onPaste: field.paste });
   // Esc clears the marks while there are some (otherwise Esc is the app's).
   useScreenCommands(['marks'], marks.clear ? { 'marks.clear': marks.clear } : {}, { active: active && !field.editing && tab.kind === 'local' && marks.clear !== undefined });
@@ -206,5 +215,8 @@ export function useDepotsScreen(props: {
     unique,
     marked: marks.ids,
     marksLine: tab.kind === 'local' ? marks.line : null,
+    previous: rollback.previous,
+    selectedLocal,
+    localRows: rows?.kind === 'local' ? rows.items : [],
   };
 }

@@ -9,6 +9,7 @@ import { type LocalRow, type LocalSort, localRowDeleteRefs, localRowRef, nextSor
 import { deleteQuestion } from './deleteQuestion';
 import type { ShownRows } from './useDepotRows';
 import { noUpdatesText, updateOffer } from '../../../views/updates';
+import { keptText, updateQuestion } from './updateCare';
 
 /** An update started with `u`: when the new image is there, offer to remove the old one. */
 interface PendingUpdate {
@@ -16,6 +17,8 @@ interface PendingUpdate {
   fullName: string;
   tag: string;
   oldId: string;
+  /** The old image is kept for a rollback until then (ISO); null when nothing was kept. */
+  keptUntil: string | null;
 }
 
 export function useLocalActions(props: {
@@ -52,6 +55,11 @@ export function useLocalActions(props: {
     if (stillTagged.length > 0 || old.inUse) {
       const why = stillTagged.length > 0 ? `still tagged as ${stillTagged.join(', ')}` : `used by ${old.containers.join(', ') || 'a container'}`;
       runner.banner({ kind: 'info', text: `updated ${pendingUpdate.ref}; kept the old image ${shortId(old.id)}: ${why}` });
+      return;
+    }
+    // Kept for a rollback (issue 22): nothing to ask, `b` goes back to it.
+    if (pendingUpdate.keptUntil) {
+      runner.banner({ kind: 'info', text: keptText(pendingUpdate.ref, old.id, pendingUpdate.keptUntil) });
       return;
     }
     void runner.run(
@@ -98,9 +106,12 @@ export function useLocalActions(props: {
         });
       }
       return task({
-        question: { title: `Update ${row.repo.name}:${row.tags.join(', ')}?`, lines: ['pulls the tag again (progress on the Downloads screen, D)', 'afterwards: remove the old image when no container uses it'] },
+        // With the versions it moves between and the release notes, when the registry tells (issue 22).
+        question: updateQuestion(services, row, ref),
         run: async () => {
-          setPendingUpdate({ ref, fullName: row.repo.fullName, tag: ref.slice(ref.lastIndexOf(':') + 1), oldId: row.id });
+          // As `image update` does: the image the tag points at now is kept for `b` before the tag moves.
+          const kept = (await services.updates?.keepPrevious?.(ref)) ?? null;
+          setPendingUpdate({ ref, fullName: row.repo.fullName, tag: ref.slice(ref.lastIndexOf(':') + 1), oldId: row.id, keptUntil: kept?.id === row.id ? kept.keptUntil : null });
           pull(ref);
         },
       });

@@ -5,6 +5,7 @@ import type { ImageRunConfig, RemoteInspect } from '../../../domain/images';
 import { sanitizeLine } from '../../../domain/sanitize';
 import { wrapText } from '../../../domain/prose';
 import { displayWidth } from '../../../domain/text';
+import { versionInfo } from '../../../domain/versions';
 
 export interface Line {
   text: string;
@@ -23,6 +24,19 @@ function list(values: readonly string[] | null | undefined): string {
   return values && values.length ? values.map((v) => sanitizeLine(v)).join(' ') : '-';
 }
 
+/**
+ * Version and Source from the OCI labels (issue 22), with the release notes of a GitHub or GitLab source:
+ * what a person looks for before a digest. The words of `image inspect --remote` (views/remote.ts).
+ */
+export function versionLines(labels: Readonly<Record<string, unknown>> | null | undefined): Line[] {
+  const info = versionInfo(labels);
+  return [
+    kv('Version', info.version ?? '-'),
+    kv('Source', info.source ?? '-'),
+    ...(info.releaseNotes ? [kv('Releases', info.releaseNotes)] : []),
+  ];
+}
+
 function configLines(c: ImageRunConfig): Line[] {
   const lines: Line[] = [title('Config'), kv('Entrypoint', list(c.entrypoint)), kv('Cmd', list(c.cmd)), kv('WorkingDir', c.workingDir || '-'), kv('User', c.user || '-')];
   lines.push(kv('Ports', c.exposedPorts && c.exposedPorts.length ? c.exposedPorts.join(', ') : '-'));
@@ -38,6 +52,7 @@ export function remoteInspectLines(r: RemoteInspect): Line[] {
   return [
     title('Summary'),
     kv('Name', `${r.name}:${r.tag}`),
+    ...versionLines(r.config.labels),
     kv('Digest', r.digest),
     ...(r.manifestDigest !== r.digest ? [kv('Manifest', r.manifestDigest)] : []),
     kv('Created', r.created ?? '-'),
@@ -101,6 +116,7 @@ export function localInspectLines(json: Record<string, unknown>, usedBy: readonl
     title('Summary'),
     kv('Id', str(json.Id)),
     kv('Tags', list(strings(json.RepoTags))),
+    ...versionLines(labels),
     kv('Digests', list(strings(json.RepoDigests))),
     kv('Created', str(json.Created) || '-'),
     kv('Platform', platform || '-'),

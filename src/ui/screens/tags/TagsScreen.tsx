@@ -50,7 +50,10 @@ export function TagsScreen({ services, theme, width, height, image, registry, ac
         {editing ? (
           <TextField label="filter" value={filter} cursor={field.cursor} focused theme={theme} />
         ) : (
-          <Text color={theme.text.muted}>{filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}</Text>
+          <Text color={theme.text.muted} wrap="truncate-end">
+            {filter ? `  filter: ${filter}` : query.loading ? `  loading tags${theme.glyph.ellipsis}` : ' '}
+            {vm.latest ? `  ${vm.latest}` : ''}
+          </Text>
         )}
       </Box>
       <VirtualList

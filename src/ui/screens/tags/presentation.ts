@@ -4,6 +4,7 @@ import { asciiText } from '../../../domain/prose';
 import { type PriorityColumnSpec, layoutByPriority, renderColumns } from '../../../domain/text';
 import { sanitizeLine } from '../../../domain/sanitize';
 import type { Theme } from '../../theme/theme';
+import { sameAsText } from '../../../domain/versions';
 
 export interface TagRow {
   name: string;
@@ -87,4 +88,18 @@ export function listWindow(cursor: { selected: number; offset: number }, height:
   const rows = Math.max(1, height - taken);
   const offset = Math.min(cursor.selected, Math.max(cursor.offset, cursor.selected - rows + 1));
   return { offset: Math.max(0, offset), height: rows };
+}
+
+/**
+ * What the Tags screen says about `latest` (issue 22): `latest = 1.27.3, also 1.27, mainline` when the tag list
+ * gave digests (Docker Hub) or `v` asked (`asked`: the tags found then). `known`: nothing more to ask;
+ * `has`: the repository has a `latest` tag.
+ */
+export function latestVersions(list: TagList, asked: readonly string[] | null): { text: string | null; known: boolean; has: boolean } {
+  const has = list.tags.includes('latest');
+  const detail = list.details.find((d) => d.name === 'latest');
+  const same = (asked ?? (detail?.sameAs && detail.sameAs.length > 0 ? detail.sameAs : null))?.map(sanitizeLine) ?? null;
+  // The list gave latest's digest (Docker Hub): what shares it is known, nothing to ask.
+  const known = asked !== null || Boolean(detail?.digest);
+  return { text: same && same.length > 0 ? sameAsText('latest', same) : null, known, has };
 }

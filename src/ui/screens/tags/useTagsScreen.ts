@@ -3,14 +3,15 @@
 // opens the list of the selected tag's platforms), and what each key does now.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RemoteImage } from '../../../domain/images';
-import { type Actions, disabled, now, withItem } from '../../actions/action';
+import { type Actions, disabled, now, task, withItem } from '../../actions/action';
 import { useRunner, useScreenCommands } from '../../actions/runner';
 import { PRIORITY } from '../../hooks/inputRouter';
 import { listActions, useFilteredList } from '../../hooks/useFilteredList';
 import { useQuery } from '../../hooks/useQuery';
 import type { UiServices } from '../../services';
 import type { InspectTarget } from '../inspect/target';
-import { type TagRow, tagRows, withDetails } from './presentation';
+import { type TagRow, latestVersions, tagRows, withDetails } from './presentation';
+import { sameAsText } from '../../../domain/versions';
 import { useTagDetails } from './useTagDetails';
 
 export interface TagsActions {
@@ -57,6 +58,11 @@ export function useTagsScreen(props: { services: UiServices; image: Pick<RemoteI
   const rows = useMemo(() => withDetails(list.shown, looked), [list.shown, looked]);
   const selected = rows[cursor.selected];
   const refOf = (t: TagRow) => `${image.name}:${t.name}`;
+  // Versions, not digests (issue 22): `latest = 1.27.3, also 1.27` from the tag list where it gives digests
+  // (Docker Hub), elsewhere on `v` (a HEAD per candidate version tag, capped, as `image tags --versions`).
+  const [asked, setAsked] = useState<{ key: string; sameAs: string[] } | null>(null);
+  const listKey = `${registry ?? ''}|${image.name}`;
+  const latest = query.data ? latestVersions(query.data, asked?.key === listKey ? asked.sameAs : null) : { text: null, known: false, has: false };
 
   const actions: Actions = {
     ...listActions(list, all.length ? 'no tag matches the filter' : 'this repository has no tags'),
@@ -65,6 +71,19 @@ export function useTagsScreen(props: { services: UiServices; image: Pick<RemoteI
     'tags.inspect': withItem(selected, 'no tag selected', (t) =>
       now(() => app.inspect({ kind: 'remote', ref: refOf(t), registry, platform, title: refOf(t), ...(t.installed ? { installed: true } : {}) })),
     ),
+    'tags.versions': !latest.has
+      ? disabled(query.data ? 'this repository has no latest tag' : 'the tags are not in yet')
+      : latest.known
+        ? disabled(latest.text ? `known already: ${latest.text}` : 'known already: no version tag is the same image as latest')
+        : task({
+            pending: `asking which version tags are the same image as ${image.name}:latest${'…'}`,
+            run: (_answer) => services.remote.tags(image.name, registry, undefined, { versions: true }),
+            success: (list) => {
+              const same = list.details.find((d) => d.name === 'latest')?.sameAs ?? [];
+              setAsked({ key: listKey, sameAs: same });
+              return same.length ? { kind: 'info', text: sameAsText('latest', same) } : { kind: 'info', text: 'no version tag is the same image as latest (the highest 12 version tags were asked)' };
+            },
+          }),
     'tags.platform': withItem(selected, 'no tag selected', (t) => {
       const options = t.detail?.platforms ?? [];
       if (options.length === 0) return disabled(`no platforms known for ${t.name} yet: the engine default is used`);
@@ -93,5 +112,5 @@ export function useTagsScreen(props: { services: UiServices; image: Pick<RemoteI
   };
   useScreenCommands(['picker'], pickerActions, { priority: PRIORITY.dialog, active: active && picking !== null, modal: true, refusal: 'choose a platform: ↑/↓ move, Enter picks, Esc closes' });
 
-  return { query, all, list, rows, looked, wanted, selected, platform, picking };
+  return { query, all, list, rows, looked, wanted, selected, platform, picking, latest: latest.text };
 }
