@@ -8,7 +8,8 @@
 // Why not dockerode's modem: importing it costs ~45 ms at every one-shot start on Node 20 (measured in the
 // issue-13 note: dockerode chunk median 66 ms vs node:http 19 ms to import), and `image list` has ~20 ms of
 // headroom against `docker images`. What the modem would add (querystring building, auth header, demuxing
-// attach streams) is a few lines here or not needed.
+// attach streams) is a few lines here or not needed. A little over 300 lines: the one send path with its timeouts,
+// the failure translation and the ssh retry belong together (ssh itself is in ssh.ts, sshConnection.ts, sshFailure.ts).
 import http from 'node:http';
 import https from 'node:https';
 import { TimedOut, Unauthorized, Unreachable, UntrustedCertificate, isAppError } from '../../domain/errors';

@@ -5,6 +5,7 @@
 // schedule cron can say closest to the interval), marked so it can be found and removed. stevedore never
 // starts a daemon of its own: the timer or cron starts `watch --once`, which does one round and exits.
 // The unit text and the crontab line are pure (tested with `systemd-analyze verify` and `crontab -l`).
+// A little over 300 lines: both schedulers (systemd units and crontab) with install, remove and status, side by side.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
