@@ -2,7 +2,9 @@
 // platform) deduplicated while it waits or runs, cancel and retry, a history, and snapshots published
 // at most once per 100 ms (plus at once when a download ends). Engine events are folded per download
 // (src/domain/progress.ts) and only the folded view leaves this class.
-// Over 300 lines: one queue and its states (start, cancel, retry, clear, adopt, publish) kept in one class.
+// Over 300 lines: one queue and its states (start, cancel, retry, clear, adopt, publish) kept in one class. Not
+// split: every transition reads and writes the same maps (waiting, running, history) and publishes one snapshot;
+// the folding of engine events, the part that could stand alone, is already src/domain/progress.ts.
 import { randomBytes } from 'node:crypto';
 import { AppError, NotFound } from '../../domain/errors';
 import type { DownloadStatus } from '../../domain/images';
