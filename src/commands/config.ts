@@ -3,6 +3,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { sanitizeLine } from '../domain/sanitize';
+import { hasUrlScheme } from '../domain/settings';
 import type { CommandContext } from './context';
 import { table } from '../views/table';
 import { action, leaf, noun } from './program';
@@ -65,7 +66,7 @@ function show(value: unknown): string {
 /** A catalog given as a relative path is saved as the absolute path it names from here. */
 function catalogPath(value: string): string {
   const t = value.trim();
-  return t === '' || /^[a-z][a-z0-9+.-]*:/i.test(t) || isAbsolute(t) ? value : resolve(t);
+  return t === '' || hasUrlScheme(t) || isAbsolute(t) ? value : resolve(t);
 }
 
 function readable(path: string): boolean {

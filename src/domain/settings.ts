@@ -67,6 +67,11 @@ export function parseDuration(text: string, key = 'updates.ttl'): number {
   return ms;
 }
 
+/** `https:`, `file:`…: the text names a URL, not a file path (the catalog setting takes either). */
+export function hasUrlScheme(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(text);
+}
+
 export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
   catalog: {
     key: 'catalog',
@@ -75,7 +80,7 @@ export const SETTINGS: { [K in SettingKey]: SettingSpec<K> } = {
     parse(text) {
       const t = text.trim();
       if (t === '') return '';
-      if (/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('/')) {
+      if (hasUrlScheme(t) && !t.startsWith('/')) {
         let url: URL;
         try {
           url = new URL(t);

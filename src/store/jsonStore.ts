@@ -223,3 +223,27 @@ function isStale(path: string, reference: string): boolean {
 function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
+
+/**
+ * A file's `engines` part: per engine, records by key, each read by `read` (undefined: it cannot be read). An
+ * engine whose list is not an object, and each record that cannot be read, is dropped and counted (for PartlyValid).
+ */
+export function recordsByEngine<T>(engines: unknown, read: (value: unknown) => T | undefined, notAnObject: string): { engines: Record<string, Record<string, T>>; dropped: number } {
+  if (engines === null || typeof engines !== 'object' || Array.isArray(engines)) throw new TypeError(notAnObject);
+  const out: Record<string, Record<string, T>> = {};
+  let dropped = 0;
+  for (const [engine, list] of Object.entries(engines as Record<string, unknown>)) {
+    if (list === null || typeof list !== 'object' || Array.isArray(list)) {
+      dropped++;
+      continue;
+    }
+    const kept: Record<string, T> = {};
+    for (const [key, value] of Object.entries(list as Record<string, unknown>)) {
+      const r = read(value);
+      if (r) kept[key] = r;
+      else dropped++;
+    }
+    out[engine] = kept;
+  }
+  return { engines: out, dropped };
+}

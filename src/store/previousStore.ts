@@ -1,7 +1,7 @@
 // previous.json: per engine and local tag, the image an update replaced (its ID, the registry digest it was
 // pulled as, and when it was replaced), so `image rollback` can point the tag back at it and prune and
 // `--remove-old` leave it alone for `updates.keep_previous` (DESIGN.md "Updates").
-import { JsonStore, PartlyValid } from './jsonStore';
+import { JsonStore, PartlyValid, recordsByEngine } from './jsonStore';
 
 export interface PreviousRecord {
   /** The replaced image's ID. */
@@ -55,23 +55,7 @@ function record(v: unknown): PreviousRecord | undefined {
 
 function validate(raw: unknown): PreviousFile {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new TypeError('previous file must be an object');
-  const engines = (raw as Record<string, unknown>).engines ?? {};
-  if (engines === null || typeof engines !== 'object' || Array.isArray(engines)) throw new TypeError('engines must be an object');
-  const out: Record<string, Entries> = {};
-  let dropped = 0;
-  for (const [engine, list] of Object.entries(engines as Record<string, unknown>)) {
-    if (list === null || typeof list !== 'object' || Array.isArray(list)) {
-      dropped++;
-      continue;
-    }
-    const kept: Entries = {};
-    for (const [key, value] of Object.entries(list as Record<string, unknown>)) {
-      const r = record(value);
-      if (r) kept[key] = r;
-      else dropped++;
-    }
-    out[engine] = kept;
-  }
+  const { engines: out, dropped } = recordsByEngine((raw as Record<string, unknown>).engines ?? {}, record, 'engines must be an object');
   const value: PreviousFile = { engines: out };
   if (dropped > 0) throw new PartlyValid(value, [`${dropped} kept-image record${dropped === 1 ? '' : 's'} could not be read`]);
   return value;

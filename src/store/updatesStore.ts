@@ -3,7 +3,7 @@
 // after its pull started: the next run finishes them). Mode 0600 like every file here; a broken file is moved
 // aside and the cache starts empty (it is only a cache).
 import type { UpdateResult, UpdateStatus } from '../domain/updates';
-import { JsonStore, PartlyValid } from './jsonStore';
+import { JsonStore, PartlyValid, recordsByEngine } from './jsonStore';
 
 type Entries = Record<string, UpdateResult>;
 /** Per engine, by `fullName:tag`: the image id an update with --remove-old replaces, until it is removed. */
@@ -101,23 +101,7 @@ function removalsOf(raw: unknown): Removals {
 
 function validate(raw: unknown): UpdatesData {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new TypeError('not an object');
-  const engines = (raw as Record<string, unknown>).engines ?? {};
-  if (engines === null || typeof engines !== 'object' || Array.isArray(engines)) throw new TypeError('engines is not an object');
-  const out: Record<string, Entries> = {};
-  let dropped = 0;
-  for (const [engine, list] of Object.entries(engines as Record<string, unknown>)) {
-    if (list === null || typeof list !== 'object' || Array.isArray(list)) {
-      dropped++;
-      continue;
-    }
-    const kept: Entries = {};
-    for (const [key, value] of Object.entries(list as Record<string, unknown>)) {
-      const e = entry(value);
-      if (e) kept[key] = e;
-      else dropped++;
-    }
-    out[engine] = kept;
-  }
+  const { engines: out, dropped } = recordsByEngine((raw as Record<string, unknown>).engines ?? {}, entry, 'engines is not an object');
   const value: UpdatesData = { engines: out, removals: removalsOf((raw as Record<string, unknown>).removals) };
   if (dropped > 0) throw new PartlyValid(value, [`${dropped} cached update check${dropped === 1 ? '' : 's'} could not be read`]);
   return value;
