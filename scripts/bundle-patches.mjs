@@ -2,6 +2,38 @@
 // text is no longer found fails the build, so an upgrade never silently drops or misapplies one.
 import { readFile } from 'node:fs/promises';
 
+/**
+ * Characters that are a grapheme of their own, with no control, combining, format or variation character, no
+ * surrogate and no CJK among them: Latin, Greek, Cyrillic, punctuation, arrows, box drawing, blocks, shapes,
+ * dingbats, braille (every glyph the app draws, and `—`, `…`, `·`). For them, measuring and segmenting text is a
+ * loop over its characters (see the string-width and ansi-tokenize patches). `c` is a UTF-16 code unit.
+ */
+const SIMPLE_CHAR =
+  '(c >= 0xa0 && c <= 0x2ff && c !== 0xad) || (c >= 0x370 && c <= 0x482) || (c >= 0x2010 && c <= 0x2027) || (c >= 0x2030 && c <= 0x205e) || (c >= 0x2070 && c <= 0x20cf) || (c >= 0x2100 && c <= 0x23ff) || (c >= 0x2460 && c <= 0x27bf) || (c >= 0x2800 && c <= 0x28ff) || (c >= 0x2b00 && c <= 0x2bff)';
+
+/** The width of `text` when it has only printable ASCII and SIMPLE_CHAR characters, else -1 (set into string-width). */
+const SIMPLE_WIDTH = `function simpleWidth(text, ambiguousAsWide) {
+	let width = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c >= 0x20 && c <= 0x7e) width += 1;
+		else if (${SIMPLE_CHAR}) width += eastAsianWidth(c, {ambiguousAsWide});
+		else return -1;
+	}
+	return width;
+}`;
+
+/** Each character of `text` as a segment (Intl.Segmenter's shape) when each is a grapheme of its own, else null. */
+const SIMPLE_SEGMENTS = `function simpleSegments(text) {
+	const segments = [];
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (!((c < 0x7f && c !== 0x0d) || ${SIMPLE_CHAR})) return null;
+		segments.push({segment: text[i], index: i, input: text});
+	}
+	return segments;
+}`;
+
 const PATCHES = [
   {
     // Ink 6.8's incremental renderer (log-update.js, createIncremental) moves the cursor up one line
@@ -30,18 +62,31 @@ const PATCHES = [
   {
     file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,
     find: 'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
-    replace: 'let realSegmenter;\nconst segmenter = { segment: (text) => (realSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };',
+    // Ink tokenizes every line of every frame: text of simple characters is split without the segmenter.
+    replace: `let realSegmenter;\n${SIMPLE_SEGMENTS}\nconst segmenter = { segment: (text) => simpleSegments(text) ?? (realSegmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };`,
   },
   {
-    // Plain printable ASCII is one cell a character: skip the grapheme segmentation and emoji regex
-    // that string-width 7 runs for every string (the depot list measures every cell of 2,000 rows).
-    // string-width 8 has this fast path, but compiles a dozen Unicode-property regexps when it is
-    // imported (~20 ms on every start), so stevedore keeps 7 (Ink brings its own 8).
-    // Only the top-level copy: the nested ones are other versions.
+    // Text of printable ASCII and SIMPLE_CHAR characters is measured character by character (East Asian Width),
+    // with no grapheme segmentation and no Unicode-property regexps. string-width 8 (Ink's) compiles those
+    // regexps on the first string that is not plain ASCII (~12 ms at every start of the app: a snapshot does
+    // not keep compiled regexps) and segments every such string; Ink measures every line it lays out, and the
+    // depot list every cell of 2,000 rows (`—` while UNIQUE is not known). Both copies: 7 (stevedore's), 8 (Ink's).
+    file: /[\\/]string-width[\\/]index\.js$/,
+    find: "import {eastAsianWidth} from 'get-east-asian-width';\n",
+    replace: `import {eastAsianWidth} from 'get-east-asian-width';\n${SIMPLE_WIDTH}\n`,
+  },
+  {
     file: /[\\/]string-width[\\/]index\.js$/,
     only: (path) => !/node_modules[\\/].*node_modules[\\/]/.test(path),
     find: "\tif (typeof string !== 'string' || string.length === 0) {\n\t\treturn 0;\n\t}\n",
-    replace: "\tif (typeof string !== 'string' || string.length === 0) {\n\t\treturn 0;\n\t}\n\tif (/^[\\x20-\\x7e]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n",
+    replace: "\tif (typeof string !== 'string' || string.length === 0) {\n\t\treturn 0;\n\t}\n\t{\n\t\tconst simple = simpleWidth(string, options.ambiguousIsNarrow === false);\n\t\tif (simple >= 0) return simple;\n\t}\n",
+  },
+  {
+    file: /[\\/]string-width[\\/]index\.js$/,
+    only: (path) => /node_modules[\\/].*node_modules[\\/]/.test(path),
+    // (8 strips styles first: Ink measures styled text.)
+    find: "\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n",
+    replace: "\tif (/^[\\u0020-\\u007E]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\t{\n\t\tconst simple = simpleWidth(string, !ambiguousIsNarrow);\n\t\tif (simple >= 0) return simple;\n\t}\n",
   },
   {
     // Ink waits at import time (top-level await) for its devtools bridge when DEV=true. The bridge is the
