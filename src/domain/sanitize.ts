@@ -19,8 +19,12 @@ export function stripControl(text: string): string {
     .replace(CONTROLS, '');
 }
 
+/** Printable ASCII: with no two spaces in a row, sanitizeLine leaves it as it is but for the ends (most text). */
+const PRINTABLE = /^[ -~]*$/;
+
 /** Like stripControl, and folds newlines and tabs into single spaces: for table cells and one-line messages. */
 export function sanitizeLine(text: string): string {
+  if (PRINTABLE.test(text) && !text.includes('  ')) return text.trim();
   return stripControl(text).replace(/[\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 

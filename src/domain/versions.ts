@@ -1,17 +1,11 @@
 // Versions, not digests (DESIGN.md "Updates", issue 22): which version tags share a digest (`latest = 1.27.3,
 // also 1.27, mainline`), what an image's OCI labels say about its version and source, where a source's release
 // notes are, and the "1.27.2 → 1.27.3" text of an update. Pure: every surface (CLI, serve, app) shows these.
-import semver from 'semver';
 import { sanitizeLine } from './sanitize';
-import { looksLikeVersion } from './tags';
+import { byVersionDescending, looksLikeVersion, tagVersion, type Version } from './tags';
 
 export const VERSION_LABEL = 'org.opencontainers.image.version';
 export const SOURCE_LABEL = 'org.opencontainers.image.source';
-
-/** semver's coerce after dropping the leading zeros it refuses (`2024.06.01` → 2024.6.1). */
-function coerce(tag: string): semver.SemVer | null {
-  return semver.coerce(tag.replace(/(^v?|\.)0+(?=\d)/g, '$1'));
-}
 
 /** Dotted number parts before any suffix: `1.27.3-alpine` → 3, `1.27` → 2. */
 function parts(tag: string): number {
@@ -23,14 +17,14 @@ function parts(tag: string): number {
  * the most specific first (`1.27.3`, `1.27`, `1`), then the others by name (`mainline`, `stable`).
  */
 export function orderSameAs(tags: readonly string[]): string[] {
-  const versions: { tag: string; v: semver.SemVer }[] = [];
+  const versions: { tag: string; v: Version }[] = [];
   const rest: string[] = [];
   for (const tag of new Set(tags)) {
-    const v = looksLikeVersion(tag) ? coerce(tag) : null;
+    const v = tagVersion(tag);
     if (v) versions.push({ tag, v });
     else rest.push(tag);
   }
-  versions.sort((a, b) => semver.rcompare(a.v, b.v) || parts(b.tag) - parts(a.tag) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  versions.sort((a, b) => byVersionDescending(a.v, b.v) || parts(b.tag) - parts(a.tag) || (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   rest.sort();
   return [...versions.map((x) => x.tag), ...rest];
 }

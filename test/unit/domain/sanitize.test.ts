@@ -46,3 +46,12 @@ describe('echoed input never repeats a secret', () => {
     expect(redactSecrets('https://registry.example.com/v2/')).toBe('https://registry.example.com/v2/');
   });
 });
+
+describe('sanitizeLine on printable text', () => {
+  it('gives what the whole cleaning gives, for plain and not so plain text', () => {
+    const whole = (t: string) => stripControl(t).replace(/[\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+    for (const t of ['', ' ', 'abc', ' a b ', 'a  b', 'a\tb', 'a\nb', 'x\u001b[31my', 'é à', 'a \u0007b', '~!@#$%^&*()_+{}|:"<>?`-=[]\\;\',./', 'x'.repeat(100_000)]) {
+      expect(sanitizeLine(t), JSON.stringify(t.slice(0, 20))).toBe(whole(t));
+    }
+  });
+});
