@@ -7,6 +7,7 @@ import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findSocket } from './clients/lxd/socket';
 import type { CommandContext } from './commands/context';
 import type { Io } from './commands/output';
 import type { HelpIndex, Register } from './commands/program';
@@ -169,6 +170,8 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       const store = new LxdServerStore(configDir, warn);
       return createLxcServices({ env, settings: async () => (await services.settings()).all(), servers: () => store });
     }),
+    // (A stat or two: the app asks it before its first frame, and most hosts have no LXD.)
+    lxcPresent: () => findSocket(env).path !== null,
     // --- end LXC wiring ---
   };
   return services;

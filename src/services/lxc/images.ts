@@ -89,9 +89,11 @@ export interface LxcAsImages {
   watch(onChange: () => void): () => void;
 }
 
-export function lxcAsImages(lxcServices: () => Promise<LxcServices>, engine: () => Promise<EngineServices>): LxcAsImages {
+/** `present`: whether LXD's socket is there, asked first so that a host without LXD never loads the LXC modules. */
+export function lxcAsImages(lxcServices: () => Promise<LxcServices>, engine: () => Promise<EngineServices>, present?: () => boolean): LxcAsImages {
   /** LXC services when LXD is on this host (its socket found), else null. */
   const available = async (): Promise<LxcServices | null> => {
+    if (present && !present()) return null;
     const lxc = await lxcServices();
     try {
       lxc.client().socket();
