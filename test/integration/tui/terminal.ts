@@ -4,7 +4,7 @@
 // Tests then read the screen. A failing wait (or `attach`) puts the screen, the app's stderr and its key
 // trace (STEVEDORE_DEBUG_KEYS) in the message.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, type Session } from '../engine/helpers.js';
@@ -35,12 +35,13 @@ export interface Terminal {
 
 export function openTerminal(name: string, s: Session, options: { columns?: number; rows?: number; env?: Record<string, string> } = {}): Terminal {
   const socket = `sd-${name}-${process.pid}`;
+  // The app's files in a folder of this terminal's own, removed by stop() once the app has ended.
+  const dir = mkdtempSync(join(tmpdir(), `${socket}-`));
   const files = {
-    stderr: join(tmpdir(), `${socket}.stderr`),
-    idle: join(tmpdir(), `${socket}.idle`),
-    trace: join(tmpdir(), `${socket}.keys`),
+    stderr: join(dir, 'stderr'),
+    idle: join(dir, 'idle'),
+    trace: join(dir, 'keys'),
   };
-  for (const f of Object.values(files)) rmSync(f, { force: true });
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const env = { ...s.env, ...options.env, STEVEDORE_TEST_IDLE: files.idle, STEVEDORE_DEBUG_KEYS: files.trace };
   const envArgs = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
@@ -101,8 +102,14 @@ export function openTerminal(name: string, s: Session, options: { columns?: numb
       return e;
     },
     stop() {
+      // The app writes its last key trace and idle lines as it ends (after tmux hangs up on it): the folder goes
+      // once it has ended, or after 5 s.
+      const shell = spawnSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim();
+      const app = shell ? spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean) : [];
       spawnSync('tmux', ['-L', socket, 'kill-server']);
-      for (const f of Object.values(files)) rmSync(f, { force: true });
+      const deadline = Date.now() + 5_000;
+      while (app.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
