@@ -23,7 +23,10 @@ const SIMPLE_WIDTH = `function simpleWidth(text, ambiguousAsWide) {
 	return width;
 }`;
 
-/** Each character of `text` as a segment (Intl.Segmenter's shape) when each is a grapheme of its own, else null. */
+/**
+ * Each character of `text` as a segment when each is a grapheme of its own, else null: what Intl.Segmenter's
+ * segment() answers (iterable, and containing(index)), without the segmenter.
+ */
 const SIMPLE_SEGMENTS = `function simpleSegments(text) {
 	const segments = [];
 	for (let i = 0; i < text.length; i++) {
@@ -31,6 +34,7 @@ const SIMPLE_SEGMENTS = `function simpleSegments(text) {
 		if (!((c < 0x7f && c !== 0x0d) || ${SIMPLE_CHAR})) return null;
 		segments.push({segment: text[i], index: i, input: text});
 	}
+	segments.containing = (index) => segments[index];
 	return segments;
 }`;
 
@@ -57,7 +61,8 @@ const PATCHES = [
   {
     file: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/,
     find: "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
-    replace: "let realSegmenter;\nconst GRAPHEME_SEGMENTER = { segment: (text) => (realSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text) };",
+    // Ink cuts lines to its clip region with slice-ansi: text of simple characters is split without the segmenter.
+    replace: `let realSegmenter;\n${SIMPLE_SEGMENTS}\nconst GRAPHEME_SEGMENTER = { segment: (text) => simpleSegments(text) ?? (realSegmenter ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text) };`,
   },
   {
     file: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/,

@@ -80,3 +80,16 @@ describe("Ink's ansi-tokenize with the bundle patches", () => {
     }
   });
 });
+
+describe('slice-ansi with the bundle patches', () => {
+  it('cuts every text as without them', async () => {
+    const file = nm('slice-ansi/index.js');
+    const [patched, plain] = await Promise.all([load(file, true), load(file, false)]);
+    const slice = (m: Record<string, unknown>) => m.default as (s: string, from: number, to?: number) => string;
+    for (const text of TEXTS) {
+      for (const [from, to] of [[0, undefined], [0, 3], [1, 4], [2, 100], [5, 6]] as const) {
+        expect(slice(patched)(text, from, to), `${JSON.stringify(text)} ${from}..${to}`).toBe(slice(plain)(text, from, to));
+      }
+    }
+  });
+});
