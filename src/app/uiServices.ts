@@ -42,7 +42,7 @@ export async function createUiServices(
     return e;
   };
   // LXC through LXD (issue 14): `lxd:NAME` depots and `lxc:` local rows are routed there.
-  const lxc = lxcAsImages(() => app.lxc(), engine, app.lxcPresent);
+  const lxc = lxcAsImages(() => app.lxc(), engine, () => app.lxcPresent?.() ?? true);
   const readyLocal = await within(
     prefetch.local && Promise.all([prefetch.local, lxc.local()]).then(([images, lxcImages]) => (lxcImages.length > 0 ? [...images, ...lxcImages] : images)),
     150,
