@@ -12,9 +12,9 @@
 // apt-get: one message naming the packages; with CI=true that fails (exit 1), elsewhere the run goes on and the
 // tests that need the world skip visibly (test/world/harness.ts).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -124,6 +124,8 @@ function main(argv) {
   const still = missingPackages();
   if (ok && still.length === 0) {
     process.stdout.write(` done in ${Math.round((Date.now() - started) / 1000)} s\n`);
+    // (The log stays only when the install failed: the message points at it.)
+    rmSync(dirname(log), { recursive: true, force: true });
     return 0;
   }
   const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
