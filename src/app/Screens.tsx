@@ -94,6 +94,8 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
   const downloadingNames = useMemo(() => new Set(namesKey ? namesKey.split('\n') : []), [namesKey]);
   // Failed downloads shown on the Downloads screen stop being counted in the status bar.
   const [seenFailed, setSeenFailed] = useState<ReadonlySet<string>>(() => new Set());
+  // The download this session started last: the Downloads screen selects it (`pD` typed ahead shows it).
+  const [started, setStarted] = useState<string | null>(null);
   const markSeen = useCallback((ids: readonly string[]) => setSeenFailed((seen) => (ids.every((id) => seen.has(id)) ? seen : new Set([...seen, ...ids]))), []);
   const [initialEngine] = useState(() => services.status.initialEngine?.());
   const engine = useQuery('engine-status', (signal) => services.status.engine(signal), { initial: initialEngine });
@@ -139,8 +141,9 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
         task({
           pending: `queueing ${ref}${theme.glyph.ellipsis}`,
           run: () => services.downloads.start(ref, { ...(registry ? { registry } : {}), ...(platform ? { platform } : {}) }),
-          success: () => {
+          success: (id) => {
             follow(ref);
+            setStarted(id);
             return { kind: 'info', text: `downloading ${ref}: D shows its progress` };
           },
         }),
@@ -194,6 +197,7 @@ export function Screens({ services, theme, onQuit, columns, rows, banner, questi
   const app: AppActions = {
     push,
     pull,
+    started,
     downloads: shown,
     seenFailed: markSeen,
     showMessage: (message) => {

@@ -23,6 +23,8 @@ export interface AppActions {
   /** The sampled downloads (progress at most every half second). */
   downloads: ExternalStore<DownloadsView>;
   seenFailed(ids: readonly string[]): void;
+  /** The download this session started last (`p`), or null: the Downloads screen selects it once listed. */
+  started: string | null;
   showMessage(message: BannerMessage): void;
   registries: Registry[];
   registriesChanged(): void;
@@ -73,7 +75,7 @@ export function renderScreen(s: Screen, common: { services: UiServices; theme: T
     case 'inspect':
       return <InspectScreen {...common} target={s.target} actions={{ pull: app.pull }} />;
     case 'downloads':
-      return <DownloadsScreen {...common} store={app.downloads} actions={{ seenFailed: app.seenFailed, showMessage: app.showMessage }} />;
+      return <DownloadsScreen {...common} store={app.downloads} started={app.started} actions={{ seenFailed: app.seenFailed, showMessage: app.showMessage }} />;
     case 'registries':
       return <RegistriesScreen {...common} onChanged={app.registriesChanged} />;
     case 'repositories':

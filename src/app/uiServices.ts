@@ -139,10 +139,10 @@ export async function createUiServices(
       store: { getSnapshot: downloadsView, subscribe: (listener) => everywhere.subscribe(listener) },
       start: async (ref, options) => {
         const server = lxdServerOf(options.registry);
-        if (server !== null || isLxcLocalRef(ref)) await lxc.pull(server ?? '', ref, options.platform);
-        else await (await engine()).downloads.start(ref, options);
+        const id = server !== null || isLxcLocalRef(ref) ? await lxc.pull(server ?? '', ref, options.platform) : (await (await engine()).downloads.start(ref, options)).id;
         // An engine without a worker until now is followed at once.
         everywhere.rescan();
+        return id;
       },
       cancel: async (id) => {
         await cancelDownload(app, id);

@@ -134,7 +134,8 @@ export interface UiServices {
   };
   downloads: {
     store: ExternalStore<DownloadsView>;
-    start(ref: string, options: { registry?: string; platform?: string }): Promise<void>;
+    /** Starts a download; answers its id (the Downloads screen selects it once it is listed). */
+    start(ref: string, options: { registry?: string; platform?: string }): Promise<string>;
     cancel(id: string): Promise<void>;
     retry(id: string): Promise<void>;
     /** Takes the finished downloads out of the list; resolves with how many. */

@@ -53,7 +53,7 @@ function world(options: { previous?: Map<string, PreviousImage> } = {}) {
   const startPull = fake.services.downloads.start;
   fake.services.downloads.start = async (ref, opts) => {
     calls.order.push(`pull ${ref}`);
-    await startPull(ref, opts);
+    return startPull(ref, opts);
   };
   return { ...fake, calls, lists: () => lists, setLocal: (l: LocalRepository[]) => (local = l) };
 }

@@ -23,6 +23,11 @@ export function localRepo(name: string, tags: string[], opts: { inUse?: boolean;
   };
 }
 
+/** The id the fake services give the download they start for `ref`. */
+export function fakeDownloadId(ref: string): string {
+  return ref.replace(/^.*\//, '').replace(/\W/g, '');
+}
+
 export function remoteImage(name: string, extra: Partial<RemoteImage> = {}): RemoteImage {
   return {
     name,
@@ -241,6 +246,7 @@ export function fakeServices(options: FakeOptions = {}) {
       store: downloads.store,
       start: async (ref, opts) => {
         downloads.started.push({ ref, options: opts });
+        return fakeDownloadId(ref);
       },
       cancel: async (id) => {
         downloads.cancelled.push(id);

@@ -4,7 +4,7 @@ import type { RemoteInspect } from '../../src/domain/images';
 import type { PullEvent } from '../../src/domain/progress';
 import { DownloadManager } from '../../src/services/downloads/manager';
 import type { TimerClock as Clock } from '../../src/domain/clock';
-import { download, fakeServices, remoteImage } from './fakes';
+import { download, fakeDownloadId, fakeServices, remoteImage } from './fakes';
 import { KEY, renderApp, waitFor } from './render';
 
 afterEach(() => {
@@ -322,6 +322,37 @@ describe('Downloads screen', () => {
     expect(published).toBeLessThanOrEqual(11);
     await app.waitFor((f) => /redis:7 +downloading/.test(f));
     finish();
+  });
+});
+
+describe('Downloads screen selection', () => {
+  it('selects the download this session started once it is listed (`pD` typed ahead); a download from elsewhere keeps the selection', async () => {
+    const history = [
+      download('alpine:3.19', { id: 'a1', status: 'complete', percent: 100, finishedAt: '2026-11-23T09:00:00Z' }),
+      download('bad:1', { id: 'b1', status: 'failed', percent: 3, error: 'gone', finishedAt: '2026-11-23T09:30:00Z' }),
+    ];
+    const { services, downloads } = fakeServices({ local: [], remote: { official: [remoteImage('redis', { starCount: 1, version: '7' })] } });
+    downloads.set(history);
+    const app = renderApp(services);
+    const pointed = () => (app.frame().split('\n').find((l) => /^\s*› /.test(l)) ?? '').trim();
+    await app.press('3');
+    await app.waitFor((f) => f.includes('redis'), 'the Official depot');
+    // p then D in one read: the Downloads screen is on show before the worker lists the download.
+    await app.press('pD');
+    await app.waitFor((f) => f.includes('2 finished'), 'the Downloads screen');
+    await waitFor(() => downloads.started.length === 1, () => 'the pull');
+    const ref = downloads.started[0]?.ref ?? '';
+    const mine = download(ref, { id: fakeDownloadId(ref), percent: 10, startedAt: '2026-11-23T10:00:01Z' });
+    downloads.set([mine, ...history]);
+    await app.waitFor((f) => f.includes('1 running, 2 finished'), 'the new download listed');
+    await app.waitFor(() => pointed().includes(ref), 'the download started here selected');
+    // The user moves on; a download started elsewhere (another session, the CLI) does not take the selection.
+    await app.press(KEY.down);
+    await app.waitFor(() => !pointed().includes(ref), 'the user moves on');
+    const there = pointed();
+    downloads.set([download('nginx:1', { id: 'n1', percent: 5, startedAt: '2026-11-23T10:00:02Z' }), mine, ...history]);
+    await app.waitFor((f) => f.includes('2 running, 2 finished'), 'a download from elsewhere');
+    expect(pointed()).toBe(there);
   });
 });
 

@@ -84,7 +84,8 @@ export interface LxcAsImages {
   inspectRemote(server: string, ref: string, platform: string | undefined): Promise<RemoteInspect>;
   inspectLocal(ref: string): Promise<Record<string, unknown>>;
   remove(ref: string): Promise<{ untagged: string[]; deleted: string[] }>;
-  pull(server: string, ref: string, platform: string | undefined): Promise<void>;
+  /** Starts an LXC download (in the engine's worker); answers its id. */
+  pull(server: string, ref: string, platform: string | undefined): Promise<string>;
   /** Calls `onChange` once LXC images are known and again whenever an LXC download completes. */
   watch(onChange: () => void): () => void;
 }
@@ -207,7 +208,7 @@ export function lxcAsImages(lxcServices: () => Promise<LxcServices>, engine: () 
       await lxc.client().server();
       const { alias, serial } = splitRef(ref);
       const job = await lxc.resolvePull(alias, { server, ...(serial ? { serial } : {}), ...(platform ? { architecture: parseLxcArchitecture(platform) } : {}) });
-      await (await engine()).downloads.startLxc(job);
+      return (await (await engine()).downloads.startLxc(job)).id;
     },
     watch(onChange) {
       let stopped = false;

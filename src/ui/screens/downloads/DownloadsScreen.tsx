@@ -35,6 +35,8 @@ export interface DownloadsScreenProps {
   width: number;
   height: number;
   active: boolean;
+  /** The download this session started last (`p`), selected once it is listed. */
+  started?: string | null;
   actions: DownloadsScreenActions;
 }
 
@@ -72,12 +74,12 @@ function DownloadRow(props: { d: DownloadSnapshot & { engine?: string }; selecte
   );
 }
 
-export function DownloadsScreen({ services, store, theme, width, height, active, actions }: DownloadsScreenProps): React.JSX.Element {
+export function DownloadsScreen({ services, store, theme, width, height, active, started = null, actions }: DownloadsScreenProps): React.JSX.Element {
   const now = services.clock.now();
   // The list takes what the selected download's layers leave.
   const layersShown = Math.min(8, Math.max(3, Math.floor((height - 6) / 2)));
   const listHeight = Math.max(3, height - 5 - layersShown);
-  const vm = useDownloadsScreen({ services, store, active, listHeight, actions });
+  const vm = useDownloadsScreen({ services, store, active, listHeight, started, actions });
   const { view, list, selected } = vm;
   const rows = list.shown;
   const cursor = list.cursor;

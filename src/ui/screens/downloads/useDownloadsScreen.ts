@@ -1,7 +1,7 @@
 // View model of the Downloads screen: every download of every session, running first then the
 // history, filtered with `/`; x cancels (asks), r retries, c clears the finished ones (asks), e opens
 // the selected one's whole error.
-import { useEffect, useMemo } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import type { DownloadSnapshot } from '../../../domain/images';
 import { type Actions, disabled, now, task, withItem } from '../../actions/action';
 import { useScreenCommands } from '../../actions/runner';
@@ -22,8 +22,8 @@ export interface DownloadsScreenActions {
   showMessage?(message: BannerMessage): void;
 }
 
-export function useDownloadsScreen(props: { services: UiServices; store: ExternalStore<DownloadsView>; active: boolean; listHeight: number; actions: DownloadsScreenActions }) {
-  const { services, store, active, listHeight, actions: app } = props;
+export function useDownloadsScreen(props: { services: UiServices; store: ExternalStore<DownloadsView>; active: boolean; listHeight: number; started?: string | null; actions: DownloadsScreenActions }) {
+  const { services, store, active, listHeight, started = null, actions: app } = props;
   // Subscribed here, only while on show: a progress tick re-renders this screen, not the app. The
   // store is the app's sampled one (progress at most every half second, a status change at once).
   const view = useStoreSelector(store, identity, active);
@@ -31,6 +31,18 @@ export function useDownloadsScreen(props: { services: UiServices; store: Externa
   const rows = useMemo(() => [...running, ...history], [running, history]);
   const list = useFilteredList({ rows, id, haystack, height: listHeight, active });
   const selected = list.selected;
+  // The download this session started last is the one to watch: selected once, when it is first listed here
+  // (with `pD` typed ahead the screen is on show before the worker has it). Other new rows (another session,
+  // the CLI) do not take the selection from the row the user is on.
+  const followed = useRef<string | null>(null);
+  const { select } = list.cursor;
+  const startedListed = started !== null && list.shown.some((d) => d.id === started);
+  // (Before the frame is written: the row comes selected, not a frame later.)
+  useLayoutEffect(() => {
+    if (!startedListed || started === null || followed.current === started) return;
+    followed.current = started;
+    select(started);
+  }, [started, startedListed, select]);
   const finished = history.length;
 
   const actions: Actions = {
