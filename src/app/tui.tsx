@@ -71,9 +71,10 @@ function idleFile(env: NodeJS.ProcessEnv): IdleReport | undefined {
 
 export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute, prefetch?: Prefetch): Promise<number> {
   const listeners = new Set<(message: string) => void>();
-  warnings.redirect((message) => {
+  const say = (message: string): void => {
     for (const l of listeners) l(message);
-  });
+  };
+  warnings.redirect(say);
   const services = await createUiServices(
     app,
     {
@@ -83,6 +84,7 @@ export async function runTui(app: AppServices, io: TuiIo, warnings: WarningRoute
       },
     },
     prefetch,
+    say,
   );
   const theme = createTheme(io.env);
   const escapeMs = escapeTimeout((await app.settings()).all()['keys.escape_ms'], io.env);

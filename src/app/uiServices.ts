@@ -8,7 +8,7 @@ import { systemClock } from '../services/clock';
 import type { EngineInfo } from '../services/engine/index';
 import { liveEverywhere } from '../services/engine/everywhere';
 import type { AppServices } from '../services/index';
-import { isLxcLocalRef, lxcAsImages, lxdServerOf } from '../services/lxc/images';
+import { isLxcLocalRef, localWithLxc, lxcAsImages, lxdServerOf } from '../services/lxc/images';
 import { createUpdateScheduler } from '../services/updates/session';
 import type { DownloadsView, UiServices } from '../ui/services';
 import { cancelDownload, clearDownloads, downloadEngines, retryDownload } from '../views/downloads';
@@ -26,6 +26,8 @@ export async function createUiServices(
   app: AppServices,
   warnings: UiServices['warnings'],
   prefetch: Prefetch = {},
+  /** Says a warning in the app's banner (as the services' own warnings are). */
+  warn: (message: string) => void = () => undefined,
 ): Promise<UiServices & { close(): Promise<void> }> {
   // Every engine the app worked on (switching keeps the others' downloads clients until the end).
   const opened = new Set<Awaited<ReturnType<AppServices['engine']>>>();
@@ -91,9 +93,8 @@ export async function createUiServices(
         return value;
       },
       list: async (signal) => {
-        const docker = (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) });
-        const [images, lxcImages] = await Promise.all([docker, lxc.local(signal).catch(() => [])]);
-        return lxcImages.length > 0 ? [...images, ...lxcImages] : images;
+        const docker = (async () => (await prefetchedLocal()) ?? (await engine()).images.listLocal({ ...(signal ? { signal } : {}) }))();
+        return localWithLxc(docker, lxc.local(signal), warn);
       },
       inspect: async (ref) => (isLxcLocalRef(ref) ? lxc.inspectLocal(ref) : (await engine()).images.inspect(ref)),
       remove: async (ref, { force }) => {

@@ -2,7 +2,7 @@
 // LXC images held by LXD are local repositories of type `lxc` (id `lxc:FINGERPRINT`); each simplestreams
 // server is a depot whose `registry` is `lxd:NAME`, its versions (serials) are tags with their architectures,
 // and a pull goes through the same download worker (and Downloads screen) as Docker pulls.
-import { InvalidInput } from '../../domain/errors';
+import { InvalidInput, isAppError } from '../../domain/errors';
 import { type LocalRepository, type RemoteImage, type RemoteInspect, type TagDetail, type TagList, isActiveStatus } from '../../domain/images';
 import { type LxcImage, type LxcProduct, lxcImageName, parseLxcArchitecture, parseLxcJobRef, productImage } from '../../domain/lxc';
 import { formatBytes } from '../../domain/format';
@@ -67,6 +67,20 @@ function splitRef(ref: string): { alias: string; serial?: string } {
 }
 
 /** Fingerprints of the LXC downloads that wait or run. */
+/**
+ * The Local list: the engine's images and LXD's. When the engine cannot answer but LXD lists images, those are
+ * the list and `warn` says why the engine's are missing (a NAS whose docker is down still shows its LXC
+ * images); with no LXC image, the engine's error is the list's.
+ */
+export async function localWithLxc(engine: Promise<LocalRepository[]>, lxc: Promise<LocalRepository[]>, warn: (message: string) => void): Promise<LocalRepository[]> {
+  const [images, lxcImages] = await Promise.all([engine.then((value) => ({ value }), (error: unknown) => ({ error })), lxc.catch(() => [] as LocalRepository[])]);
+  if ('value' in images) return lxcImages.length > 0 ? [...images.value, ...lxcImages] : images.value;
+  if (lxcImages.length === 0) throw images.error;
+  const why = isAppError(images.error) ? images.error.describe() : images.error instanceof Error ? images.error.message : String(images.error);
+  warn(`${why}: the Local list shows the LXC images only`);
+  return lxcImages;
+}
+
 export function activeFingerprints(records: ReadonlyArray<{ ref: string; status: string }>): Set<string> {
   return new Set(
     records
