@@ -50,6 +50,7 @@ import {
   GNU_TIME,
 } from './lib.mjs';
 import { Pty } from './pty.mjs';
+import { CACHE as NODE_CACHE, SINGLE_FILE_NODE } from '../scripts/node-binaries.mjs';
 
 register();
 const world = await import('./world.mjs');
@@ -523,11 +524,8 @@ async function sectionList() {
  * fetched), `image list --json` with the cache as stevedore sets it and with NODE_DISABLE_COMPILE_CACHE=1.
  */
 async function compileCacheRows(count) {
-  const node24 = path.join(root, 'node_modules', '.cache', 'stevedore-node');
-  const arch = process.arch === 'arm64' ? 'arm64' : 'x64';
-  const dir = fs.existsSync(node24) ? fs.readdirSync(node24).find((d) => d.startsWith('24.') && d.endsWith(`-linux-${arch}`)) : undefined;
-  if (!dir) return say('list: no Node 24 in node_modules/.cache/stevedore-node (npm run build:bin fetches it): no compile-cache rows');
-  const node = path.join(node24, dir, 'node');
+  const node = path.join(NODE_CACHE, `${SINGLE_FILE_NODE}-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`, 'node');
+  if (!fs.existsSync(node)) return say(`list: no Node ${SINGLE_FILE_NODE} in node_modules/.cache/stevedore-node (npm run build:bin fetches it): no compile-cache rows`);
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sd-bench-cache-'));
   try {
     const env = { ...ctx.env, XDG_CACHE_HOME: cache };
@@ -535,12 +533,12 @@ async function compileCacheRows(count) {
       { name: 'cache on', cmd: node, args: cli('image', 'list', '--json'), env, cpu: true },
       { name: 'cache off', cmd: node, args: cli('image', 'list', '--json'), env: { ...env, NODE_DISABLE_COMPILE_CACHE: '1' }, cpu: true },
     ];
-    say(`list: the npm package on Node ${dir.split('-')[0]}, compile cache on and off, ${RUNS.list} runs each…`);
+    say(`list: the npm package on Node ${SINGLE_FILE_NODE}, compile cache on and off, ${RUNS.list} runs each…`);
     const s = await alternate(cands, { runs: RUNS.list });
     const on = median(pick(s['cache on']));
     const off = median(pick(s['cache off']));
-    details.compileCache = { node: dir, on: summary(pick(s['cache on'])), off: summary(pick(s['cache off'])) };
-    row('list', `\`image list --json\` (${count.toLocaleString('en')} images), npm package on Node ${dir.split('-')[0]}: module.enableCompileCache() (info)`, ms(on), `without it ${ms(off)}`, `${ratio(on, off)}; CPU ${ms(median(pick(s['cache on'], 'cpu')))} vs ${ms(median(pick(s['cache off'], 'cpu')))}`, null, null);
+    details.compileCache = { node: `${SINGLE_FILE_NODE}-linux-${process.arch === 'arm64' ? 'arm64' : 'x64'}`, on: summary(pick(s['cache on'])), off: summary(pick(s['cache off'])) };
+    row('list', `\`image list --json\` (${count.toLocaleString('en')} images), npm package on Node ${SINGLE_FILE_NODE}: module.enableCompileCache() (info)`, ms(on), `without it ${ms(off)}`, `${ratio(on, off)}; CPU ${ms(median(pick(s['cache on'], 'cpu')))} vs ${ms(median(pick(s['cache off'], 'cpu')))}`, null, null);
   } finally {
     fs.rmSync(cache, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 // registry rules come from the real RegistryService over an in-memory store).
 import { fixedClock } from '../../src/domain/clock';
 import { type DiskImage, LayerGraph } from '../../src/domain/diskUsage';
-import { EngineNotAnswering, Unauthorized, Unreachable } from '../../src/domain/errors';
+import { Unauthorized, Unreachable } from '../../src/domain/errors';
 import type { DownloadSnapshot, LocalRepository, RemoteImage, RemoteInspect, TagList } from '../../src/domain/images';
 import type { Registry } from '../../src/domain/registry';
 import { RegistryService } from '../../src/services/registries';
@@ -303,13 +303,10 @@ export function fakeServices(options: FakeOptions = {}) {
         engines = engines.map((e) => ({ ...e, active: e.name === name }));
         engineListeners.forEach((l) => l());
       },
-      save: async (original, input, opts = {}) => {
-        // A host named "dead" does not answer: saved only with force, as the catalog does.
-        const dead = input.host.includes('dead');
-        if (dead && !opts.force) throw new EngineNotAnswering(503, `engine "${input.name}" was not saved: ${input.host} does not answer as an engine (cannot connect)`, { hint: 'check the host (and `--docker-path` for ssh), or save it anyway with --force' });
+      save: async (original, input) => {
         const row: EngineRow = { name: input.name, host: input.host, source: 'saved', active: false, reachable: true, version: '27.0.0', error: null, saved: { tlsVerify: input.tlsVerify, certPath: input.certPath || null, dockerPath: input.dockerPath || null } };
         engines = original ? engines.map((e) => (e.name === original ? { ...row, active: e.active } : e)) : [...engines, row];
-        return { problem: dead ? 'cannot connect' : null };
+        return { problem: null };
       },
       remove: async (name) => {
         engines = engines.filter((e) => e.name !== name);

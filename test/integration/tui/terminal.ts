@@ -102,14 +102,11 @@ export function openTerminal(name: string, s: Session, options: { columns?: numb
       return e;
     },
     stop() {
-      // The app writes its last key trace and idle lines as it ends (after tmux hangs up on it): the folder goes
-      // once it has ended, or after 5 s.
-      const shell = spawnSync('tmux', ['-L', socket, 'list-panes', '-a', '-F', '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim();
-      const app = shell ? spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean) : [];
       spawnSync('tmux', ['-L', socket, 'kill-server']);
-      const deadline = Date.now() + 5_000;
-      while (app.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-      rmSync(dir, { recursive: true, force: true });
+      // The app writes its last key trace and idle lines as it ends (after tmux hangs up on it): once the folder
+      // is gone those writes fail (the app ignores that) instead of leaving files behind; the retries cover a
+      // file written while the folder is being removed.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

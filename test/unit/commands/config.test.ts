@@ -1,21 +1,12 @@
 // `config set catalog`: a relative path is saved as the absolute path it names; a file that is not there is
 // saved but said at once (not first on the Selected tab).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers';
 import { runCli } from './cliHarness';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function folder(): string {
-  const d = mkdtempSync(join(tmpdir(), 'sd-config-'));
-  dirs.push(d);
-  return d;
-}
+const folder = (): string => tempDir('sd-config-');
 
 describe('config set catalog', () => {
   it('warns about a file that is not there, saves it as an absolute path, exit 0', async () => {
