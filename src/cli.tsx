@@ -7,20 +7,16 @@ import nodeModule from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findSocket } from './clients/lxd/socket';
 import type { CommandContext } from './commands/context';
 import type { Io } from './commands/output';
 import type { HelpIndex, Register } from './commands/program';
-import { selfCommand, versionInfo, versionText } from './commands/version';
+import { selfCommand, singleFile, versionInfo, versionText } from './commands/version';
 import type { AppServices } from './services/index';
 import type { RegistryProbe } from './services/registries';
 
 const DEFAULT_HUB_REGISTRY = 'https://registry-1.docker.io';
-/** Defined (true) by scripts/build-bin.mjs in the single-file builds; absent in the npm bundle and from source. */
-declare const __STEVEDORE_SINGLE_FILE__: boolean | undefined;
-const singleFile = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' && __STEVEDORE_SINGLE_FILE__;
 /** The shipped catalog and other assets, beside dist/ (or src/ when run from source); the single file carries them. */
-const assetsDir = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' ? '' : fileURLToPath(new URL('../assets/', import.meta.url));
+const assetsDir = singleFile ? '' : fileURLToPath(new URL('../assets/', import.meta.url));
 
 export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) => void, options: { engine?: string | null; oneShot?: boolean } = {}): AppServices {
   const once = <T,>(make: () => Promise<T>): (() => Promise<T>) => {
@@ -172,8 +168,9 @@ export function createServices(env: NodeJS.ProcessEnv, warn: (message: string) =
       const store = new LxdServerStore(configDir, warn);
       return createLxcServices({ env, settings: async () => (await services.settings()).all(), servers: () => store });
     }),
-    // (A stat or two: the app asks it before its first frame, and most hosts have no LXD.)
-    lxcPresent: () => findSocket(env).path !== null,
+    // (A stat or two: the app asks it before its first frame, and most hosts have no LXD. Loaded when asked: the
+    // commands never do.)
+    lxcPresent: async () => (await import('./clients/lxd/socket')).findSocket(env).path !== null,
     // --- end LXC wiring ---
   };
   return services;

@@ -6,7 +6,8 @@ import { version } from '../../package.json';
 
 declare const __STEVEDORE_BUILD__: { date: string; commit: string } | undefined;
 declare const __STEVEDORE_SINGLE_FILE__: boolean | undefined;
-const singleFile = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' && __STEVEDORE_SINGLE_FILE__;
+/** Running as the single file (scripts/build-bin.mjs defines the flag as true there; absent elsewhere). */
+export const singleFile = typeof __STEVEDORE_SINGLE_FILE__ !== 'undefined' && __STEVEDORE_SINGLE_FILE__;
 
 /**
  * How to run stevedore again (the download worker, the `watch` timer or crontab line): the node that runs this,

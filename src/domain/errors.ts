@@ -164,6 +164,11 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
+/** A failure as one clean line: an AppError's own description, else the error's message without controls. */
+export function describeError(error: unknown): string {
+  return isAppError(error) ? error.describe() : sanitizeLine(error instanceof Error ? error.message : String(error));
+}
+
 /** True for an AbortError / Cancelled, however it was raised. */
 export function isCancellation(error: unknown): boolean {
   if (error instanceof Cancelled) return true;

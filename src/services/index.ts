@@ -26,7 +26,7 @@ export interface AppServices {
   /** LXC images through LXD and simplestreams servers (`--type lxc`, `lxd-server`). */
   lxc(): Promise<LxcServices>;
   /** Whether LXD's (or Incus's) socket is on this host, known without loading the LXC modules (absent: ask lxc()). */
-  lxcPresent?(): boolean;
+  lxcPresent?(): Promise<boolean>;
   /** Where `watch` sends notices (`notify add`): webhooks, SMTP, sendmail. */
   notify(): Promise<NotifyServices>;
   /** Scheduled update checks that tell each notifier once per new digest (`watch`, `serve --watch`). */

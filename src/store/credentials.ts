@@ -208,8 +208,8 @@ const DockerConfigFile = v.object({
 });
 
 function parseDockerConfig(raw: unknown): DockerConfig {
-  const parsed = v.safeParse(DockerConfigFile, isRecord(raw) ? raw : {});
-  const file = parsed.success ? parsed.output : { auths: {}, credHelpers: {}, credsStore: undefined };
+  // (Cannot fail: every field falls back, and anything that is not an object reads as an empty one.)
+  const file = v.parse(DockerConfigFile, isRecord(raw) ? raw : {});
   const auths: DockerConfig['auths'] = {};
   const credHelpers: DockerConfig['credHelpers'] = {};
   for (const [key, a] of Object.entries(file.auths)) {

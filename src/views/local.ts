@@ -3,10 +3,9 @@
 // the images kept for a rollback, what each image costs on disk) and its presenters (`--json` and serve's
 // JSON, the CLI's table). A worker that does not answer gives `downloading: null` and a warning, never a
 // failed list; sizes that cannot be worked out are null, with a warning.
-import { isAppError } from '../domain/errors';
+import { describeError } from '../domain/errors';
 import { formatAge, formatBytes } from '../domain/format';
 import type { LocalRepository } from '../domain/images';
-import { sanitizeLine } from '../domain/sanitize';
 import type { ImageDiskSize } from '../domain/diskUsage';
 import type { UpdateResult } from '../domain/updates';
 import type { AppServices } from '../services/index';
@@ -48,7 +47,7 @@ export interface LocalListOptions {
 
 /** A failure as one line (for a warning). */
 export function why(error: unknown): string {
-  return isAppError(error) ? error.describe() : sanitizeLine(error instanceof Error ? error.message : String(error));
+  return describeError(error);
 }
 
 export const DOWNLOADS_UNKNOWN = (error: unknown): string => `cannot read the running downloads: ${why(error)}; "downloading" marks are unknown`;

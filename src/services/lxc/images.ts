@@ -2,7 +2,7 @@
 // LXC images held by LXD are local repositories of type `lxc` (id `lxc:FINGERPRINT`); each simplestreams
 // server is a depot whose `registry` is `lxd:NAME`, its versions (serials) are tags with their architectures,
 // and a pull goes through the same download worker (and Downloads screen) as Docker pulls.
-import { InvalidInput, isAppError } from '../../domain/errors';
+import { InvalidInput, describeError } from '../../domain/errors';
 import { type LocalRepository, type RemoteImage, type RemoteInspect, type TagDetail, type TagList, isActiveStatus } from '../../domain/images';
 import { type LxcImage, type LxcProduct, lxcImageName, parseLxcArchitecture, parseLxcJobRef, productImage } from '../../domain/lxc';
 import { formatBytes } from '../../domain/format';
@@ -66,7 +66,6 @@ function splitRef(ref: string): { alias: string; serial?: string } {
   return i < 0 ? { alias: ref } : { alias: ref.slice(0, i), serial: ref.slice(i + 1) };
 }
 
-/** Fingerprints of the LXC downloads that wait or run. */
 /**
  * The Local list: the engine's images and LXD's. When the engine cannot answer but LXD lists images, those are
  * the list and `warn` says why the engine's are missing (a NAS whose docker is down still shows its LXC
@@ -76,11 +75,11 @@ export async function localWithLxc(engine: Promise<LocalRepository[]>, lxc: Prom
   const [images, lxcImages] = await Promise.all([engine.then((value) => ({ value }), (error: unknown) => ({ error })), lxc.catch(() => [] as LocalRepository[])]);
   if ('value' in images) return lxcImages.length > 0 ? [...images.value, ...lxcImages] : images.value;
   if (lxcImages.length === 0) throw images.error;
-  const why = isAppError(images.error) ? images.error.describe() : images.error instanceof Error ? images.error.message : String(images.error);
-  warn(`${why}: the Local list shows the LXC images only`);
+  warn(`${describeError(images.error)}: the Local list shows the LXC images only`);
   return lxcImages;
 }
 
+/** Fingerprints of the LXC downloads that wait or run. */
 export function activeFingerprints(records: ReadonlyArray<{ ref: string; status: string }>): Set<string> {
   return new Set(
     records
@@ -105,10 +104,10 @@ export interface LxcAsImages {
 }
 
 /** `present`: whether LXD's socket is there, asked first so that a host without LXD never loads the LXC modules. */
-export function lxcAsImages(lxcServices: () => Promise<LxcServices>, engine: () => Promise<EngineServices>, present?: () => boolean): LxcAsImages {
+export function lxcAsImages(lxcServices: () => Promise<LxcServices>, engine: () => Promise<EngineServices>, present?: () => boolean | Promise<boolean>): LxcAsImages {
   /** LXC services when LXD is on this host (its socket found), else null. */
   const available = async (): Promise<LxcServices | null> => {
-    if (present && !present()) return null;
+    if (present && !(await present())) return null;
     const lxc = await lxcServices();
     try {
       lxc.client().socket();

@@ -6,8 +6,8 @@
 // notifier took is recorded only when it took it, so a failed delivery is tried again next round.
 // Without notifiers the message goes to the caller (stdout: cron mails it), recorded under STDOUT.
 import type { Clock } from '../../domain/clock';
-import { isAppError } from '../../domain/errors';
-import { redactSecrets, sanitizeLine } from '../../domain/sanitize';
+import { describeError } from '../../domain/errors';
+import { redactSecrets } from '../../domain/sanitize';
 import type { UpdateNotice } from '../../domain/notice';
 import type { Notifier } from '../../domain/notifiers';
 import type { UpdateResult } from '../../domain/updates';
@@ -63,7 +63,7 @@ export interface WatchServices {
 
 /** A failure as one line (never a secret: messages carry none, and URLs are redacted anyway). */
 export function errorText(error: unknown): string {
-  return redactSecrets(isAppError(error) ? error.describe() : sanitizeLine(error instanceof Error ? error.message : String(error)));
+  return redactSecrets(describeError(error));
 }
 
 const keyOf = (r: { fullName: string; tag: string }): string => `${r.fullName}:${r.tag}`;

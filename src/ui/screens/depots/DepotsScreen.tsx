@@ -40,9 +40,9 @@ export function DepotsScreen(props: DepotsScreenProps): React.JSX.Element {
     if (!rows) return [];
     const now = props.services.clock.now();
     return rows.kind === 'local'
-      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName), updates: vm.updates.marks, ...(props.services.disk ? { unique: vm.unique } : {}), marked: vm.marked, previous: vm.previous }))
+      ? rows.items.map((row) => localCells(row, { theme, now, downloading: downloading.has(row.repo.fullName), updates: vm.updates.marks, unique: vm.unique, marked: vm.marked, previous: vm.previous }))
       : rows.items.map((image) => remoteCells(rows.kind as Exclude<typeof rows.kind, 'local'>, image, theme));
-  }, [rows, downloading, theme, props.services.clock, props.services.disk, vm.updates.marks, vm.unique, vm.marked, vm.previous]);
+  }, [rows, downloading, theme, props.services.clock, vm.updates.marks, vm.unique, vm.marked, vm.previous]);
   // The selected row's kept image (issue 22), said on the line over the list.
   const previousLine = vm.tab.kind === 'local' ? previousText(vm.selectedLocal, vm.previous, props.services.clock.now(), vm.localRows) : '';
   const widths = useMemo(() => widthsFor(vm.tab.kind, rowWidth, cells, vm.sort), [vm.tab.kind, rowWidth, cells, vm.sort]);

@@ -51,7 +51,12 @@ export function usePruneAction(props: { services: UiServices; runner: Runner; li
   return now(() => {
     setPreparing(true);
     runner.banner({ kind: 'info', text: 'working out what a prune would remove' });
-    const plans = Promise.all([disk.prunePlan(false), disk.prunePlan(true)]).finally(() => setPreparing(false));
+    // One after the other, every unused image first: the dangling plan then finds the layer facts it needs
+    // already read (side by side, both would inspect every image and read the same histories).
+    const plans = (async () => {
+      const all = await disk.prunePlan(true);
+      return [await disk.prunePlan(false), all] as const;
+    })().finally(() => setPreparing(false));
     void plans.then(
       ([dangling, all]) => {
         const question = pruneQuestion(dangling, all);
